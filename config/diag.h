@@ -1,0 +1,35 @@
+/* Diagnostics: errors and warnings with file, line and column, collected without allocation.
+ * Printed as `file:line:col: error: message` followed by the offending line and a caret. */
+#ifndef KESTREL_CONFIG_DIAG_H
+#define KESTREL_CONFIG_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define DIAG_MAX 64          /* messages kept; more are counted, not stored */
+#define DIAG_MSG_MAX 240
+
+enum diag_level { DIAG_ERROR = 0, DIAG_WARNING = 1 };
+
+typedef struct diag_msg {
+    enum diag_level level;
+    const char *file;   /* not owned; must outlive the diag */
+    int line, col;      /* 1-based; 0 = unknown */
+    char text[DIAG_MSG_MAX];
+    char source[DIAG_MSG_MAX]; /* the offending line of the file, when known */
+} diag_msg_t;
+
+typedef struct diag {
+    diag_msg_t msg[DIAG_MAX];
+    int n;               /* stored */
+    int errors, warnings;/* counted, including those not stored */
+} diag_t;
+
+void diag_init(diag_t *d);
+/* `src`/`srclen` is the whole file text, used to quote the offending line (may be NULL). */
+void diag_add(diag_t *d, enum diag_level lvl, const char *file, const char *src, size_t srclen,
+              int line, int col, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+void diag_vadd(diag_t *d, enum diag_level lvl, const char *file, const char *src, size_t srclen,
+               int line, int col, const char *fmt, va_list ap);
+
+#endif

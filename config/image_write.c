@@ -1,0 +1,187 @@
+/* Config image writer: the model -> the binary format described in core/cfg.h. */
+#include "config/model.h"
+
+#include <string.h>
+
+void cfg_model_init(cfg_model_t *m)
+{
+    memset(m, 0, sizeof *m);
+    for (unsigned i = 0; i < CFG_SETTING_COUNT; i++)
+        m->settings[i] = cfg_setting_default((enum cfg_setting_id)i);
+    memset(m->direct_pins, CFG_PIN_NONE, sizeof m->direct_pins);
+    m->io_delay_us = 30;
+    m->poll_ms = 1;
+    m->max_power_half = 250;
+    m->bcd = 0x0100;
+}
+
+typedef struct {
+    uint8_t *out;
+    size_t cap, pos;
+    bool overflow;
+} wbuf;
+
+static void put8(wbuf *w, uint8_t v)
+{
+    if (w->pos < w->cap) w->out[w->pos] = v;
+    else w->overflow = true;
+    w->pos++;
+}
+static void put16(wbuf *w, uint16_t v)
+{
+    put8(w, (uint8_t)v);
+    put8(w, (uint8_t)(v >> 8));
+}
+static void put32(wbuf *w, uint32_t v)
+{
+    put16(w, (uint16_t)v);
+    put16(w, (uint16_t)(v >> 16));
+}
+static void patch16(wbuf *w, size_t at, uint16_t v)
+{
+    if (at + 1 < w->cap) {
+        w->out[at] = (uint8_t)v;
+        w->out[at + 1] = (uint8_t)(v >> 8);
+    }
+}
+static void put_str(wbuf *w, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max - 1);
+    for (size_t i = 0; i < n; i++) put8(w, (uint8_t)s[i]);
+    put8(w, 0);
+}
+
+enum { NSEC = 10 };
+
+size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
+{
+    unsigned npos = (unsigned)m->rows * m->cols;
+    if (m->rows == 0 || m->cols == 0 || m->rows > CFG_MAX_ROWS || m->cols > CFG_MAX_COLS ||
+        npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
+        m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
+        m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
+        m->macro_len > CFG_MAX_MACRO_BYTES)
+        return 0;
+
+    wbuf w = {out, cap, 0, false};
+    put32(&w, CFG_MAGIC);
+    put16(&w, CFG_VERSION);
+    put16(&w, NSEC);
+    put32(&w, 0); /* size, patched */
+    put32(&w, 0); /* crc, patched */
+    size_t table = w.pos;
+    for (unsigned i = 0; i < NSEC * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
+
+    unsigned sec = 0;
+    size_t start = 0;
+#define BEGIN() (start = w.pos)
+#define END(id, count)                                                              \
+    do {                                                                            \
+        size_t e = table + sec++ * CFG_SECTION_ENTRY_SIZE;                          \
+        if (w.pos > CFG_MAX_IMAGE) return 0;                                        \
+        if (e + 7 < cap) {                                                          \
+            out[e] = (uint8_t)(id);                                                 \
+            out[e + 1] = 0;                                                         \
+        }                                                                           \
+        patch16(&w, e + 2, (uint16_t)start);                                        \
+        patch16(&w, e + 4, (uint16_t)(w.pos - start));                              \
+        patch16(&w, e + 6, (uint16_t)(count));                                      \
+    } while (0)
+
+    BEGIN();
+    put8(&w, m->processor);
+    put8(&w, m->bootloader);
+    put8(&w, m->rows);
+    put8(&w, m->cols);
+    put8(&w, m->layers);
+    put8(&w, m->diode);
+    put8(&w, m->matrix_kind);
+    put8(&w, m->flags);
+    put16(&w, m->nkeys);
+    put16(&w, m->io_delay_us);
+    put16(&w, m->vid);
+    put16(&w, m->pid);
+    put16(&w, m->bcd);
+    put8(&w, m->poll_ms);
+    put8(&w, m->max_power_half);
+    put8(&w, m->nencoders);
+    put8(&w, m->dev_board);
+    put16(&w, 0);
+    END(CFG_SEC_INFO, 1);
+
+    BEGIN();
+    if (m->matrix_kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < npos; p++) put8(&w, m->direct_pins[p]);
+    } else {
+        for (unsigned r = 0; r < m->rows; r++) put8(&w, m->row_pins[r]);
+        for (unsigned c = 0; c < m->cols; c++) put8(&w, m->col_pins[c]);
+    }
+    END(CFG_SEC_PINS, 1);
+
+    BEGIN();
+    for (unsigned k = 0; k < m->nkeys; k++) put8(&w, m->layout[k]);
+    END(CFG_SEC_LAYOUT, m->nkeys);
+
+    BEGIN();
+    for (unsigned p = 0; p < npos; p++) put8(&w, m->hand[p]);
+    END(CFG_SEC_HAND, npos);
+
+    BEGIN();
+    for (unsigned l = 0; l < m->layers; l++)
+        for (unsigned p = 0; p < npos; p++) put16(&w, m->keymap[l][p]);
+    END(CFG_SEC_KEYMAP, m->layers);
+
+    BEGIN();
+    for (unsigned i = 0; i < CFG_SETTING_COUNT; i++) put16(&w, m->settings[i]);
+    END(CFG_SEC_SETTINGS, CFG_SETTING_COUNT);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nperkey; i++) {
+        put16(&w, m->perkey[i].kc);
+        put8(&w, m->perkey[i].id);
+        put8(&w, 0);
+        put16(&w, m->perkey[i].value);
+    }
+    END(CFG_SEC_PERKEY, m->nperkey);
+
+    BEGIN();
+    put_str(&w, m->name, sizeof m->name);
+    put_str(&w, m->manufacturer, sizeof m->manufacturer);
+    put_str(&w, m->keymap_name, sizeof m->keymap_name);
+    END(CFG_SEC_STRINGS, 3);
+
+    BEGIN();
+    for (unsigned l = 0; l < m->layers; l++)
+        for (unsigned e = 0; e < m->nencoders; e++) {
+            put16(&w, m->enc_map[l][e][0]);
+            put16(&w, m->enc_map[l][e][1]);
+        }
+    for (unsigned e = 0; e < m->nencoders; e++) {
+        put8(&w, m->enc[e].pin_a);
+        put8(&w, m->enc[e].pin_b);
+        put8(&w, m->enc[e].resolution);
+        put8(&w, 0);
+    }
+    END(CFG_SEC_ENCODERS, m->nencoders);
+
+    BEGIN();
+    {
+        uint16_t head = (uint16_t)(2u * (m->nmacros + 1u));
+        for (unsigned i = 0; i <= m->nmacros; i++)
+            put16(&w, (uint16_t)(head + (m->nmacros ? m->macro_off[i] : 0)));
+        for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
+    }
+    END(CFG_SEC_MACROS, m->nmacros);
+#undef BEGIN
+#undef END
+
+    if (w.overflow || w.pos > CFG_MAX_IMAGE) return 0;
+    uint32_t size = (uint32_t)w.pos;
+    out[8] = (uint8_t)size;
+    out[9] = (uint8_t)(size >> 8);
+    out[10] = (uint8_t)(size >> 16);
+    out[11] = (uint8_t)(size >> 24);
+    uint32_t crc = cfg_crc32(0, out + 16, size - 16);
+    for (int i = 0; i < 4; i++) out[12 + i] = (uint8_t)(crc >> (8 * i));
+    return size;
+}

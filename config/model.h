@@ -1,0 +1,56 @@
+/* The in-memory model of one keyboard + keymap, filled by the JSON loaders (or directly by tests
+ * and the scenario runner) and serialised into a config image by cfg_image_write(). Fixed-size,
+ * no allocation, so the same code can run on the RP2040/RP2350 for the drive. */
+#ifndef KESTREL_CONFIG_MODEL_H
+#define KESTREL_CONFIG_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cfg.h"
+
+#define CFG_NAME_MAX 64
+
+typedef struct cfg_perkey {
+    kc_t kc;
+    uint8_t id;      /* enum cfg_setting_id */
+    uint16_t value;
+} cfg_perkey_t;
+
+typedef struct cfg_encoder {
+    uint8_t pin_a, pin_b, resolution;
+} cfg_encoder_t;
+
+typedef struct cfg_model {
+    uint8_t processor, bootloader, dev_board;       /* enum cfg_processor / cfg_bootloader */
+    uint8_t rows, cols, diode, matrix_kind, flags;
+    uint8_t row_pins[CFG_MAX_ROWS], col_pins[CFG_MAX_COLS];
+    uint8_t direct_pins[CFG_MAX_POSITIONS];         /* by position, CFG_PIN_NONE = hole */
+    uint16_t io_delay_us, vid, pid, bcd;
+    uint8_t poll_ms, max_power_half;
+    uint16_t nkeys;
+    uint8_t layout[CFG_MAX_KEYS];                   /* layout index -> matrix position */
+    uint8_t hand[CFG_MAX_POSITIONS];                /* by position, CFG_HAND_* */
+    uint8_t layers;
+    kc_t keymap[CFG_MAX_LAYERS][CFG_MAX_POSITIONS]; /* by position */
+    uint16_t settings[CFG_SETTING_COUNT];
+    uint8_t nperkey;
+    cfg_perkey_t perkey[CFG_MAX_PERKEY];
+    char name[CFG_NAME_MAX], manufacturer[CFG_NAME_MAX], keymap_name[CFG_NAME_MAX];
+    uint8_t nencoders;
+    cfg_encoder_t enc[CFG_MAX_ENCODERS];
+    kc_t enc_map[CFG_MAX_LAYERS][CFG_MAX_ENCODERS][2]; /* [layer][encoder][0=ccw,1=cw] */
+    uint8_t nmacros;
+    uint16_t macro_len;                                /* bytes used in macro_bytes */
+    uint16_t macro_off[CFG_MAX_MACROS + 1];            /* macro i = [off[i], off[i+1]) */
+    uint8_t macro_bytes[CFG_MAX_MACRO_BYTES];
+} cfg_model_t;
+
+/* Empty model: every setting at its default, no matrix, no layers, strings empty. */
+void cfg_model_init(cfg_model_t *m);
+
+/* Serialises the model. Returns the image size, or 0 when `cap` is too small or the model breaks
+ * a bound (callers validate first; this is the last line of defence). */
+size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap);
+
+#endif

@@ -1,0 +1,183 @@
+/* Config image reader: validates an image completely before anything uses it, then answers the
+ * engine's questions (keycodes, settings, hands, pins) straight from the image bytes. */
+#include "core/cfg.h"
+
+#include <string.h>
+
+static const uint16_t setting_defaults[CFG_SETTING_COUNT] = {
+#define CFG_X_DEFAULT(id, name, def) (uint16_t)(def),
+    CFG_SETTINGS(CFG_X_DEFAULT)
+#undef CFG_X_DEFAULT
+};
+
+/* Bitwise CRC-32: no table, so it costs no flash on AVR; images are small and checked once. */
+static uint32_t crc_step(uint32_t crc, uint8_t b)
+{
+    crc ^= b;
+    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    return crc;
+}
+
+uint32_t cfg_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+    crc = ~crc;
+    while (n--) crc = crc_step(crc, *p++);
+    return ~crc;
+}
+
+uint32_t cfg_crc32_image(const uint8_t *img, size_t n)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) crc = crc_step(crc, CFG_RD8(img + i));
+    return ~crc;
+}
+
+const char *cfg_open_strerror(enum cfg_open_result r)
+{
+    switch (r) {
+    case CFG_OK: return "ok";
+    case CFG_ERR_SHORT: return "config image is truncated";
+    case CFG_ERR_MAGIC: return "not a config image (bad magic)";
+    case CFG_ERR_VERSION: return "config image format version not supported";
+    case CFG_ERR_CRC: return "config image CRC mismatch";
+    case CFG_ERR_SECTIONS: return "config image section table is inconsistent";
+    case CFG_ERR_MISSING: return "config image lacks a required section";
+    case CFG_ERR_BOUNDS: return "config image exceeds a documented bound";
+    }
+    return "unknown config image error";
+}
+
+/* Expected body length of a known section given the dimensions (0 = variable, checked apart). */
+static enum cfg_open_result check_shapes(cfg_t *c)
+{
+    const uint16_t *len = c->len, *cnt = c->count;
+    if (len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
+    if (cnt[CFG_SEC_KEYMAP] != c->layers) return CFG_ERR_SECTIONS;
+    if (len[CFG_SEC_KEYMAP] != 2u * c->layers * c->npos) return CFG_ERR_SECTIONS;
+    if (len[CFG_SEC_SETTINGS] != 2u * cnt[CFG_SEC_SETTINGS]) return CFG_ERR_SECTIONS;
+    if (c->off[CFG_SEC_HAND] && len[CFG_SEC_HAND] != c->npos) return CFG_ERR_SECTIONS;
+    if (c->off[CFG_SEC_PERKEY]) {
+        if (cnt[CFG_SEC_PERKEY] > CFG_MAX_PERKEY) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_PERKEY] != 6u * cnt[CFG_SEC_PERKEY]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_LAYOUT]) {
+        if (cnt[CFG_SEC_LAYOUT] > CFG_MAX_KEYS) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_LAYOUT] != cnt[CFG_SEC_LAYOUT]) return CFG_ERR_SECTIONS;
+        for (uint16_t i = 0; i < cnt[CFG_SEC_LAYOUT]; i++)
+            if (CFG_RD8(c->base + c->off[CFG_SEC_LAYOUT] + i) >= c->npos) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_PINS]) {
+        uint8_t kind = cfg_info8(c, CFG_INFO_MATRIX_KIND);
+        unsigned want = kind == CFG_MATRIX_DIRECT ? c->npos : (unsigned)c->rows + c->cols;
+        if (len[CFG_SEC_PINS] != want) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_ENCODERS]) {
+        uint16_t n = cnt[CFG_SEC_ENCODERS];
+        if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_MACROS]) {
+        uint16_t n = cnt[CFG_SEC_MACROS], l = len[CFG_SEC_MACROS];
+        if (n > CFG_MAX_MACROS) return CFG_ERR_BOUNDS;
+        if (l < 2u * (n + 1u) || l - 2u * (n + 1u) > CFG_MAX_MACRO_BYTES) return CFG_ERR_SECTIONS;
+        const uint8_t *t = c->base + c->off[CFG_SEC_MACROS];
+        uint16_t prev = (uint16_t)(2u * (n + 1u));
+        for (uint16_t i = 0; i <= n; i++) {
+            uint16_t o = cfg_rd16(t + 2u * i);
+            if (o < prev || o > l) return CFG_ERR_SECTIONS;
+            prev = o;
+        }
+        if (prev != l) return CFG_ERR_SECTIONS;
+    }
+    return CFG_OK;
+}
+
+enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
+{
+    memset(c, 0, sizeof *c);
+    if (!img || avail < CFG_HEADER_SIZE) return CFG_ERR_SHORT;
+    if (cfg_rd32(img) != CFG_MAGIC) return CFG_ERR_MAGIC;
+    if (cfg_rd16(img + 4) != CFG_VERSION) return CFG_ERR_VERSION;
+    uint16_t nsec = cfg_rd16(img + 6);
+    uint32_t size = cfg_rd32(img + 8);
+    if (size > CFG_MAX_IMAGE || size > avail) return CFG_ERR_SHORT;
+    if (nsec > CFG_MAX_SECTIONS) return CFG_ERR_BOUNDS;
+    uint32_t body = CFG_HEADER_SIZE + (uint32_t)nsec * CFG_SECTION_ENTRY_SIZE;
+    if (size < body) return CFG_ERR_SHORT;
+    if (cfg_crc32_image(img + 16, size - 16) != cfg_rd32(img + 12)) return CFG_ERR_CRC;
+
+    for (uint16_t i = 0; i < nsec; i++) {
+        const uint8_t *e = img + CFG_HEADER_SIZE + i * CFG_SECTION_ENTRY_SIZE;
+        uint8_t id = CFG_RD8(e);
+        uint16_t off = cfg_rd16(e + 2), len = cfg_rd16(e + 4), cnt = cfg_rd16(e + 6);
+        if (off < body || (uint32_t)off + len > size) return CFG_ERR_SECTIONS;
+        if (id == 0) return CFG_ERR_SECTIONS;
+        if (id >= CFG_SEC_ID_LIMIT) continue; /* a later format's optional section */
+        if (c->off[id]) return CFG_ERR_SECTIONS;
+        c->off[id] = off;
+        c->len[id] = len;
+        c->count[id] = cnt;
+    }
+    if (!c->off[CFG_SEC_INFO] || !c->off[CFG_SEC_KEYMAP] || !c->off[CFG_SEC_SETTINGS])
+        return CFG_ERR_MISSING;
+    c->base = img;
+    c->size = (uint16_t)size;
+    if (c->len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
+    c->rows = cfg_info8(c, CFG_INFO_ROWS);
+    c->cols = cfg_info8(c, CFG_INFO_COLS);
+    c->layers = cfg_info8(c, CFG_INFO_LAYERS);
+    if (c->rows == 0 || c->cols == 0 || c->rows > CFG_MAX_ROWS || c->cols > CFG_MAX_COLS ||
+        (unsigned)c->rows * c->cols > CFG_MAX_POSITIONS || c->layers == 0 ||
+        c->layers > CFG_MAX_LAYERS) {
+        enum cfg_open_result r = CFG_ERR_BOUNDS;
+        memset(c, 0, sizeof *c);
+        return r;
+    }
+    c->npos = (uint8_t)(c->rows * c->cols);
+    enum cfg_open_result r = check_shapes(c);
+    if (r != CFG_OK) memset(c, 0, sizeof *c);
+    return r;
+}
+
+uint16_t cfg_setting_default(enum cfg_setting_id id)
+{
+    return (unsigned)id < CFG_SETTING_COUNT ? setting_defaults[id] : 0;
+}
+
+uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id)
+{
+    if ((unsigned)id >= c->count[CFG_SEC_SETTINGS]) return cfg_setting_default(id);
+    return cfg_rd16(c->base + c->off[CFG_SEC_SETTINGS] + 2u * (unsigned)id);
+}
+
+uint16_t cfg_setting_kc(const cfg_t *c, enum cfg_setting_id id, kc_t kc)
+{
+    const uint8_t *p = c->base + c->off[CFG_SEC_PERKEY];
+    for (uint16_t i = 0; i < c->count[CFG_SEC_PERKEY]; i++, p += 6)
+        if (cfg_rd16(p) == kc && CFG_RD8(p + 2) == (uint8_t)id) return cfg_rd16(p + 4);
+    return cfg_setting(c, id);
+}
+
+uint8_t cfg_hand(const cfg_t *c, uint8_t pos)
+{
+    if (!c->off[CFG_SEC_HAND] || pos >= c->npos) return CFG_HAND_ANY;
+    return CFG_RD8(c->base + c->off[CFG_SEC_HAND] + pos);
+}
+
+uint8_t cfg_pin(const cfg_t *c, unsigned idx)
+{
+    if (!c->off[CFG_SEC_PINS] || idx >= c->len[CFG_SEC_PINS]) return CFG_PIN_NONE;
+    return CFG_RD8(c->base + c->off[CFG_SEC_PINS] + idx);
+}
+
+const uint8_t *cfg_section(const cfg_t *c, enum cfg_section_id id, uint16_t *count, uint16_t *len)
+{
+    if ((unsigned)id >= CFG_SEC_ID_LIMIT || !c->off[id]) {
+        if (count) *count = 0;
+        if (len) *len = 0;
+        return NULL;
+    }
+    if (count) *count = c->count[id];
+    if (len) *len = c->len[id];
+    return c->base + c->off[id];
+}

@@ -1,0 +1,181 @@
+/* The config image: the compiled, validated form of one keyboard definition + one keymap.
+ * This header is the format (shared by the writer in config/ and every reader) and the read-only
+ * API the engine and firmware use on every target, AVR program memory included.
+ *
+ * Layout (all integers little-endian, no alignment assumed, offsets relative to the image start):
+ *
+ *   0  u32  magic   CFG_MAGIC ("KCFG")
+ *   4  u16  format version (CFG_VERSION)
+ *   6  u16  number of sections (n)
+ *   8  u32  total size in bytes, header included
+ *  12  u32  CRC-32 (IEEE 802.3, reflected, init/xorout 0xFFFFFFFF) of bytes [16, size)
+ *  16  n x section entry, 8 bytes each: u8 id, u8 reserved(0), u16 offset, u16 length, u16 count
+ *  ..  section bodies
+ *
+ * Sections (each at most once; readers skip ids they do not know, so sections can be added
+ * without a version bump; changing an existing section's shape bumps CFG_VERSION):
+ *   INFO     fixed struct, see CFG_INFO_* offsets below
+ *   PINS     matrix kind 0: rows pins then cols pins; kind 1 (direct): rows*cols pins, 0xFF = none
+ *            pin byte: RP2040/RP2350 = GPIO number; ATmega32U4 = port<<3 | bit, port B=1 .. F=5
+ *   LAYOUT   count = keys in the layout; one u8 matrix position (row*cols+col) per key, in order
+ *   HAND     rows*cols bytes, CFG_HAND_*; per matrix position
+ *   KEYMAP   count = layers; layers x rows*cols u16 keycodes, by matrix position (KC_NO default)
+ *   SETTINGS count = values; u16 per enum cfg_setting_id (missing ids read as their default)
+ *   PERKEY   count = entries; 6 bytes each: u16 keycode, u8 setting id, u8 0, u16 value
+ *   STRINGS  NUL-terminated: keyboard name, manufacturer, keymap name
+ *   ENCODERS count = encoders; layers x encoders x {u16 ccw, u16 cw}; pins in PINS-like u8 pairs
+ *            after them: encoders x {u8 pin_a, u8 pin_b, u8 resolution, u8 0}
+ *   MACROS   count = macros; u16 offset table (count+1 entries, relative to the section), then the
+ *            macro byte code (see docs/keymap-format.md)
+ *
+ * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
+#ifndef KESTREL_CORE_CFG_H
+#define KESTREL_CORE_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cfg_settings.h"
+#include "core/keycodes.h"
+
+#define CFG_MAGIC   0x4746434Bu /* "KCFG" */
+#define CFG_VERSION 1u
+#define CFG_HEADER_SIZE 16u
+#define CFG_SECTION_ENTRY_SIZE 8u
+
+#define CFG_MAX_ROWS       32u
+#define CFG_MAX_COLS       32u
+#define CFG_MAX_POSITIONS  255u    /* rows*cols; position 0xFF means "none" */
+#define CFG_MAX_LAYERS     32u
+#define CFG_MAX_KEYS       255u    /* keys in the layout */
+#define CFG_MAX_PERKEY     64u
+#define CFG_MAX_ENCODERS   8u
+#define CFG_MAX_MACROS     128u
+#define CFG_MAX_MACRO_BYTES 2048u
+#define CFG_MAX_SECTIONS   32u
+#define CFG_MAX_IMAGE      65535u  /* offsets are 16-bit */
+#define CFG_POS_NONE       0xFFu
+#define CFG_PIN_NONE       0xFFu
+
+enum cfg_section_id {
+    CFG_SEC_INFO = 1,
+    CFG_SEC_PINS = 2,
+    CFG_SEC_LAYOUT = 3,
+    CFG_SEC_HAND = 4,
+    CFG_SEC_KEYMAP = 5,
+    CFG_SEC_SETTINGS = 6,
+    CFG_SEC_PERKEY = 7,
+    CFG_SEC_STRINGS = 8,
+    CFG_SEC_ENCODERS = 9,
+    CFG_SEC_MACROS = 10,
+    CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
+};
+
+enum cfg_processor { CFG_PROC_UNKNOWN = 0, CFG_PROC_RP2040, CFG_PROC_RP2350, CFG_PROC_ATMEGA32U4 };
+enum cfg_bootloader {
+    CFG_BOOT_UNKNOWN = 0, CFG_BOOT_RP2040, CFG_BOOT_CATERINA, CFG_BOOT_ATMEL_DFU, CFG_BOOT_HALFKAY,
+    CFG_BOOT_QMK_DFU, CFG_BOOT_QMK_HID, CFG_BOOT_LUFA_DFU, CFG_BOOT_CUSTOM, CFG_BOOT_TINYUF2
+};
+enum cfg_diode { CFG_COL2ROW = 0, CFG_ROW2COL = 1 };
+enum cfg_matrix_kind { CFG_MATRIX_GRID = 0, CFG_MATRIX_DIRECT = 1 };
+enum cfg_hand { CFG_HAND_ANY = 0 /* '*' or not given */, CFG_HAND_LEFT = 1, CFG_HAND_RIGHT = 2 };
+
+/* INFO section body (CFG_INFO_SIZE bytes) */
+#define CFG_INFO_PROCESSOR   0  /* u8 enum cfg_processor */
+#define CFG_INFO_BOOTLOADER  1  /* u8 enum cfg_bootloader */
+#define CFG_INFO_ROWS        2  /* u8 */
+#define CFG_INFO_COLS        3  /* u8 */
+#define CFG_INFO_LAYERS      4  /* u8 */
+#define CFG_INFO_DIODE       5  /* u8 enum cfg_diode */
+#define CFG_INFO_MATRIX_KIND 6  /* u8 enum cfg_matrix_kind */
+#define CFG_INFO_FLAGS       7  /* u8 CFG_FLAG_* */
+#define CFG_INFO_KEYS        8  /* u16 keys in layout */
+#define CFG_INFO_IO_DELAY    10 /* u16 microseconds */
+#define CFG_INFO_VID         12 /* u16 */
+#define CFG_INFO_PID         14 /* u16 */
+#define CFG_INFO_BCD         16 /* u16 device_version as BCD */
+#define CFG_INFO_POLL_MS     18 /* u8 usb.polling_interval */
+#define CFG_INFO_MAX_POWER   19 /* u8 mA / 2 */
+#define CFG_INFO_ENCODERS    20 /* u8 */
+#define CFG_INFO_DEV_BOARD   21 /* u8 index into config/'s development_board table, 0 = none */
+#define CFG_INFO_SIZE        24
+
+#define CFG_FLAG_DRIVE_HIDDEN 0x01u /* the mass-storage drive is hidden (issue: the drive) */
+
+/* Byte access. On AVR the image lives in program memory; everywhere else it is ordinary memory
+ * (RAM on the host, XIP flash on RP2). */
+#if defined(__AVR__)
+#include <avr/pgmspace.h>
+#define CFG_RD8(p) pgm_read_byte(p)
+#else
+#define CFG_RD8(p) (*(const uint8_t *)(p))
+#endif
+
+static inline uint16_t cfg_rd16(const uint8_t *p)
+{
+    return (uint16_t)(CFG_RD8(p) | (uint16_t)CFG_RD8(p + 1) << 8);
+}
+static inline uint32_t cfg_rd32(const uint8_t *p)
+{
+    return (uint32_t)cfg_rd16(p) | (uint32_t)cfg_rd16(p + 2) << 16;
+}
+
+/* A validated image, with its section offsets looked up once. */
+typedef struct cfg {
+    const uint8_t *base;
+    uint16_t size;
+    uint16_t off[CFG_SEC_ID_LIMIT];   /* 0 = section absent */
+    uint16_t len[CFG_SEC_ID_LIMIT];
+    uint16_t count[CFG_SEC_ID_LIMIT];
+    uint8_t rows, cols, layers, npos; /* npos = rows*cols */
+} cfg_t;
+
+enum cfg_open_result {
+    CFG_OK = 0,
+    CFG_ERR_SHORT,     /* fewer bytes than the header, or than the size it claims */
+    CFG_ERR_MAGIC,
+    CFG_ERR_VERSION,
+    CFG_ERR_CRC,
+    CFG_ERR_SECTIONS,  /* a section outside the image, duplicated, or of the wrong length */
+    CFG_ERR_MISSING,   /* INFO, KEYMAP or SETTINGS absent */
+    CFG_ERR_BOUNDS     /* a count or dimension beyond CFG_MAX_* */
+};
+
+/* Checks an image completely (size, magic, version, CRC, every section's bounds and shape) and
+ * fills *c. Nothing of a rejected image is used. `avail` is how many bytes may be read. */
+enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail);
+const char *cfg_open_strerror(enum cfg_open_result r);
+
+uint32_t cfg_crc32(uint32_t crc, const uint8_t *p, size_t n); /* crc = 0 to start; AVR: RAM data */
+uint32_t cfg_crc32_image(const uint8_t *img, size_t n);       /* reads through CFG_RD8 */
+
+static inline uint8_t cfg_info8(const cfg_t *c, unsigned field)
+{
+    return CFG_RD8(c->base + c->off[CFG_SEC_INFO] + field);
+}
+static inline uint16_t cfg_info16(const cfg_t *c, unsigned field)
+{
+    return cfg_rd16(c->base + c->off[CFG_SEC_INFO] + field);
+}
+
+/* Keycode at matrix position `pos` (row*cols+col) on `layer`; KC_NO outside the tables. */
+static inline kc_t cfg_keycode(const cfg_t *c, uint8_t layer, uint8_t pos)
+{
+    if (layer >= c->layers || pos >= c->npos) return KC_NO;
+    return cfg_rd16(c->base + c->off[CFG_SEC_KEYMAP] + 2u * ((unsigned)layer * c->npos + pos));
+}
+
+/* A global setting (default when the image has none). */
+uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id);
+/* A setting for one keycode: its per-key override if there is one, else the global value. */
+uint16_t cfg_setting_kc(const cfg_t *c, enum cfg_setting_id id, kc_t kc);
+/* The compiled-in default of a setting. */
+uint16_t cfg_setting_default(enum cfg_setting_id id);
+
+uint8_t cfg_hand(const cfg_t *c, uint8_t pos);  /* CFG_HAND_* */
+uint8_t cfg_pin(const cfg_t *c, unsigned idx);   /* PINS byte idx, CFG_PIN_NONE outside */
+/* Pointer to a section body and its count (NULL when absent); AVR: a program-memory address. */
+const uint8_t *cfg_section(const cfg_t *c, enum cfg_section_id id, uint16_t *count, uint16_t *len);
+
+#endif

@@ -1,0 +1,62 @@
+/* The behaviour settings of a config image, as one X-macro table: id, dotted name (QMK's
+ * keyboard.json name where QMK has one), default. The engine reads them by id; config/ maps the
+ * names; the image stores every value as a uint16. Append only: ids are part of the image format.
+ *
+ * Special values: CFG_SAME_AS_TERM means "the key's tapping term". Enumerations are documented
+ * next to their entry and in docs/keymap-format.md. */
+#ifndef KESTREL_CORE_CFG_SETTINGS_H
+#define KESTREL_CORE_CFG_SETTINGS_H
+
+#define CFG_SAME_AS_TERM 0xFFFFu
+
+/* tapping.flavor */
+enum { CFG_FLAVOR_QMK = 0, CFG_FLAVOR_HOLD_PREFERRED, CFG_FLAVOR_BALANCED, CFG_FLAVOR_TAP_PREFERRED,
+       CFG_FLAVOR_TAP_UNLESS_INTERRUPTED };
+
+/* build.debounce_type (QMK's names) */
+enum { CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK = 0, CFG_DEBOUNCE_SYM_DEFER_G, CFG_DEBOUNCE_SYM_DEFER_PR,
+       CFG_DEBOUNCE_SYM_DEFER_PK, CFG_DEBOUNCE_SYM_EAGER_PR, CFG_DEBOUNCE_SYM_EAGER_PK };
+
+/*        id                          dotted name                         default */
+#define CFG_SETTINGS(X) \
+    X(TAPPING_TERM,                "tapping.term",                      200) \
+    X(QUICK_TAP_TERM,              "tapping.quick_tap_term",            CFG_SAME_AS_TERM) \
+    X(PERMISSIVE_HOLD,             "tapping.permissive_hold",           0) \
+    X(HOLD_ON_OTHER_KEY_PRESS,     "tapping.hold_on_other_key_press",   0) \
+    X(RETRO_TAPPING,               "tapping.retro",                     0) \
+    X(CHORDAL_HOLD,                "tapping.chordal_hold",              0) \
+    X(FLOW_TAP_TERM,               "tapping.flow_tap_term",             0) \
+    X(TAPPING_FLAVOR,              "tapping.flavor",                    CFG_FLAVOR_QMK) \
+    X(REQUIRE_PRIOR_IDLE,          "tapping.require_prior_idle",        0) \
+    X(TAPPING_TOGGLE,              "tapping.toggle",                    5) \
+    X(ONESHOT_TAP_TOGGLE,          "oneshot.tap_toggle",                0) \
+    X(ONESHOT_TIMEOUT,             "oneshot.timeout",                   0) \
+    X(COMBO_TERM,                  "combo.term",                        50) \
+    X(LEADER_TIMEOUT,              "leader_key.timeout",                300) \
+    X(CAPS_WORD_IDLE_TIMEOUT,      "caps_word.idle_timeout",            5000) \
+    X(CAPS_WORD_BOTH_SHIFTS,       "caps_word.both_shifts_turns_on",    0) \
+    X(AUTO_SHIFT_ENABLED,          "auto_shift.enabled",                0) \
+    X(AUTO_SHIFT_TIMEOUT,          "auto_shift.timeout",                175) \
+    X(DEBOUNCE,                    "debounce",                          5) \
+    X(DEBOUNCE_TYPE,               "build.debounce_type",               CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK) \
+    X(NKRO,                        "host.default.nkro",                 0) \
+    X(TAP_CODE_DELAY,              "qmk.tap_keycode_delay",             0) \
+    X(TAP_HOLD_CAPS_DELAY,         "qmk.tap_capslock_delay",            80) \
+    X(MOUSE_DELAY,                 "mouse_key.delay",                   10) \
+    X(MOUSE_INTERVAL,              "mouse_key.interval",                16) \
+    X(MOUSE_MOVE_DELTA,            "mouse_key.move_delta",              8) \
+    X(MOUSE_MAX_SPEED,             "mouse_key.max_speed",               10) \
+    X(MOUSE_TIME_TO_MAX,           "mouse_key.time_to_max",             30) \
+    X(MOUSE_WHEEL_DELAY,           "mouse_key.wheel_delay",             10) \
+    X(MOUSE_WHEEL_INTERVAL,        "mouse_key.wheel_interval",          80) \
+    X(MOUSE_WHEEL_MAX_SPEED,       "mouse_key.wheel_max_speed",         8) \
+    X(MOUSE_WHEEL_TIME_TO_MAX,     "mouse_key.wheel_time_to_max",       40)
+
+enum cfg_setting_id {
+#define CFG_X_ENUM(id, name, def) CFG_##id,
+    CFG_SETTINGS(CFG_X_ENUM)
+#undef CFG_X_ENUM
+    CFG_SETTING_COUNT
+};
+
+#endif

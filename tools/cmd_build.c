@@ -1,0 +1,12 @@
+/* kestrel build — placeholder until its issue lands; says so plainly instead of pretending. */
+#include <stdio.h>
+
+#include "tools/commands.h"
+
+int cmd_build(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "kestrel build: not available in this build yet\n");
+    return 2;
+}

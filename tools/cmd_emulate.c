@@ -1,0 +1,12 @@
+/* kestrel emulate — placeholder until its issue lands; says so plainly instead of pretending. */
+#include <stdio.h>
+
+#include "tools/commands.h"
+
+int cmd_emulate(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "kestrel emulate: not available in this build yet\n");
+    return 2;
+}

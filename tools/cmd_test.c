@@ -1,0 +1,12 @@
+/* kestrel test — placeholder until its issue lands; says so plainly instead of pretending. */
+#include <stdio.h>
+
+#include "tools/commands.h"
+
+int cmd_test(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "kestrel test: not available in this build yet\n");
+    return 2;
+}

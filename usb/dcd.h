@@ -1,0 +1,39 @@
+/* Device-controller driver interface: the dozen things the USB device stack (usb/) needs from a
+ * chip's USB controller. Each target implements it under hal/<target>/; usb/usbd.c implements the
+ * usbd_on_* callbacks the driver calls (from its interrupt handler or from dcd_poll()).
+ *
+ * Endpoint addresses are USB addresses: bit 7 set = IN (device to host). EP0 is driven by usbd
+ * through the same calls (0x00 OUT data/status, 0x80 IN data/status). */
+#ifndef KESTREL_USB_DCD_H
+#define KESTREL_USB_DCD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum dcd_ep_type { DCD_EP_CONTROL = 0, DCD_EP_ISO = 1, DCD_EP_BULK = 2, DCD_EP_INTERRUPT = 3 };
+
+void dcd_init(void);                 /* controller reset and configured for device mode */
+void dcd_connect(bool on);           /* D+ pull-up on/off */
+/* SET_ADDRESS arrived: the driver applies the address after the status stage completes. */
+void dcd_set_address(uint8_t addr);
+bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet);
+void dcd_ep_close_all(void);         /* every endpoint but EP0 (bus reset, SET_CONFIGURATION 0) */
+/* Starts a transfer of `len` bytes (IN: sent from buf, split into max-packet packets, no ZLP
+ * unless len == 0; OUT: up to len bytes received into buf). Completion: usbd_on_xfer_done().
+ * Returns false if the endpoint is busy or not open. `buf` must stay valid until completion. */
+bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len);
+bool dcd_ep_busy(uint8_t ep_addr);
+void dcd_ep_stall(uint8_t ep_addr);  /* EP0: stalls both directions until the next SETUP */
+void dcd_ep_clear_stall(uint8_t ep_addr); /* also resets the data toggle to DATA0 */
+void dcd_remote_wakeup(void);        /* signal resume (only when the host enabled it) */
+void dcd_poll(void);                 /* drivers without interrupts handle events here */
+
+/* Callbacks, implemented by usb/usbd.c. */
+void usbd_on_bus_reset(void);
+void usbd_on_setup(const uint8_t setup[8]);
+void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len);
+void usbd_on_suspend(void);
+void usbd_on_resume(void);
+void usbd_on_sof(uint16_t frame);
+
+#endif

@@ -8,7 +8,6 @@ AVR_OBJCOPY := avr-objcopy
 AVR_SIZE    := avr-size
 AVR_NM      := avr-nm
 AVR_MCU     := atmega32u4
-AVR_F_CPU   ?= 16000000UL
 AVR_CFG_ADDR := 0x6000
 AVR_OUT     := $(BUILD)/fw/atmega32u4
 AVR_OBJDIR  := $(BUILD)/avr
@@ -16,25 +15,32 @@ AVR_OBJDIR  := $(BUILD)/avr
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
 AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
-AVR_OBJ := $(patsubst %.c,$(AVR_OBJDIR)/%.o,$(AVR_SRC))
 
-AVR_CFLAGS := -mmcu=$(AVR_MCU) -DF_CPU=$(AVR_F_CPU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
+AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
               -std=c11 $(WARN) -I. -ffunction-sections -fdata-sections -flto \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
 AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues
 
-$(AVR_OBJDIR)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(AVR_CC) $(AVR_CFLAGS) -MMD -MP -c $< -o $@
+# Two clocks, two images from the same sources: 16 MHz (Pro Micro 5 V, Elite-C, Teensy 2.0) and
+# 8 MHz (Pro Micro 3.3 V). The clock decides the PLL input divider and every timing constant.
+# $(1) = suffix of the image name, $(2) = F_CPU, $(3) = object directory
+define avr_image
+$(3)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) -MMD -MP -c $$< -o $$@
 
 # The link fails when code + .data initialisers reach the config region: the flash map is a
 # contract with `kestrel build`, not a suggestion.
-$(AVR_OUT)/kestrel-atmega32u4.elf: $(AVR_OBJ)
-	@mkdir -p $(dir $@)
-	$(AVR_CC) $(AVR_LDFLAGS) $^ -o $@
-	@end=$$($(AVR_NM) $@ | awk '$$3=="__data_load_end"{print $$1}'); \
-	 if [ $$((0x$$end)) -gt $$(($(AVR_CFG_ADDR))) ]; then \
-	   echo "$@: code ends at 0x$$end, past the config region at $(AVR_CFG_ADDR)" >&2; rm -f $@; exit 1; fi
+$$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
+	@mkdir -p $$(dir $$@)
+	$$(AVR_CC) $$(AVR_LDFLAGS) $$^ -o $$@
+	@end=$$$$($$(AVR_NM) $$@ | awk '$$$$3=="__data_load_end"{print $$$$1}'); \
+	 if [ $$$$((0x$$$$end)) -gt $$$$(($$(AVR_CFG_ADDR))) ]; then \
+	   echo "$$@: code ends at 0x$$$$end, past the config region at $$(AVR_CFG_ADDR)" >&2; rm -f $$@; exit 1; fi
+endef
+
+$(eval $(call avr_image,,16000000UL,$(AVR_OBJDIR)))
+$(eval $(call avr_image,-8mhz,8000000UL,$(AVR_OBJDIR)-8mhz))
 
 $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O ihex -R .eeprom -R .fuse -R .lock -R .signature $< $@
@@ -42,7 +48,7 @@ $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 $(AVR_OUT)/%.bin: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O binary -R .eeprom -R .fuse -R .lock -R .signature $< $@
 
-AVR_IMAGES := $(addprefix $(AVR_OUT)/kestrel-atmega32u4,.elf .hex .bin)
+AVR_IMAGES := $(addprefix $(AVR_OUT)/kestrel-atmega32u4,.elf .hex .bin -8mhz.elf -8mhz.hex)
 
 # The harness is host code linking Debian's libsimavr; it reads config images with core/cfg.c.
 SIMAVR_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags simavr 2>/dev/null || echo -I/usr/include/simavr))
@@ -60,9 +66,8 @@ $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 .PHONY: avr avr-test avr-bench
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
-avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf
-	@scripts/avr-size-line $< 2>/dev/null || \
-	 $(AVR_SIZE) -A $< | awk '/^\.text|^\.data|^\.bss|^\.noinit/{s[$$1]=$$2} END{printf "atmega32u4: flash %d B of 28672 (%.1f%%), RAM %d B of 2560 static\n", s[".text"]+s[".data"], (s[".text"]+s[".data"])*100/28672, s[".data"]+s[".bss"]+s[".noinit"]}'
+avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf
+	@AVR_CFG_ADDR=$(AVR_CFG_ADDR) bench/avr-size.sh $^
 
 ALL_TARGETS   += $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 BENCH_TARGETS += avr-bench

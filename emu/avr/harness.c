@@ -4,7 +4,8 @@
  *
  *   avr-harness [options] IMAGE.hex|IMAGE.elf < EVENTS
  *
- * Output (stdout), one line each:  <ms> <ep> <hex bytes>        a report read from IN endpoint ep
+ * Output (stdout), one line each:  iface <n> <class> <sub> <proto> <ep> <report descriptor hex>
+ *                                  <ms> <ep> <hex bytes>        a report read from IN endpoint ep
  *                                  <ms> bootloader <name>       the firmware left for a bootloader
  *                                  <ms> reset watchdog          a watchdog reset without a key
  * Events (stdin or --events FILE): press R C | release R C | wait MS | # comment */

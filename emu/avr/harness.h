@@ -21,6 +21,7 @@ typedef struct hx_iface {
     uint8_t ep_in, ep_out;    /* 0 = none */
     uint16_t ep_in_size;
     uint16_t report_len;      /* wDescriptorLength of the HID report descriptor */
+    uint8_t report[512];      /* the report descriptor as read */
 } hx_iface_t;
 
 typedef struct hx {

@@ -248,8 +248,9 @@ bool hx_enumerate(void)
         CHECK(r == 0 || r == HX_STALL, "SET_IDLE on interface %u: error %d", f->num, r);
         mksetup(s, 0x81, 6, 0x2200, f->num, (uint16_t)(f->report_len + 64));
         r = hx_ctl(s, buf, &got);
-        CHECK(r == 0 && got == f->report_len, "report descriptor of interface %u: %d, %u of %u bytes",
-              f->num, r, got, f->report_len);
+        CHECK(r == 0 && got == f->report_len && got <= sizeof f->report,
+              "report descriptor of interface %u: %d, %u of %u bytes", f->num, r, got, f->report_len);
+        memcpy(f->report, buf, got);
         if (f->sub == 1 && f->proto == 1) {
             uint8_t led = 0x02; /* Caps Lock on */
             mksetup(s, 0x21, 0x09, 0x0200, f->num, 1);
@@ -258,6 +259,14 @@ bool hx_enumerate(void)
         }
     }
     hx.polling = true;
+    /* What a reader of the report lines needs to decode them: each interface, its IN endpoint
+     * and its report descriptor (report IDs and what they carry). */
+    for (int i = 0; i < hx.nif; i++) {
+        hx_iface_t *f = &hx.ifs[i];
+        printf("iface %u %u %u %u %02x ", f->num, f->cls, f->sub, f->proto, f->ep_in);
+        for (unsigned k = 0; k < f->report_len; k++) printf("%02x", f->report[k]);
+        printf("%s\n", f->report_len ? "" : "-");
+    }
     if (hx.verbose) {
         fprintf(stderr, "# enumerated %04x:%04x ep0=%u, %d interfaces\n", hx.vid, hx.pid, hx.ep0_size, hx.nif);
         for (int i = 0; i < hx.nif; i++)

@@ -3,10 +3,12 @@
 #ifndef KESTREL_HAL_RP2350_H
 #define KESTREL_HAL_RP2350_H
 
+#include "hal/rp2350/chip.h"  /* the block addresses, shared with hal/rp2/ */
+
 #define RP2350_XOSC_HZ    12000000u
 #define RP2350_SYS_HZ     150000000u
 #define RP2350_USB_HZ     48000000u
-#define RP2350_NUM_GPIO   30u        /* RP2350A (Pico 2); RP2350B has 48, unused here */
+#define RP2350_NUM_GPIO   RP2_NUM_GPIO
 
 /* ---- memory map ---- */
 #define RP2350_ROM_BASE       0x00000000u
@@ -17,34 +19,34 @@
 
 /* ---- peripheral blocks ---- */
 #define RP2350_SYSINFO_BASE   0x40000000u
-#define RP2350_CLOCKS_BASE    0x40010000u
-#define RP2350_PSM_BASE       0x40018000u
-#define RP2350_RESETS_BASE    0x40020000u
-#define RP2350_IO_BANK0_BASE  0x40028000u
-#define RP2350_PADS_BANK0_BASE 0x40038000u
-#define RP2350_XOSC_BASE      0x40048000u
-#define RP2350_PLL_SYS_BASE   0x40050000u
-#define RP2350_PLL_USB_BASE   0x40058000u
-#define RP2350_TIMER0_BASE    0x400B0000u
+#define RP2350_CLOCKS_BASE    RP2_CLOCKS_BASE
+#define RP2350_PSM_BASE       RP2_PSM_BASE
+#define RP2350_RESETS_BASE    RP2_RESETS_BASE
+#define RP2350_IO_BANK0_BASE  RP2_IO_BANK0_BASE
+#define RP2350_PADS_BANK0_BASE RP2_PADS_BANK0_BASE
+#define RP2350_XOSC_BASE      RP2_XOSC_BASE
+#define RP2350_PLL_SYS_BASE   RP2_PLL_SYS_BASE
+#define RP2350_PLL_USB_BASE   RP2_PLL_USB_BASE
+#define RP2350_TIMER0_BASE    RP2_TIMER_BASE
 #define RP2350_TIMER1_BASE    0x400B8000u
-#define RP2350_WATCHDOG_BASE  0x400D8000u
+#define RP2350_WATCHDOG_BASE  RP2_WATCHDOG_BASE
 #define RP2350_TICKS_BASE     0x40108000u
 #define RP2350_USBCTRL_DPRAM  0x50100000u
 #define RP2350_USBCTRL_REGS   0x50110000u
-#define RP2350_SIO_BASE       0xD0000000u
+#define RP2350_SIO_BASE       RP2_SIO_BASE
 #define RP2350_PPB_BASE       0xE0000000u
 
 /* ---- RESETS: RESET +0, WDSEL +4, RESET_DONE +8; bit 1 = held in reset ---- */
 #define RESETS_RESET          (RP2350_RESETS_BASE + 0x00u)
 #define RESETS_RESET_DONE     (RP2350_RESETS_BASE + 0x08u)
-#define RESET_IO_BANK0        (1u << 6)
+#define RESET_IO_BANK0        RP2_RESET_IO_BANK0
 #define RESET_IO_QSPI         (1u << 7)
-#define RESET_PADS_BANK0      (1u << 9)
+#define RESET_PADS_BANK0      RP2_RESET_PADS_BANK0
 #define RESET_PADS_QSPI       (1u << 10)
-#define RESET_PLL_SYS         (1u << 14)
-#define RESET_PLL_USB         (1u << 15)
-#define RESET_TIMER0          (1u << 23)
-#define RESET_USBCTRL         (1u << 28)
+#define RESET_PLL_SYS         RP2_RESET_PLL_SYS
+#define RESET_PLL_USB         RP2_RESET_PLL_USB
+#define RESET_TIMER0          RP2_RESET_TIMER
+#define RESET_USBCTRL         RP2_RESET_USBCTRL
 
 /* ---- XOSC ---- */
 #define XOSC_CTRL             (RP2350_XOSC_BASE + 0x00u)
@@ -139,17 +141,17 @@
 #define PAD_DRIVE_4MA         (1u << 4)
 #define PAD_IE                (1u << 6)
 #define PAD_OD                (1u << 7)
-#define PAD_ISO               (1u << 8)
+#define PAD_ISO               RP2_PAD_ISO
 #define PAD_RESET_VALUE       0x116u
 
 /* ---- SIO GPIO (layout differs from RP2040) ---- */
-#define SIO_GPIO_IN           (RP2350_SIO_BASE + 0x004u)
+#define SIO_GPIO_IN           (RP2350_SIO_BASE + RP2_SIO_GPIO_IN)
 #define SIO_GPIO_OUT          (RP2350_SIO_BASE + 0x010u)
-#define SIO_GPIO_OUT_SET      (RP2350_SIO_BASE + 0x018u)
-#define SIO_GPIO_OUT_CLR      (RP2350_SIO_BASE + 0x020u)
+#define SIO_GPIO_OUT_SET      (RP2350_SIO_BASE + RP2_SIO_GPIO_OUT_SET)
+#define SIO_GPIO_OUT_CLR      (RP2350_SIO_BASE + RP2_SIO_GPIO_OUT_CLR)
 #define SIO_GPIO_OE           (RP2350_SIO_BASE + 0x030u)
-#define SIO_GPIO_OE_SET       (RP2350_SIO_BASE + 0x038u)
-#define SIO_GPIO_OE_CLR       (RP2350_SIO_BASE + 0x040u)
+#define SIO_GPIO_OE_SET       (RP2350_SIO_BASE + RP2_SIO_GPIO_OE_SET)
+#define SIO_GPIO_OE_CLR       (RP2350_SIO_BASE + RP2_SIO_GPIO_OE_CLR)
 
 /* ---- WATCHDOG / PSM ---- */
 #define WATCHDOG_CTRL         (RP2350_WATCHDOG_BASE + 0x00u)
@@ -167,7 +169,7 @@
 #define USB_MAIN_CTRL_CONTROLLER_EN (1u << 0)
 #define USB_MAIN_CTRL_HOST_NDEVICE  (1u << 1)
 #define USB_MAIN_CTRL_PHY_ISO       (1u << 2)
-#define USB_IRQ               14u
+#define USB_IRQ               RP2_IRQ_USBCTRL
 
 /* ---- Cortex-M33 system control ---- */
 #define M33_VTOR              0xE000ED08u

@@ -16,7 +16,9 @@ AVR_OBJDIR  := $(BUILD)/avr
 # what the firmware does not call.
 AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
 
+AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
+              -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
               -std=c11 $(WARN) -I. -ffunction-sections -fdata-sections -flto \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
 AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues

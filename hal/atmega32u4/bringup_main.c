@@ -3,6 +3,7 @@
 #include <avr/pgmspace.h>
 #include <string.h>
 
+#include "core/cfg.h"
 #include "hal/atmega32u4/dcd_avr.h"
 #include "hal/atmega32u4/hal_avr.h"
 #include "usb/dcd.h"
@@ -21,7 +22,6 @@ static const uint8_t cfg_desc[34] PROGMEM = {
     7, 5, 0x81, 3, 8, 0, 1};
 
 static uint8_t ctl[80];
-static uint8_t report[8];
 static volatile uint8_t configured;
 
 static void send_pgm(const uint8_t *p, uint16_t n, uint16_t wlen)
@@ -86,24 +86,33 @@ void usbd_on_suspend(void) {}
 void usbd_on_resume(void) {}
 void usbd_on_sof(uint16_t frame) { (void)frame; }
 
+static cfg_t cfg;
+
+/* Position 3 of the config's first row/col pins pressed -> the config's bootloader. */
+static bool boot_key(void)
+{
+    uint8_t r = cfg_pin(&cfg, 1), c = cfg_pin(&cfg, cfg.rows + 1);
+    hal_pin_output(r, false);
+    hal_delay_us(5);
+    bool down = !hal_pin_read(c);
+    hal_pin_input_pullup(r);
+    return down;
+}
+
 int main(void)
 {
     hal_init();
     uint16_t cfg_max;
-    if (hal_config_region(&cfg_max) == NULL) return 1;
+    const uint8_t *region = hal_config_region(&cfg_max);
+    bool have_cfg = cfg_open(&cfg, region, cfg_max) == CFG_OK;
+    if (have_cfg)
+        for (uint8_t i = 0; i < cfg.rows + cfg.cols; i++) hal_pin_input_pullup(cfg_pin(&cfg, i));
     dcd_init();
     dcd_connect(true);
-    /* B0 low types an 'A': enough to see an interrupt-IN report in the harness. */
-    hal_pin_input_pullup(1 << 3 | 0);
-    uint8_t last = 1;
     for (;;) {
         dcd_poll();
-        uint8_t now = hal_pin_read(1 << 3 | 0);
-        if (configured && now != last && !dcd_ep_busy(0x81)) {
-            memset(report, 0, sizeof report);
-            if (!now) report[2] = 4;
-            if (dcd_ep_xfer(0x81, report, 8)) last = now;
-        }
+        if (have_cfg && cfg_keycode(&cfg, 0, 3) == QK_BOOT && boot_key())
+            hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
         hal_sleep();
     }
 }

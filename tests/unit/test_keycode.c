@@ -209,15 +209,19 @@ static void format_rule(void **state)
 static void every_value_round_trips(void **state)
 {
     (void)state;
-    char buf[64];
+    char buf[KC_FORMAT_MAX];
+    size_t longest = 0;
     for (unsigned v = 0; v <= 0xFFFF; v++) {
         size_t n = kc_format((kc_t)v, buf, sizeof buf);
         assert_true(n < sizeof buf);
+        if (n > longest) longest = n;
         kc_t back;
         kc_parse_error_t err;
         if (!kc_parse(buf, n, &back, &err)) fail_msg("0x%04X -> '%s' rejected: %s", v, buf, err.msg);
         if (back != v) fail_msg("0x%04X -> '%s' -> 0x%04X", v, buf, back);
     }
+    /* MT(MOD_RCTL|MOD_RSFT|MOD_RALT|MOD_RGUI,QK_MOUSE_ACCELERATION_0): KC_FORMAT_MAX is not slack */
+    assert_int_equal(longest, KC_FORMAT_MAX - 1);
 }
 
 /* Parsing counted text: no NUL needed, nothing read past n. */

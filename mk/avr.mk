@@ -14,16 +14,13 @@ AVR_OBJDIR  := $(BUILD)/avr
 
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
-AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c)
-# usb/ and fw/ now hold the shared stack and main loop (rp2040 engineer); they define the usbd_*
-# callbacks and fw_run() that hal/atmega32u4/bringup_main.c still defines for itself. Switch
-# them on here together with dropping the bring-up main (fw/hal.h lists what fw/ needs).
-AVR_PORTABLE_SRC := $(wildcard usb/*.c) $(wildcard fw/*.c)
+AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
 
 AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
               -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
-              -std=c11 $(WARN) -I. -ffunction-sections -fdata-sections -flto \
+              -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
+              -DUSB_QUEUE_LEN=8u -DUSB_STRING_MAX=32u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
 AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues
 
@@ -44,6 +41,13 @@ $$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
 	 if [ $$$$((0x$$$$end)) -gt $$$$(($$(AVR_CFG_ADDR))) ]; then \
 	   echo "$$@: code ends at 0x$$$$end, past the config region at $$(AVR_CFG_ADDR)" >&2; rm -f $$@; exit 1; fi
 endef
+
+# The fallback config, generated on the host with the config writer the tool uses.
+$(BUILD)/gen/avr_fallback.inc: hal/atmega32u4/host/gen_fallback.c $(BUILD)/host/config/image_write.o $(BUILD)/host/core/cfg.o
+	@mkdir -p $(dir $@) $(BUILD)/emu
+	$(HOSTCC) $(HOST_CFLAGS) $^ -o $(BUILD)/emu/avr-gen-fallback
+	$(BUILD)/emu/avr-gen-fallback $@
+$(AVR_OBJDIR)/hal/atmega32u4/fallback_avr.o $(AVR_OBJDIR)-8mhz/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
 
 $(eval $(call avr_image,,16000000UL,$(AVR_OBJDIR)))
 $(eval $(call avr_image,-8mhz,8000000UL,$(AVR_OBJDIR)-8mhz))

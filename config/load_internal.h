@@ -11,7 +11,7 @@
 
 /* Session bounds (documented in docs/keymap-format.md). */
 #ifndef CFG_LS_SOURCES
-#define CFG_LS_SOURCES   32           /* files + overrides in one session */
+#define CFG_LS_SOURCES   256          /* files + overrides in one session */
 #endif
 #ifndef CFG_LS_TEXT
 #define CFG_LS_TEXT      (4u << 20)   /* bytes of source text kept by one session */
@@ -35,6 +35,8 @@ const char *cfg_ls_intern(const char *s);
 
 /* Applies keyboard-definition sources (least specific first) and builds the keyboard part. */
 bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d);
+/* False (with an error) when no keyboard was loaded into `m` in this session. */
+bool cfg_ls_in_session(cfg_model_t *m, const char *file, diag_t *d);
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
 

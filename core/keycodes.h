@@ -120,7 +120,8 @@ static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 #define QK_LAYER_GET(kc)              ((uint8_t)((kc) & 0x1Fu))
 #define QK_ONE_SHOT_MOD_GET_MODS(kc)  ((uint8_t)((kc) & 0x1Fu))
 
-#define KC_MODS(m5, kc)  ((kc_t)(QK_MODS | (((m5) & 0x1Fu) << 8) | ((kc) & 0xFFu)))
+/* no QK_MODS term: its 0x0100 is the Ctrl bit itself (KC_MODS(MOD_LSFT, KC_1) = 0x021E) */
+#define KC_MODS(m5, kc)  ((kc_t)((((m5) & 0x1Fu) << 8) | ((kc) & 0xFFu)))
 #define KC_MT(m5, kc)    ((kc_t)(QK_MOD_TAP | (((m5) & 0x1Fu) << 8) | ((kc) & 0xFFu)))
 #define KC_LT(l, kc)     ((kc_t)(QK_LAYER_TAP | (((l) & 0x0Fu) << 8) | ((kc) & 0xFFu)))
 #define KC_LM(l, m5)     ((kc_t)(QK_LAYER_MOD | (((l) & 0x0Fu) << 5) | ((m5) & 0x1Fu)))

@@ -1,0 +1,432 @@
+/* avr-harness: boots a Kestrel ATmega32U4 image in simavr at 16 MHz, acts as its USB host
+ * (enumeration with descriptor checks, 1 ms interrupt-IN polling, emulated SOF), models the key
+ * matrix from the config image's pins, and prints every report with its emulated time.
+ *
+ *   avr-harness [options] IMAGE.hex|IMAGE.elf < EVENTS
+ *
+ * Output (stdout), one line each:  iface <n> <class> <sub> <proto> <ep> <report descriptor hex>
+ *                                  <ms> <ep> <hex bytes>        a report read from IN endpoint ep
+ *                                  <ms> bootloader <name>       the firmware left for a bootloader
+ *                                  <ms> reset watchdog          a watchdog reset without a key
+ * Events (stdin or --events FILE): press R C | release R C | wait MS | # comment */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <avr_ioport.h>
+#include <avr_usb.h>
+#include <sim_elf.h>
+#include <sim_hex.h>
+#include <sim_interrupts.h>
+#include <sim_io.h>
+#include <sim_irq.h>
+#include <sim_cycle_timers.h>
+
+#include "core/cfg.h"
+#include "core/fwinfo.h"
+#include "emu/avr/harness.h"
+
+hx_t hx;
+
+#define APP_LIMIT      0x7000u /* Caterina / DFU boot section start */
+#define HALFKAY_START  0x7E00u
+#define CATERINA_KEY   0x0800u
+#define MCUSR_ADDR     0x54
+#define WDRF_BIT       3
+
+static uint64_t stop_cycle;
+
+void hx_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "avr-harness: at %.3f ms: ", hx_now_ms());
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    hx.checks_failed++;
+}
+
+double hx_now_ms(void)
+{
+    if (!hx.avr) return 0;
+    return (double)((int64_t)hx.avr->cycle - (int64_t)hx.t0) * 1000.0 / HX_FREQ;
+}
+
+/* ---- the matrix model ----------------------------------------------------------------------- */
+
+static uint8_t row_pin[CFG_MAX_ROWS], col_pin[CFG_MAX_COLS], direct_pin[CFG_MAX_POSITIONS];
+static uint8_t nrows, ncols, diode, kind;
+static bool pressed[CFG_MAX_ROWS][CFG_MAX_COLS];
+
+static bool pin_ok(uint8_t pin)
+{
+    return pin != CFG_PIN_NONE && (pin >> 3) >= 1 && (pin >> 3) <= 5;
+}
+
+static avr_irq_t *pin_irq(uint8_t pin)
+{
+    return avr_io_getirq(hx.avr, AVR_IOCTL_IOPORT_GETIRQ((char)('A' + (pin >> 3))), pin & 7);
+}
+
+/* A pin the firmware drives low: DDR bit 1, PORT bit 0 (data addresses 0x24/0x25 + 3 per port). */
+static bool driven_low(uint8_t pin)
+{
+    unsigned base = 0x23u + 3u * ((pin >> 3) - 1u), b = pin & 7u;
+    return ((hx.avr->data[base + 1] >> b) & 1) && !((hx.avr->data[base + 2] >> b) & 1);
+}
+
+static void set_level(uint8_t pin, bool low)
+{
+    if (pin_ok(pin)) avr_raise_irq(pin_irq(pin), low ? 0 : 1);
+}
+
+/* simavr re-applies pull-ups on every PORTx/DDRx write of a port, hiding an injected low level;
+ * so the levels are recomputed after every port write (and after every key change). `all` also
+ * releases lines no key holds down any more. */
+static void matrix_update(bool all)
+{
+    if (kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < (unsigned)nrows * ncols; p++) {
+            bool dn = pressed[p / ncols][p % ncols];
+            if (dn || all) set_level(direct_pin[p], dn);
+        }
+        return;
+    }
+    bool c2r = diode == CFG_COL2ROW;
+    unsigned nsense = c2r ? ncols : nrows, ndrive = c2r ? nrows : ncols;
+    for (unsigned s = 0; s < nsense; s++) {
+        bool any = false, low = false;
+        for (unsigned d = 0; d < ndrive; d++) {
+            bool dn = c2r ? pressed[d][s] : pressed[s][d];
+            if (!dn) continue;
+            any = true;
+            if (driven_low(c2r ? row_pin[d] : col_pin[d])) low = true;
+        }
+        if (any || all) set_level(c2r ? col_pin[s] : row_pin[s], low);
+    }
+}
+
+static void port_written(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)value;
+    (void)param;
+    matrix_update(false);
+}
+
+void hx_key(uint8_t row, uint8_t col, bool down)
+{
+    pressed[row][col] = down;
+    matrix_update(true);
+}
+
+/* ---- running ------------------------------------------------------------------------------ */
+
+static void on_attach(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    if (value) hx.attached = true;
+}
+
+static avr_int_vector_t *gen_vec;
+
+/* The controller's SOF: simavr compiles its own 1 ms frame timer out, and firmware may count
+ * frames, so the harness plays the host's frame clock while the device is attached. */
+static avr_cycle_count_t sof_tick(struct avr_t *avr, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    if (!(avr->data[0xE0] & 1) && (avr->data[0xD8] & 0x80) && !(avr->data[0xD8] & 0x20)) {
+        hx.frame = (uint16_t)((hx.frame + 1) & 0x7FF);
+        avr->data[0xE4] = (uint8_t)hx.frame;
+        avr->data[0xE5] = (uint8_t)(hx.frame >> 8);
+        avr->data[0xE1] |= 1 << 2; /* SOFI */
+        if ((avr->data[0xE2] & (1 << 2)) && gen_vec) avr_raise_interrupt(avr, gen_vec);
+    }
+    return when + HX_CYC_PER_MS;
+}
+
+static void note_stop(enum hx_stop why)
+{
+    if (hx.stop) return;
+    hx.stop = why;
+    hx.stop_pc = hx.avr->pc;
+    stop_cycle = hx.avr->cycle;
+}
+
+/* Checks, after each instruction, for the ways firmware leaves the application. */
+static void check_exit(uint32_t pc_before)
+{
+    uint32_t pc = hx.avr->pc;
+    if (pc >= APP_LIMIT) {
+        note_stop(pc == HALFKAY_START ? HX_BOOT_HALFKAY : pc == APP_LIMIT ? HX_BOOT_DFU : HX_BOOT_OTHER);
+        return;
+    }
+    if (pc == 0 && pc_before != 0) {
+        /* A reset: simavr keeps SRAM across a watchdog reset, as the chip does, so Caterina's key
+         * is still there for it to see. */
+        const uint8_t *d = hx.avr->data;
+        bool wdt = (d[MCUSR_ADDR] >> WDRF_BIT) & 1;
+        bool key = d[CATERINA_KEY] == 0x77 && d[CATERINA_KEY + 1] == 0x77;
+        note_stop(wdt && key ? HX_BOOT_CATERINA : wdt ? HX_WDT_RESET : HX_BOOT_OTHER);
+    }
+}
+
+bool hx_run_to(uint64_t target)
+{
+    while (!hx.stop && hx.avr->cycle < target) {
+        uint64_t lim = target;
+        if (hx.polling && hx.next_poll < lim) lim = hx.next_poll;
+        while (hx.avr->cycle < lim && !hx.stop) {
+            uint32_t pc = hx.avr->pc;
+            int st = avr_run(hx.avr);
+            if (st == cpu_Done || st == cpu_Crashed) {
+                hx_fail("the CPU stopped (state %d) at pc 0x%04x", st, hx.avr->pc);
+                note_stop(HX_DEAD);
+            }
+            check_exit(pc);
+        }
+        if (hx.polling && hx.avr->cycle >= hx.next_poll && !hx.stop) {
+            hx_poll_all();
+            hx.next_poll += hx.poll_cycles;
+        }
+    }
+    return !hx.stop;
+}
+
+bool hx_run_ms(double ms)
+{
+    return hx_run_to(hx.avr->cycle + (uint64_t)(ms * HX_CYC_PER_MS));
+}
+
+/* ---- image and config --------------------------------------------------------------------- */
+
+static int load_image(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".elf") == 0) {
+        elf_firmware_t f;
+        memset(&f, 0, sizeof f);
+        /* simavr's loader chats on stdout, which is this program's report stream. */
+        fflush(stdout);
+        int keep = dup(1), null = open("/dev/null", O_WRONLY);
+        if (keep >= 0 && null >= 0) dup2(null, 1);
+        int r = elf_read_firmware(path, &f);
+        if (r == 0) avr_load_firmware(hx.avr, &f);
+        fflush(stdout);
+        if (keep >= 0) {
+            dup2(keep, 1);
+            close(keep);
+        }
+        if (null >= 0) close(null);
+        if (r) {
+            fprintf(stderr, "avr-harness: %s: cannot read ELF\n", path);
+            return -1;
+        }
+        return 0;
+    }
+    uint32_t size = 0, base = 0;
+    uint8_t *buf = read_ihex_file(path, &size, &base);
+    if (!buf) {
+        fprintf(stderr, "avr-harness: %s: cannot read Intel HEX\n", path);
+        return -1;
+    }
+    if (base + size > APP_LIMIT)
+        fprintf(stderr, "avr-harness: %s: warning: image reaches 0x%x, past 0x7000\n", path, base + size);
+    avr_loadcode(hx.avr, buf, size, base);
+    free(buf);
+    return 0;
+}
+
+static const uint8_t *find_fwinfo(void)
+{
+    const uint8_t *f = hx.avr->flash;
+    for (uint32_t a = 0; a + sizeof(fw_info_t) <= APP_LIMIT; a += 2)
+        if (cfg_rd32(f + a) == FWINFO_MAGIC0 && cfg_rd32(f + a + 4) == FWINFO_MAGIC1) return f + a;
+    return NULL;
+}
+
+static int load_config(const char *cfgfile)
+{
+    const uint8_t *fi = find_fwinfo();
+    if (!fi) {
+        fprintf(stderr, "avr-harness: no firmware info block in the image (not a Kestrel image?)\n");
+        return -1;
+    }
+    uint32_t addr = cfg_rd32(fi + offsetof(fw_info_t, config_addr));
+    uint32_t max = cfg_rd32(fi + offsetof(fw_info_t, config_max));
+    if (cfg_rd32(fi + offsetof(fw_info_t, target)) != FW_TARGET_ATMEGA32U4 || addr + max > APP_LIMIT) {
+        fprintf(stderr, "avr-harness: the firmware info block is not an ATmega32U4 one\n");
+        return -1;
+    }
+    if (cfgfile) {
+        FILE *fp = fopen(cfgfile, "rb");
+        if (!fp) {
+            fprintf(stderr, "avr-harness: %s: %s\n", cfgfile, strerror(errno));
+            return -1;
+        }
+        memset(hx.avr->flash + addr, 0xFF, max);
+        size_t n = fread(hx.avr->flash + addr, 1, max, fp);
+        int more = fgetc(fp);
+        fclose(fp);
+        if (more != EOF) {
+            fprintf(stderr, "avr-harness: %s: larger than the %u-byte config region\n", cfgfile, max);
+            return -1;
+        }
+        (void)n;
+    }
+    cfg_t c;
+    enum cfg_open_result r = cfg_open(&c, hx.avr->flash + addr, max);
+    if (r != CFG_OK) {
+        /* The firmware then runs its fallback config: no matrix for the harness to model. */
+        fprintf(stderr, "avr-harness: note: no valid config image (%s); no matrix\n", cfg_open_strerror(r));
+        return 0;
+    }
+    nrows = c.rows;
+    ncols = c.cols;
+    diode = cfg_info8(&c, CFG_INFO_DIODE);
+    kind = cfg_info8(&c, CFG_INFO_MATRIX_KIND);
+    if (kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < c.npos; p++) direct_pin[p] = cfg_pin(&c, p);
+    } else {
+        for (unsigned i = 0; i < nrows; i++) row_pin[i] = cfg_pin(&c, i);
+        for (unsigned i = 0; i < ncols; i++) col_pin[i] = cfg_pin(&c, nrows + i);
+    }
+    return 0;
+}
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+static int run_events(FILE *in, const char *name)
+{
+    char line[256];
+    int lineno = 0;
+    double t = 0;
+    while (fgets(line, sizeof line, in)) {
+        lineno++;
+        char *h = strchr(line, '#');
+        if (h) *h = 0;
+        char op[16];
+        double a = 0;
+        unsigned r = 0, c = 0;
+        int k = sscanf(line, "%15s", op);
+        if (k != 1) continue;
+        if (!strcmp(op, "wait") && sscanf(line, "%*s %lf", &a) == 1 && a >= 0) {
+            t += a;
+            if (!hx_run_to(hx.t0 + (uint64_t)(t * HX_CYC_PER_MS))) return 0;
+        } else if ((!strcmp(op, "press") || !strcmp(op, "release")) &&
+                   sscanf(line, "%*s %u %u", &r, &c) == 2) {
+            if (r >= nrows || c >= ncols) {
+                fprintf(stderr, "%s:%d: key %u,%u outside the %ux%u matrix\n", name, lineno, r, c, nrows, ncols);
+                return 2;
+            }
+            hx_key((uint8_t)r, (uint8_t)c, op[0] == 'p');
+        } else {
+            fprintf(stderr, "%s:%d: expected 'press R C', 'release R C' or 'wait MS'\n", name, lineno);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void no_sleep(avr_t *avr, avr_cycle_count_t how_long)
+{
+    (void)avr;
+    (void)how_long;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: avr-harness [--config CFG.bin] [--events FILE] [--tail MS] [--poll-ms MS]\n"
+            "                   [--malformed N] [--seed S] [--enum-only] [-v] IMAGE.hex|.elf\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *image = NULL, *cfgfile = NULL, *events = NULL;
+    double tail = 0, poll_ms = 1.0;
+    unsigned malformed = 0;
+    uint32_t seed = 1;
+    bool enum_only = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "--config") && more) cfgfile = argv[++i];
+        else if (!strcmp(a, "--events") && more) events = argv[++i];
+        else if (!strcmp(a, "--tail") && more) tail = atof(argv[++i]);
+        else if (!strcmp(a, "--poll-ms") && more) poll_ms = atof(argv[++i]);
+        else if (!strcmp(a, "--malformed") && more) malformed = (unsigned)strtoul(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--seed") && more) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
+        else if (!strcmp(a, "--enum-only")) enum_only = true;
+        else if (!strcmp(a, "-v")) hx.verbose = true;
+        else if (a[0] == '-' || image) {
+            usage();
+            return 2;
+        } else image = a;
+    }
+    if (!image || poll_ms <= 0 || tail < 0) {
+        usage();
+        return 2;
+    }
+    hx.avr = avr_make_mcu_by_name("atmega32u4");
+    if (!hx.avr || avr_init(hx.avr) != 0) {
+        fprintf(stderr, "avr-harness: simavr has no atmega32u4 core\n");
+        return 2;
+    }
+    hx.avr->log = LOG_ERROR;
+    if (load_image(image) || load_config(cfgfile)) return 2;
+    hx.avr->frequency = HX_FREQ;
+    hx.poll_cycles = (uint32_t)(poll_ms * HX_CYC_PER_MS);
+    hx.avr->sleep = no_sleep; /* emulated time runs as fast as it can, not wall-clock */
+    FILE *in = stdin;
+    if (events && !(in = fopen(events, "r"))) {
+        fprintf(stderr, "avr-harness: %s: %s\n", events, strerror(errno));
+        return 2;
+    }
+
+    avr_irq_register_notify(avr_io_getirq(hx.avr, AVR_IOCTL_USB_GETIRQ(), USB_IRQ_ATTACH), on_attach, NULL);
+    for (char p = 'B'; p <= 'F'; p++)
+        avr_irq_register_notify(avr_io_getirq(hx.avr, AVR_IOCTL_IOPORT_GETIRQ(p), IOPORT_IRQ_PIN_ALL),
+                                port_written, NULL);
+    for (int i = 0; i < hx.avr->interrupts.vector_count; i++)
+        if (hx.avr->interrupts.vector[i] && hx.avr->interrupts.vector[i]->vector == 10)
+            gen_vec = hx.avr->interrupts.vector[i];
+    avr_cycle_timer_register(hx.avr, HX_CYC_PER_MS, sof_tick, NULL);
+
+    int rc = 0;
+    if (!hx_enumerate()) rc = 1;
+    hx.t0 = hx.avr->cycle;
+    hx.next_poll = hx.t0 + hx.poll_cycles;
+    if (!rc && malformed && !hx_malformed(malformed, seed)) rc = 1;
+    if (!rc && !enum_only) {
+        hx.t0 = hx.avr->cycle;
+        hx.next_poll = hx.t0 + hx.poll_cycles;
+        rc = run_events(in, events ? events : "<stdin>");
+        if (!rc) hx_run_ms(tail);
+    }
+    if (in != stdin) fclose(in);
+    if (hx.stop) {
+        uint64_t c = stop_cycle;
+        double ms = (double)((int64_t)c - (int64_t)hx.t0) * 1000.0 / HX_FREQ;
+        switch (hx.stop) {
+        case HX_BOOT_CATERINA: printf("%.3f bootloader caterina\n", ms); break;
+        case HX_BOOT_DFU: printf("%.3f bootloader atmel-dfu\n", ms); break;
+        case HX_BOOT_HALFKAY: printf("%.3f bootloader halfkay\n", ms); break;
+        case HX_WDT_RESET: printf("%.3f reset watchdog\n", ms); break;
+        case HX_BOOT_OTHER:
+            printf("%.3f reset other\n", ms);
+            hx_fail("unexpected jump or reset to pc 0x%04x", hx.stop_pc);
+            break;
+        default: break;
+        }
+    }
+    if (hx.checks_failed && !rc) rc = 1;
+    fflush(stdout);
+    return rc;
+}

@@ -1,0 +1,67 @@
+/* Leaving the application: bootloader entry for Caterina, Atmel/LUFA/QMK DFU and HalfKay, chosen
+ * at run time by the config image's bootloader field, and a plain watchdog reset. */
+#include <avr/interrupt.h>
+#include <avr/io.h>
+#include <avr/wdt.h>
+#include <util/delay.h>
+
+#include "core/cfg.h"
+#include "hal/atmega32u4/hal_avr.h"
+
+#define CATERINA_KEY_ADDR 0x0800u /* stock Pro Micro Caterina reads its key here */
+#define CATERINA_KEY      0x7777u
+#define BOOT_4K_START     "0x7000" /* Caterina / Atmel DFU, BOOTSZ=00 */
+#define BOOT_HALFKAY      "0x7E00" /* HalfKay, BOOTSZ=11 */
+
+/* The host must see the device leave, and the bootloader must start with quiet peripherals. */
+static void usb_detach_and_quiet(void)
+{
+    UDCON = 1 << DETACH;
+    USBCON = 1 << FRZCLK;
+    UCSR1B = 0;
+    _delay_ms(5);
+    EIMSK = 0;
+    PCICR = 0;
+    SPCR = 0;
+    ACSR = 0;
+    EECR = 0;
+    ADCSRA = 0;
+    TIMSK0 = 0;
+    TIMSK1 = 0;
+    TIMSK3 = 0;
+    TIMSK4 = 0;
+    TWCR = 0;
+    DDRB = DDRC = DDRD = DDRE = DDRF = 0;
+    PORTB = PORTC = PORTD = PORTE = PORTF = 0;
+}
+
+void hal_reset(void)
+{
+    cli();
+    wdt_enable(WDTO_15MS);
+    for (;;) {
+    }
+}
+
+void hal_bootloader_jump(uint8_t bootloader)
+{
+    cli();
+    usb_detach_and_quiet();
+    switch (bootloader) {
+    case CFG_BOOT_CATERINA:
+        /* Caterina runs on every reset (BOOTRST) and stays only for a watchdog reset with its
+         * key in RAM; SRAM survives the watchdog reset. */
+        *(volatile uint16_t *)CATERINA_KEY_ADDR = CATERINA_KEY;
+        wdt_enable(WDTO_60MS);
+        for (;;) {
+        }
+    case CFG_BOOT_HALFKAY:
+        __asm__ volatile("jmp " BOOT_HALFKAY);
+        break;
+    default: /* atmel-dfu, qmk-dfu, lufa-dfu and unknown: the 4 KB boot section's start */
+        __asm__ volatile("jmp " BOOT_4K_START);
+        break;
+    }
+    for (;;) {
+    }
+}

@@ -1,0 +1,397 @@
+/* USB device-controller driver (usb/dcd.h) for the ATmega32U4: EP0 control transfers through its
+ * one-bank FIFO, interrupt/bulk endpoints 1..DCD_AVR_MAX_EP, suspend/resume/remote wakeup, SOF.
+ *
+ * Assumptions about the dcd.h contract (written down so the usb/ stack and this driver agree):
+ * - Callbacks (usbd_on_*) run from the USB interrupt or from dcd_poll(); dcd_ep_xfer() never calls
+ *   one itself, so the stack may arm a transfer and update its own state afterwards.
+ * - The stack answers SET_ADDRESS by calling dcd_set_address() and then arming the status stage
+ *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
+ * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
+ *   Numbers above DCD_AVR_MAX_EP are refused (simavr models only 0..4; the chip has 0..6).
+ * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes). */
+#include <avr/interrupt.h>
+#include <avr/io.h>
+#include <stddef.h>
+
+#include "hal/atmega32u4/dcd_avr.h"
+#include "usb/dcd.h"
+
+/* Transfer states: idle, armed but waiting for the bank (IN) or data (OUT), packet in flight. */
+enum { XS_IDLE = 0, XS_ARMED, XS_FLIGHT };
+
+typedef struct xfer {
+    uint8_t *buf;
+    uint16_t len, done;
+    uint8_t state;
+} xfer_t;
+
+/* One transfer per endpoint number (a number has one direction), plus EP0's OUT side. */
+static xfer_t xf[DCD_AVR_MAX_EP + 1];
+static xfer_t ep0_out;
+static uint8_t ep_cfg0[DCD_AVR_MAX_EP + 1]; /* UECFG0X per endpoint, valid when ep_cfg1 != 0 */
+static uint8_t ep_cfg1[DCD_AVR_MAX_EP + 1]; /* UECFG1X per endpoint, 0 = not open */
+static uint8_t ep_size[DCD_AVR_MAX_EP + 1];
+static uint8_t pending_addr;                 /* address to enable after the status stage, +0x80 */
+static volatile uint8_t kick;                /* an endpoint may have work for dcd_poll() */
+
+static uint8_t size_code(uint16_t n)
+{
+    if (n <= 8) return 0x00;
+    if (n <= 16) return 0x10;
+    if (n <= 32) return 0x20;
+    return 0x30;
+}
+
+static void ep0_setup_hw(void)
+{
+    UENUM = 0;
+    UECONX = 1 << EPEN;
+    UECFG0X = 0;
+    UECFG1X = size_code(DCD_AVR_EP0_SIZE) | (1 << ALLOC);
+    UEIENX = 1 << RXSTPE;
+    ep_size[0] = DCD_AVR_EP0_SIZE;
+}
+
+/* The DPRAM is allocated in endpoint-number order, so endpoints are always (re)configured all
+ * together, top down to free and bottom up to allocate; a lower endpoint added later cannot then
+ * slide a higher one's memory. Called with interrupts off. */
+static void ep_hw_reconfigure(void)
+{
+    for (uint8_t n = DCD_AVR_MAX_EP; n >= 1; n--) {
+        UENUM = n;
+        UECONX = 0;
+        UECFG1X = 0;
+    }
+    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
+        if (!ep_cfg1[n]) continue;
+        UENUM = n;
+        UECONX = (1 << EPEN) | (1 << RSTDT);
+        UECFG0X = ep_cfg0[n];
+        UECFG1X = ep_cfg1[n];
+        UEIENX = 0;
+    }
+    UERST = 0x1E;
+    UERST = 0;
+}
+
+static void xfers_abort(void)
+{
+    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) xf[n].state = XS_IDLE;
+    ep0_out.state = XS_IDLE;
+}
+
+void dcd_init(void)
+{
+    uint8_t s = SREG;
+    cli();
+    UHWCON = 1 << UVREGE;
+    USBCON = (1 << USBE) | (1 << FRZCLK);
+#if F_CPU == 16000000UL
+    PLLCSR = (1 << PINDIV) | (1 << PLLE); /* the PLL wants 8 MHz in: halve the 16 MHz crystal */
+#else
+    PLLCSR = 1 << PLLE;
+#endif
+    while (!(PLLCSR & (1 << PLOCK))) {
+    }
+    USBCON = (1 << USBE) | (1 << OTGPADE);
+    UDCON = 1 << DETACH;
+    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) ep_cfg1[n] = 0;
+    xfers_abort();
+    pending_addr = 0;
+    UDINT = 0;
+    UDIEN = (1 << EORSTE) | (1 << SUSPE) | (1 << SOFE);
+    SREG = s;
+}
+
+void dcd_connect(bool on)
+{
+    if (on)
+        UDCON &= (uint8_t)~(1 << DETACH);
+    else
+        UDCON |= 1 << DETACH;
+}
+
+void dcd_set_address(uint8_t addr)
+{
+    /* The datasheet's order: the address goes in now without ADDEN, the status stage is sent at
+     * address 0, and ADDEN is set once the ZLP has gone (see ep_in_service). */
+    UDADDR = addr & 0x7F;
+    pending_addr = (uint8_t)(0x80 | addr);
+}
+
+bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet)
+{
+    uint8_t n = ep_addr & 0x7F;
+    if (n == 0 || n > DCD_AVR_MAX_EP || max_packet == 0 || max_packet > 64) return false;
+    uint8_t s = SREG;
+    cli();
+    uint8_t saved = UENUM;
+    ep_cfg0[n] = (uint8_t)((uint8_t)type << 6 | ((ep_addr & 0x80) ? 1 : 0));
+    ep_cfg1[n] = size_code(max_packet) | (1 << ALLOC);
+    ep_size[n] = (uint8_t)max_packet;
+    xf[n].state = XS_IDLE;
+    ep_hw_reconfigure();
+    UENUM = n;
+    bool ok = (UESTA0X & (1 << CFGOK)) != 0;
+    UENUM = saved;
+    SREG = s;
+    return ok;
+}
+
+void dcd_ep_close_all(void)
+{
+    uint8_t s = SREG;
+    cli();
+    uint8_t saved = UENUM;
+    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
+        ep_cfg1[n] = 0;
+        xf[n].state = XS_IDLE;
+    }
+    ep_hw_reconfigure();
+    UENUM = saved;
+    SREG = s;
+}
+
+/* Writes the next packet of the IN transfer on the selected endpoint and hands the bank over. */
+static void ep_in_packet(uint8_t n)
+{
+    xfer_t *x = &xf[n];
+    uint16_t left = x->len - x->done;
+    uint8_t k = left > ep_size[n] ? ep_size[n] : (uint8_t)left;
+    const uint8_t *p = x->buf + x->done;
+    for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
+    x->done += k;
+    x->state = XS_FLIGHT;
+    /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
+    UEINTX = n ? (uint8_t)~((1 << TXINI) | (1 << FIFOCON)) : (uint8_t)~(1 << TXINI);
+    UEIENX |= 1 << TXINE;
+}
+
+/* TXINI on the selected endpoint: the bank is free (first packet) or the last one was taken. */
+static void ep_in_service(uint8_t n)
+{
+    xfer_t *x = &xf[n];
+    if (x->state == XS_FLIGHT && x->done >= x->len) {
+        x->state = XS_IDLE;
+        UEIENX &= (uint8_t)~(1 << TXINE);
+        if (n == 0 && x->len == 0 && pending_addr) {
+            UDADDR = pending_addr; /* bit 7 = ADDEN */
+            pending_addr = 0;
+        }
+        usbd_on_xfer_done((uint8_t)(0x80 | n), x->done);
+        return;
+    }
+    ep_in_packet(n);
+}
+
+/* RXOUTI on the selected endpoint with an OUT transfer armed: take the packet. */
+static void ep_out_service(uint8_t n)
+{
+    xfer_t *x = n ? &xf[n] : &ep0_out;
+    uint8_t k = UEBCLX;
+    for (uint8_t i = 0; i < k; i++) {
+        uint8_t b = UEDATX;
+        if (x->done < x->len) x->buf[x->done++] = b;
+    }
+    UEINTX = n ? (uint8_t)~((1 << RXOUTI) | (1 << FIFOCON)) : (uint8_t)~(1 << RXOUTI);
+    if (x->done >= x->len || k < ep_size[n]) {
+        x->state = XS_IDLE;
+        UEIENX &= (uint8_t)~(1 << RXOUTE);
+        usbd_on_xfer_done(n, x->done);
+    }
+}
+
+static void ep0_service(void)
+{
+    uint8_t f = UEINTX;
+    if (f & (1 << RXSTPI)) {
+        uint8_t setup[8];
+        for (uint8_t i = 0; i < 8; i++) setup[i] = UEDATX;
+        /* A new SETUP ends whatever EP0 was doing; the stack starts over from this request. */
+        xf[0].state = XS_IDLE;
+        ep0_out.state = XS_IDLE;
+        pending_addr = 0;
+        UEIENX = 1 << RXSTPE;
+        UEINTX = (uint8_t)~(1 << RXSTPI);
+        usbd_on_setup(setup);
+        return;
+    }
+    uint8_t ie = UEIENX;
+    if ((ie & (1 << TXINE)) && (f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
+        ep_in_service(0);
+        return;
+    }
+    if ((f & (1 << RXOUTI)) && xf[0].state == XS_FLIGHT) {
+        /* The host moved to the status stage before taking all the data it asked for. */
+        xf[0].state = XS_IDLE;
+        UEIENX &= (uint8_t)~(1 << TXINE);
+        usbd_on_xfer_done(0x80, xf[0].done);
+        return;
+    }
+    if ((f & (1 << RXOUTI)) && ep0_out.state != XS_IDLE) ep_out_service(0);
+}
+
+/* Does one piece of endpoint work; returns false when nothing was pending. Interrupts are off. */
+static bool ep_service_one(void)
+{
+    UENUM = 0;
+    uint8_t f = UEINTX, ie = UEIENX;
+    if ((f & (1 << RXSTPI)) || ((f & (1 << TXINI)) && (ie & (1 << TXINE)) && xf[0].state) ||
+        ((f & (1 << RXOUTI)) && (xf[0].state == XS_FLIGHT || ep0_out.state))) {
+        ep0_service();
+        return true;
+    }
+    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
+        if (!ep_cfg1[n] || xf[n].state == XS_IDLE) continue;
+        UENUM = n;
+        f = UEINTX;
+        if (ep_cfg0[n] & 1) {
+            if (f & (1 << TXINI)) {
+                ep_in_service(n);
+                return true;
+            }
+        } else if (f & (1 << RXOUTI)) {
+            ep_out_service(n);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void ep_service_all(void)
+{
+    uint8_t saved = UENUM;
+    /* Bounded: each pass retires a flag, and simavr raises an event only once (edge-like), so
+     * everything pending is drained here rather than left for an interrupt that never comes. */
+    for (uint8_t i = 0; i < 16 && ep_service_one(); i++) {
+    }
+    UENUM = saved;
+}
+
+bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
+{
+    uint8_t n = ep_addr & 0x7F;
+    bool in = (ep_addr & 0x80) != 0;
+    if (n > DCD_AVR_MAX_EP || (n && !ep_cfg1[n])) return false;
+    if (n && in != ((ep_cfg0[n] & 1) != 0)) return false;
+    xfer_t *x = (n == 0 && !in) ? &ep0_out : &xf[n];
+    uint8_t s = SREG;
+    cli();
+    if (x->state != XS_IDLE) {
+        SREG = s;
+        return false;
+    }
+    x->buf = buf;
+    x->len = len;
+    x->done = 0;
+    x->state = XS_ARMED;
+    uint8_t saved = UENUM;
+    UENUM = n;
+    if (in) {
+        if (UEINTX & (1 << (n ? RWAL : TXINI)))
+            ep_in_packet(n);
+        else
+            UEIENX |= 1 << TXINE;
+    } else {
+        UEIENX |= 1 << RXOUTE;
+        if (UEINTX & (1 << RXOUTI)) kick = 1; /* data already waiting: dcd_poll() or the ISR */
+    }
+    UENUM = saved;
+    SREG = s;
+    return true;
+}
+
+bool dcd_ep_busy(uint8_t ep_addr)
+{
+    uint8_t n = ep_addr & 0x7F;
+    if (n > DCD_AVR_MAX_EP) return false;
+    const xfer_t *x = (n == 0 && !(ep_addr & 0x80)) ? &ep0_out : &xf[n];
+    return x->state != XS_IDLE;
+}
+
+void dcd_ep_stall(uint8_t ep_addr)
+{
+    uint8_t n = ep_addr & 0x7F;
+    if (n > DCD_AVR_MAX_EP) return;
+    uint8_t s = SREG;
+    cli();
+    uint8_t saved = UENUM;
+    UENUM = n;
+    UECONX |= (1 << STALLRQ) | (1 << EPEN);
+    if (n == 0) {
+        xf[0].state = XS_IDLE;
+        ep0_out.state = XS_IDLE;
+        UEIENX = 1 << RXSTPE;
+    }
+    UENUM = saved;
+    SREG = s;
+}
+
+void dcd_ep_clear_stall(uint8_t ep_addr)
+{
+    uint8_t n = ep_addr & 0x7F;
+    if (n > DCD_AVR_MAX_EP) return;
+    uint8_t s = SREG;
+    cli();
+    uint8_t saved = UENUM;
+    UENUM = n;
+    UECONX = (uint8_t)((UECONX & ~(1 << STALLRQ)) | (1 << STALLRQC) | (1 << RSTDT));
+    UENUM = saved;
+    SREG = s;
+}
+
+void dcd_remote_wakeup(void)
+{
+    USBCON &= (uint8_t)~(1 << FRZCLK); /* RMWKUP needs a running USB clock */
+    UDCON |= 1 << RMWKUP;
+}
+
+void dcd_poll(void)
+{
+    if (!kick) return;
+    uint8_t s = SREG;
+    cli();
+    kick = 0;
+    ep_service_all();
+    SREG = s;
+}
+
+ISR(USB_COM_vect)
+{
+    ep_service_all();
+}
+
+ISR(USB_GEN_vect)
+{
+    uint8_t f = UDINT, ie = UDIEN;
+    /* UDINT is cleared with &= ~bit: simavr keeps it as plain memory, where writing 1s sets bits. */
+    if (f & (1 << EORSTI)) {
+        UDINT &= (uint8_t)~(1 << EORSTI);
+        uint8_t saved = UENUM;
+        for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) ep_cfg1[n] = 0;
+        ep_hw_reconfigure();
+        ep0_setup_hw();
+        xfers_abort();
+        pending_addr = 0;
+        UENUM = saved;
+        usbd_on_bus_reset();
+    }
+    if ((f & (1 << SOFI)) && (ie & (1 << SOFE))) {
+        UDINT &= (uint8_t)~(1 << SOFI);
+        usbd_on_sof((uint16_t)(UDFNUML | (uint16_t)(UDFNUMH & 7) << 8));
+    }
+    if ((f & (1 << SUSPI)) && (ie & (1 << SUSPE))) {
+        UDINT &= (uint8_t)~((1 << SUSPI) | (1 << WAKEUPI));
+        UDIEN = (uint8_t)((UDIEN & ~(1 << SUSPE)) | (1 << WAKEUPE));
+        USBCON |= 1 << FRZCLK; /* the clock is stopped while the bus sleeps; WAKEUPI still works */
+        usbd_on_suspend();
+    }
+    if ((f & (1 << WAKEUPI)) && (ie & (1 << WAKEUPE))) {
+        USBCON &= (uint8_t)~(1 << FRZCLK);
+        UDINT &= (uint8_t)~(1 << WAKEUPI);
+        UDIEN = (uint8_t)((UDIEN & ~(1 << WAKEUPE)) | (1 << SUSPE));
+        usbd_on_resume();
+    }
+    /* Work a callback armed from here (e.g. bus reset) is drained by the COM handler's loop. */
+    ep_service_all();
+}

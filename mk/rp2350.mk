@@ -1,0 +1,62 @@
+# RP2350 (Raspberry Pi Pico 2): the generic firmware image build/fw/rp2350/kestrel-rp2350.{elf,bin},
+# its host-compiled init-sequence tests, and its size figures.
+
+RP2350_CC      := arm-none-eabi-gcc
+RP2350_OBJCOPY := arm-none-eabi-objcopy
+RP2350_SIZE    := arm-none-eabi-size
+RP2350_OUT     := $(BUILD)/fw/rp2350
+RP2350_ELF     := $(RP2350_OUT)/kestrel-rp2350.elf
+RP2350_BIN     := $(RP2350_OUT)/kestrel-rp2350.bin
+RP2350_LD      := $(RP2350_OUT)/memmap.ld
+
+RP2350_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+RP2350_CFLAGS := -mcpu=cortex-m33 -mthumb $(CSTD) $(WARN) -Os -g -ffunction-sections -fdata-sections \
+                 -fno-common -ffreestanding $(INC) -DKESTREL_TARGET_RP2350 \
+                 -DKESTREL_BUILD_ID='"$(RP2350_BUILD_ID)"'
+RP2350_LDFLAGS := -mcpu=cortex-m33 -mthumb -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+                  -Wl,--no-warn-rwx-segments -T $(RP2350_LD)
+
+# The chip's own code. (The portable sources shared with the RP2040 build are added once fw/ lands.)
+RP2350_HAL_SRC := $(filter-out hal/rp2350/main_min.c,$(wildcard hal/rp2350/*.c))
+RP2350_SRC     := $(RP2350_HAL_SRC) hal/rp2350/main_min.c
+RP2350_OBJ     := $(patsubst %.c,$(RP2350_OUT)/obj/%.o,$(RP2350_SRC))
+
+# The build id is compiled into the info block; rebuild it when `git describe` changes.
+RP2350_ID_STAMP := $(RP2350_OUT)/build_id.txt
+$(shell mkdir -p $(RP2350_OUT) && (echo '$(RP2350_BUILD_ID)' | cmp -s - $(RP2350_ID_STAMP) || \
+        echo '$(RP2350_BUILD_ID)' > $(RP2350_ID_STAMP)))
+$(RP2350_OUT)/obj/hal/rp2350/fwinfo.o: $(RP2350_ID_STAMP)
+
+$(RP2350_OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(RP2350_CC) $(RP2350_CFLAGS) -MMD -MP -c $< -o $@
+
+$(RP2350_LD): hal/rp2350/memmap.ld.in hal/rp2350/memmap.h
+	@mkdir -p $(dir $@)
+	$(RP2350_CC) -E -P -x c -I. $< -o $@
+
+$(RP2350_ELF): $(RP2350_OBJ) $(RP2350_LD)
+	$(RP2350_CC) $(RP2350_LDFLAGS) $(RP2350_OBJ) -o $@ -Wl,-Map,$(RP2350_OUT)/kestrel-rp2350.map
+
+$(RP2350_BIN): $(RP2350_ELF)
+	$(RP2350_OBJCOPY) -O binary $< $@
+
+.PHONY: rp2350 bench-rp2350
+rp2350: $(RP2350_ELF) $(RP2350_BIN)
+ALL_TARGETS += rp2350
+
+bench-rp2350: $(RP2350_ELF)
+	@echo "rp2350 image size (arm-none-eabi-size):"
+	@$(RP2350_SIZE) $(RP2350_ELF)
+BENCH_TARGETS += bench-rp2350
+
+# Host tests of the init sequences: the HAL's own sources, built with RP2_MMIO_HOST so their
+# register accesses go to the recorded register space of tests/rp2350/regspace.c.
+RP2350_HOSTED_SRC := hal/rp2350/clocks.c hal/rp2350/gpio.c hal/rp2350/usb_phy.c \
+                     hal/rp2350/timer.c hal/rp2350/watchdog.c tests/rp2350/regspace.c
+RP2350_HOSTED_OBJ := $(patsubst %.c,$(BUILD)/san/rp2350-mmio/%.o,$(RP2350_HOSTED_SRC))
+$(BUILD)/san/rp2350-mmio/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SAN_CFLAGS) -DRP2_MMIO_HOST -MMD -MP -c $< -o $@
+$(BUILD)/san/tests/unit/test_rp2350_init.o: SAN_CFLAGS += -DRP2_MMIO_HOST
+$(BUILD)/san/tests/test_rp2350_init: $(RP2350_HOSTED_OBJ)

@@ -242,17 +242,13 @@ static bool word_is(const char *s, size_t n, const char *w)
     return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
-/* A keycode written as NAME, KC_NAME or any alias of either. */
+/* A basic keycode written as NAME, KC_NAME or any alias of either. */
 static bool parse_kc_name(const char *s, size_t n, kc_t *kc)
 {
-    char buf[80];
-    kc_parse_error_t e;
-    if (n + 3 < sizeof buf) {
-        memcpy(buf, "KC_", 3);
-        memcpy(buf + 3, s, n);
-        if (kc_parse(buf, n + 3, kc, &e)) return true;
-    }
-    return kc_parse(s, n, kc, &e);
+    uint8_t code;
+    if (!kc_basic_from_name(s, n, &code)) return false;
+    *kc = code;
+    return true;
 }
 
 static bool parse_hex(const char *s, size_t n, unsigned long max, unsigned long *v)

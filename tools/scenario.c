@@ -248,7 +248,9 @@ static bool st_single(parser_t *p, size_t i, const char *kw, bool *has, scn_text
 {
     size_t st = skip_ws(p, i), e = word_end(p, st);
     if (st == e) return perr(p, p->lineno, col_of(p, st), "expected a value after '%s'", kw);
-    if (*has) return perr(p, p->lineno, col_of(p, 1), "'%s' is given twice (first on line %d)", kw, t->line);
+    if (*has)
+        return perr(p, p->lineno, col_of(p, skip_ws(p, 0)), "'%s' is given twice (first on line %d)",
+                    kw, t->line);
     *has = true;
     *t = text_at(p, st, e);
     return expect_end_of_line(p, e, kw);

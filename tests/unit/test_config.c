@@ -1,0 +1,220 @@
+/* The loader API as the scenario runner and `kestrel check` use it: builtin keyboards, keymaps
+ * from text, dotted overrides, per-key settings, macros, and the errors each path reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config/load.h"
+#include "core/cfg.h"
+
+static cfg_model_t m;
+static diag_t d;
+static uint8_t img[CFG_MAX_IMAGE];
+
+static bool has_msg(const char *needle)
+{
+    for (int i = 0; i < d.n; i++)
+        if (strstr(d.msg[i].text, needle)) return true;
+    return false;
+}
+
+static const diag_msg_t *find_msg(const char *needle)
+{
+    for (int i = 0; i < d.n; i++)
+        if (strstr(d.msg[i].text, needle)) return &d.msg[i];
+    return NULL;
+}
+
+static bool set(const char *name, const char *json)
+{
+    return cfg_apply_setting(&m, name, json, strlen(json), "t.scn", 7, 20, &d);
+}
+
+static void builtin_test4x10(void **state)
+{
+    (void)state;
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(m.processor, CFG_PROC_RP2040);
+    assert_int_equal(m.rows, 4);
+    assert_int_equal(m.cols, 10);
+    assert_int_equal(m.nkeys, 40);
+    assert_int_equal(m.matrix_kind, CFG_MATRIX_GRID);
+    assert_int_equal(m.diode, CFG_COL2ROW);
+    for (unsigned i = 0; i < 40; i++) {
+        assert_int_equal(m.layout[i], i); /* key i at row i/10, column i%10 */
+        assert_int_equal(m.hand[i], i % 10 < 5 ? CFG_HAND_LEFT : CFG_HAND_RIGHT);
+    }
+    assert_int_equal(m.row_pins[0], 2);
+    assert_int_equal(m.col_pins[9], 15);
+
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10_avr", &d));
+    assert_int_equal(m.processor, CFG_PROC_ATMEGA32U4);
+    assert_int_equal(m.row_pins[0], (3 << 3) | 0); /* D0 */
+    assert_int_equal(m.col_pins[0], (5 << 3) | 4); /* F4 */
+
+    diag_init(&d);
+    assert_false(cfg_load_keyboard(&m, "builtin:nope", &d));
+    assert_true(has_msg("no such builtin keyboard"));
+}
+
+static void settings_and_finish(void **state)
+{
+    (void)state;
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    m.layers = 2;
+    m.keymap[0][0] = KC_MT(MOD_LSFT, KC_A);
+    m.keymap[0][1] = KC_MO(1);
+    assert_true(set("tapping.term", "180"));
+    assert_int_equal(m.settings[CFG_TAPPING_TERM], 180);
+    assert_true(set("tapping.flavor", "\"balanced\""));
+    assert_int_equal(m.settings[CFG_TAPPING_FLAVOR], CFG_FLAVOR_BALANCED);
+    assert_true(set("tapping", "{\"permissive_hold\": true, \"retro\": true}"));
+    assert_int_equal(m.settings[CFG_PERMISSIVE_HOLD], 1);
+    assert_int_equal(m.settings[CFG_RETRO_TAPPING], 1);
+    assert_true(set("build.debounce_type", "\"sym_defer_g\""));
+    assert_int_equal(m.settings[CFG_DEBOUNCE_TYPE], CFG_DEBOUNCE_SYM_DEFER_G);
+    assert_true(set("host.default.nkro", "true"));
+    assert_int_equal(m.settings[CFG_NKRO], 1);
+    assert_true(set("tapping.per_key", "{\"LSFT_T(KC_A)\": {\"term\": 250, \"flavor\": \"tap-preferred\"}}"));
+    assert_int_equal(m.nperkey, 2);
+    assert_true(set("tapping.per_key.LSFT_T(KC_A)", "{\"term\": 260}"));
+    assert_int_equal(m.nperkey, 2);
+    assert_int_equal(d.errors, 0);
+    assert_true(cfg_finish(&m, &d));
+
+    size_t n = cfg_image_write(&m, img, sizeof img);
+    assert_true(n > 0);
+    cfg_t c;
+    assert_int_equal(cfg_open(&c, img, n), CFG_OK);
+    assert_int_equal(cfg_setting(&c, CFG_TAPPING_TERM), 180);
+    assert_int_equal(cfg_setting_kc(&c, CFG_TAPPING_TERM, KC_MT(MOD_LSFT, KC_A)), 260);
+    assert_int_equal(cfg_setting_kc(&c, CFG_TAPPING_FLAVOR, KC_MT(MOD_LSFT, KC_A)),
+                     CFG_FLAVOR_TAP_PREFERRED);
+    assert_int_equal(cfg_keycode(&c, 0, 1), KC_MO(1));
+}
+
+static void setting_errors(void **state)
+{
+    (void)state;
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    uint16_t before = m.settings[CFG_TAPPING_TERM];
+    assert_false(set("tapping.term", "\"fast\""));
+    assert_int_equal(m.settings[CFG_TAPPING_TERM], before);
+    const diag_msg_t *e = find_msg("tapping.term must be a number");
+    assert_non_null(e);
+    assert_string_equal(e->file, "t.scn");
+    assert_int_equal(e->line, 7);
+    assert_int_equal(e->col, 20);
+
+    assert_false(set("tapping.trem", "200"));
+    assert_true(has_msg("did you mean 'tapping.term'?"));
+    assert_false(set("tapping.flavor", "\"zmk\""));
+    assert_true(has_msg("unknown tapping.flavor \"zmk\""));
+    assert_false(set("tapping.term", "70000"));
+    assert_true(has_msg("between 0 and 65534"));
+    assert_false(set("tapping.per_key", "{\"KC_A\": {\"trem\": 1}}"));
+    assert_true(has_msg("unknown per-key setting 'trem' (did you mean 'term'?)"));
+    assert_false(set("tapping.term", "{"));
+    /* a syntax error inside the value: column counted from where the value starts */
+    e = find_msg("unexpected end of file");
+    assert_non_null(e);
+    assert_int_equal(e->line, 7);
+    assert_int_equal(e->col, 20); /* at the brace that is not closed */
+}
+
+static const char *KEYMAP =
+    "{\n"
+    "  \"keyboard\": \"test4x10\", \"keymap\": \"unit\", \"layout\": \"LAYOUT\",\n"
+    "  \"config\": {\"tapping\": {\"term\": 190}, \"combo\": {\"term\": 40}},\n"
+    "  \"macros\": [[\"hi\\n\", {\"action\": \"tap\", \"keycodes\": [\"LCTL\", \"C\"]},\n"
+    "               {\"action\": \"delay\", \"duration\": 300}]],\n"
+    "  \"layers\": [\n"
+    "    [\"KC_A\", \"MO(1)\", \"MC_0\", \"KC_B\", \"KC_C\", \"KC_D\", \"KC_E\", \"KC_F\", \"KC_G\", \"KC_H\",\n"
+    "     \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\",\n"
+    "     \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\",\n"
+    "     \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_A\", \"KC_Z\"],\n"
+    "    [\"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\",\n"
+    "     \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\",\n"
+    "     \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\",\n"
+    "     \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"_______\", \"KC_1\"]\n"
+    "  ]\n"
+    "}\n";
+
+static void keymap_text(void **state)
+{
+    (void)state;
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    assert_true(cfg_load_keymap_text(&m, "km.json", KEYMAP, strlen(KEYMAP), &d));
+    assert_true(cfg_finish(&m, &d));
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(m.layers, 2);
+    assert_int_equal(m.keymap[0][0], KC_A);
+    assert_int_equal(m.keymap[0][1], KC_MO(1));
+    assert_int_equal(m.keymap[0][39], KC_Z);
+    assert_int_equal(m.keymap[1][0], KC_TRANSPARENT);
+    assert_int_equal(m.keymap[1][39], KC_1);
+    assert_int_equal(m.settings[CFG_TAPPING_TERM], 190);
+    assert_int_equal(m.settings[CFG_COMBO_TERM], 40);
+    assert_string_equal(m.keymap_name, "unit");
+    /* macro 0: "hi\n", tap LCTL, tap C, delay 300 */
+    static const uint8_t want[] = {'h', 'i', '\n', 1, 0xE0, 0x00, 1, 0x06, 0x00, 4, 0x2C, 0x01};
+    assert_int_equal(m.nmacros, 1);
+    assert_int_equal(m.macro_len, sizeof want);
+    assert_memory_equal(m.macro_bytes, want, sizeof want);
+}
+
+/* A keymap with one broken thing; returns the first error. */
+static const diag_msg_t *keymap_error(const char *text)
+{
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    assert_false(cfg_load_keymap_text(&m, "bad.json", text, strlen(text), &d));
+    for (int i = 0; i < d.n; i++)
+        if (d.msg[i].level == DIAG_ERROR) return &d.msg[i];
+    fail_msg("no error reported");
+    return NULL;
+}
+
+static void keymap_errors(void **state)
+{
+    (void)state;
+    const diag_msg_t *e = keymap_error("{\"layout\": \"LAYOUT_nope\", \"layers\": [[]]}");
+    assert_non_null(strstr(e->text, "layout LAYOUT_nope does not exist"));
+    assert_int_equal(e->line, 1);
+    assert_int_equal(e->col, 12);
+
+    e = keymap_error("{\"layers\": [[\"KC_A\"]]}");
+    assert_non_null(strstr(e->text, "layer 0 has 1 keycodes, but layout LAYOUT has 40 keys"));
+
+    e = keymap_error("{\"layers\": [[\"KC_A\",\n  \"KC_A\"]\n  ,]}");
+    assert_non_null(strstr(e->text, "trailing comma"));
+    assert_int_equal(e->line, 3);
+    assert_int_equal(e->col, 3);
+
+    e = keymap_error("{\"macros\": [[\"caf\xC3\xA9\"]], \"layers\": []}");
+    assert_non_null(strstr(e->text, "US ASCII"));
+    assert_int_equal(e->col, 18); /* the é itself */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(builtin_test4x10),
+        cmocka_unit_test(settings_and_finish),
+        cmocka_unit_test(setting_errors),
+        cmocka_unit_test(keymap_text),
+        cmocka_unit_test(keymap_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -171,41 +171,12 @@ bool sim_check_events(const sim_config_t *c, const scn_t *s, scn_error_t *err)
 
 size_t sim_format_diag(const diag_t *d, char *buf, size_t cap)
 {
-    size_t len = 0;
-    if (cap) buf[0] = '\0';
-    for (int i = 0; i < d->n && len + 1 < cap; i++) {
-        const diag_msg_t *m = &d->msg[i];
-        const char *lvl = m->level == DIAG_ERROR ? "error" : "warning";
-        int n;
-        if (m->line > 0)
-            n = snprintf(buf + len, cap - len, "%s:%d:%d: %s: %s\n", m->file ? m->file : "<input>",
-                         m->line, m->col > 0 ? m->col : 1, lvl, m->text);
-        else
-            n = snprintf(buf + len, cap - len, "%s: %s: %s\n", m->file ? m->file : "<input>", lvl,
-                         m->text);
-        if (n < 0) break;
-        len += (size_t)n;
-        if (len >= cap) return cap - 1;
-        if (m->source[0] && m->line > 0) {
-            n = snprintf(buf + len, cap - len, "  %s\n  %*s^\n", m->source,
-                         m->col > 1 ? m->col - 1 : 0, "");
-            if (n < 0) break;
-            len += (size_t)n;
-            if (len >= cap) return cap - 1;
-        }
-    }
-    int hidden = d->errors + d->warnings - d->n;
-    if (hidden > 0 && len + 1 < cap) {
-        int n = snprintf(buf + len, cap - len, "(%d more messages not shown)\n", hidden);
-        if (n > 0) len += (size_t)n;
-        if (len >= cap) len = cap - 1;
-    }
-    return len;
+    return diag_format_all(d, buf, cap);
 }
 
 void sim_print_diag(FILE *f, const diag_t *d)
 {
-    static char buf[DIAG_MAX * (2 * DIAG_MSG_MAX + 600) + 100];
-    sim_format_diag(d, buf, sizeof buf);
+    static char buf[DIAG_MAX * (3 * DIAG_MSG_MAX + 64) + 128];
+    diag_format_all(d, buf, sizeof buf);
     fputs(buf, f);
 }

@@ -137,7 +137,6 @@ static void errors(void **state)
         {SCN_SCENARIO, "keymap k.json\nlayer 0 KC_A\nexpect\nend\n", 2, 1, "cannot be combined"},
         {SCN_SCENARIO, "keyboard a\nkeyboard b\nexpect\nend\n", 2, 1, "given twice"},
         {SCN_SCENARIO, "config tapping.term\nexpect\nend\n", 1, 20, "expected a JSON value"},
-        {SCN_SCENARIO, "config tap-ping 1\nexpect\nend\n", 1, 11, "bad character '-'"},
         {SCN_SCENARIO, "expect\n10 kbd NOPE\nend\n", 2, 8, "unknown key name 'NOPE'"},
         {SCN_SCENARIO, "expect\n10 kbd A\n", 1, 1, "not closed with 'end'"},
         {SCN_SCENARIO, "expect\nend\nexpect\nend\n", 3, 1, "a second 'expect' block"},

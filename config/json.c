@@ -141,6 +141,8 @@ static bool vstring(vstate *v)
             v->i++;
             return true;
         }
+        if (c == '\n' || c == '\r')
+            return verr(v, open, "string is not closed before the end of the line (missing '\"')");
         if (c < 0x20)
             return verr(v, v->i, "control character 0x%02X inside a string (write it as an escape "
                                  "such as \\n)", c);
@@ -234,7 +236,7 @@ static bool validate(vstate *v, size_t *root_start, size_t *root_end)
     char buf[32];
 
     skip_ws(v);
-    if (v->i >= v->n) return verr(v, v->i, "the file is empty (expected a JSON value)");
+    if (v->i >= v->n) return verr(v, 0, "the file is empty (expected a JSON value)");
     *root_start = v->i;
     for (;;) {
         skip_ws(v);
@@ -267,6 +269,8 @@ static bool validate(vstate *v, size_t *root_start, size_t *root_end)
                 if (!vnumber(v)) return false;
             } else if (c >= 'a' && c <= 'z') {
                 if (!vliteral(v)) return false;
+            } else if ((c >= 'A' && c <= 'Z') || c == '_') {
+                return verr(v, v->i, "unexpected word (strings need double quotes)");
             } else if ((c == ']' || c == '}') && last_comma != (size_t)-1 && depth) {
                 return verr(v, last_comma, "trailing comma before '%c'", c);
             } else if (c == '\'') {
@@ -322,12 +326,66 @@ static bool validate(vstate *v, size_t *root_start, size_t *root_end)
             state = V_AFTER;
             continue;
         }
-        if (c == '}' || c == ']')
-            return verr(v, v->i, "'%c' does not match the '%c' opened at offset %zu", c, top,
-                        opened[depth - 1]);
+        if (c == '}' || c == ']') {
+            int ol, oc;
+            json_pos(v->doc, opened[depth - 1], &ol, &oc);
+            return verr(v, v->i, "'%c' does not match the '%c' opened at line %d, column %d", c,
+                        top, ol, oc);
+        }
         return verr(v, v->i, "expected ',' or '%c', found %s", top == '{' ? '}' : ']',
                     what_here(v, buf, sizeof buf));
     }
+}
+
+/* ---- QMK leniency ----------------------------------------------------------------------------- */
+
+static size_t skip_string(const char *t, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (t[i] == '\\') i++;
+        else if (t[i] == '"' || t[i] == '\n') return i + 1;
+    }
+    return len;
+}
+
+size_t json_relax(char *t, size_t len)
+{
+    size_t first = (size_t)-1;
+    for (size_t i = 0; i < len;) {
+        char c = t[i];
+        if (c == '"') {
+            i = skip_string(t, len, i);
+        } else if (c == '#' || (c == '/' && i + 1 < len && t[i + 1] == '/')) {
+            if (first == (size_t)-1) first = i;
+            while (i < len && t[i] != '\n') t[i++] = ' ';
+        } else if (c == '/' && i + 1 < len && t[i + 1] == '*') {
+            size_t e = i + 2;
+            while (e + 1 < len && !(t[e] == '*' && t[e + 1] == '/')) e++;
+            if (e + 1 >= len) break; /* not closed: the validator will say where */
+            if (first == (size_t)-1) first = i;
+            for (size_t k = i; k < e + 2; k++)
+                if (t[k] != '\n' && t[k] != '\r') t[k] = ' ';
+            i = e + 2;
+        } else {
+            i++;
+        }
+    }
+    for (size_t i = 0; i < len;) {
+        if (t[i] == '"') {
+            i = skip_string(t, len, i);
+            continue;
+        }
+        if (t[i] == ',') {
+            size_t k = i + 1;
+            while (k < len && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r')) k++;
+            if (k < len && (t[k] == '}' || t[k] == ']')) {
+                if (first == (size_t)-1 || i < first) first = i;
+                t[i] = ' ';
+            }
+        }
+        i++;
+    }
+    return first;
 }
 
 /* ---- parse ------------------------------------------------------------------------------------ */

@@ -42,6 +42,12 @@ typedef struct json_doc {
 bool json_parse(json_doc_t *doc, const char *name, const char *text, size_t len, int base_line,
                 int base_col, jsmntok_t *pool, int pool_cap, diag_t *d);
 
+/* QMK reads its JSON files with a lenient (hjson) loader, and real info.json files carry comments
+ * and trailing commas. This blanks those out in place (same length, so every position stays
+ * right): // and # comments, block comments, and commas before a closing bracket. Returns the
+ * offset of the first change, or (size_t)-1 when the text was plain JSON. */
+size_t json_relax(char *text, size_t len);
+
 /* Line and column (1-based, columns count characters, not UTF-8 bytes) of byte `off`. */
 void json_pos(const json_doc_t *doc, size_t off, int *line, int *col);
 

@@ -312,28 +312,39 @@ static const char *const kc_mods_fn_name[32] = {
 #define KC_SUGGEST_MAX 48
 
 /* Case-insensitive edit distance (insert, delete, substitute, swap neighbours), or `limit + 1`
- * as soon as it must exceed `limit`. */
+ * as soon as it must exceed `limit`. Only the diagonal band |i - j| <= limit can stay within the
+ * limit, so only it is computed: the error path stays cheap on the RP2040 too. */
 static unsigned edit_distance(const char *a, size_t na, const char *b, size_t nb, unsigned limit)
 {
-    unsigned rows[3][KC_SUGGEST_MAX + 1];
+    unsigned rows[3][KC_SUGGEST_MAX + 2];
+    char ua[KC_SUGGEST_MAX], ub[KC_SUGGEST_MAX];
     unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    if (na > KC_SUGGEST_MAX || nb > KC_SUGGEST_MAX) return limit + 1;
-    if ((na > nb ? na - nb : nb - na) > limit) return limit + 1;
-    for (size_t j = 0; j <= nb; j++) prev[j] = (unsigned)j;
+    const unsigned inf = limit + 1;
+    if (na > KC_SUGGEST_MAX || nb > KC_SUGGEST_MAX) return inf;
+    if ((na > nb ? na - nb : nb - na) > limit) return inf;
+    for (size_t i = 0; i < na; i++) ua[i] = upper(a[i]);
+    for (size_t j = 0; j < nb; j++) ub[j] = upper(b[j]);
+    for (size_t j = 0; j <= nb + 1; j++) {
+        prev2[j] = inf;
+        prev[j] = j <= limit ? (unsigned)j : inf;
+        cur[j] = inf;
+    }
     for (size_t i = 1; i <= na; i++) {
-        unsigned best = cur[0] = (unsigned)i;
-        for (size_t j = 1; j <= nb; j++) {
-            unsigned cost = upper(a[i - 1]) == upper(b[j - 1]) ? 0u : 1u;
-            unsigned v = prev[j - 1] + cost;
+        size_t lo = i > limit ? i - limit : 1, hi = i + limit < nb ? i + limit : nb;
+        unsigned best = inf;
+        cur[lo - 1] = lo == 1 ? (i <= limit ? (unsigned)i : inf) : inf;
+        for (size_t j = lo; j <= hi; j++) {
+            unsigned v = prev[j - 1] + (ua[i - 1] == ub[j - 1] ? 0u : 1u);
             if (prev[j] + 1 < v) v = prev[j] + 1;
             if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && upper(a[i - 1]) == upper(b[j - 2]) &&
-                upper(a[i - 2]) == upper(b[j - 1]) && prev2[j - 2] + 1 < v)
+            if (i > 1 && j > 1 && ua[i - 1] == ub[j - 2] && ua[i - 2] == ub[j - 1] && prev2[j - 2] + 1 < v)
                 v = prev2[j - 2] + 1;
+            if (v > inf) v = inf;
             cur[j] = v;
             if (v < best) best = v;
         }
-        if (best > limit) return limit + 1;
+        if (hi + 1 <= nb) cur[hi + 1] = inf;
+        if (best > limit) return inf;
         unsigned *t = prev2;
         prev2 = prev;
         prev = cur;
@@ -357,9 +368,10 @@ static void suggest_init(suggest_t *sg, size_t n)
     sg->rank = 99;
 }
 
-static void suggest_try(suggest_t *sg, const char *s, size_t n, const char *cand, unsigned rank)
+static void suggest_try(suggest_t *sg, const char *s, size_t n, const char *cand, size_t clen, unsigned rank)
 {
-    unsigned d = edit_distance(s, n, cand, strlen(cand), sg->limit);
+    if ((clen > n ? clen - n : n - clen) > sg->limit) return;
+    unsigned d = edit_distance(s, n, cand, clen, sg->limit);
     if (d > sg->limit) return;
     if (d < sg->dist || (d == sg->dist && rank < sg->rank)) {
         sg->best = cand;
@@ -376,12 +388,18 @@ static const char *suggest(const char *s, size_t n, unsigned sets)
     if (n == 0 || n > KC_SUGGEST_MAX) return NULL;
     suggest_init(&sg, n);
     if (sets & SG_KEYCODES)
-        for (size_t i = 0; i < kc_names_count; i++)
-            suggest_try(&sg, s, n, entry_name(&kc_names[i]), kc_names[i].kind);
+        for (size_t i = 0; i < kc_names_count; i++) {
+            /* the pool holds the names in table order, so the next offset gives the length */
+            size_t len = i + 1 < kc_names_count ? (size_t)(kc_names[i + 1].name - kc_names[i].name - 1)
+                                                : strlen(entry_name(&kc_names[i]));
+            suggest_try(&sg, s, n, entry_name(&kc_names[i]), len, kc_names[i].kind);
+        }
     if (sets & SG_FUNCTIONS)
-        for (size_t i = 0; i < KC_FN_COUNT; i++) suggest_try(&sg, s, n, kc_fns[i].name, 0);
+        for (size_t i = 0; i < KC_FN_COUNT; i++)
+            suggest_try(&sg, s, n, kc_fns[i].name, strlen(kc_fns[i].name), 0);
     if (sets & SG_MODS)
-        for (size_t i = 0; i < KC_MOD_NAME_COUNT; i++) suggest_try(&sg, s, n, kc_mod_names[i].name, 0);
+        for (size_t i = 0; i < KC_MOD_NAME_COUNT; i++)
+            suggest_try(&sg, s, n, kc_mod_names[i].name, strlen(kc_mod_names[i].name), 0);
     return sg.best;
 }
 
@@ -683,7 +701,7 @@ static bool parse_tap_arg(parser_t *p, const char *fname, kc_t *out)
         sb_puts(&b, fname);
         sb_puts(&b, " must be a basic keycode (0x00-0xFF)");
         if (*out >= QK_MODS && *out <= QK_MODS_MAX) {
-            char form[48];
+            char form[KC_FORMAT_MAX];
             sbuf_t f = {form, sizeof form, 0};
             format_function_form(&f, *out);
             sb_end(&f);

@@ -22,8 +22,9 @@ bool kc_parse(const char *s, size_t n, kc_t *out, kc_parse_error_t *err);
  * keycode table gives the value ("KC_SPACE", "QK_BOOTLOADER", "KC_EXLM"); otherwise the function
  * form, using QMK's shortest wrapper ("LCTL(KC_A)", "LCS_T(KC_ESCAPE)", "LT(1,KC_SPACE)",
  * "OSM(MOD_LSFT)", "UC(0x00E9)"); otherwise hex ("0x5300"). snprintf-like: writes at most cap-1
- * characters plus a NUL and returns the length of the whole text (keep cap >= 48 to never cut). */
+ * characters plus a NUL and returns the length of the whole text. */
 size_t kc_format(kc_t kc, char *buf, size_t cap);
+#define KC_FORMAT_MAX 64 /* a buffer this size holds the text of every value, NUL included */
 
 /* Name of a basic keycode (0x00..0xFF) without its "KC_"/"QK_" prefix, as report lines print it
  * ("A", "ENTER", "LEFT_BRACKET", "AUDIO_VOL_UP", "MOUSE_BUTTON_1"); NULL if the code has no name. */

@@ -42,7 +42,8 @@ static struct session {
     /* keyboard structure: the most recent definition of each field */
     ref_t processor, bootloader, dev_board, rows, cols, direct, rotary, layout_sel;
     ref_t right_rows, right_cols, right_direct;
-    bool split;
+    int8_t split;        /* split.enabled: -1 not given */
+    bool split_implied;  /* a split block with settings */
     layout_def_t layouts[LS_LAYOUTS];
     int nlayouts;
     struct {
@@ -58,6 +59,7 @@ static struct session {
     char ignored[400];
     int kb_last_src;   /* the most specific keyboard file, for messages without a position */
     bool dirty, built, keyboard_ok, layers_from_json;
+    bool kb_broken; /* a keyboard file did not parse: nothing to build from */
 
     char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
     char features_str[512];
@@ -94,6 +96,7 @@ void cfg_ls_begin(cfg_model_t *m)
     S.processor = S.bootloader = S.dev_board = S.rows = S.cols = S.direct = S.rotary =
         S.layout_sel = S.right_rows = S.right_cols = S.right_direct = (ref_t){-1, -1};
     S.kb_last_src = -1;
+    S.split = -1;
     cfg_model_init(m);
 }
 
@@ -101,6 +104,23 @@ char *cfg_ls_reserve(size_t *cap)
 {
     *cap = CFG_LS_TEXT - S.text_used;
     return S_text + S.text_used;
+}
+
+/* Parses text already in the pool (at its end) as the next source. */
+static int parse_src(const char *nm, char *text, size_t len, int base_line, int base_col,
+                     diag_t *d)
+{
+    int i = S.nsrc++;
+    S.text_used += len;
+    S.src[i].name = nm;
+    size_t relaxed = json_relax(text, len);
+    S.src[i].ok = json_parse(&S.src[i].doc, nm, text, len, base_line, base_col,
+                             S_tok + S.tok_used, CFG_LS_TOKENS - S.tok_used, d);
+    if (S.src[i].ok) S.tok_used += S.src[i].doc.ntok;
+    if (S.src[i].ok && relaxed != (size_t)-1)
+        json_diag_at(&S.src[i].doc, d, DIAG_NOTE, relaxed,
+                     "comments or trailing commas (accepted, as QMK does; strict JSON has none)");
+    return S.src[i].ok ? i : -1;
 }
 
 int cfg_ls_add_reserved(const char *name, size_t len, diag_t *d)
@@ -116,14 +136,7 @@ int cfg_ls_add_reserved(const char *name, size_t len, diag_t *d)
                  "the files of this load exceed %u bytes together", (unsigned)CFG_LS_TEXT);
         return -1;
     }
-    int i = S.nsrc++;
-    const char *text = S_text + S.text_used;
-    S.text_used += len;
-    S.src[i].name = nm;
-    S.src[i].ok = json_parse(&S.src[i].doc, nm, text, len, 1, 1, S_tok + S.tok_used,
-                             CFG_LS_TOKENS - S.tok_used, d);
-    if (S.src[i].ok) S.tok_used += S.src[i].doc.ntok;
-    return S.src[i].ok ? i : -1;
+    return parse_src(nm, S_text + S.text_used, len, 1, 1, d);
 }
 
 static int add_src(const char *name, const char *text, size_t len, int base_line, int base_col,
@@ -143,13 +156,7 @@ static int add_src(const char *name, const char *text, size_t len, int base_line
         return -1;
     }
     if (len) memcpy(buf, text, len);
-    int i = S.nsrc++;
-    S.text_used += len;
-    S.src[i].name = nm;
-    S.src[i].ok = json_parse(&S.src[i].doc, nm, buf, len, base_line, base_col,
-                             S_tok + S.tok_used, CFG_LS_TOKENS - S.tok_used, d);
-    if (S.src[i].ok) S.tok_used += S.src[i].doc.ntok;
-    return S.src[i].ok ? i : -1;
+    return parse_src(nm, buf, len, base_line, base_col, d);
 }
 
 int cfg_ls_add(const char *name, const char *text, size_t len, int base_line, int base_col,
@@ -1045,6 +1052,11 @@ static bool is_parent(const char *path)
 
 static void note_ignored(const char *path)
 {
+    /* QMK once switched splits on in rules.mk; a `split` block with settings says the same */
+    if (!strncmp(path, "split.", 6) && !S.split_implied) {
+        S.split_implied = true;
+        S.dirty = true;
+    }
     char top[LS_NAME];
     size_t n = strcspn(path, ".");
     if (!strncmp(path, "split.", 6)) n = 5;
@@ -1387,6 +1399,10 @@ static bool build_keyboard(cfg_model_t *m, diag_t *d)
     S.dirty = false;
     S.built = true;
     nuses = 0;
+    if (S.kb_broken) {
+        S.keyboard_ok = false;
+        return false;
+    }
 
     /* processor, development board, bootloader */
     if (S.dev_board.src >= 0) {
@@ -1460,7 +1476,8 @@ static bool build_keyboard(cfg_model_t *m, diag_t *d)
 
     /* the matrix */
     uint8_t rowp[CFG_MAX_ROWS], colp[CFG_MAX_COLS];
-    unsigned rows = 0, cols = 0, halves = S.split ? 2 : 1;
+    bool split = S.split >= 0 ? S.split == 1 : S.split_implied;
+    unsigned rows = 0, cols = 0, halves = split ? 2 : 1;
     bool grid = S.rows.src >= 0 || S.cols.src >= 0;
     if (grid && S.direct.src >= 0) {
         json_diag(DOC(S.direct.src), d, DIAG_ERROR, S.direct.tok,
@@ -1489,7 +1506,7 @@ static bool build_keyboard(cfg_model_t *m, diag_t *d)
         }
         for (unsigned r = 0; r < (unsigned)nr; r++) m->row_pins[r] = rowp[r];
         for (unsigned c = 0; c < cols; c++) m->col_pins[c] = colp[c];
-        if (S.split) {
+        if (split) {
             /* the right half's own pins (QMK: split.matrix_pins.right), else the same wiring */
             uint8_t rr[CFG_MAX_ROWS], rc[CFG_MAX_COLS];
             for (unsigned r = 0; r < (unsigned)nr; r++) m->row_pins[nr + r] = rowp[r];
@@ -1528,7 +1545,7 @@ static bool build_keyboard(cfg_model_t *m, diag_t *d)
         }
         memset(m->direct_pins, CFG_PIN_NONE, sizeof m->direct_pins);
         direct_pins(d, proc, S.direct, 0, 0, &dr, &dc, m->direct_pins, cols);
-        if (S.split) {
+        if (split) {
             ref_t rd = S.right_direct.src >= 0 ? S.right_direct : S.direct;
             unsigned r2, c2;
             if (direct_pins(d, proc, rd, 1, dr, &r2, &c2, NULL, 0) && r2 == dr && c2 <= dc)
@@ -1625,7 +1642,7 @@ static bool build_keyboard(cfg_model_t *m, diag_t *d)
                       "key %d of layout %s is at [%u, %u], which has no pin in matrix_pins.direct",
                       i, sel->name, lkeys[i].row, lkeys[i].col);
     }
-    if (S.split)
+    if (split)
         kb_diag(d, DIAG_WARNING, "split keyboard: Kestrel has no split transport yet; the image "
                                  "holds both halves' matrix but only the half with USB will work");
 done:
@@ -1639,10 +1656,16 @@ bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d)
 {
     int errors = d->errors;
     for (int i = 0; i < n; i++) {
-        if (srcs[i] < 0) continue;
+        if (srcs[i] < 0) {
+            S.kb_broken = true;
+            continue;
+        }
         actx_t a = {m, d, srcs[i], DOC(srcs[i]), false};
         S.kb_last_src = srcs[i];
-        if (!json_want(a.doc, 0, JSON_OBJECT, "a keyboard definition", d)) continue;
+        if (!json_want(a.doc, 0, JSON_OBJECT, "a keyboard definition", d)) {
+            S.kb_broken = true;
+            continue;
+        }
         apply_root(&a, 0);
     }
     if (S.kb_last_src >= 0 || n == 0) build_keyboard(m, d);
@@ -1975,7 +1998,6 @@ bool cfg_load_keyboard_text(cfg_model_t *m, const char *name, const char *text, 
     int errors = d->errors;
     cfg_ls_begin(m);
     int s = add_src(name, text, len, 1, 1, d);
-    if (s < 0) return false;
     cfg_ls_keyboard(m, &s, 1, d);
     return d->errors == errors;
 }
@@ -2062,5 +2084,5 @@ void cfg_load_get_info(cfg_load_info_t *info)
     info->features = S.features_str;
     info->ignored = S.ignored;
     info->nlayouts = S.nlayouts;
-    info->split = S.split;
+    info->split = S.split >= 0 ? S.split == 1 : S.split_implied;
 }

@@ -168,7 +168,7 @@ bool cfg_load_keyboard(cfg_model_t *m, const char *path, diag_t *d)
         if (strcmp(b, "keyboard.json") && strcmp(b, "info.json")) {
             /* a standalone definition under another name: just this file */
             int s = read_src(path, d);
-            if (s >= 0) cfg_ls_keyboard(m, &s, 1, d);
+            cfg_ls_keyboard(m, &s, 1, d);
             return d->errors == errors;
         }
         if (b == path) snprintf(dir, sizeof dir, ".");
@@ -190,12 +190,10 @@ bool cfg_load_keyboard(cfg_model_t *m, const char *path, diag_t *d)
             if (!strcmp(chain[i], ".")) snprintf(p, sizeof p, "%s", files[f]);
             else snprintf(p, sizeof p, "%s%s%s", chain[i], chain[i][strlen(chain[i]) - 1] == '/' ? "" : "/", files[f]);
             if (!is_file(p)) continue;
-            int s = read_src(p, d);
-            if (s >= 0) srcs[ns++] = s;
+            srcs[ns++] = read_src(p, d);
         }
     }
-    if (d->errors != errors) return false;
-    cfg_ls_keyboard(m, srcs, ns, d);
+    cfg_ls_keyboard(m, srcs, ns, d); /* a file that failed marks the keyboard broken */
     return d->errors == errors;
 }
 

@@ -11,7 +11,7 @@
 
 /* Session bounds (documented in docs/keymap-format.md). */
 #ifndef CFG_LS_SOURCES
-#define CFG_LS_SOURCES   32           /* files + overrides in one session */
+#define CFG_LS_SOURCES   256          /* files + overrides in one session */
 #endif
 #ifndef CFG_LS_TEXT
 #define CFG_LS_TEXT      (4u << 20)   /* bytes of source text kept by one session */

@@ -1,7 +1,87 @@
-/* Placeholder until the engine lands: the state struct of core/engine.h. */
+/* The engine's state: one struct, fixed-size tables, no pointers into the heap. Callers allocate it
+ * (statically on the targets); only core/ reads or writes its fields.
+ *
+ * Bounds (documented in docs/behaviours.md):
+ *   ENGINE_WAIT_MAX  events waiting for a tap-hold decision. When an event does not fit, the
+ *                    engine releases everything cleanly (as QMK does on overflow): no stuck keys.
+ *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
+ * Size: about 330 bytes on the ATmega32U4 (see docs/performance.md). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
-typedef struct engine {
+
+#define ENGINE_WAIT_MAX 8u
+#define ENGINE_HELD_MAX 16u
+
+/* One key event as the tap-hold stage sees it. pos == CFG_POS_NONE is a timer tick. */
+typedef struct engine_rec {
+    uint32_t time;
+    uint8_t pos;
+    uint8_t flags; /* ENGINE_REC_PRESSED | ENGINE_REC_INTERRUPTED | tap count (ENGINE_REC_COUNT) */
+} engine_rec_t;
+
+#define ENGINE_REC_COUNT       0x0Fu
+#define ENGINE_REC_INTERRUPTED 0x10u
+#define ENGINE_REC_PRESSED     0x80u
+
+/* A key whose press has been processed: the keycode it resolved to (so its release undoes exactly
+ * that, on the layer it was pressed on) and the tap count it was pressed with (0 = hold). */
+typedef struct engine_held {
+    kc_t kc;
+    uint8_t pos;
+    uint8_t count; /* tap count | ENGINE_REC_INTERRUPTED, as the tap-hold stage decided */
+    uint8_t aux;   /* behaviour-specific (e.g. one-shot mods a held OSM absorbed) */
+} engine_held_t;
+
+typedef struct engine_mouse_state {
+    mouse_report_t dir;       /* what the held keys ask for (units of the last step) */
+    mouse_report_t last;      /* last report sent */
+    uint32_t timer_c, timer_w; /* time of the last cursor / wheel report */
+    uint8_t repeat, wheel_repeat, accel;
+    uint8_t sent_any;          /* a report has been sent since init (for "changed" checks) */
+} engine_mouse_state_t;
+
+typedef struct engine engine_t;
+
+struct engine {
     const cfg_t *cfg;
-} engine_t;
+    const engine_sink_t *sink;
+    void *ctx;
+    uint32_t now;
+    uint32_t rec_time;         /* time of the event being processed (may be older than now) */
+
+    /* layers: bit i = layer i on */
+    uint32_t layer_state, default_layer_state;
+
+    /* processed, still held keys */
+    uint8_t nheld;
+    engine_held_t held[ENGINE_HELD_MAX];
+
+    /* tap-hold: the key being decided (tk.pos == CFG_POS_NONE: none), its settings, the buffer */
+    engine_rec_t tk;
+    kc_t tk_kc;
+    uint16_t tk_term;
+    uint8_t tk_opts;
+    uint8_t nwait;
+    engine_rec_t wait[ENGINE_WAIT_MAX];
+    uint8_t retro_counter;
+    uint8_t drain_pending;     /* buffered events wait for the next tick (QMK's 1 ms scan) */
+    kc_t flow_prev_kc;
+    uint8_t flow_valid;
+    uint8_t idle_valid;
+    uint32_t flow_prev_time;   /* flow tap: time of the previous key event */
+    uint32_t idle_prev_time;   /* require-prior-idle: time of the last non-modifier press */
+
+    /* modifiers and one-shots */
+    uint8_t real_mods, weak_mods, os_mods, os_locked_mods;
+    uint8_t os_layer;          /* layer << 3 | state bits (ENGINE_OSL_*) */
+    uint8_t os_disabled;       /* OS_OFF */
+    uint32_t os_mods_time, os_layer_time;
+
+    /* keyboard report being built and the last one sent */
+    uint8_t nkro, nkeys;
+    kbd_report_t kbd, kbd_sent;
+    uint16_t consumer, system;
+    engine_mouse_state_t mouse;
+};
+
 #endif

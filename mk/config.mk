@@ -23,3 +23,12 @@ $(BUILD)/gen/builtin_keyboards.c: $(BUILTIN_KB) mk/config.mk
 	   echo '};'; } > $@.tmp && mv $@.tmp $@
 
 GEN_SRC += $(BUILD)/gen/builtin_keyboards.c
+
+# The error corpus (every broken file is rejected with its expected message) and the real QMK
+# corpus (every supported keyboard passes), both through the sanitised tool.
+.PHONY: test-config-errors test-config-corpus
+test-config-errors: $(BUILD)/san/kestrel
+	@tests/errors/run.sh $(BUILD)/san/kestrel
+test-config-corpus: $(BUILD)/san/kestrel
+	@tests/corpus/run.sh $(BUILD)/san/kestrel
+TEST_TARGETS += test-config-errors test-config-corpus

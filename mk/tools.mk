@@ -21,5 +21,6 @@ $(BUILD)/san/tests/info/gen_corpus: $(BUILD)/san/tests/info/gen_corpus.o $(TOOLS
 .PHONY: tools-test
 tools-test: $(BUILD)/kestrel $(BUILD)/san/kestrel $(BUILD)/san/tests/info/gen_corpus
 	@tests/info/run.sh $(BUILD)
+	@tests/info/build.sh $(BUILD)
 
 TEST_TARGETS += tools-test

@@ -385,7 +385,7 @@ for (old, new) in [
     ("KC_RO", "KC_INTERNATIONAL_1"), ("KC_KANA", "KC_INTERNATIONAL_2"), ("KC_JYEN", "KC_INTERNATIONAL_3"),
     ("KC_HENK", "KC_INTERNATIONAL_4"), ("KC_MHEN", "KC_INTERNATIONAL_5"), ("KC_HAEN", "KC_LANGUAGE_1"),
     ("KC_HANJ", "KC_LANGUAGE_2"), ("KC_CLCK", "KC_CAPS_LOCK"), ("KC_SLCK", "KC_SCROLL_LOCK"),
-    ("KC_NLCK", "KC_NUM_LOCK"),
+    ("KC_NLCK", "KC_NUM_LOCK"), ("KC_DELT", "KC_DELETE"),
     # mouse keys before keycodes 0.0.5
     ("KC_MS_UP", "MS_UP"), ("KC_MS_U", "MS_UP"), ("KC_MS_DOWN", "MS_DOWN"), ("KC_MS_D", "MS_DOWN"),
     ("KC_MS_LEFT", "MS_LEFT"), ("KC_MS_L", "MS_LEFT"), ("KC_MS_RIGHT", "MS_RGHT"), ("KC_MS_R", "MS_RGHT"),

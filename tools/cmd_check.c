@@ -11,6 +11,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: kestrel check --keyboard KEYBOARD [--keymap] KEYMAP.json [--image OUT.bin]\n"
+            "       kestrel check --keyboard KEYBOARD          (the keyboard definition alone)\n"
             "\n"
             "Validates a keyboard definition and a keymap and prints every error and warning as\n"
             "file:line:col: message, with the offending line. On success prints a summary.\n"
@@ -132,23 +133,30 @@ int cmd_check(int argc, char **argv)
             return 2;
         }
     }
-    if (!kb || !km) {
-        fprintf(stderr, "kestrel check: needs --keyboard K and a keymap.json (try --help)\n");
+    if (!kb) {
+        fprintf(stderr, "kestrel check: needs --keyboard K (try --help)\n");
+        return 2;
+    }
+    if (img_out && !km) {
+        fprintf(stderr, "kestrel check: --image needs a keymap\n");
         return 2;
     }
 
     diag_init(&diags);
     bool kb_ok = cfg_load_keyboard(&model, kb, &diags);
-    /* A keymap is still read after keyboard errors, so every problem shows in one run. */
-    bool km_ok = cfg_load_keymap(&model, km, &diags);
-    bool ok = kb_ok && km_ok && cfg_finish(&model, &diags) && diags.errors == 0;
+    bool ok = kb_ok;
+    if (km) {
+        /* A keymap is still read after keyboard errors, so every problem shows in one run. */
+        bool km_ok = cfg_load_keymap(&model, km, &diags);
+        ok = kb_ok && km_ok && cfg_finish(&model, &diags) && diags.errors == 0;
+    }
     print_diags(&diags);
     if (!ok) {
         fprintf(stderr, "%d error%s, %d warning%s\n", diags.errors, diags.errors == 1 ? "" : "s",
                 diags.warnings, diags.warnings == 1 ? "" : "s");
         return 2;
     }
-    size_t n = cfg_image_write(&model, image, sizeof image);
+    size_t n = km ? cfg_image_write(&model, image, sizeof image) : 1;
     if (!n) {
         fprintf(stderr, "kestrel check: the config image could not be written\n");
         return 2;
@@ -171,7 +179,7 @@ int cmd_check(int argc, char **argv)
     if (model.matrix_kind == CFG_MATRIX_DIRECT)
         for (unsigned p = 0; p < (unsigned)model.rows * model.cols; p++)
             npins += model.direct_pins[p] != CFG_PIN_NONE;
-    printf("ok: %s\n", km);
+    printf("ok: %s\n", km ? km : kb);
     printf("  keyboard   %s%s%s\n", model.name[0] ? model.name : "(unnamed)",
            model.manufacturer[0] ? " by " : "", model.manufacturer);
     printf("  processor  %s, bootloader %s%s%s\n", info.processor, info.bootloader,
@@ -183,14 +191,16 @@ int cmd_check(int argc, char **argv)
            npins, info.split ? " (split: both halves)" : "");
     printf("  layout     %s, %u keys (%d layout%s defined)\n", info.layout, model.nkeys,
            info.nlayouts, info.nlayouts == 1 ? "" : "s");
-    printf("  layers     %u\n", model.layers);
-    printf("  keys use   %s\n", beh);
+    if (km) {
+        printf("  layers     %u\n", model.layers);
+        printf("  keys use   %s\n", beh);
+    }
     if (model.nencoders) printf("  encoders   %u\n", model.nencoders);
     if (model.nmacros) printf("  macros     %u (%u bytes)\n", model.nmacros, model.macro_len);
     if (model.nperkey) printf("  per-key    %u settings\n", model.nperkey);
     printf("  settings   %s\n", set);
     if (info.features[0]) printf("  features   %s\n", info.features);
-    printf("  image      %zu bytes\n", n);
+    if (km) printf("  image      %zu bytes\n", n);
     if (diags.warnings) printf("  %d warning%s\n", diags.warnings, diags.warnings == 1 ? "" : "s");
     return 0;
 missing:

@@ -1,6 +1,7 @@
 /* kestrel info — tells what a UF2, HEX or BIN file is (Kestrel's or anyone's), verifies every
  * checksum and boot requirement it can, and exits 1 naming the first thing that is wrong. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,37 +25,6 @@ static void usage(FILE *f)
             "  --base ADDR   load address of a BIN without a Kestrel info block (default: guessed)\n"
             "\n"
             "Exit status: 0 the file is sound, 1 something is wrong (said on stderr), 2 usage.\n");
-}
-
-static int read_file(const char *path, uint8_t **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *b = malloc(cap);
-    while (b) {
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        uint8_t *nb = cap < (256u << 20) ? realloc(b, cap * 2) : NULL;
-        if (!nb) {
-            free(b);
-            b = NULL;
-            errno = EFBIG;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (!b || err) {
-        free(b);
-        return -1;
-    }
-    *buf = b;
-    *len = n;
-    return 0;
 }
 
 static void print_ranges(const memimg_t *m)
@@ -136,7 +106,7 @@ int cmd_info(int argc, char **argv)
     }
     uint8_t *buf;
     size_t len;
-    if (read_file(path, &buf, &len)) {
+    if (fwimage_read_file(path, &buf, &len)) {
         fprintf(stderr, "kestrel info: %s: %s\n", path, strerror(errno));
         return 2;
     }

@@ -2,10 +2,12 @@
  * so joining a keymap to a firmware is a byte copy plus a format conversion. */
 #include "tools/fwimage.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/cfg.h"
 #include "tools/ihex.h"
@@ -732,4 +734,60 @@ int fwimage_config_summary(const memimg_t *m, const fw_info_t *in, char *line, s
 out:
     free(buf);
     return res;
+}
+
+int fwimage_read_file(const char *path, uint8_t **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *b = malloc(cap);
+    int saved = 0;
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        uint8_t *nb = cap < (256u << 20) ? realloc(b, cap * 2) : NULL;
+        if (!nb) {
+            free(b);
+            b = NULL;
+            saved = EFBIG;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    if (b && ferror(f)) saved = EIO;
+    fclose(f);
+    if (!b || saved) {
+        free(b);
+        errno = saved ? saved : ENOMEM;
+        return -1;
+    }
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+int fwimage_write_file(const char *path, const void *buf, size_t len)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16);
+    if (!tmp) return -1;
+    snprintf(tmp, pl + 16, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        int e = errno;
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    size_t w = fwrite(buf, 1, len, f);
+    int e = (w == len) ? 0 : errno ? errno : EIO;
+    if (fflush(f) || fsync(fileno(f))) e = e ? e : errno;
+    if (fclose(f) && !e) e = errno;
+    if (!e && rename(tmp, path)) e = errno;
+    if (e) remove(tmp);
+    free(tmp);
+    errno = e;
+    return e ? -1 : 0;
 }

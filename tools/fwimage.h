@@ -95,6 +95,12 @@ int fwimage_config_summary(const memimg_t *m, const fw_info_t *info, char *line,
 
 uint32_t fwimage_crc32_mpeg2(const uint8_t *p, size_t n);
 
+/* Reads a whole file into a malloc'd buffer (at most 256 MB). 0, or -1 with errno set. */
+int fwimage_read_file(const char *path, uint8_t **buf, size_t *len);
+
+/* Writes a file completely or not at all (a temporary next to it, then rename). 0 or -1/errno. */
+int fwimage_write_file(const char *path, const void *buf, size_t len);
+
 /* "28,672": n with thousands separators, into buf (returns buf). */
 const char *fwimage_num(char *buf, size_t len, uint64_t n);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/cfg.h"
 #include "tests/info/synth.h"
@@ -291,5 +292,48 @@ int main(int argc, char **argv)
     memimg_free(&m);
 
     fclose(expect);
+
+    /* ---- for the build tests: generic firmware per target, and a keyboard too big for AVR ---- */
+    static const uint32_t targets[] = {FW_TARGET_RP2040, FW_TARGET_RP2350, FW_TARGET_ATMEGA32U4};
+    for (int t = 0; t < 3; t++) {
+        const char *tn = fwimage_target_name(targets[t]);
+        synth_default_layout(targets[t], &l);
+        size_t n = synth_firmware(targets[t], &l, fwbuf, sizeof fwbuf);
+        snprintf(path, sizeof path, "%s/fw", dir);
+        mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/fw/%s", dir, tn);
+        mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/fw/%s/kestrel-%s.bin", dir, tn, tn);
+        if (synth_write_file(path, fwbuf, n)) failures++;
+    }
+    /* 8 x 17 matrix (every free 32U4 pin) with 16 layers: a config image over 4 KB */
+    static const char *const cols[] = {"C6", "C7", "D0", "D1", "D2", "D3", "D4", "D5", "D6",
+                                       "D7", "E6", "F0", "F1", "F4", "F5", "F6", "F7"};
+    snprintf(path, sizeof path, "%s/big-avr.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return 1;
+    fprintf(f, "{\n  \"keyboard_name\": \"big\",\n  \"processor\": \"atmega32u4\",\n"
+               "  \"bootloader\": \"caterina\",\n  \"diode_direction\": \"COL2ROW\",\n"
+               "  \"matrix_pins\": {\"rows\": [\"B0\", \"B1\", \"B2\", \"B3\", \"B4\", \"B5\", "
+               "\"B6\", \"B7\"], \"cols\": [");
+    for (int c = 0; c < 17; c++) fprintf(f, "%s\"%s\"", c ? ", " : "", cols[c]);
+    fprintf(f, "]},\n  \"layouts\": {\"LAYOUT\": {\"layout\": [\n");
+    for (int r = 0; r < 8; r++)
+        for (int c = 0; c < 17; c++)
+            fprintf(f, "    {\"matrix\": [%d, %d], \"x\": %d, \"y\": %d}%s\n", r, c, c, r,
+                    r == 7 && c == 16 ? "" : ",");
+    fprintf(f, "  ]}}\n}\n");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/big-keymap.json", dir);
+    f = fopen(path, "w");
+    if (!f) return 1;
+    fprintf(f, "{\"keyboard\": \"big\", \"keymap\": \"default\", \"layout\": \"LAYOUT\", \"layers\": [\n");
+    for (int k = 0; k < 16; k++) {
+        fprintf(f, "  [");
+        for (int i = 0; i < 136; i++) fprintf(f, "%s\"KC_A\"", i ? ", " : "");
+        fprintf(f, "]%s\n", k == 15 ? "" : ",");
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
     return failures ? 1 : 0;
 }

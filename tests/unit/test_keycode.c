@@ -118,7 +118,12 @@ static void values_match_qmk(void **state)
         {"OU_AUTO", 0x7780}, {"OU_NEXT", 0x7781}, {"OU_BT", 0x7786}, {"BT_NEXT", 0x7790},
         {"BT_PRF1", 0x7793}, {"BT_PRF5", 0x7797}, {"QK_OS_SKIP", 0x7C7C}, {"QK_OS_TOG", 0x7C7D},
         {"LM_FLGN", 0x7819}, {"RM_FLGP", 0x784E}, {"ST_PREV", 0x751F}, {"PLV_X26", 0x5A7F},
+        {"PLV_S1", 0x5A40}, {"ST_FN", 0x74C0}, {"ST_NUM", 0x74C1}, {"ST_X26", 0x7503}, {"ST_S3", 0x750B},
+        {"ST_EU", 0x7515}, {"ST_BOLT", 0x751C}, {"SQ_SCLR", 0x7208}, {"AU_PREV", 0x7495}, {"UC_NEXT", 0x7C30},
+        {"SC_LCPO", 0x7C18}, {"DM_REC1", 0x7C53}, {"KC_DELT", 0x4C},
         /* MIDI */
+        {"MI_OC7", 0x7154}, {"MI_OCTU", 0x7156}, {"MI_TRSU", 0x7165}, {"MI_VELU", 0x7172},
+        {"MI_CHNU", 0x7184}, {"MI_AOFF", 0x7185}, {"MI_Cs", 0x7104}, {"MI_Bb4", 0x713D},
         {"MI_ON", 0x7100}, {"MI_C", 0x7103}, {"MI_Db", 0x7104}, {"MI_B5", 0x714A}, {"MI_OCN2", 0x714B},
         {"MI_TRN6", 0x7157}, {"MI_VL0", 0x7166}, {"MI_CH16", 0x7182}, {"MI_BNDU", 0x718F},
         /* legacy names */
@@ -209,15 +214,19 @@ static void format_rule(void **state)
 static void every_value_round_trips(void **state)
 {
     (void)state;
-    char buf[64];
+    char buf[KC_FORMAT_MAX];
+    size_t longest = 0;
     for (unsigned v = 0; v <= 0xFFFF; v++) {
         size_t n = kc_format((kc_t)v, buf, sizeof buf);
         assert_true(n < sizeof buf);
+        if (n > longest) longest = n;
         kc_t back;
         kc_parse_error_t err;
         if (!kc_parse(buf, n, &back, &err)) fail_msg("0x%04X -> '%s' rejected: %s", v, buf, err.msg);
         if (back != v) fail_msg("0x%04X -> '%s' -> 0x%04X", v, buf, back);
     }
+    /* MT(MOD_RCTL|MOD_RSFT|MOD_RALT|MOD_RGUI,QK_MOUSE_ACCELERATION_0): KC_FORMAT_MAX is not slack */
+    assert_int_equal(longest, KC_FORMAT_MAX - 1);
 }
 
 /* Parsing counted text: no NUL needed, nothing read past n. */

@@ -1,0 +1,40 @@
+/* Behaviour dispatch: keycode range -> behaviour, one table (ZMK's shape: each behaviour is a small
+ * object with press/release; adding one is a new file and a row here). */
+#include "core/engine_int.h"
+#include "core/rom.h"
+
+static void none_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; }
+
+/* Keycodes the engine does not implement (tap dance, macros, lighting...) are held and ignored. */
+static const engine_bhv_t bhv_none = {none_press, none_press, 0};
+
+typedef struct bhv_range {
+    kc_t lo, hi;
+    const engine_bhv_t *bhv;
+} bhv_range_t;
+
+static const bhv_range_t ranges[] ROM_DATA = {
+    {0x0000u, 0x00CCu, &eng_bhv_key},             /* keyboard, system, consumer */
+    {0x00CDu, 0x00DFu, &eng_bhv_mouse},           /* mouse keys */
+    {0x00E0u, QK_MODS_MAX, &eng_bhv_key},         /* modifiers; modded keycodes, KC_HYPR/MEH */
+    {QK_MOD_TAP, QK_MOD_TAP_MAX, &eng_bhv_mod_tap},
+    {QK_LAYER_TAP, QK_LAYER_TAP_MAX, &eng_bhv_layer_tap},
+    {QK_LAYER_MOD, QK_TOGGLE_LAYER_MAX, &eng_bhv_layer}, /* LM TO MO DF TG */
+    {QK_ONE_SHOT_LAYER, QK_ONE_SHOT_LAYER_MAX, &eng_bhv_osl},
+    {QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX, &eng_bhv_osm},
+    {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, &eng_bhv_tap_toggle},
+    {QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX, &eng_bhv_layer},
+    {NK_ON, NK_TOGG, &eng_bhv_system},
+    {QK_BOOT, QK_REBOOT, &eng_bhv_system},
+    {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
+    {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
+};
+
+const engine_bhv_t *eng_bhv_for(kc_t kc)
+{
+    for (uint8_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (kc < ROM_RD16(&ranges[i].lo)) break; /* the table is sorted */
+        if (kc <= ROM_RD16(&ranges[i].hi)) return (const engine_bhv_t *)ROM_RDPTR(&ranges[i].bhv);
+    }
+    return &bhv_none;
+}

@@ -1,0 +1,38 @@
+/* Basic keys (keyboard, modifier, system and consumer usages) and modded keycodes (LCTL(KC_C),
+ * KC_PLUS, KC_HYPR): the keycode's own mods are weak mods sent in a report of their own before the
+ * key, and removed after it (SPEC §6); mods on a modifier or on KC_NO are real mods. */
+#include "core/engine_int.h"
+
+static uint8_t own_mods(kc_t kc)
+{
+    return kc > 0xFFu ? kc_mods5_to_bits(QK_MODS_GET_MODS(kc)) : 0;
+}
+
+static bool mods_are_real(uint8_t code)
+{
+    return code == KC_NO || IS_MODIFIER_KC(code);
+}
+
+static void key_press(engine_t *e, engine_held_t *k)
+{
+    uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
+    if (mods) {
+        if (mods_are_real(code)) e->real_mods |= mods;
+        else e->weak_mods |= mods;
+        eng_send_kbd(e);
+    }
+    eng_register_code(e, code);
+}
+
+static void key_release(engine_t *e, engine_held_t *k)
+{
+    uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
+    eng_unregister_code(e, code);
+    if (mods) {
+        if (mods_are_real(code)) e->real_mods &= (uint8_t)~mods;
+        else e->weak_mods &= (uint8_t)~mods;
+        eng_send_kbd(e);
+    }
+}
+
+const engine_bhv_t eng_bhv_key = {key_press, key_release, 0};

@@ -1,0 +1,331 @@
+/* The engine's entry points and its processing pipeline: an event enters with its time, passes the
+ * tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
+ * the behaviour of that keycode (core/bhv_*.c). Timers are deadlines the caller honours. */
+#include <string.h>
+
+#include "core/engine_int.h"
+
+static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
+{
+    if (!e->sink->trace) return;
+    engine_trace_t t = {e->now, code, pos, kc, arg, pos2};
+    e->sink->trace(e->ctx, &t);
+}
+
+uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc)
+{
+    /* Per-key overrides exist only for keycodes listed in PERKEY; skip the scan when there are none. */
+    return e->cfg->count[CFG_SEC_PERKEY] ? cfg_setting_kc(e->cfg, id, kc) : cfg_setting(e->cfg, id);
+}
+
+static bool before(uint32_t a, uint32_t b) /* a < b on the wrapping clock */
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static uint32_t earliest(uint32_t a, uint32_t b)
+{
+    if (a == ENGINE_NO_DEADLINE) return b;
+    if (b == ENGINE_NO_DEADLINE) return a;
+    return before(a, b) ? a : b;
+}
+
+engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
+{
+    for (uint8_t i = 0; i < e->nheld; i++)
+        if (e->held[i].pos == pos) return &e->held[i];
+    return NULL;
+}
+
+static void held_remove(engine_t *e, uint8_t pos)
+{
+    for (uint8_t i = 0; i < e->nheld; i++) {
+        if (e->held[i].pos == pos) {
+            e->nheld--;
+            memmove(&e->held[i], &e->held[i + 1], (e->nheld - i) * sizeof e->held[0]);
+            return;
+        }
+    }
+}
+
+/* ---- process_record / process_action ------------------------------------------------------ */
+
+/* Flow tap's "previous key": not moved by releases of modifiers and held layer keys, one-shot keys,
+ * mod-only keycodes or held dual-role keys, nor while a tap-hold decision is pending. */
+static void flow_update(engine_t *e, const engine_rec_t *r, kc_t kc, uint8_t count)
+{
+    if (count == 0 && (e->nwait || (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) &&
+                                    eng_rec_count(&e->tk) == 0)))
+        return;
+    if (!eng_rec_pressed(r)) {
+        if (IS_MODIFIER_KC(kc) || KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX) ||
+            KC_IN(kc, QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX) ||
+            KC_IN(kc, QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX) ||
+            KC_IN(kc, QK_ONE_SHOT_LAYER, QK_ONE_SHOT_LAYER_MAX))
+            return;
+        if (KC_IN(kc, QK_MODS, QK_MODS_MAX) && QK_MODS_GET_BASIC(kc) == KC_NO) return;
+        if (eng_is_mt_or_lt(kc) && count == 0) return;
+    }
+    e->flow_prev_kc = kc;
+    e->flow_prev_time = r->time;
+    e->flow_valid = 1;
+}
+
+/* Does pressing this key use up an active one-shot layer? Modifiers, one-shot mods and held
+ * mod-taps do not (so they can combine with it); everything else does. */
+static bool uses_oneshot_layer(kc_t kc, uint8_t count)
+{
+    if (kc <= 0xFFu) return !IS_MODIFIER_KC(kc);
+    if (KC_IN(kc, QK_MODS, QK_MODS_MAX)) return !IS_MODIFIER_KC(QK_MODS_GET_BASIC(kc));
+    if (KC_IN(kc, QK_MOD_TAP, QK_MOD_TAP_MAX))
+        return count != 0 && QK_MOD_TAP_GET_TAP(kc) > KC_TRNS && !IS_MODIFIER_KC(QK_MOD_TAP_GET_TAP(kc));
+    if (KC_IN(kc, QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX)) return false;
+    return true;
+}
+
+/* Layer keys switch layers themselves: they end a one-shot layer but are not released at once. */
+static bool is_layer_action(kc_t kc, uint8_t count)
+{
+    if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return count == 0;
+    return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
+}
+
+static bool is_retro_tap_candidate(kc_t kc)
+{
+    return eng_is_tap_hold_kc(kc);
+}
+
+static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
+{
+    engine_held_t k = e->held[idx];
+    const engine_bhv_t *b = eng_bhv_for(k.kc);
+    bool pressed = eng_rec_pressed(r);
+    uint8_t count = k.count & ENGINE_REC_COUNT;
+    bool release_now = false;
+
+    if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
+        eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
+        release_now = !eng_osl_state(e) && !is_layer_action(k.kc, count);
+    }
+
+    if (pressed) {
+        b->press(e, &k);
+        engine_held_t *h = eng_held_find(e, k.pos);
+        if (h) *h = k; /* keep what press() recorded for release() */
+    } else {
+        b->release(e, &k);
+    }
+
+    /* Retro tapping: a dual-role key held past its term and released with no other event in
+     * between sends its tap keycode after releasing the hold. */
+    if (!is_retro_tap_candidate(k.kc)) {
+        e->retro_counter = 0;
+    } else if (pressed || count > 0) {
+        if (count > 0) e->retro_counter = 0;
+    } else {
+        if (e->retro_counter == 2 && eng_is_mt_or_lt(k.kc) && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
+            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, 0, CFG_POS_NONE);
+            eng_tap_code(e, (uint8_t)k.kc);
+        }
+        e->retro_counter = 0;
+    }
+
+    if (!pressed) {
+        held_remove(e, k.pos);
+    } else if (release_now) {
+        /* QMK: the key that used a one-shot layer is pressed and released in the same instant */
+        b->release(e, &k);
+        held_remove(e, k.pos);
+    }
+}
+
+void eng_process_record(engine_t *e, engine_rec_t *r)
+{
+    if (r->pos == CFG_POS_NONE) return;
+    e->rec_time = r->time;
+    if (eng_rec_pressed(r)) {
+        if (eng_held_find(e, r->pos)) { /* a second press without release: release first */
+            engine_rec_t rel = {r->time, r->pos, 0};
+            eng_process_record(e, &rel);
+            e->rec_time = r->time;
+        }
+        kc_t kc = eng_keymap_lookup(e, r->pos);
+        flow_update(e, r, kc, eng_rec_count(r));
+        if (e->nheld >= ENGINE_HELD_MAX) {
+            eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
+            return;
+        }
+        engine_held_t *h = &e->held[e->nheld++];
+        h->kc = kc;
+        h->pos = r->pos;
+        h->count = r->flags & (ENGINE_REC_COUNT | ENGINE_REC_INTERRUPTED);
+        h->aux = 0;
+        process_action(e, r, (uint8_t)(e->nheld - 1));
+    } else {
+        engine_held_t *h = eng_held_find(e, r->pos);
+        if (!h) return; /* its press was dropped or already undone */
+        flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
+        process_action(e, r, (uint8_t)(h - e->held));
+    }
+}
+
+/* ---- the waiting buffer --------------------------------------------------------------------- */
+
+/* Too many events waiting: undo every held key, drop the buffer and the pending decision and empty
+ * every report. QMK clears the keyboard here too; releasing the held keys properly as well means no
+ * layer or modifier can stay stuck. */
+static void overflow(engine_t *e)
+{
+    eng_trace(e, ENGINE_TRACE_BUFFER_OVERFLOW, CFG_POS_NONE, KC_NO, e->nwait, CFG_POS_NONE);
+    while (e->nheld) {
+        engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
+        eng_process_record(e, &rel);
+    }
+    eng_tap_reset(e);
+    eng_clear_keyboard(e);
+}
+
+static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
+    bool is_event = pos != CFG_POS_NONE;
+    if (is_event && e->retro_counter < 0xFFu) e->retro_counter++;
+    if (pressed) e->weak_mods = 0; /* weak mods of an earlier key never leak into a new press */
+    if (eng_osl_expired(e, t)) {
+        eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO,
+                  (uint16_t)(0x100u | eng_osl_layer(e)), CFG_POS_NONE);
+        eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
+    }
+    if (eng_oneshot_mods_expired(e, t)) {
+        eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
+        eng_clear_oneshot_mods(e);
+    }
+    if (e->flow_valid && t - e->flow_prev_time >= 500u) e->flow_valid = 0;
+    if (e->idle_valid && t - e->idle_prev_time > 0xFFFFu) e->idle_valid = 0;
+
+    e->drain_pending = 0;
+    if (!eng_tap_process(e, &r) && is_event) {
+        if (e->nwait >= ENGINE_WAIT_MAX) {
+            overflow(e);
+            return;
+        }
+        e->wait[e->nwait++] = r;
+    }
+    /* Replay what waited, in order, while the tap-hold stage accepts it. */
+    while (e->nwait) {
+        engine_rec_t front = e->wait[0];
+        uint8_t n = e->nwait;
+        if (!eng_tap_process(e, &front)) {
+            /* The front event was not taken; if the stage is now free, QMK takes it on its next
+             * 1 ms tick. Keep the record updates the stage made (tap counts) when it is the same. */
+            if (e->nwait == n) e->wait[0].flags = front.flags;
+            if (e->tk.pos == CFG_POS_NONE || !eng_rec_pressed(&e->tk) || eng_rec_count(&e->tk))
+                e->drain_pending = e->nwait != 0;
+            return;
+        }
+        /* Consumed: it is the front unless the stage already took it out itself. */
+        if (e->nwait == n) {
+            e->nwait--;
+            memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
+        }
+    }
+}
+
+/* ---- the public API --------------------------------------------------------------------------- */
+
+void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx)
+{
+    memset(e, 0, sizeof *e);
+    e->cfg = cfg;
+    e->sink = sink;
+    e->ctx = ctx;
+    e->default_layer_state = 1;
+    e->tk.pos = CFG_POS_NONE;
+    e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+}
+
+/* One tick at time t: what QMK does on a scan without key changes. */
+static void run_timers(engine_t *e, uint32_t t)
+{
+    e->now = t;
+    exec(e, CFG_POS_NONE, false, t);
+    eng_mouse_task(e);
+}
+
+void engine_tick(engine_t *e, uint32_t now_ms)
+{
+    if (before(now_ms, e->now)) now_ms = e->now;
+    /* Run every deadline up to now in order, each at its own time, so a caller that ticks late
+     * (or not at all before the next event) sees the same reports as one that ticks exactly.
+     * Every run moves its deadline forward; the bound only guards against a broken invariant. */
+    for (uint32_t guard = 0; guard < 100000u; guard++) {
+        uint32_t d = engine_next_deadline(e);
+        if (d == ENGINE_NO_DEADLINE || before(now_ms, d)) break;
+        run_timers(e, before(d, e->now) ? e->now : d);
+    }
+    e->now = now_ms;
+}
+
+void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms)
+{
+    engine_tick(e, now_ms);
+    if (pos >= e->cfg->npos) return;
+    exec(e, pos, pressed, e->now);
+}
+
+uint32_t engine_next_deadline(const engine_t *e)
+{
+    uint32_t d = ENGINE_NO_DEADLINE;
+    if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
+        d = e->tk.time + e->tk_term;
+    if (e->drain_pending) d = earliest(d, e->now + 1u);
+    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+    if (timeout) {
+        if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
+        uint8_t st = eng_osl_state(e);
+        if ((st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED)) d = earliest(d, e->os_layer_time + timeout);
+    }
+    return earliest(d, eng_mouse_deadline(e));
+}
+
+static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
+{
+    if (r->mods & ~allowed_mods) return false;
+    for (unsigned i = 0; i < sizeof r->keys; i++)
+        if (r->keys[i]) return false;
+    return true;
+}
+
+bool engine_idle(const engine_t *e)
+{
+    const mouse_report_t *m = &e->mouse.dir;
+    /* A one-shot mod locked on purpose (oneshot.tap_toggle) is a state the user chose, like a
+     * toggled layer, not a stuck key. */
+    return e->nheld == 0 && e->nwait == 0 && engine_next_deadline(e) == ENGINE_NO_DEADLINE &&
+           !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
+           kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
+           m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
+           e->mouse.last.buttons == 0;
+}
+
+void engine_release_all(engine_t *e, uint32_t now_ms)
+{
+    engine_tick(e, now_ms);
+    while (e->nheld) {
+        engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
+        eng_process_record(e, &rel);
+    }
+    eng_tap_reset(e);
+    e->os_layer = 0;
+    eng_layer_state_set(e, 0);
+    eng_clear_keyboard(e);
+}
+
+void engine_set_host_leds(engine_t *e, uint8_t leds)
+{
+    (void)e;
+    (void)leds; /* no behaviour reads the host LEDs yet */
+}

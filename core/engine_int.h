@@ -1,0 +1,104 @@
+/* What the engine's own files share: the behaviour interface, the report and layer primitives and
+ * the tap-hold stage. Not for use outside core/ (callers use core/engine.h). */
+#ifndef KESTREL_CORE_ENGINE_INT_H
+#define KESTREL_CORE_ENGINE_INT_H
+
+#include "core/engine.h"
+#include "core/trace.h"
+
+/* ---- behaviours ------------------------------------------------------------------------- */
+/* One behaviour per file (core/bhv_*.c), found by keycode range (eng_bhv_for). A behaviour gets the
+ * held-key entry: kc is the resolved keycode, count the tap count the tap-hold stage decided
+ * (0 = held / not a dual-role key). press() may rewrite count (e.g. an interrupted tap that
+ * becomes a hold) so that release() undoes what press() did. */
+typedef struct engine_bhv {
+    void (*press)(engine_t *e, engine_held_t *k);
+    void (*release)(engine_t *e, engine_held_t *k);
+    uint8_t flags; /* ENG_BHV_* */
+} engine_bhv_t;
+
+#define ENG_BHV_TAP_HOLD 0x01u /* goes through the tap-hold stage (MT LT TT OSM OSL) */
+#define ENG_BHV_LAYER    0x02u /* a layer key (does not consume a one-shot layer by itself) */
+
+const engine_bhv_t *eng_bhv_for(kc_t kc);
+
+extern const engine_bhv_t eng_bhv_key;       /* bhv_key.c: basic keys, modifiers, modded keycodes */
+extern const engine_bhv_t eng_bhv_mod_tap;   /* bhv_mod_tap.c */
+extern const engine_bhv_t eng_bhv_layer_tap; /* bhv_layer_tap.c */
+extern const engine_bhv_t eng_bhv_layer;     /* bhv_layer.c: MO TG TO DF PDF LM */
+extern const engine_bhv_t eng_bhv_tap_toggle;/* bhv_layer.c: TT */
+extern const engine_bhv_t eng_bhv_osm;       /* bhv_oneshot.c */
+extern const engine_bhv_t eng_bhv_osl;       /* bhv_oneshot.c */
+extern const engine_bhv_t eng_bhv_os_ctl;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
+extern const engine_bhv_t eng_bhv_mouse;     /* bhv_mouse.c */
+extern const engine_bhv_t eng_bhv_system;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
+
+static inline bool eng_is_tap_hold_kc(kc_t kc)
+{
+    return (eng_bhv_for(kc)->flags & ENG_BHV_TAP_HOLD) != 0;
+}
+static inline bool eng_is_mt_or_lt(kc_t kc)
+{
+    return kc >= QK_MOD_TAP && kc <= QK_LAYER_TAP_MAX;
+}
+
+/* ---- trace ---------------------------------------------------------------------------- */
+void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2);
+
+/* ---- reports (report.c) ------------------------------------------------------------------ */
+void eng_send_kbd(engine_t *e);
+void eng_register_code(engine_t *e, uint8_t code);   /* QMK's register_code: any basic keycode */
+void eng_unregister_code(engine_t *e, uint8_t code);
+void eng_tap_code(engine_t *e, uint8_t code);
+void eng_register_mods(engine_t *e, uint8_t mods);   /* add + send */
+void eng_unregister_mods(engine_t *e, uint8_t mods);
+void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */
+void eng_consumer_send(engine_t *e, uint16_t usage);
+void eng_system_send(engine_t *e, uint16_t usage);
+bool eng_key_in_report(const engine_t *e, uint8_t code);
+void eng_clear_oneshot_mods(engine_t *e);
+void eng_add_oneshot_mods(engine_t *e, uint8_t mods);
+void eng_del_oneshot_mods(engine_t *e, uint8_t mods);
+bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now);
+
+/* ---- mouse keys (bhv_mouse.c) ------------------------------------------------------------- */
+void eng_mouse_on(engine_t *e, uint8_t code);
+void eng_mouse_off(engine_t *e, uint8_t code);
+void eng_mouse_send(engine_t *e);
+void eng_mouse_task(engine_t *e);
+uint32_t eng_mouse_deadline(const engine_t *e);
+void eng_mouse_clear(engine_t *e);
+
+/* ---- layers (layer.c) ---------------------------------------------------------------------- */
+void eng_layer_state_set(engine_t *e, uint32_t state);
+void eng_layer_on(engine_t *e, uint8_t layer);
+void eng_layer_off(engine_t *e, uint8_t layer);
+void eng_layer_invert(engine_t *e, uint8_t layer);
+void eng_default_layer_set(engine_t *e, uint8_t layer);
+kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos); /* highest active layer, KC_TRNS falls */
+
+/* ---- one-shot layer (bhv_oneshot.c) --------------------------------------------------------- */
+#define ENG_OSL_PRESSED       0x01u /* the OSL key is still down */
+#define ENG_OSL_OTHER_PRESSED 0x02u /* no other key has used it yet */
+#define ENG_OSL_START         0x03u
+#define ENG_OSL_TOGGLED       0x04u /* locked by oneshot.tap_toggle */
+static inline uint8_t eng_osl_state(const engine_t *e) { return e->os_layer & 0x07u; }
+static inline uint8_t eng_osl_layer(const engine_t *e) { return (uint8_t)(e->os_layer >> 3); }
+void eng_osl_clear_state(engine_t *e, uint8_t bits);
+bool eng_osl_expired(const engine_t *e, uint32_t now);
+
+/* ---- the processing pipeline (engine.c) and the tap-hold stage (engine_tap.c) ----------------- */
+void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */
+bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false: buffer it */
+void eng_tap_reset(engine_t *e);
+engine_held_t *eng_held_find(engine_t *e, uint8_t pos);
+uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per-key aware */
+
+static inline uint8_t eng_rec_count(const engine_rec_t *r) { return r->flags & ENGINE_REC_COUNT; }
+static inline bool eng_rec_pressed(const engine_rec_t *r) { return (r->flags & ENGINE_REC_PRESSED) != 0; }
+static inline void eng_rec_set_count(engine_rec_t *r, uint8_t n)
+{
+    r->flags = (uint8_t)((r->flags & ~ENGINE_REC_COUNT) | (n & ENGINE_REC_COUNT));
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* Layer state: 32 layers and a default layer; a key resolves on the highest active layer whose
+ * entry is not KC_TRNS (KC_NO stops the fall-through like any other keycode). */
+#include "core/engine_int.h"
+
+void eng_layer_state_set(engine_t *e, uint32_t state)
+{
+    uint32_t changed = state ^ e->layer_state;
+    e->layer_state = state;
+    if (!changed || !e->sink->trace) return;
+    for (uint8_t l = 0; l < 32; l++)
+        if (changed >> l & 1u)
+            eng_trace(e, (state >> l & 1u) ? ENGINE_TRACE_LAYER_ON : ENGINE_TRACE_LAYER_OFF,
+                      CFG_POS_NONE, KC_NO, l, CFG_POS_NONE);
+}
+
+void eng_layer_on(engine_t *e, uint8_t layer)
+{
+    eng_layer_state_set(e, e->layer_state | (uint32_t)1 << (layer & 31u));
+}
+
+void eng_layer_off(engine_t *e, uint8_t layer)
+{
+    eng_layer_state_set(e, e->layer_state & ~((uint32_t)1 << (layer & 31u)));
+}
+
+void eng_layer_invert(engine_t *e, uint8_t layer)
+{
+    eng_layer_state_set(e, e->layer_state ^ (uint32_t)1 << (layer & 31u));
+}
+
+void eng_default_layer_set(engine_t *e, uint8_t layer)
+{
+    e->default_layer_state = (uint32_t)1 << (layer & 31u);
+    eng_trace(e, ENGINE_TRACE_DEFAULT_LAYER, CFG_POS_NONE, KC_NO, layer & 31u, CFG_POS_NONE);
+}
+
+kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
+{
+    const cfg_t *c = e->cfg;
+    uint32_t layers = e->layer_state | e->default_layer_state;
+    if (c->layers < 32) layers &= ((uint32_t)1 << c->layers) - 1u;
+    /* Walk down from the highest set bit; the default layer is normally the only one. */
+    while (layers) {
+        uint8_t l = 31;
+        uint32_t m = layers;
+        if (!(m & 0xFFFF0000u)) { l -= 16; m <<= 16; }
+        if (!(m & 0xFF000000u)) { l -= 8; m <<= 8; }
+        if (!(m & 0xF0000000u)) { l -= 4; m <<= 4; }
+        if (!(m & 0xC0000000u)) { l -= 2; m <<= 2; }
+        if (!(m & 0x80000000u)) { l -= 1; }
+        kc_t kc = cfg_keycode(c, l, pos);
+        if (kc != KC_TRNS) return kc;
+        layers &= ~((uint32_t)1 << l);
+    }
+    return KC_NO;
+}

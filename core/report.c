@@ -1,0 +1,187 @@
+/* HID report state: modifiers (real, weak, one-shot), the key set in 6KRO or NKRO form, consumer and
+ * system usages. A report goes to the sink only when it differs from the last one of its kind. */
+#include <string.h>
+
+#include "core/engine_int.h"
+#include "core/hid_usage.h"
+
+#define KRO6_LIMIT 6u
+
+static inline bool key_bit(const engine_t *e, uint8_t code)
+{
+    return (e->kbd.keys[code >> 3] >> (code & 7u)) & 1u;
+}
+
+bool eng_key_in_report(const engine_t *e, uint8_t code)
+{
+    return key_bit(e, code);
+}
+
+static void add_key(engine_t *e, uint8_t code)
+{
+    if (key_bit(e, code)) return;
+    /* 6KRO as QMK builds it: a new key takes a free slot; with six taken it is dropped, not queued,
+     * and it stays dropped even when a slot frees up (its release then does nothing). */
+    if (!e->nkro && e->nkeys >= KRO6_LIMIT) {
+        eng_trace(e, ENGINE_TRACE_KEY_DROPPED_6KRO, CFG_POS_NONE, code, 0, CFG_POS_NONE);
+        return;
+    }
+    e->kbd.keys[code >> 3] |= (uint8_t)(1u << (code & 7u));
+    e->nkeys++;
+}
+
+static void del_key(engine_t *e, uint8_t code)
+{
+    if (!key_bit(e, code)) return;
+    e->kbd.keys[code >> 3] &= (uint8_t)~(1u << (code & 7u));
+    e->nkeys--;
+}
+
+bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now)
+{
+    if (!e->os_mods) return false;
+    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+    return timeout && now - e->os_mods_time >= timeout;
+}
+
+void eng_clear_oneshot_mods(engine_t *e)
+{
+    e->os_mods = 0;
+}
+
+void eng_add_oneshot_mods(engine_t *e, uint8_t mods)
+{
+    if ((e->os_mods & mods) != mods) {
+        e->os_mods_time = e->now;
+        e->os_mods |= mods;
+        eng_trace(e, ENGINE_TRACE_ONESHOT_MODS, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
+    }
+}
+
+void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
+{
+    if (e->os_mods & mods) {
+        e->os_mods &= (uint8_t)~mods;
+        e->os_mods_time = e->now;
+    }
+}
+
+void eng_send_kbd(engine_t *e)
+{
+    uint8_t mods = (uint8_t)(e->real_mods | e->weak_mods);
+    if (e->os_mods) {
+        if (eng_oneshot_mods_expired(e, e->now)) {
+            eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
+            e->os_mods = 0;
+        }
+        mods |= e->os_mods;
+        /* One-shot mods ride on the first report that carries a key, then they are spent. */
+        if (e->nkeys && e->os_mods) {
+            eng_trace(e, ENGINE_TRACE_ONESHOT_USED, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
+            e->os_mods = 0;
+        }
+    }
+    e->kbd.mods = mods;
+    if (memcmp(&e->kbd, &e->kbd_sent, sizeof e->kbd) == 0) return;
+    e->kbd_sent = e->kbd;
+    if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
+}
+
+void eng_consumer_send(engine_t *e, uint16_t usage)
+{
+    if (usage == e->consumer) return;
+    e->consumer = usage;
+    if (e->sink->consumer) e->sink->consumer(e->ctx, usage, e->now);
+}
+
+void eng_system_send(engine_t *e, uint16_t usage)
+{
+    if (usage == e->system) return;
+    e->system = usage;
+    if (e->sink->system) e->sink->system(e->ctx, usage, e->now);
+}
+
+/* Keys that appear in the report remember when they were last pressed, for require-prior-idle
+ * (ZMK counts presses of non-modifier usages only). */
+static void note_key_press(engine_t *e)
+{
+    e->idle_prev_time = e->rec_time;
+    e->idle_valid = 1;
+}
+
+void eng_register_code(engine_t *e, uint8_t code)
+{
+    if (IS_BASIC_KEYBOARD(code)) {
+        /* The same usage pressed again (another key, other mods): release it first so the host
+         * sees a new press (QMK does the same). */
+        if (key_bit(e, code)) {
+            del_key(e, code);
+            eng_send_kbd(e);
+        }
+        add_key(e, code);
+        note_key_press(e);
+        eng_send_kbd(e);
+    } else if (IS_MODIFIER_KC(code)) {
+        e->real_mods |= (uint8_t)(1u << (code & 7u));
+        eng_send_kbd(e);
+    } else if (IS_SYSTEM_KC(code)) {
+        note_key_press(e);
+        eng_system_send(e, hid_usage_system(code));
+    } else if (IS_CONSUMER_KC(code)) {
+        note_key_press(e);
+        eng_consumer_send(e, hid_usage_consumer(code));
+    } else if (IS_MOUSE_KC(code)) {
+        note_key_press(e);
+        eng_mouse_on(e, code);
+        eng_mouse_send(e);
+    }
+}
+
+void eng_unregister_code(engine_t *e, uint8_t code)
+{
+    if (IS_BASIC_KEYBOARD(code)) {
+        del_key(e, code);
+        eng_send_kbd(e);
+    } else if (IS_MODIFIER_KC(code)) {
+        e->real_mods &= (uint8_t)~(1u << (code & 7u));
+        eng_send_kbd(e);
+    } else if (IS_SYSTEM_KC(code)) {
+        eng_system_send(e, 0);
+    } else if (IS_CONSUMER_KC(code)) {
+        eng_consumer_send(e, 0);
+    } else if (IS_MOUSE_KC(code)) {
+        eng_mouse_off(e, code);
+        eng_mouse_send(e);
+    }
+}
+
+void eng_tap_code(engine_t *e, uint8_t code)
+{
+    eng_register_code(e, code);
+    eng_unregister_code(e, code);
+}
+
+void eng_register_mods(engine_t *e, uint8_t mods)
+{
+    if (!mods) return;
+    e->real_mods |= mods;
+    eng_send_kbd(e);
+}
+
+void eng_unregister_mods(engine_t *e, uint8_t mods)
+{
+    if (!mods) return;
+    e->real_mods &= (uint8_t)~mods;
+    eng_send_kbd(e);
+}
+
+void eng_clear_keyboard(engine_t *e)
+{
+    e->real_mods = e->weak_mods = e->os_mods = e->os_locked_mods = 0;
+    memset(e->kbd.keys, 0, sizeof e->kbd.keys);
+    e->nkeys = 0;
+    eng_system_send(e, 0);
+    eng_consumer_send(e, 0);
+    eng_send_kbd(e);
+    eng_mouse_clear(e);
+}

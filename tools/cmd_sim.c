@@ -49,7 +49,7 @@ int cmd_sim(int argc, char **argv)
                 fprintf(stderr, "kestrel sim: %s needs a value\n", a);
                 return 2;
             }
-            if (a[4] == 'y') keyboard = argv[++i];
+            if (!strcmp(a, "--keyboard")) keyboard = argv[++i];
             else keymap = argv[++i];
         } else if (!strncmp(a, "--keyboard=", 11)) {
             keyboard = a + 11;

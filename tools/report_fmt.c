@@ -8,27 +8,24 @@
 #include <string.h>
 
 #include "config/keycode.h"
+#include "core/hid_usage.h"
 
 static const char *const mod_names[8] = {"LCTL", "LSFT", "LALT", "LGUI",
                                          "RCTL", "RSFT", "RALT", "RGUI"};
 
-/* QMK's system/consumer keycodes and the usages they send (HID usage tables: Generic Desktop
- * System Controls and the Consumer page), indexed by keycode - 0xA5. */
-static const uint16_t kc_usages[] = {
-    0x081, 0x082, 0x083,                                /* SYSTEM_POWER, _SLEEP, _WAKE */
-    0x0E2, 0x0E9, 0x0EA, 0x0B5, 0x0B6, 0x0B7, 0x0CD,     /* MUTE VOLU VOLD MNXT MPRV MSTP MPLY */
-    0x183, 0x0CC, 0x18A, 0x192, 0x194,                   /* MSEL EJCT MAIL CALC MYCM */
-    0x221, 0x223, 0x224, 0x225, 0x226, 0x227, 0x22A,     /* WSCH WHOM WBAK WFWD WSTP WREF WFAV */
-    0x0B3, 0x0B4, 0x06F, 0x070, 0x19F, 0x1CB, 0x29F, 0x2A0 /* MFFD MRWD BRIU BRID CPNL ASST MCTL LPAD */
-};
-#define KC_USAGE_FIRST 0xA5u
-#define KC_USAGE_LAST (KC_USAGE_FIRST + sizeof kc_usages / sizeof kc_usages[0] - 1u)
-
+/* Consumer/system names are the reverse of the engine's own keycode -> usage table, so a report
+ * line always names the keycode that sends that usage. */
 uint16_t report_kc_usage(kc_t kc, enum report_kind *page)
 {
-    if (kc < KC_USAGE_FIRST || kc > KC_USAGE_LAST) return 0;
-    if (page) *page = kc <= 0xA7u ? REPORT_SYSTEM : REPORT_CONSUMER;
-    return kc_usages[kc - KC_USAGE_FIRST];
+    if (kc > 0xFFu) return 0;
+    uint16_t u = hid_usage_system((uint8_t)kc);
+    if (u) {
+        if (page) *page = REPORT_SYSTEM;
+        return u;
+    }
+    u = hid_usage_consumer((uint8_t)kc);
+    if (u && page) *page = REPORT_CONSUMER;
+    return u;
 }
 
 /* snprintf that appends at *len and never overflows; the result is always NUL-terminated. */
@@ -65,15 +62,13 @@ size_t report_usage_name(enum report_kind page, uint16_t usage, char *buf, size_
 {
     size_t len = 0;
     if (cap) buf[0] = '\0';
-    for (kc_t kc = KC_USAGE_FIRST; kc <= KC_USAGE_LAST; kc++) {
-        enum report_kind p;
-        if (report_kc_usage(kc, &p) == usage && p == page) {
-            const char *name = kc_basic_name((uint8_t)kc);
-            if (name) {
-                append(buf, cap, &len, "%s", name);
-                return len;
-            }
-        }
+    uint8_t kc = page == REPORT_SYSTEM ? hid_usage_system_kc(usage)
+                 : page == REPORT_CONSUMER ? hid_usage_consumer_kc(usage)
+                                           : 0;
+    const char *name = kc ? kc_basic_name(kc) : NULL;
+    if (name) {
+        append(buf, cap, &len, "%s", name);
+        return len;
     }
     append(buf, cap, &len, "0x%03X", usage);
     return len;

@@ -5,6 +5,7 @@
 
 #include "config/keycode.h"
 #include "core/engine.h"
+#include "core/trace.h"
 #include "tools/sim.h"
 
 void sim_reports_push(sim_reports_t *l, const report_t *r)
@@ -85,16 +86,70 @@ static void fmt_pos(const host_ctx_t *h, uint8_t pos, char *buf, size_t cap)
         snprintf(buf, cap, "%u,%u", pos / h->cols, pos % h->cols);
 }
 
+static void fmt_mods(uint16_t mods, char *buf, size_t cap)
+{
+    report_t r = {.kind = REPORT_KBD, .mods = (uint8_t)mods};
+    char body[64];
+    report_format_body(&r, body, sizeof body);
+    snprintf(buf, cap, "%s", body + 4); /* drop "kbd " */
+}
+
+/* "<ms> trace <what> key=R,C (KEYCODE) <details>": the engine's decision, the key it concerns and,
+ * for tap-hold decisions, why and which other key decided it. */
 static void on_trace(void *ctx, const engine_trace_t *t)
 {
     host_ctx_t *h = ctx;
     if (!h->opts || !h->opts->trace || !h->opts->live) return;
-    char kc[64], p1[16], p2[16];
+    char kc[64], p1[16], p2[16], extra[160] = "";
     if (kc_format(t->kc, kc, sizeof kc) == 0) snprintf(kc, sizeof kc, "0x%04X", t->kc);
     fmt_pos(h, t->pos, p1, sizeof p1);
     fmt_pos(h, t->pos2, p2, sizeof p2);
-    fprintf(h->opts->live, "%u trace code=%u key=%s kc=%s arg=%u other=%s\n", t->time, t->code,
-            p1, kc, t->arg, p2);
+    char mods[64];
+    switch (t->code) {
+    case ENGINE_TRACE_TAPHOLD_PRESSED:
+        snprintf(extra, sizeof extra, " term=%u", t->arg);
+        break;
+    case ENGINE_TRACE_TAPHOLD_TAP:
+    case ENGINE_TRACE_TAPHOLD_HOLD:
+        if (t->pos2 != CFG_POS_NONE)
+            snprintf(extra, sizeof extra, " (%s, other key %s)", engine_trace_reason_text(t->arg), p2);
+        else
+            snprintf(extra, sizeof extra, " (%s)", engine_trace_reason_text(t->arg));
+        break;
+    case ENGINE_TRACE_LAYER_ON:
+    case ENGINE_TRACE_LAYER_OFF:
+    case ENGINE_TRACE_DEFAULT_LAYER:
+    case ENGINE_TRACE_ONESHOT_LAYER_ON:
+    case ENGINE_TRACE_ONESHOT_LAYER_OFF:
+        snprintf(extra, sizeof extra, " layer=%u", t->arg);
+        break;
+    case ENGINE_TRACE_ONESHOT_MODS:
+    case ENGINE_TRACE_ONESHOT_LOCKED:
+    case ENGINE_TRACE_ONESHOT_USED:
+        fmt_mods(t->arg, mods, sizeof mods);
+        snprintf(extra, sizeof extra, " mods=%s", mods);
+        break;
+    case ENGINE_TRACE_ONESHOT_TIMEOUT:
+        if (t->arg & 0x100u) {
+            snprintf(extra, sizeof extra, " layer=%u", t->arg & 0xFFu);
+        } else {
+            fmt_mods(t->arg, mods, sizeof mods);
+            snprintf(extra, sizeof extra, " mods=%s", mods);
+        }
+        break;
+    case ENGINE_TRACE_ONESHOT_ENABLED:
+    case ENGINE_TRACE_NKRO:
+        snprintf(extra, sizeof extra, " %s", t->arg ? "on" : "off");
+        break;
+    default:
+        if (t->arg) snprintf(extra, sizeof extra, " arg=%u", t->arg);
+        break;
+    }
+    if (t->pos == CFG_POS_NONE)
+        fprintf(h->opts->live, "%u trace %s%s\n", t->time, engine_trace_text(t->code), extra);
+    else
+        fprintf(h->opts->live, "%u trace %s key=%s (%s)%s\n", t->time, engine_trace_text(t->code),
+                p1, kc, extra);
 }
 
 static const engine_sink_t host_sink = {on_kbd, on_consumer, on_system, on_mouse, on_action,

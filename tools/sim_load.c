@@ -80,6 +80,16 @@ static bool finish(sim_config_t *c, diag_t *d, const char *file)
     return true;
 }
 
+/* The layer a layer keycode refers to, or -1. Checked here (cfg_finish checks it too) so the
+ * message can point at the keycode in the scenario file. */
+static int layer_of(kc_t kc)
+{
+    if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return QK_LAYER_TAP_GET_LAYER(kc);
+    if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) return QK_LAYER_MOD_GET_LAYER(kc);
+    if (KC_IN(kc, QK_TO, QK_PERSISTENT_DEF_LAYER_MAX)) return QK_LAYER_GET(kc);
+    return -1;
+}
+
 static bool load_layers(sim_config_t *c, const scn_t *s, diag_t *d)
 {
     cfg_model_t *m = &c->model;
@@ -121,6 +131,13 @@ static bool load_layers(sim_config_t *c, const scn_t *s, diag_t *d)
                          "keycode '%.*s' is not implemented by this firmware yet (it does nothing)",
                          (int)t->n, t->s);
             m->keymap[L->layer][m->layout[k]] = kc;
+            int ref = layer_of(kc);
+            if (ref >= (int)top && !KC_IN(kc, QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX)) {
+                diag_add(d, DIAG_ERROR, s->path, s->text, s->len, t->line, t->col,
+                         "'%.*s' refers to layer %d, but the scenario defines layers 0..%u",
+                         (int)t->n, t->s, ref, top - 1u);
+                ok = false;
+            }
         }
     }
     return ok;
@@ -133,14 +150,16 @@ bool sim_config_from_scenario(sim_config_t *c, const scn_t *s, diag_t *d)
                                                   : dup_n(SIM_DEFAULT_KEYBOARD,
                                                           strlen(SIM_DEFAULT_KEYBOARD)));
     if (!cfg_load_keyboard(&c->model, kb, d)) return false;
+    /* Every part is checked even after an error, so one run shows all of a scenario's mistakes. */
+    bool ok;
     if (s->has_keymap) {
         const char *km = keep_path(c, scn_resolve_path(s, &s->keymap));
-        if (!cfg_load_keymap(&c->model, km, d)) return false;
-    } else if (!load_layers(c, s, d)) {
-        return false;
+        ok = cfg_load_keymap(&c->model, km, d);
+    } else {
+        ok = load_layers(c, s, d);
     }
-    if (!apply_configs(c, s, d)) return false;
-    return finish(c, d, s->path);
+    ok &= apply_configs(c, s, d);
+    return ok && finish(c, d, s->path);
 }
 
 bool sim_config_from_files(sim_config_t *c, const char *keyboard, const char *keymap,

@@ -14,7 +14,11 @@ AVR_OBJDIR  := $(BUILD)/avr
 
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
-AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c)
+# usb/ and fw/ now hold the shared stack and main loop (rp2040 engineer); they define the usbd_*
+# callbacks and fw_run() that hal/atmega32u4/bringup_main.c still defines for itself. Switch
+# them on here together with dropping the bring-up main (fw/hal.h lists what fw/ needs).
+AVR_PORTABLE_SRC := $(wildcard usb/*.c) $(wildcard fw/*.c)
 
 AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \

@@ -3,7 +3,20 @@
  * usbd_on_* callbacks the driver calls (from its interrupt handler or from dcd_poll()).
  *
  * Endpoint addresses are USB addresses: bit 7 set = IN (device to host). EP0 is driven by usbd
- * through the same calls (0x00 OUT data/status, 0x80 IN data/status). */
+ * through the same calls (0x00 OUT data/status, 0x80 IN data/status).
+ *
+ * Contract details (usb/usbd.c relies on them):
+ * - Context: usb/ is not re-entrant. The usbd_on_* callbacks must not run concurrently with the
+ *   firmware's usb_* calls: call them from dcd_poll() in the main loop (the RP2 driver does), or
+ *   have the firmware call usb_* with the controller's interrupt masked.
+ * - SETUP: the driver resets both EP0 directions to DATA1 and abandons any EP0 transfer before
+ *   calling usbd_on_setup(); the stack answers every SETUP with a data stage, a status stage or
+ *   dcd_ep_stall(0x00) (STALL on both EP0 directions until the next SETUP).
+ * - ZLPs: the driver never adds one; the stack sends the ZLP that ends a control IN data stage
+ *   shorter than wLength and a multiple of 64, and the status-stage ZLPs (dcd_ep_xfer(ep, 0, 0)).
+ * - Address: dcd_set_address() is called when SET_ADDRESS arrives, before the status stage is
+ *   queued; the driver applies the address once that status-stage IN ZLP has completed.
+ * - A completed OUT transfer reports the bytes received (a short packet ends it early). */
 #ifndef KESTREL_USB_DCD_H
 #define KESTREL_USB_DCD_H
 

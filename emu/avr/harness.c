@@ -8,7 +8,8 @@
  *                                  <ms> <ep> <hex bytes>        a report read from IN endpoint ep
  *                                  <ms> bootloader <name>       the firmware left for a bootloader
  *                                  <ms> reset watchdog          a watchdog reset without a key
- * Events (stdin or --events FILE): press R C | release R C | wait MS | # comment */
+ *                                  <ms> remote-wakeup           the device woke the suspended bus
+ * Events (stdin or --events FILE): press R C | release R C | wait MS | suspend | resume | # ... */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -141,7 +142,7 @@ static avr_int_vector_t *gen_vec;
 static avr_cycle_count_t sof_tick(struct avr_t *avr, avr_cycle_count_t when, void *param)
 {
     (void)param;
-    if (!(avr->data[0xE0] & 1) && (avr->data[0xD8] & 0x80) && !(avr->data[0xD8] & 0x20)) {
+    if (!hx.suspended && !(avr->data[0xE0] & 1) && (avr->data[0xD8] & 0x80)) {
         hx.frame = (uint16_t)((hx.frame + 1) & 0x7FF);
         avr->data[0xE4] = (uint8_t)hx.frame;
         avr->data[0xE5] = (uint8_t)(hx.frame >> 8);
@@ -149,6 +150,27 @@ static avr_cycle_count_t sof_tick(struct avr_t *avr, avr_cycle_count_t when, voi
         if ((avr->data[0xE2] & (1 << 2)) && gen_vec) avr_raise_interrupt(avr, gen_vec);
     }
     return when + HX_CYC_PER_MS;
+}
+
+/* Bus states the host drives: suspend (no SOF, no polling for 3 ms -> SUSPI) and resume (WAKEUPI,
+ * then EORSMI), which simavr does not model. */
+static void usb_gen_event(uint8_t bit)
+{
+    hx.avr->data[0xE1] |= (uint8_t)(1u << bit);
+    if ((hx.avr->data[0xE2] >> bit) & 1 && gen_vec) avr_raise_interrupt(hx.avr, gen_vec);
+}
+
+static void host_suspend(void)
+{
+    hx.suspended = true;
+    usb_gen_event(0); /* SUSPI */
+}
+
+static void host_resume(void)
+{
+    hx.suspended = false;
+    usb_gen_event(4); /* WAKEUPI */
+    usb_gen_event(5); /* EORSMI */
 }
 
 static void note_stop(enum hx_stop why)
@@ -190,9 +212,16 @@ bool hx_run_to(uint64_t target)
                 note_stop(HX_DEAD);
             }
             check_exit(pc);
+            if (hx.suspended && (hx.avr->data[0xE0] & 2)) {
+                /* The device signals remote wakeup (UDCON.RMWKUP); the host answers with resume,
+                 * and the controller clears RMWKUP when the signalling is done. */
+                printf("%.3f remote-wakeup\n", hx_now_ms());
+                hx.avr->data[0xE0] &= (uint8_t)~2;
+                host_resume();
+            }
         }
         if (hx.polling && hx.avr->cycle >= hx.next_poll && !hx.stop) {
-            hx_poll_all();
+            if (!hx.suspended) hx_poll_all();
             hx.next_poll += hx.poll_cycles;
         }
     }
@@ -326,8 +355,13 @@ static int run_events(FILE *in, const char *name)
                 return 2;
             }
             hx_key((uint8_t)r, (uint8_t)c, op[0] == 'p');
+        } else if (!strcmp(op, "suspend")) {
+            host_suspend();
+        } else if (!strcmp(op, "resume")) {
+            host_resume();
         } else {
-            fprintf(stderr, "%s:%d: expected 'press R C', 'release R C' or 'wait MS'\n", name, lineno);
+            fprintf(stderr, "%s:%d: expected 'press R C', 'release R C', 'wait MS', 'suspend' or 'resume'\n",
+                    name, lineno);
             return 2;
         }
     }

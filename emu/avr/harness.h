@@ -32,7 +32,7 @@ typedef struct hx {
     uint64_t t0;              /* cycle of scenario time 0 */
     uint64_t next_poll;
     uint32_t poll_cycles;
-    bool polling, verbose;
+    bool polling, verbose, suspended;
     uint16_t frame;
     int nif;
     hx_iface_t ifs[HX_MAX_IFACES];

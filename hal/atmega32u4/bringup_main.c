@@ -92,18 +92,18 @@ static cfg_t cfg;
 static bool boot_key(void)
 {
     uint8_t r = cfg_pin(&cfg, 1), c = cfg_pin(&cfg, cfg.rows + 1);
-    hal_pin_output(r, false);
-    hal_delay_us(5);
+    hal_pin_drive_low(r);
+    hal_pin_settle();
     bool down = !hal_pin_read(c);
-    hal_pin_input_pullup(r);
+    hal_pin_release(r);
     return down;
 }
 
 int main(void)
 {
     hal_init();
-    uint16_t cfg_max;
-    const uint8_t *region = hal_config_region(&cfg_max);
+    size_t cfg_max;
+    const uint8_t *region = hal_cfg_region(&cfg_max);
     bool have_cfg = cfg_open(&cfg, region, cfg_max) == CFG_OK;
     if (have_cfg)
         for (uint8_t i = 0; i < cfg.rows + cfg.cols; i++) hal_pin_input_pullup(cfg_pin(&cfg, i));
@@ -113,6 +113,6 @@ int main(void)
         dcd_poll();
         if (have_cfg && cfg_keycode(&cfg, 0, 3) == QK_BOOT && boot_key())
             hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
-        hal_sleep();
+        hal_sleep_until(0, false);
     }
 }

@@ -2,8 +2,10 @@
  * one-bank FIFO, interrupt/bulk endpoints 1..DCD_AVR_MAX_EP, suspend/resume/remote wakeup, SOF.
  *
  * Assumptions about the dcd.h contract (written down so the usb/ stack and this driver agree):
- * - Callbacks (usbd_on_*) run from the USB interrupt or from dcd_poll(); dcd_ep_xfer() never calls
- *   one itself, so the stack may arm a transfer and update its own state afterwards.
+ * - Callbacks (usbd_on_*) run only from dcd_poll(), in thread mode, as usb/ expects: the USB
+ *   interrupts just mask their sources (they are level-triggered on the chip) and wake the CPU;
+ *   dcd_poll() does the work and unmasks. dcd_ep_xfer() never calls back itself, so the stack may
+ *   arm a transfer and update its own state afterwards.
  * - The stack answers SET_ADDRESS by calling dcd_set_address() and then arming the status stage
  *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
  * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
@@ -32,7 +34,22 @@ static uint8_t ep_cfg0[DCD_AVR_MAX_EP + 1]; /* UECFG0X per endpoint, valid when 
 static uint8_t ep_cfg1[DCD_AVR_MAX_EP + 1]; /* UECFG1X per endpoint, 0 = not open */
 static uint8_t ep_size[DCD_AVR_MAX_EP + 1];
 static uint8_t pending_addr;                 /* address to enable after the status stage, +0x80 */
-static volatile uint8_t kick;                /* an endpoint may have work for dcd_poll() */
+static uint8_t ien[DCD_AVR_MAX_EP + 1];      /* wanted UEIENX per endpoint (the ISR masks it) */
+static uint8_t udien;                        /* wanted UDIEN */
+static volatile uint8_t irq_seen;            /* a USB interrupt masked its sources */
+
+/* The selected endpoint's interrupt enables: the shadow and the register together. */
+static void ien_or(uint8_t n, uint8_t bits)
+{
+    ien[n] |= bits;
+    UEIENX = ien[n];
+}
+
+static void ien_clr(uint8_t n, uint8_t bits)
+{
+    ien[n] &= (uint8_t)~bits;
+    UEIENX = ien[n];
+}
 
 static uint8_t size_code(uint16_t n)
 {
@@ -48,7 +65,8 @@ static void ep0_setup_hw(void)
     UECONX = 1 << EPEN;
     UECFG0X = 0;
     UECFG1X = size_code(DCD_AVR_EP0_SIZE) | (1 << ALLOC);
-    UEIENX = 1 << RXSTPE;
+    ien[0] = 1 << RXSTPE;
+    UEIENX = ien[0];
     ep_size[0] = DCD_AVR_EP0_SIZE;
 }
 
@@ -68,6 +86,7 @@ static void ep_hw_reconfigure(void)
         UECONX = (1 << EPEN) | (1 << RSTDT);
         UECFG0X = ep_cfg0[n];
         UECFG1X = ep_cfg1[n];
+        ien[n] = 0;
         UEIENX = 0;
     }
     UERST = 0x1E;
@@ -99,7 +118,8 @@ void dcd_init(void)
     xfers_abort();
     pending_addr = 0;
     UDINT = 0;
-    UDIEN = (1 << EORSTE) | (1 << SUSPE) | (1 << SOFE);
+    udien = (1 << EORSTE) | (1 << SUSPE) | (1 << SOFE);
+    UDIEN = udien;
     SREG = s;
 }
 
@@ -164,7 +184,7 @@ static void ep_in_packet(uint8_t n)
     x->state = XS_FLIGHT;
     /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
     UEINTX = n ? (uint8_t)~((1 << TXINI) | (1 << FIFOCON)) : (uint8_t)~(1 << TXINI);
-    UEIENX |= 1 << TXINE;
+    ien_or(n, 1 << TXINE);
 }
 
 /* TXINI on the selected endpoint: the bank is free (first packet) or the last one was taken. */
@@ -173,7 +193,7 @@ static void ep_in_service(uint8_t n)
     xfer_t *x = &xf[n];
     if (x->state == XS_FLIGHT && x->done >= x->len) {
         x->state = XS_IDLE;
-        UEIENX &= (uint8_t)~(1 << TXINE);
+        ien_clr(n, 1 << TXINE);
         if (n == 0 && x->len == 0 && pending_addr) {
             UDADDR = pending_addr; /* bit 7 = ADDEN */
             pending_addr = 0;
@@ -196,7 +216,7 @@ static void ep_out_service(uint8_t n)
     UEINTX = n ? (uint8_t)~((1 << RXOUTI) | (1 << FIFOCON)) : (uint8_t)~(1 << RXOUTI);
     if (x->done >= x->len || k < ep_size[n]) {
         x->state = XS_IDLE;
-        UEIENX &= (uint8_t)~(1 << RXOUTE);
+        ien_clr(n, 1 << RXOUTE);
         usbd_on_xfer_done(n, x->done);
     }
 }
@@ -211,20 +231,20 @@ static void ep0_service(void)
         xf[0].state = XS_IDLE;
         ep0_out.state = XS_IDLE;
         pending_addr = 0;
-        UEIENX = 1 << RXSTPE;
+        ien[0] = 1 << RXSTPE;
+        UEIENX = ien[0];
         UEINTX = (uint8_t)~(1 << RXSTPI);
         usbd_on_setup(setup);
         return;
     }
-    uint8_t ie = UEIENX;
-    if ((ie & (1 << TXINE)) && (f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
+    if ((ien[0] & (1 << TXINE)) && (f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
         ep_in_service(0);
         return;
     }
     if ((f & (1 << RXOUTI)) && xf[0].state == XS_FLIGHT) {
         /* The host moved to the status stage before taking all the data it asked for. */
         xf[0].state = XS_IDLE;
-        UEIENX &= (uint8_t)~(1 << TXINE);
+        ien_clr(0, 1 << TXINE);
         usbd_on_xfer_done(0x80, xf[0].done);
         return;
     }
@@ -235,8 +255,8 @@ static void ep0_service(void)
 static bool ep_service_one(void)
 {
     UENUM = 0;
-    uint8_t f = UEINTX, ie = UEIENX;
-    if ((f & (1 << RXSTPI)) || ((f & (1 << TXINI)) && (ie & (1 << TXINE)) && xf[0].state) ||
+    uint8_t f = UEINTX;
+    if ((f & (1 << RXSTPI)) || ((f & (1 << TXINI)) && (ien[0] & (1 << TXINE)) && xf[0].state) ||
         ((f & (1 << RXOUTI)) && (xf[0].state == XS_FLIGHT || ep0_out.state))) {
         ep0_service();
         return true;
@@ -261,8 +281,8 @@ static bool ep_service_one(void)
 static void ep_service_all(void)
 {
     uint8_t saved = UENUM;
-    /* Bounded: each pass retires a flag, and simavr raises an event only once (edge-like), so
-     * everything pending is drained here rather than left for an interrupt that never comes. */
+    /* Bounded: each pass retires a flag. Every pending flag is drained here, not left for an
+     * interrupt: simavr raises each event once (edge-like) rather than as a level. */
     for (uint8_t i = 0; i < 16 && ep_service_one(); i++) {
     }
     UENUM = saved;
@@ -291,10 +311,9 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
         if (UEINTX & (1 << (n ? RWAL : TXINI)))
             ep_in_packet(n);
         else
-            UEIENX |= 1 << TXINE;
+            ien_or(n, 1 << TXINE);
     } else {
-        UEIENX |= 1 << RXOUTE;
-        if (UEINTX & (1 << RXOUTI)) kick = 1; /* data already waiting: dcd_poll() or the ISR */
+        ien_or(n, 1 << RXOUTE); /* data already waiting is taken by the next dcd_poll() */
     }
     UENUM = saved;
     SREG = s;
@@ -321,7 +340,8 @@ void dcd_ep_stall(uint8_t ep_addr)
     if (n == 0) {
         xf[0].state = XS_IDLE;
         ep0_out.state = XS_IDLE;
-        UEIENX = 1 << RXSTPE;
+        ien[0] = 1 << RXSTPE;
+        UEIENX = ien[0];
     }
     UENUM = saved;
     SREG = s;
@@ -346,52 +366,76 @@ void dcd_remote_wakeup(void)
     UDCON |= 1 << RMWKUP;
 }
 
-void dcd_poll(void)
+/* Bus events: reset, SOF, suspend, resume. Interrupts are off. */
+static void gen_service(void)
 {
-    if (!kick) return;
-    uint8_t s = SREG;
-    cli();
-    kick = 0;
-    ep_service_all();
-    SREG = s;
-}
-
-ISR(USB_COM_vect)
-{
-    ep_service_all();
-}
-
-ISR(USB_GEN_vect)
-{
-    uint8_t f = UDINT, ie = UDIEN;
+    uint8_t f = UDINT;
     /* UDINT is cleared with &= ~bit: simavr keeps it as plain memory, where writing 1s sets bits. */
     if (f & (1 << EORSTI)) {
         UDINT &= (uint8_t)~(1 << EORSTI);
-        uint8_t saved = UENUM;
         for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) ep_cfg1[n] = 0;
         ep_hw_reconfigure();
         ep0_setup_hw();
         xfers_abort();
         pending_addr = 0;
-        UENUM = saved;
         usbd_on_bus_reset();
     }
-    if ((f & (1 << SOFI)) && (ie & (1 << SOFE))) {
+    if ((f & (1 << SOFI)) && (udien & (1 << SOFE))) {
         UDINT &= (uint8_t)~(1 << SOFI);
         usbd_on_sof((uint16_t)(UDFNUML | (uint16_t)(UDFNUMH & 7) << 8));
     }
-    if ((f & (1 << SUSPI)) && (ie & (1 << SUSPE))) {
+    if ((f & (1 << SUSPI)) && (udien & (1 << SUSPE))) {
         UDINT &= (uint8_t)~((1 << SUSPI) | (1 << WAKEUPI));
-        UDIEN = (uint8_t)((UDIEN & ~(1 << SUSPE)) | (1 << WAKEUPE));
+        udien = (uint8_t)((udien & ~(1 << SUSPE)) | (1 << WAKEUPE));
         USBCON |= 1 << FRZCLK; /* the clock is stopped while the bus sleeps; WAKEUPI still works */
         usbd_on_suspend();
     }
-    if ((f & (1 << WAKEUPI)) && (ie & (1 << WAKEUPE))) {
+    if ((f & (1 << WAKEUPI)) && (udien & (1 << WAKEUPE))) {
         USBCON &= (uint8_t)~(1 << FRZCLK);
         UDINT &= (uint8_t)~(1 << WAKEUPI);
-        UDIEN = (uint8_t)((UDIEN & ~(1 << WAKEUPE)) | (1 << SUSPE));
+        udien = (uint8_t)((udien & ~(1 << WAKEUPE)) | (1 << SUSPE));
         usbd_on_resume();
     }
-    /* Work a callback armed from here (e.g. bus reset) is drained by the COM handler's loop. */
+}
+
+bool dcd_avr_irq_pending(void)
+{
+    return irq_seen != 0;
+}
+
+void dcd_poll(void)
+{
+    uint8_t s = SREG;
+    cli();
+    uint8_t saved = UENUM;
+    irq_seen = 0;
+    gen_service();
     ep_service_all();
+    /* Unmask what the interrupts masked; a flag still set raises its interrupt again (on the
+     * chip), and anything simavr raised meanwhile is found by the next poll's scan. */
+    UDIEN = udien;
+    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) {
+        UENUM = n;
+        UEIENX = ien[n];
+    }
+    UENUM = saved;
+    SREG = s;
+}
+
+/* Both USB vectors only mask their sources and leave the work to dcd_poll() in thread mode. */
+ISR(USB_GEN_vect)
+{
+    UDIEN = 0;
+    irq_seen = 1;
+}
+
+ISR(USB_COM_vect)
+{
+    uint8_t saved = UENUM;
+    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) {
+        UENUM = n;
+        UEIENX = 0;
+    }
+    UENUM = saved;
+    irq_seen = 1;
 }

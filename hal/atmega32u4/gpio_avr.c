@@ -28,31 +28,31 @@ void hal_pin_input_pullup(uint8_t pin)
     r[2] |= b;
 }
 
-void hal_pin_input(uint8_t pin)
+void hal_pin_drive_low(uint8_t pin)
 {
     if (!hal_pin_valid(pin)) return;
     volatile uint8_t *r = reg_pin(pin);
     uint8_t b = (uint8_t)(1u << (pin & 7));
-    r[1] &= (uint8_t)~b;
-    r[2] &= (uint8_t)~b;
+    r[2] &= (uint8_t)~b; /* PORT 0 first: the line never drives high on its way to low */
+    r[1] |= b;
 }
 
-void hal_pin_write(uint8_t pin, bool high)
+void hal_pin_release(uint8_t pin)
 {
-    if (!hal_pin_valid(pin)) return;
-    volatile uint8_t *r = reg_pin(pin);
-    uint8_t b = (uint8_t)(1u << (pin & 7));
-    if (high)
-        r[2] |= b;
-    else
-        r[2] &= (uint8_t)~b;
+    hal_pin_input_pullup(pin);
 }
 
-void hal_pin_output(uint8_t pin, bool high)
+void hal_pin_wake_low(uint8_t pin, bool on)
 {
-    if (!hal_pin_valid(pin)) return;
-    hal_pin_write(pin, high);
-    reg_pin(pin)[1] |= (uint8_t)(1u << (pin & 7));
+    (void)pin;
+    (void)on;
+}
+
+void hal_pin_settle(void)
+{
+    /* PINx passes through a two-stage synchroniser; 1 us also lets the line's capacitance
+     * discharge through the key and diode. */
+    __builtin_avr_delay_cycles(F_CPU / 1000000UL);
 }
 
 bool hal_pin_read(uint8_t pin)

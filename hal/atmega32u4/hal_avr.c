@@ -1,5 +1,6 @@
-/* ATmega32U4 startup, clock, 1 ms timer, sleep, EEPROM and the firmware info block that tells
+/* ATmega32U4 startup, clock, time (timer 1), sleep, EEPROM and the firmware info block that tells
  * `kestrel build` where the config region is. */
+#include <avr/boot.h>
 #include <avr/eeprom.h>
 #include <avr/interrupt.h>
 #include <avr/io.h>
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/fwinfo.h"
+#include "hal/atmega32u4/dcd_avr.h"
 #include "hal/atmega32u4/hal_avr.h"
 
 #ifndef KESTREL_VERSION
@@ -47,11 +49,15 @@ void hal_avr_early(void)
     wdt_disable();
 }
 
-static volatile uint32_t ms_now;
+/* Time: timer 1 in CTC mode at clk/8 (2 MHz at 16 MHz, 1 MHz at 8 MHz) interrupts every 500 us;
+ * the tick both counts time and bounds every sleep. */
+#define TICK_US      500u
+#define T1_PER_US    (F_CPU / 8000000UL)
+static volatile uint32_t tick_us;
 
-ISR(TIMER0_COMPA_vect)
+ISR(TIMER1_COMPA_vect)
 {
-    ms_now++;
+    tick_us += TICK_US;
 }
 
 void hal_init(void)
@@ -63,21 +69,23 @@ void hal_init(void)
     uint8_t m = MCUCR | (1 << JTD);
     MCUCR = m;
     MCUCR = m;
-    /* Timer 0, CTC, clk/64: 250 kHz at 16 MHz, 125 kHz at 8 MHz -> one compare per ms. */
-    TCCR0A = 1 << WGM01;
-    TCCR0B = (1 << CS01) | (1 << CS00);
-    OCR0A = (uint8_t)(F_CPU / 64 / 1000 - 1);
-    TIMSK0 = 1 << OCIE0A;
+    TCCR1A = 0;
+    TCCR1B = (1 << WGM12) | (1 << CS11);
+    OCR1A = (uint16_t)(TICK_US * T1_PER_US - 1);
+    TIMSK1 = 1 << OCIE1A;
     sei();
 }
 
-uint32_t hal_millis(void)
+uint32_t hal_micros(void)
 {
     uint8_t s = SREG;
     cli();
-    uint32_t t = ms_now;
+    uint32_t t = tick_us;
+    uint16_t c = TCNT1;
+    /* A compare that happened after cli() has not been counted yet. */
+    if ((TIFR1 & (1 << OCF1A)) && c < TICK_US * T1_PER_US / 2) t += TICK_US;
     SREG = s;
-    return t;
+    return t + c / T1_PER_US;
 }
 
 void hal_delay_us(uint16_t us)
@@ -85,12 +93,17 @@ void hal_delay_us(uint16_t us)
     while (us--) __builtin_avr_delay_cycles(F_CPU / 1000000UL - 4);
 }
 
-void hal_sleep(void)
+void hal_sleep_until(uint32_t wake_us, bool timed)
 {
+    if (timed && (int32_t)(wake_us - hal_micros()) <= 0) return;
     set_sleep_mode(SLEEP_MODE_IDLE);
     cli();
+    if (dcd_avr_irq_pending()) { /* USB work arrived since the main loop last polled */
+        sei();
+        return;
+    }
     sleep_enable();
-    sei(); /* the instruction after SEI runs before any interrupt: no wakeup is lost */
+    sei(); /* the instruction after SEI runs before any interrupt: no wake-up is lost */
     sleep_cpu();
     sleep_disable();
 }
@@ -105,10 +118,35 @@ void hal_eeprom_write(uint16_t addr, const void *src, uint16_t n)
     eeprom_update_block(src, (void *)(uintptr_t)addr, n);
 }
 
-const uint8_t *hal_config_region(uint16_t *max)
+const uint8_t *hal_cfg_region(size_t *max)
 {
     /* Read the address from the info block, so the block is referenced (kept by --gc-sections)
      * and the firmware uses the very address `kestrel build` patched against. */
-    if (max) *max = (uint16_t)pgm_read_dword(&hal_avr_fwinfo.config_max);
+    if (max) *max = (size_t)pgm_read_dword(&hal_avr_fwinfo.config_max);
     return (const uint8_t *)(uintptr_t)pgm_read_word(&hal_avr_fwinfo.config_addr);
+}
+
+/* The USB parts of the AVR family carry a 10-byte serial number in the signature row at 0x0E. */
+const char *hal_serial(void)
+{
+    static char serial[21];
+    if (!serial[0]) {
+        static const char hex[] = "0123456789ABCDEF";
+        for (uint8_t i = 0; i < 10; i++) {
+            uint8_t b = boot_signature_byte_get(0x0E + i);
+            serial[2 * i] = hex[b >> 4];
+            serial[2 * i + 1] = hex[b & 15];
+        }
+    }
+    return serial;
+}
+
+void hal_uptime_mark(uint32_t ms)
+{
+    (void)ms; /* no double-tap detection: every 32U4 bootloader has its own way in */
+}
+
+void hal_probe(unsigned which)
+{
+    GPIOR0 = (uint8_t)which;
 }

@@ -1,0 +1,44 @@
+/* What the portable firmware main loop (fw/) needs from a chip. Each target implements it under
+ * hal/<target>/; names follow the ATmega32U4 hal where both exist. Pins are config-image pin bytes
+ * (core/cfg.h PINS): a GPIO number on RP2040/RP2350. Time is the chip's free-running clock. */
+#ifndef KESTREL_FW_HAL_H
+#define KESTREL_FW_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void hal_init(void);                   /* clocks, timer, GPIO blocks; interrupts on */
+
+bool hal_pin_valid(uint8_t pin);
+void hal_pin_input_pullup(uint8_t pin);
+/* Matrix select lines: "drive" pulls the line low, "release" makes it an input with pull-up,
+ * which is how an unselected line must look to the other lines of a diode matrix. */
+void hal_pin_drive_low(uint8_t pin);
+void hal_pin_release(uint8_t pin);
+bool hal_pin_read(uint8_t pin);        /* an invalid pin reads high (a released key) */
+/* Wake the CPU from hal_sleep_until() when this input reads low (the key matrix with every select
+ * line driven, or a direct pin); disarmed again by the first such wake-up. */
+void hal_pin_wake_low(uint8_t pin, bool on);
+void hal_pin_settle(void);             /* the short wait between select and read */
+
+uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */
+void hal_delay_us(uint16_t us);
+/* Sleeps until `wake_us` (hal_micros() time; ignored when !timed) or the next interrupt
+ * (USB, armed pins). Returns at once if an interrupt is already pending. */
+void hal_sleep_until(uint32_t wake_us, bool timed);
+
+/* The config region: where `kestrel build` put the config image (0xFF-filled when none). */
+const uint8_t *hal_cfg_region(size_t *max);
+/* A serial number for USB string descriptor 3: NUL-terminated hex text, stable per chip. */
+const char *hal_serial(void);
+
+/* Leaves the application for the chip's bootloader (enum cfg_bootloader); never returns. */
+void hal_bootloader_jump(uint8_t bootloader) __attribute__((noreturn));
+void hal_reset(void) __attribute__((noreturn)); /* reboot into the application */
+void hal_uptime_mark(uint32_t ms);     /* the firmware has run this long (double-tap window) */
+
+/* Bench probes: the emulator harness watches these words (see emu/rp2040/README.md). */
+void hal_probe(unsigned which);
+
+#endif

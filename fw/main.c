@@ -1,0 +1,192 @@
+/* The firmware main loop. Each pass: handle USB, scan the matrix if due, feed every change of
+ * that scan to the engine (in scan order, all with the scan's time), run the engine's timers,
+ * hand new reports to the controller, then sleep until the next scan, the engine's deadline or
+ * an interrupt (USB, a key press on an idle matrix). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/cfg.h"
+#include "core/engine.h"
+#include "fw/fallback.h"
+#include "fw/fw.h"
+#include "fw/hal.h"
+#include "fw/matrix.h"
+#include "usb/usb.h"
+
+static cfg_t cfg;
+static engine_t engine;
+static matrix_t matrix;
+static uint8_t fallback[FALLBACK_IMAGE_MAX];
+static usb_identity_t ident;
+static bool boot_requested, reboot_requested;
+static uint32_t boot_request_ms;
+
+/* Engine time: milliseconds since start, advanced from the µs counter without 64-bit division
+ * and across its 71-minute wrap (the loop runs far more often than that). */
+static uint32_t clock_ms, clock_base_us;
+
+static uint32_t now_ms(uint32_t now_us)
+{
+    uint32_t d = now_us - clock_base_us;
+    if (d >= 1000u) {
+        uint32_t k = d / 1000u;
+        clock_ms += k;
+        clock_base_us += k * 1000u;
+    }
+    return clock_ms;
+}
+
+static void sink_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
+{
+    (void)ctx;
+    (void)now;
+    usb_send_kbd(r);
+}
+
+static void sink_consumer(void *ctx, uint16_t usage, uint32_t now)
+{
+    (void)ctx;
+    (void)now;
+    usb_send_consumer(usage);
+}
+
+static void sink_system(void *ctx, uint16_t usage, uint32_t now)
+{
+    (void)ctx;
+    (void)now;
+    usb_send_system(usage);
+}
+
+static void sink_mouse(void *ctx, const mouse_report_t *r, uint32_t now)
+{
+    (void)ctx;
+    (void)now;
+    usb_send_mouse(r);
+}
+
+static void sink_action(void *ctx, kc_t kc, uint32_t now)
+{
+    (void)ctx;
+    switch (kc) {
+    case QK_BOOT:
+        boot_requested = true;
+        boot_request_ms = now;
+        break;
+    case QK_REBOOT:
+        reboot_requested = true;
+        boot_request_ms = now;
+        break;
+    case NK_ON: usb_set_nkro(true); break;
+    case NK_OFF: usb_set_nkro(false); break;
+    case NK_TOGG: {
+        static bool on;
+        on = !on;
+        usb_set_nkro(on);
+        break;
+    }
+    default: break;
+    }
+}
+
+static const engine_sink_t sink = {
+    .kbd = sink_kbd,
+    .consumer = sink_consumer,
+    .system = sink_system,
+    .mouse = sink_mouse,
+    .action = sink_action,
+    .trace = NULL,
+};
+
+static void load_config(void)
+{
+    size_t max;
+    const uint8_t *region = hal_cfg_region(&max);
+    if (cfg_open(&cfg, region, max) == CFG_OK) return;
+    size_t n = fallback_image(fallback);
+    cfg_open(&cfg, fallback, n); /* built here: cannot fail unless the format changed */
+}
+
+/* Feeds the differences between the scanned state and the last one to the engine. */
+static void process_changes(const uint32_t now_state[MATRIX_WORDS], uint32_t ms)
+{
+    for (unsigned w = 0; w < MATRIX_WORDS; w++) {
+        uint32_t diff = now_state[w] ^ matrix.state[w];
+        while (diff) {
+            unsigned bit = (unsigned)__builtin_ctz(diff);
+            diff &= diff - 1u;
+            uint32_t mask = (uint32_t)1u << bit;
+            bool down = (now_state[w] & mask) != 0;
+            matrix.state[w] ^= mask;
+            hal_probe(3);
+            if (down && usb_suspended()) usb_wakeup();
+            engine_key_event(&engine, (uint8_t)(w * 32u + bit), down, ms);
+            hal_probe(4);
+        }
+    }
+}
+
+void fw_run(void)
+{
+    hal_init();
+    load_config();
+    matrix_init(&matrix, &cfg);
+    usb_identity_from_cfg(&ident, &cfg, hal_serial());
+    usb_set_nkro(cfg_setting(&cfg, CFG_NKRO) != 0);
+    usb_init(&ident);
+    engine_init(&engine, &cfg, &sink, NULL);
+    clock_base_us = hal_micros();
+
+    uint32_t next_scan_us = clock_base_us;
+    bool armed = false;
+    for (;;) {
+        uint32_t now_us = hal_micros();
+        uint32_t ms = now_ms(now_us);
+        hal_uptime_mark(ms);
+        usb_task();
+        if (usb_leds_changed()) engine_set_host_leds(&engine, usb_host_leds());
+
+        if (armed) { /* woken from an idle sleep: whatever woke us, look at the keys now */
+            matrix_disarm_wake(&matrix);
+            armed = false;
+            now_us = hal_micros();
+            next_scan_us = now_us;
+        }
+        if ((int32_t)(now_us - next_scan_us) >= 0) {
+            uint32_t scanned[MATRIX_WORDS];
+            hal_probe(0);
+            bool changed = matrix_scan(&matrix, scanned);
+            if (changed) process_changes(scanned, ms);
+            hal_probe(1);
+            next_scan_us = now_us + FW_SCAN_PERIOD_US;
+        }
+        uint32_t deadline = engine_next_deadline(&engine);
+        if (deadline != ENGINE_NO_DEADLINE && (int32_t)(deadline - ms) <= 0) {
+            engine_tick(&engine, ms);
+            deadline = engine_next_deadline(&engine);
+        }
+        usb_task(); /* hand the new reports to the controller now, not after the sleep */
+
+        if ((boot_requested || reboot_requested) &&
+            (!usb_reports_pending() || ms - boot_request_ms > 100u)) {
+            if (boot_requested) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
+            hal_reset();
+        }
+
+        /* Sleep: keys down means periodic scanning; an idle matrix waits for a press. */
+        uint32_t wake_us = 0;
+        bool timed = false;
+        if (deadline != ENGINE_NO_DEADLINE) {
+            wake_us = clock_base_us + (deadline - clock_ms) * 1000u;
+            timed = true;
+        }
+        if (matrix_any_down(&matrix) || boot_requested || reboot_requested) {
+            if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
+            timed = true;
+        } else {
+            matrix_arm_wake(&matrix);
+            armed = true;
+        }
+        hal_sleep_until(wake_us, timed);
+    }
+}

@@ -1,0 +1,100 @@
+/* Matrix scanning. A COL2ROW matrix (diodes from column to row) is scanned by pulling one row low
+ * at a time and reading the columns; ROW2COL the other way round. Unselected lines are inputs
+ * with pull-ups, which the diodes keep from ghosting. io_delay is QMK's settling wait after a
+ * line is released, before the next one is selected. */
+#include <string.h>
+
+#include "fw/hal.h"
+#include "fw/matrix.h"
+
+void matrix_init(matrix_t *m, const cfg_t *cfg)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = cfg_info8(cfg, CFG_INFO_MATRIX_KIND);
+    m->diode = cfg_info8(cfg, CFG_INFO_DIODE);
+    m->rows = cfg->rows;
+    m->cols = cfg->cols;
+    m->io_delay_us = cfg_info16(cfg, CFG_INFO_IO_DELAY);
+    if (m->kind == CFG_MATRIX_DIRECT) {
+        for (unsigned i = 0; i < cfg->npos; i++) {
+            m->direct[i] = cfg_pin(cfg, i);
+            hal_pin_input_pullup(m->direct[i]);
+        }
+        return;
+    }
+    bool col2row = m->diode == CFG_COL2ROW;
+    m->nsel = col2row ? m->rows : m->cols;
+    m->nread = col2row ? m->cols : m->rows;
+    for (unsigned i = 0; i < m->rows; i++) (col2row ? m->sel : m->read)[i] = cfg_pin(cfg, i);
+    for (unsigned i = 0; i < m->cols; i++)
+        (col2row ? m->read : m->sel)[i] = cfg_pin(cfg, m->rows + i);
+    for (unsigned i = 0; i < m->nsel; i++) hal_pin_input_pullup(m->sel[i]);
+    for (unsigned i = 0; i < m->nread; i++) hal_pin_input_pullup(m->read[i]);
+}
+
+static inline void set_bit(uint32_t *w, unsigned pos)
+{
+    w[pos >> 5] |= (uint32_t)1u << (pos & 31u);
+}
+
+bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
+{
+    memset(now, 0, MATRIX_WORDS * sizeof now[0]);
+    unsigned npos = (unsigned)m->rows * m->cols;
+    if (m->kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < npos; p++)
+            if (m->direct[p] != CFG_PIN_NONE && !hal_pin_read(m->direct[p])) set_bit(now, p);
+    } else {
+        bool col2row = m->diode == CFG_COL2ROW;
+        for (unsigned s = 0; s < m->nsel; s++) {
+            uint8_t pin = m->sel[s];
+            if (!hal_pin_valid(pin)) continue;
+            hal_pin_drive_low(pin);
+            hal_pin_settle();
+            for (unsigned r = 0; r < m->nread; r++) {
+                if (!hal_pin_read(m->read[r]))
+                    set_bit(now, col2row ? s * m->cols + r : r * m->cols + s);
+            }
+            hal_pin_release(pin);
+            if (m->io_delay_us && s + 1u < m->nsel) {
+                hal_probe(5);
+                hal_delay_us(m->io_delay_us);
+                hal_probe(6);
+            }
+        }
+    }
+    for (unsigned i = 0; i < MATRIX_WORDS; i++)
+        if (now[i] != m->state[i]) return true;
+    return false;
+}
+
+bool matrix_any_down(const matrix_t *m)
+{
+    for (unsigned i = 0; i < MATRIX_WORDS; i++)
+        if (m->state[i]) return true;
+    return false;
+}
+
+void matrix_arm_wake(matrix_t *m)
+{
+    if (m->kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(m->direct[p], true);
+        return;
+    }
+    for (unsigned s = 0; s < m->nsel; s++)
+        if (hal_pin_valid(m->sel[s])) hal_pin_drive_low(m->sel[s]);
+    for (unsigned r = 0; r < m->nread; r++) hal_pin_wake_low(m->read[r], true);
+}
+
+void matrix_disarm_wake(matrix_t *m)
+{
+    if (m->kind == CFG_MATRIX_DIRECT) {
+        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(m->direct[p], false);
+        return;
+    }
+    for (unsigned r = 0; r < m->nread; r++) hal_pin_wake_low(m->read[r], false);
+    for (unsigned s = 0; s < m->nsel; s++)
+        if (hal_pin_valid(m->sel[s])) hal_pin_release(m->sel[s]);
+    /* The read lines need the same settling time as after any select line is released. */
+    if (m->io_delay_us) hal_delay_us(m->io_delay_us);
+}

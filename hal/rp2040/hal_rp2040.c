@@ -1,0 +1,283 @@
+/* The RP2040 side of fw/hal.h: clocks (125 MHz system, 48 MHz USB), GPIO through SIO, the µs
+ * timer and its alarm, sleep, the config region, BOOTSEL and double-tap-reset entry. */
+#include <stdint.h>
+
+#include "core/fwinfo.h"
+#include "fw/hal.h"
+#include "hal/rp2/regs.h"
+#include "hal/rp2040/isr.h"
+#include "hal/rp2040/rom.h"
+
+#ifndef KESTREL_BUILD_ID
+#define KESTREL_BUILD_ID "unknown"
+#endif
+#define KESTREL_FW_VERSION 0x000100u /* 0.1.0 */
+
+extern const uint8_t __config_region[], __config_region_size[], __image_end[];
+
+/* What `kestrel build` looks for (core/fwinfo.h). */
+__attribute__((section(".fw_info"), used)) const fw_info_t rp2040_fw_info = {
+    .magic0 = FWINFO_MAGIC0,
+    .magic1 = FWINFO_MAGIC1,
+    .info_version = 1,
+    .target = FW_TARGET_RP2040,
+    .fw_version = KESTREL_FW_VERSION,
+    .flash_base = 0x10000000u,
+    .config_addr = (uint32_t)(uintptr_t)__config_region,
+    .config_max = (uint32_t)(uintptr_t)__config_region_size,
+    .image_end = (uint32_t)(uintptr_t)__image_end,
+    .build_id = KESTREL_BUILD_ID,
+};
+
+/* Bench probes: the emulator harness finds this block by its magic and watches stores to
+ * `rp2040_probe_word` (emu/rp2040/README.md). Costs one store per probe on hardware. */
+volatile uint32_t rp2040_probe_word;
+__attribute__((section(".fw_info"), used)) const uint32_t rp2040_probe_info[4] = {
+    0x4C54534Bu /* "KSTL" */, 0x424F5250u /* "PROB" */, (uint32_t)(uintptr_t)&rp2040_probe_word, 1,
+};
+
+void hal_probe(unsigned which)
+{
+    rp2040_probe_word = which;
+}
+
+/* ---- clocks ------------------------------------------------------------------------------ */
+
+static void pll_start(uint32_t base, uint32_t reset_bit, uint32_t fbdiv, uint32_t prim)
+{
+    rp2_reset(reset_bit);
+    rp2_unreset(reset_bit);
+    RP2_REG(RP2_PLL_CS(base)) = 1;          /* REFDIV 1: 12 MHz reference */
+    RP2_REG(RP2_PLL_FBDIV(base)) = fbdiv;
+    RP2_REG(RP2_PLL_PWR(base)) = 0x0Cu;      /* VCO and PLL on, post dividers still off */
+    while (!(RP2_REG(RP2_PLL_CS(base)) & 0x80000000u)) {
+    }
+    RP2_REG(RP2_PLL_PRIM(base)) = prim;
+    RP2_REG(RP2_PLL_PWR(base)) = 0x04u;      /* post dividers on */
+}
+
+static void clocks_init(void)
+{
+    RP2_REG(RP2_CLOCKS_BASE + 0x78u) = 0;    /* CLK_SYS_RESUS_CTRL off */
+    RP2_REG(RP2_XOSC_CTRL) = 0x00000AA0u;
+    RP2_REG(RP2_XOSC_STARTUP) = 0x11Au;      /* ~6 ms at 12 MHz */
+    RP2_SET(RP2_XOSC_CTRL) = 0x00FAB000u;
+    while (!(RP2_REG(RP2_XOSC_STATUS) & 0x80000000u)) {
+    }
+    /* Run from clk_ref while the PLLs are (re)started: boot2 may have left clk_sys anywhere. */
+    RP2_CLR(RP2_CLK_SYS_CTRL) = 1u;
+    while (RP2_REG(RP2_CLK_SYS_SELECTED) != 0x1u) {
+    }
+    RP2_CLR(RP2_CLK_REF_CTRL) = 3u;
+    while (RP2_REG(RP2_CLK_REF_SELECTED) != 0x1u) {
+    }
+    pll_start(RP2_PLL_SYS_BASE, RP2_RESET_PLL_SYS, 125, 0x00062000u); /* 1500 MHz / 6 / 2 */
+    pll_start(RP2_PLL_USB_BASE, RP2_RESET_PLL_USB, 100, 0x00055000u); /* 1200 MHz / 5 / 5 */
+
+    RP2_REG(RP2_CLK_REF_DIV) = RP2_CLK_DIV_ONE;
+    RP2_REG(RP2_CLK_REF_CTRL) = 0x2u;        /* XOSC */
+    while (RP2_REG(RP2_CLK_REF_SELECTED) != 0x4u) {
+    }
+    RP2_REG(RP2_CLK_SYS_DIV) = RP2_CLK_DIV_ONE;
+    RP2_REG(RP2_CLK_SYS_CTRL) = 0x0u;        /* AUXSRC = PLL_SYS, still on clk_ref */
+    RP2_REG(RP2_CLK_SYS_CTRL) = 0x1u;        /* glitchless switch to the aux source */
+    while (RP2_REG(RP2_CLK_SYS_SELECTED) != 0x2u) {
+    }
+    RP2_REG(RP2_CLOCKS_BASE + RP2_CLK_USB_CTRL) = 0;
+    RP2_REG(RP2_CLOCKS_BASE + RP2_CLK_USB_DIV) = RP2_CLK_DIV_ONE;
+    RP2_REG(RP2_CLOCKS_BASE + RP2_CLK_USB_CTRL) = 0x800u; /* enabled, PLL_USB: 48 MHz */
+    RP2_REG(RP2_CLK_PERI_CTRL) = 0x800u;     /* enabled, clk_sys */
+    RP2_REG(RP2_WATCHDOG_BASE + 0x2Cu) = 0x20Cu; /* 1 µs tick from 12 MHz clk_ref */
+}
+
+/* ---- double-tap reset ---------------------------------------------------------------------- */
+
+#define DOUBLE_TAP_MAGIC 0x7A9C21D5u
+#define DOUBLE_TAP_WINDOW_MS 500u
+__attribute__((section(".noinit"))) static volatile uint32_t double_tap[2];
+
+/* A reset (RUN pin) within DOUBLE_TAP_WINDOW_MS of the previous one enters BOOTSEL. RAM survives
+ * the reset, so a marker written at boot and cleared after the window tells the two apart. Only
+ * a pin/power reset counts: a watchdog reboot (QK_REBOOT) leaves REASON non-zero. */
+static void double_tap_check(void)
+{
+    bool tapped = double_tap[0] == DOUBLE_TAP_MAGIC && double_tap[1] == ~DOUBLE_TAP_MAGIC &&
+                  RP2_REG(RP2_WATCHDOG_REASON) == 0;
+    if (tapped) {
+        double_tap[0] = 0;
+        rom_reset_usb_boot(0, 0);
+    }
+    double_tap[0] = DOUBLE_TAP_MAGIC;
+    double_tap[1] = ~DOUBLE_TAP_MAGIC;
+}
+
+void hal_uptime_mark(uint32_t ms)
+{
+    if (ms >= DOUBLE_TAP_WINDOW_MS && double_tap[0]) double_tap[0] = 0;
+}
+
+/* ---- init, time, sleep --------------------------------------------------------------------- */
+
+volatile uint8_t rp2_wake_flag;
+#define wake_flag rp2_wake_flag
+
+void hal_init(void)
+{
+    double_tap_check();
+    clocks_init();
+    rp2_unreset(RP2_RESET_IO_BANK0 | RP2_RESET_PADS_BANK0 | RP2_RESET_TIMER);
+    RP2_REG(RP2_TIMER_BASE + RP2_TIMER_INTE) = 1u; /* alarm 0 wakes the CPU */
+    rp2_irq_enable(RP2_IRQ_TIMER0);
+    rp2_irq_enable(RP2_IRQ_IO_BANK0);
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+uint32_t hal_micros(void)
+{
+    return RP2_REG(RP2_TIMER_TIMERAWL);
+}
+
+void rp2040_isr_timer0(void)
+{
+    /* No wake flag: alarm 0 only ends a sleep or a delay that armed it, and its pending
+     * interrupt already ends the WFI there. */
+    RP2_REG(RP2_TIMER_BASE + RP2_TIMER_INTR) = 1u;
+}
+
+void rp2040_isr_io(void)
+{
+    /* Level interrupts: disarm every pin, the main loop rescans and re-arms when idle again. */
+    for (unsigned i = 0; i < 4; i++) RP2_REG(RP2_IO_BANK0_BASE + RP2_IO_PROC0_INTE0 + 4u * i) = 0;
+    wake_flag = 1;
+}
+
+/* Arms alarm 0 for `at`; false if that time has already come (the alarm compares for equality
+ * only, so a target in the past would not fire until the counter wraps). */
+static bool alarm_arm(uint32_t at)
+{
+    RP2_REG(RP2_TIMER_ALARM(0)) = at;
+    if ((int32_t)(at - hal_micros()) <= 0) {
+        RP2_REG(RP2_TIMER_ARMED) = 1u; /* disarm */
+        return false;
+    }
+    return true;
+}
+
+void hal_sleep_until(uint32_t wake_us, bool timed)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    if (!timed || alarm_arm(wake_us)) {
+        if (!wake_flag) __asm__ volatile("wfi" ::: "memory");
+    }
+    wake_flag = 0;
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+void hal_delay_us(uint16_t us)
+{
+    uint32_t until = hal_micros() + us;
+    if (us < 8u) {
+        while ((int32_t)(until - hal_micros()) > 0) {
+        }
+        return;
+    }
+    /* Longer waits sleep on the alarm (other interrupts may wake us early: loop). */
+    for (;;) {
+        __asm__ volatile("cpsid i" ::: "memory");
+        bool armed = alarm_arm(until);
+        if (armed) __asm__ volatile("wfi" ::: "memory");
+        __asm__ volatile("cpsie i" ::: "memory");
+        if (!armed) break;
+    }
+}
+
+/* ---- GPIO ----------------------------------------------------------------------------------- */
+
+bool hal_pin_valid(uint8_t pin)
+{
+    return pin < RP2_NUM_GPIO;
+}
+
+void hal_pin_input_pullup(uint8_t pin)
+{
+    if (!hal_pin_valid(pin)) return;
+    uint32_t bit = 1u << pin;
+    RP2_SIO(RP2_SIO_GPIO_OE_CLR) = bit;
+    RP2_SIO(RP2_SIO_GPIO_OUT_CLR) = bit; /* driving only ever means driving low */
+    /* The pad is written in full: the emulator (and the RP2350) reset IE to 0. */
+    RP2_REG(RP2_PAD(pin)) = RP2_PAD_IE | RP2_PAD_PUE | RP2_PAD_SCHMITT | RP2_PAD_DRIVE_4MA;
+    RP2_REG(RP2_GPIO_CTRL(pin)) = RP2_FUNC_SIO;
+}
+
+void hal_pin_drive_low(uint8_t pin)
+{
+    RP2_SIO(RP2_SIO_GPIO_OE_SET) = 1u << pin;
+}
+
+void hal_pin_release(uint8_t pin)
+{
+    RP2_SIO(RP2_SIO_GPIO_OE_CLR) = 1u << pin;
+}
+
+bool hal_pin_read(uint8_t pin)
+{
+    if (!hal_pin_valid(pin)) return true;
+    return (RP2_SIO(RP2_SIO_GPIO_IN) >> pin) & 1u;
+}
+
+void hal_pin_settle(void)
+{
+    /* ~50 ns at 125 MHz: the input synchroniser needs two cycles after the select line moves. */
+    __asm__ volatile("nop\n nop\n nop\n nop\n nop\n nop" ::: "memory");
+}
+
+void hal_pin_wake_low(uint8_t pin, bool on)
+{
+    if (!hal_pin_valid(pin)) return;
+    uint32_t reg = RP2_IO_BANK0_BASE + RP2_IO_PROC0_INTE0 + 4u * (pin >> 3);
+    uint32_t bit = 1u << (4u * (pin & 7u)); /* LEVEL_LOW */
+    if (on)
+        RP2_SET(reg) = bit;
+    else
+        RP2_CLR(reg) = bit;
+}
+
+/* ---- config, serial, reboot ----------------------------------------------------------------- */
+
+const uint8_t *hal_cfg_region(size_t *max)
+{
+    *max = (size_t)(uintptr_t)__config_region_size;
+    return __config_region;
+}
+
+const char *hal_serial(void)
+{
+    static char serial[17];
+    if (!serial[0]) {
+        uint8_t id[8];
+        rom_flash_unique_id(id);
+        static const char hex[] = "0123456789ABCDEF";
+        for (unsigned i = 0; i < 8; i++) {
+            serial[2 * i] = hex[id[i] >> 4];
+            serial[2 * i + 1] = hex[id[i] & 15u];
+        }
+        serial[16] = 0;
+    }
+    return serial;
+}
+
+void hal_bootloader_jump(uint8_t bootloader)
+{
+    (void)bootloader; /* every RP2040 has the same ROM bootloader */
+    __asm__ volatile("cpsid i" ::: "memory");
+    rom_reset_usb_boot(0, 0);
+}
+
+void hal_reset(void)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    RP2_REG(RP2_PSM_BASE + 0x08u) = 0x0001FFFCu;   /* WDSEL: everything but the oscillators */
+    RP2_SET(RP2_WATCHDOG_CTRL) = 0x80000000u;      /* TRIGGER */
+    for (;;) {
+    }
+}

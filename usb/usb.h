@@ -1,0 +1,60 @@
+/* The USB device stack's face to the firmware: a composite HID keyboard whose descriptors are
+ * built at run time from the config image, and the report path. Runs in thread mode only: the
+ * firmware calls usb_task() from its main loop (which calls dcd_poll()). */
+#ifndef KESTREL_USB_USB_H
+#define KESTREL_USB_USB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/cfg.h"
+#include "core/engine.h"
+
+/* Interfaces and endpoints, in one table so that later classes (mass storage, raw HID) slot in
+ * without renumbering what hosts have already seen. */
+enum usb_interface {
+    USB_IF_KBD = 0,    /* HID boot keyboard: 6KRO reports, LED output report */
+    USB_IF_EXTRA = 1,  /* HID with report IDs: NKRO keyboard, system, consumer, mouse */
+    USB_IF_COUNT       /* reserved next: 2 mass storage (EP 0x83/0x03), 3 raw HID (0x84/0x04) */
+};
+#define USB_EP_KBD_IN   0x81u
+#define USB_EP_EXTRA_IN 0x82u
+
+enum usb_report_id { USB_RID_NKRO = 1, USB_RID_SYSTEM = 2, USB_RID_CONSUMER = 3, USB_RID_MOUSE = 4 };
+
+#define USB_BOOT_REPORT_LEN 8u
+#define USB_NKRO_BITMAP_LEN 28u /* usages 0x00..0xDF; 0xE0..0xE7 are the modifier byte */
+#define USB_EXTRA_EP_SIZE 32u
+
+typedef struct usb_identity {
+    uint16_t vid, pid, bcd;
+    uint8_t poll_ms;          /* bInterval of the interrupt endpoints (1..255) */
+    uint8_t max_power_2ma;    /* bMaxPower */
+    const char *manufacturer; /* UTF-8, NUL-terminated (may point into the config image) */
+    const char *product;
+    const char *serial;
+} usb_identity_t;
+
+/* Fills an identity from a config image (defaults where it has none). */
+void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial);
+
+void usb_init(const usb_identity_t *id);
+void usb_task(void);           /* handles controller events and feeds queued reports */
+
+bool usb_configured(void);
+bool usb_suspended(void);
+/* Asks the host to wake up (after a key press while suspended); only if the host allowed it.
+ * Returns true if a wake-up was signalled. */
+bool usb_wakeup(void);
+uint8_t usb_host_leds(void);   /* HID LED bits: 1 Num, 2 Caps, 4 Scroll, 8 Compose, 16 Kana */
+bool usb_leds_changed(void);   /* true once after each change */
+void usb_set_nkro(bool on);    /* report protocol keyboard on USB_IF_EXTRA instead of USB_IF_KBD */
+
+/* Reports, queued in order and sent one per endpoint poll. */
+void usb_send_kbd(const kbd_report_t *r);
+void usb_send_system(uint16_t usage);
+void usb_send_consumer(uint16_t usage);
+void usb_send_mouse(const mouse_report_t *r);
+bool usb_reports_pending(void);
+
+#endif

@@ -1,0 +1,178 @@
+/* USB descriptors: device and configuration descriptors built at start-up from the identity
+ * (vid, pid, version, strings from the config image), string descriptors converted from UTF-8
+ * on request, and the two fixed HID report descriptors. Facts: USB 2.0 ch. 9, HID 1.11. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "usb/usb_internal.h"
+
+/* Interface 0: the boot-protocol keyboard (HID 1.11 appendix B.1 layout): modifier byte,
+ * reserved byte, six key slots; LED output report of five bits. */
+static const uint8_t report_kbd[] = {
+    0x05, 0x01, 0x09, 0x06, 0xA1, 0x01,             /* Generic Desktop / Keyboard, Application */
+    0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7,             /* Keyboard page, usages E0..E7 */
+    0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x08, /* 8 x 1 bit, 0..1 */
+    0x81, 0x02,                                     /* Input (Data, Var, Abs): modifiers */
+    0x95, 0x01, 0x75, 0x08, 0x81, 0x01,             /* Input (Const): reserved byte */
+    0x05, 0x08, 0x19, 0x01, 0x29, 0x05,             /* LED page, usages 1..5 */
+    0x95, 0x05, 0x75, 0x01, 0x91, 0x02,             /* Output (Data, Var, Abs): LEDs */
+    0x95, 0x01, 0x75, 0x03, 0x91, 0x01,             /* Output (Const): padding */
+    0x05, 0x07, 0x19, 0x00, 0x2A, 0xFF, 0x00,       /* Keyboard page, usages 0..255 */
+    0x15, 0x00, 0x26, 0xFF, 0x00,                   /* logical 0..255 */
+    0x95, 0x06, 0x75, 0x08, 0x81, 0x00,             /* Input (Data, Array): six keys */
+    0xC0,
+};
+
+/* Interface 1: report IDs 1 NKRO keyboard, 2 system control, 3 consumer control, 4 mouse. */
+static const uint8_t report_extra[] = {
+    0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x85, USB_RID_NKRO,
+    0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01,
+    0x75, 0x01, 0x95, 0x08, 0x81, 0x02,             /* modifiers */
+    0x19, 0x00, 0x2A, 0xDF, 0x00, 0x96, 0xE0, 0x00, 0x81, 0x02, /* a bit per usage 0..0xDF */
+    0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x95, 0x05, 0x91, 0x02, /* LEDs */
+    0x95, 0x01, 0x75, 0x03, 0x91, 0x01,
+    0xC0,
+    0x05, 0x01, 0x09, 0x80, 0xA1, 0x01, 0x85, USB_RID_SYSTEM, /* System Control */
+    0x19, 0x01, 0x2A, 0xB7, 0x00, 0x15, 0x01, 0x26, 0xB7, 0x00,
+    0x95, 0x01, 0x75, 0x10, 0x81, 0x00,
+    0xC0,
+    0x05, 0x0C, 0x09, 0x01, 0xA1, 0x01, 0x85, USB_RID_CONSUMER, /* Consumer Control */
+    0x19, 0x01, 0x2A, 0xA0, 0x02, 0x15, 0x01, 0x26, 0xA0, 0x02,
+    0x95, 0x01, 0x75, 0x10, 0x81, 0x00,
+    0xC0,
+    0x05, 0x01, 0x09, 0x02, 0xA1, 0x01, 0x85, USB_RID_MOUSE, /* Mouse */
+    0x09, 0x01, 0xA1, 0x00,
+    0x05, 0x09, 0x19, 0x01, 0x29, 0x08, 0x15, 0x00, 0x25, 0x01,
+    0x95, 0x08, 0x75, 0x01, 0x81, 0x02,             /* 8 buttons */
+    0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x09, 0x38, 0x15, 0x81, 0x25, 0x7F,
+    0x95, 0x03, 0x75, 0x08, 0x81, 0x06,             /* x, y, wheel: relative */
+    0x05, 0x0C, 0x0A, 0x38, 0x02, 0x95, 0x01, 0x81, 0x06, /* AC Pan: horizontal wheel */
+    0xC0, 0xC0,
+};
+
+#define CONFIG_LEN (9u + 2u * (9u + 9u + 7u))
+
+static uint8_t dev_desc[18];
+static uint8_t cfg_desc[CONFIG_LEN];
+static uint8_t str_desc[2u + 2u * 126u];
+static const usb_identity_t *ident;
+
+static uint8_t *put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    return p + 2;
+}
+
+static uint8_t *put_iface(uint8_t *p, uint8_t num, uint8_t subclass, uint8_t protocol,
+                          uint16_t report_len, uint8_t ep, uint16_t ep_size, uint8_t interval)
+{
+    *p++ = 9; *p++ = USB_DESC_INTERFACE; *p++ = num; *p++ = 0; /* alternate setting */
+    *p++ = 1; *p++ = 3; *p++ = subclass; *p++ = protocol; *p++ = 0;
+    *p++ = 9; *p++ = USB_DESC_HID; p = put16(p, 0x0111); *p++ = 0; /* not localised */
+    *p++ = 1; *p++ = USB_DESC_HID_REPORT; p = put16(p, report_len);
+    *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = ep; *p++ = 0x03; /* interrupt */
+    p = put16(p, ep_size); *p++ = interval;
+    return p;
+}
+
+void usb_desc_build(const usb_identity_t *id)
+{
+    ident = id;
+    uint8_t *p = dev_desc;
+    *p++ = 18; *p++ = USB_DESC_DEVICE; p = put16(p, 0x0200);
+    *p++ = 0; *p++ = 0; *p++ = 0; /* class per interface */
+    *p++ = 64;                    /* bMaxPacketSize0 */
+    p = put16(p, id->vid); p = put16(p, id->pid); p = put16(p, id->bcd);
+    *p++ = 1; *p++ = 2; *p++ = 3; /* manufacturer, product, serial strings */
+    *p++ = 1;                     /* one configuration */
+
+    p = cfg_desc;
+    *p++ = 9; *p++ = USB_DESC_CONFIGURATION; p = put16(p, CONFIG_LEN);
+    *p++ = USB_IF_COUNT; *p++ = 1; *p++ = 0;
+    *p++ = 0xA0;                  /* bus powered, remote wake-up */
+    *p++ = id->max_power_2ma;
+    p = put_iface(p, USB_IF_KBD, 1, 1, sizeof report_kbd, USB_EP_KBD_IN, USB_BOOT_REPORT_LEN,
+                  id->poll_ms);
+    p = put_iface(p, USB_IF_EXTRA, 0, 0, sizeof report_extra, USB_EP_EXTRA_IN, USB_EXTRA_EP_SIZE,
+                  id->poll_ms);
+}
+
+/* UTF-8 to a UTF-16LE string descriptor; malformed bytes become U+FFFD, characters beyond the
+ * BMP too (they would need surrogate pairs that some hosts mishandle). */
+static uint16_t string_desc(const char *s)
+{
+    uint16_t n = 0;
+    const uint8_t *u = (const uint8_t *)(s ? s : "");
+    while (*u && n < 126u) {
+        uint32_t c = *u++;
+        if (c >= 0x80u) {
+            unsigned more = c >= 0xF0u ? 3u : c >= 0xE0u ? 2u : c >= 0xC0u ? 1u : 0u;
+            c = more == 3u ? c & 0x07u : more == 2u ? c & 0x0Fu : c & 0x1Fu;
+            bool bad = more == 0u;
+            for (unsigned i = 0; i < more; i++) {
+                if ((*u & 0xC0u) != 0x80u) {
+                    bad = true;
+                    break;
+                }
+                c = c << 6 | (*u++ & 0x3Fu);
+            }
+            if (bad || c > 0xFFFFu || (c >= 0xD800u && c <= 0xDFFFu)) c = 0xFFFDu;
+        }
+        str_desc[2u + 2u * n] = (uint8_t)c;
+        str_desc[3u + 2u * n] = (uint8_t)(c >> 8);
+        n++;
+    }
+    str_desc[0] = (uint8_t)(2u + 2u * n);
+    str_desc[1] = USB_DESC_STRING;
+    return str_desc[0];
+}
+
+bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **p, uint16_t *len)
+{
+    switch (type) {
+    case USB_DESC_DEVICE:
+        if (index) return false;
+        *p = dev_desc;
+        *len = sizeof dev_desc;
+        return true;
+    case USB_DESC_CONFIGURATION:
+        if (index) return false;
+        *p = cfg_desc;
+        *len = sizeof cfg_desc;
+        return true;
+    case USB_DESC_STRING:
+        if (index == 0) {
+            static const uint8_t langs[4] = {4, USB_DESC_STRING, 0x09, 0x04}; /* en-US */
+            *p = langs;
+            *len = sizeof langs;
+            return true;
+        }
+        if (wIndex != 0x0409u || index > 3) return false;
+        *len = string_desc(index == 1 ? ident->manufacturer
+                           : index == 2 ? ident->product : ident->serial);
+        *p = str_desc;
+        return true;
+    default:
+        return false;
+    }
+}
+
+const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len)
+{
+    if (iface == USB_IF_KBD) {
+        *len = sizeof report_kbd;
+        return report_kbd;
+    }
+    if (iface == USB_IF_EXTRA) {
+        *len = sizeof report_extra;
+        return report_extra;
+    }
+    return NULL;
+}
+
+const uint8_t *usb_desc_hid(uint8_t iface)
+{
+    if (iface >= USB_IF_COUNT) return NULL;
+    return cfg_desc + 9u + iface * 25u + 9u;
+}

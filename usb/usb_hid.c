@@ -1,0 +1,283 @@
+/* The HID class: the boot keyboard (interface 0) and the report-ID interface (1), their class
+ * requests (HID 1.11 §7.2), and the report queues that carry every report the engine produced,
+ * in order, one per endpoint poll. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "usb/dcd.h"
+#include "usb/usb_internal.h"
+
+#define QUEUE_LEN 32u
+#define EXTRA_REPORT_MAX (2u + USB_NKRO_BITMAP_LEN) /* id + mods + bitmap */
+
+typedef struct report_slot {
+    uint8_t len;
+    uint8_t data[EXTRA_REPORT_MAX];
+} report_slot_t;
+
+typedef struct report_queue {
+    report_slot_t slot[QUEUE_LEN];
+    uint8_t head, count;
+    uint8_t in_flight[EXTRA_REPORT_MAX]; /* the buffer the controller is sending from */
+} report_queue_t;
+
+static report_queue_t queues[2]; /* [0] = USB_EP_KBD_IN, [1] = USB_EP_EXTRA_IN */
+
+static struct {
+    uint8_t protocol;     /* 0 boot, 1 report (the default after reset, HID 1.11 §7.2.6) */
+    uint8_t idle[2];      /* SET_IDLE duration per interface, 4 ms units (kept, reported) */
+    uint8_t leds;
+    bool leds_changed;
+    bool nkro;
+    /* The last report of every kind, for GET_REPORT. */
+    uint8_t boot[USB_BOOT_REPORT_LEN];
+    uint8_t nkro_report[EXTRA_REPORT_MAX];
+    uint8_t system[3], consumer[3], mouse[6];
+} hid = {.protocol = 1};
+
+bool usb_ep_halted(uint8_t ep);
+
+void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
+{
+    id->vid = cfg_info16(cfg, CFG_INFO_VID);
+    id->pid = cfg_info16(cfg, CFG_INFO_PID);
+    id->bcd = cfg_info16(cfg, CFG_INFO_BCD);
+    uint8_t poll = cfg_info8(cfg, CFG_INFO_POLL_MS);
+    id->poll_ms = poll ? poll : 1;
+    uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
+    id->max_power_2ma = power ? power : 250;
+    id->manufacturer = "Kestrel";
+    id->product = "Kestrel keyboard";
+    uint16_t n, len;
+    const uint8_t *s = cfg_section(cfg, CFG_SEC_STRINGS, &n, &len);
+    /* Strings: keyboard name, manufacturer (NUL-terminated; cfg_open checked the section). */
+    if (s && len) {
+        const char *name = (const char *)s;
+        size_t l1 = strnlen(name, len);
+        if (l1 < len) {
+            if (l1) id->product = name;
+            const char *manu = name + l1 + 1;
+            size_t l2 = strnlen(manu, len - l1 - 1);
+            if (l2 && l1 + 1 + l2 < len) id->manufacturer = manu;
+        }
+    }
+    id->serial = serial;
+}
+
+void usb_set_nkro(bool on)
+{
+    hid.nkro = on;
+}
+
+uint8_t usb_host_leds(void)
+{
+    return hid.leds;
+}
+
+bool usb_leds_changed(void)
+{
+    bool c = hid.leds_changed;
+    hid.leds_changed = false;
+    return c;
+}
+
+void usb_hid_reset(void)
+{
+    for (unsigned q = 0; q < 2; q++) queues[q].head = queues[q].count = 0;
+    hid.protocol = 1;
+    hid.idle[0] = hid.idle[1] = 0;
+}
+
+void usb_hid_configured(void)
+{
+}
+
+static void enqueue(unsigned q, const uint8_t *data, uint8_t len)
+{
+    report_queue_t *rq = &queues[q];
+    report_slot_t *s;
+    if (rq->count == QUEUE_LEN) {
+        /* Full (the host stopped polling): the newest state replaces the newest queued report
+         * of the same kind, so the host still ends in the right state. */
+        for (unsigned i = rq->count; i-- > 0;) {
+            s = &rq->slot[(rq->head + i) % QUEUE_LEN];
+            if (s->len == len && (q == 0 || s->data[0] == data[0])) {
+                memcpy(s->data, data, len);
+                return;
+            }
+        }
+        return;
+    }
+    s = &rq->slot[(rq->head + rq->count) % QUEUE_LEN];
+    rq->count++;
+    s->len = len;
+    memcpy(s->data, data, len);
+}
+
+static void feed(unsigned q)
+{
+    static const uint8_t eps[2] = {USB_EP_KBD_IN, USB_EP_EXTRA_IN};
+    report_queue_t *rq = &queues[q];
+    if (!rq->count || dcd_ep_busy(eps[q]) || usb_ep_halted(eps[q])) return;
+    report_slot_t *s = &rq->slot[rq->head];
+    memcpy(rq->in_flight, s->data, s->len);
+    if (!dcd_ep_xfer(eps[q], rq->in_flight, s->len)) return;
+    rq->head = (uint8_t)((rq->head + 1u) % QUEUE_LEN);
+    rq->count--;
+}
+
+void usb_hid_feed(void)
+{
+    feed(0);
+    feed(1);
+}
+
+void usb_hid_xfer_done(uint8_t ep)
+{
+    (void)ep;
+    if (usb_configured() && !usb_suspended()) usb_hid_feed();
+}
+
+bool usb_reports_pending(void)
+{
+    return queues[0].count || queues[1].count || dcd_ep_busy(USB_EP_KBD_IN) ||
+           dcd_ep_busy(USB_EP_EXTRA_IN);
+}
+
+void usb_send_kbd(const kbd_report_t *r)
+{
+    if (hid.nkro && hid.protocol == 1) {
+        uint8_t *b = hid.nkro_report;
+        b[0] = USB_RID_NKRO;
+        b[1] = r->mods;
+        memcpy(b + 2, r->keys, USB_NKRO_BITMAP_LEN);
+        enqueue(1, b, EXTRA_REPORT_MAX);
+        return;
+    }
+    /* Boot format: the first six usages in ascending order (the engine keeps at most six). */
+    uint8_t *b = hid.boot;
+    memset(b, 0, USB_BOOT_REPORT_LEN);
+    b[0] = r->mods;
+    unsigned n = 2;
+    for (unsigned byte = 0; byte < 32u && n < USB_BOOT_REPORT_LEN; byte++) {
+        uint8_t bits = r->keys[byte];
+        for (unsigned bit = 0; bits && n < USB_BOOT_REPORT_LEN; bit++, bits >>= 1)
+            if (bits & 1u) b[n++] = (uint8_t)(byte * 8u + bit);
+    }
+    enqueue(0, b, USB_BOOT_REPORT_LEN);
+}
+
+static void send_usage(uint8_t *b, uint8_t id, uint16_t usage)
+{
+    b[0] = id;
+    b[1] = (uint8_t)usage;
+    b[2] = (uint8_t)(usage >> 8);
+    enqueue(1, b, 3);
+}
+
+void usb_send_system(uint16_t usage)
+{
+    send_usage(hid.system, USB_RID_SYSTEM, usage);
+}
+
+void usb_send_consumer(uint16_t usage)
+{
+    send_usage(hid.consumer, USB_RID_CONSUMER, usage);
+}
+
+void usb_send_mouse(const mouse_report_t *r)
+{
+    uint8_t *b = hid.mouse;
+    b[0] = USB_RID_MOUSE;
+    b[1] = r->buttons;
+    b[2] = (uint8_t)r->x;
+    b[3] = (uint8_t)r->y;
+    b[4] = (uint8_t)r->v;
+    b[5] = (uint8_t)r->h;
+    enqueue(1, b, 6);
+}
+
+/* GET_REPORT answers the current state of an input report. */
+static enum usb_ctrl_result get_report(uint8_t iface, uint8_t type, uint8_t id)
+{
+    if (type != 1) return USB_CTRL_STALL; /* input reports only: no feature reports exist */
+    if (iface == USB_IF_KBD) {
+        if (id) return USB_CTRL_STALL;
+        usb_ctrl_in_data = hid.boot;
+        usb_ctrl_in_len = USB_BOOT_REPORT_LEN;
+        return USB_CTRL_IN;
+    }
+    uint8_t *b;
+    uint16_t len;
+    switch (id) {
+    case USB_RID_NKRO: b = hid.nkro_report; len = EXTRA_REPORT_MAX; break;
+    case USB_RID_SYSTEM: b = hid.system; len = 3; break;
+    case USB_RID_CONSUMER: b = hid.consumer; len = 3; break;
+    case USB_RID_MOUSE: b = hid.mouse; len = 6; break;
+    default: return USB_CTRL_STALL;
+    }
+    b[0] = id; /* never sent yet: the rest is still zero */
+    usb_ctrl_in_data = b;
+    usb_ctrl_in_len = len;
+    return USB_CTRL_IN;
+}
+
+enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
+{
+    uint8_t iface = (uint8_t)s->wIndex;
+    bool in = s->bmRequestType & USB_DIR_IN;
+    uint8_t hi = (uint8_t)(s->wValue >> 8), lo = (uint8_t)s->wValue;
+    switch (s->bRequest) {
+    case 0x01: /* GET_REPORT */
+        if (!in || !s->wLength) return USB_CTRL_STALL;
+        return get_report(iface, hi, lo);
+    case 0x02: /* GET_IDLE */
+        if (!in || hi || s->wLength != 1) return USB_CTRL_STALL;
+        if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
+        usb_ctrl_buf[0] = hid.idle[iface];
+        usb_ctrl_in_data = usb_ctrl_buf;
+        usb_ctrl_in_len = 1;
+        return USB_CTRL_IN;
+    case 0x03: /* GET_PROTOCOL: boot interfaces only */
+        if (!in || s->wValue || s->wLength != 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;
+        usb_ctrl_buf[0] = hid.protocol;
+        usb_ctrl_in_data = usb_ctrl_buf;
+        usb_ctrl_in_len = 1;
+        return USB_CTRL_IN;
+    case 0x09: /* SET_REPORT: the LED output report */
+        if (in || hi != 2) return USB_CTRL_STALL;
+        if (iface == USB_IF_KBD ? (lo != 0 || s->wLength != 1)
+                                : (lo != USB_RID_NKRO || s->wLength != 2))
+            return USB_CTRL_STALL;
+        return USB_CTRL_OUT;
+    case 0x0A: /* SET_IDLE */
+        if (in || s->wLength) return USB_CTRL_STALL;
+        if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
+        hid.idle[iface] = hi;
+        return USB_CTRL_STATUS;
+    case 0x0B: /* SET_PROTOCOL */
+        if (in || s->wLength || s->wValue > 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;
+        hid.protocol = (uint8_t)s->wValue;
+        return USB_CTRL_STATUS;
+    default:
+        return USB_CTRL_STALL;
+    }
+}
+
+enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len)
+{
+    uint8_t leds;
+    if ((uint8_t)s->wIndex == USB_IF_KBD) {
+        leds = usb_ctrl_buf[0];
+    } else {
+        if (len != 2 || usb_ctrl_buf[0] != USB_RID_NKRO) return USB_CTRL_STALL;
+        leds = usb_ctrl_buf[1];
+    }
+    leds &= 0x1Fu;
+    if (leds != hid.leds) {
+        hid.leds = leds;
+        hid.leds_changed = true;
+    }
+    return USB_CTRL_STATUS;
+}

@@ -1,0 +1,60 @@
+/* Shared between the files of usb/: descriptors (usb_desc.c), the device core (usbd.c) and the
+ * HID class (usb_hid.c). Not for use outside usb/. */
+#ifndef KESTREL_USB_USB_INTERNAL_H
+#define KESTREL_USB_USB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "usb/usb.h"
+
+typedef struct usb_setup {
+    uint8_t bmRequestType, bRequest;
+    uint16_t wValue, wIndex, wLength;
+} usb_setup_t;
+
+#define USB_DIR_IN 0x80u
+#define USB_TYPE_MASK 0x60u
+#define USB_TYPE_STANDARD 0x00u
+#define USB_TYPE_CLASS 0x20u
+#define USB_RECIP_MASK 0x1Fu
+#define USB_RECIP_DEVICE 0u
+#define USB_RECIP_INTERFACE 1u
+#define USB_RECIP_ENDPOINT 2u
+
+#define USB_DESC_DEVICE 1u
+#define USB_DESC_CONFIGURATION 2u
+#define USB_DESC_STRING 3u
+#define USB_DESC_INTERFACE 4u
+#define USB_DESC_ENDPOINT 5u
+#define USB_DESC_HID 0x21u
+#define USB_DESC_HID_REPORT 0x22u
+
+/* What a request handler decided. */
+enum usb_ctrl_result {
+    USB_CTRL_STALL = 0,
+    USB_CTRL_IN,      /* send usb_ctrl.in_data/in_len (clipped to wLength) */
+    USB_CTRL_OUT,     /* receive wLength bytes into usb_ctrl_buf, then call the class again */
+    USB_CTRL_STATUS   /* no data stage: acknowledge */
+};
+
+extern uint8_t usb_ctrl_buf[64];  /* EP0 scratch for small IN answers and OUT data stages */
+extern const uint8_t *usb_ctrl_in_data;
+extern uint16_t usb_ctrl_in_len;
+
+/* Descriptors (usb_desc.c) */
+void usb_desc_build(const usb_identity_t *id);
+/* Finds descriptor (type, index) for GET_DESCRIPTOR; wIndex = language or interface. */
+bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **p, uint16_t *len);
+const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len);
+const uint8_t *usb_desc_hid(uint8_t iface); /* the 9-byte HID descriptor inside the config */
+
+/* HID class (usb_hid.c) */
+void usb_hid_reset(void);           /* bus reset / deconfigure */
+void usb_hid_configured(void);      /* SET_CONFIGURATION 1: endpoints open */
+enum usb_ctrl_result usb_hid_request(const usb_setup_t *s);
+enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len);
+void usb_hid_xfer_done(uint8_t ep);
+void usb_hid_feed(void);
+
+#endif

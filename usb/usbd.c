@@ -1,0 +1,338 @@
+/* The USB device core: control transfers on EP0, the standard requests of USB 2.0 chapter 9, and
+ * the dispatch of class requests to HID. Anything malformed, unknown or asked in the wrong state
+ * is answered with STALL and changes nothing. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "usb/dcd.h"
+#include "usb/usb_internal.h"
+
+uint8_t usb_ctrl_buf[64];
+const uint8_t *usb_ctrl_in_data;
+uint16_t usb_ctrl_in_len;
+
+enum ctrl_stage { STAGE_IDLE, STAGE_DATA_IN, STAGE_ZLP_IN, STAGE_DATA_OUT, STAGE_STATUS };
+
+static struct {
+    usb_setup_t setup;
+    enum ctrl_stage stage;
+    bool zlp_after;        /* the IN data stage is a multiple of 64 and shorter than wLength */
+    uint8_t address;
+    uint8_t config;        /* 0 = not configured */
+    bool remote_wakeup;    /* the host allowed it (SET_FEATURE DEVICE_REMOTE_WAKEUP) */
+    bool suspended;
+    bool halted[2];        /* USB_EP_KBD_IN, USB_EP_EXTRA_IN */
+} dev;
+
+static int ep_index(uint16_t ep)
+{
+    if (ep == USB_EP_KBD_IN) return 0;
+    if (ep == USB_EP_EXTRA_IN) return 1;
+    return -1;
+}
+
+bool usb_configured(void)
+{
+    return dev.config != 0;
+}
+
+bool usb_suspended(void)
+{
+    return dev.suspended;
+}
+
+bool usb_ep_halted(uint8_t ep);
+bool usb_ep_halted(uint8_t ep)
+{
+    int i = ep_index(ep);
+    return i >= 0 && dev.halted[i];
+}
+
+bool usb_wakeup(void)
+{
+    if (!dev.suspended || !dev.remote_wakeup) return false;
+    dcd_remote_wakeup();
+    return true;
+}
+
+static void set_configuration(uint8_t value)
+{
+    dcd_ep_close_all();
+    usb_hid_reset();
+    dev.halted[0] = dev.halted[1] = false;
+    dev.config = value;
+    if (value) {
+        dcd_ep_open(USB_EP_KBD_IN, DCD_EP_INTERRUPT, USB_BOOT_REPORT_LEN);
+        dcd_ep_open(USB_EP_EXTRA_IN, DCD_EP_INTERRUPT, USB_EXTRA_EP_SIZE);
+        usb_hid_configured();
+    }
+}
+
+void usbd_on_bus_reset(void)
+{
+    dev.stage = STAGE_IDLE;
+    dev.address = 0;
+    dev.remote_wakeup = false;
+    dev.suspended = false;
+    set_configuration(0);
+}
+
+void usbd_on_suspend(void)
+{
+    dev.suspended = true;
+}
+
+void usbd_on_resume(void)
+{
+    dev.suspended = false;
+}
+
+void usbd_on_sof(uint16_t frame)
+{
+    (void)frame;
+}
+
+static enum usb_ctrl_result answer(const uint8_t *p, uint16_t len)
+{
+    usb_ctrl_in_data = p;
+    usb_ctrl_in_len = len;
+    return USB_CTRL_IN;
+}
+
+static enum usb_ctrl_result answer16(uint16_t v)
+{
+    usb_ctrl_buf[0] = (uint8_t)v;
+    usb_ctrl_buf[1] = (uint8_t)(v >> 8);
+    return answer(usb_ctrl_buf, 2);
+}
+
+static enum usb_ctrl_result std_device(const usb_setup_t *s)
+{
+    bool in = s->bmRequestType & USB_DIR_IN;
+    switch (s->bRequest) {
+    case 0: /* GET_STATUS */
+        if (!in || s->wValue || s->wIndex || s->wLength != 2) return USB_CTRL_STALL;
+        return answer16(dev.remote_wakeup ? 2u : 0u);
+    case 1: /* CLEAR_FEATURE */
+    case 3: /* SET_FEATURE */
+        /* Only DEVICE_REMOTE_WAKEUP; TEST_MODE is for high-speed devices. */
+        if (in || s->wValue != 1 || s->wIndex || s->wLength) return USB_CTRL_STALL;
+        dev.remote_wakeup = s->bRequest == 3;
+        return USB_CTRL_STATUS;
+    case 5: /* SET_ADDRESS */
+        if (in || s->wValue > 127 || s->wIndex || s->wLength || dev.config) return USB_CTRL_STALL;
+        dev.address = (uint8_t)s->wValue;
+        dcd_set_address(dev.address);
+        return USB_CTRL_STATUS;
+    case 6: { /* GET_DESCRIPTOR */
+        const uint8_t *p;
+        uint16_t len;
+        if (!in || !s->wLength) return USB_CTRL_STALL;
+        if (!usb_desc_get((uint8_t)(s->wValue >> 8), (uint8_t)s->wValue, s->wIndex, &p, &len))
+            return USB_CTRL_STALL;
+        if ((s->wValue >> 8) != USB_DESC_STRING && s->wIndex) return USB_CTRL_STALL;
+        return answer(p, len);
+    }
+    case 8: /* GET_CONFIGURATION */
+        if (!in || s->wValue || s->wIndex || s->wLength != 1) return USB_CTRL_STALL;
+        usb_ctrl_buf[0] = dev.config;
+        return answer(usb_ctrl_buf, 1);
+    case 9: /* SET_CONFIGURATION */
+        if (in || s->wValue > 1 || s->wIndex || s->wLength || !dev.address) return USB_CTRL_STALL;
+        set_configuration((uint8_t)s->wValue);
+        return USB_CTRL_STATUS;
+    default: /* SET_DESCRIPTOR, SYNCH_FRAME and anything unknown */
+        return USB_CTRL_STALL;
+    }
+}
+
+static enum usb_ctrl_result std_interface(const usb_setup_t *s)
+{
+    bool in = s->bmRequestType & USB_DIR_IN;
+    if (!dev.config || (s->wIndex & 0xFF00u) || s->wIndex >= USB_IF_COUNT) return USB_CTRL_STALL;
+    uint8_t iface = (uint8_t)s->wIndex;
+    switch (s->bRequest) {
+    case 0: /* GET_STATUS */
+        if (!in || s->wValue || s->wLength != 2) return USB_CTRL_STALL;
+        return answer16(0);
+    case 6: { /* GET_DESCRIPTOR: HID class descriptors (HID 1.11 §7.1) */
+        uint16_t len;
+        const uint8_t *p;
+        if (!in || !s->wLength || (s->wValue & 0xFFu)) return USB_CTRL_STALL;
+        if ((s->wValue >> 8) == USB_DESC_HID_REPORT) {
+            p = usb_desc_hid_report(iface, &len);
+        } else if ((s->wValue >> 8) == USB_DESC_HID) {
+            p = usb_desc_hid(iface);
+            len = 9;
+        } else {
+            return USB_CTRL_STALL;
+        }
+        return p ? answer(p, len) : USB_CTRL_STALL;
+    }
+    case 10: /* GET_INTERFACE */
+        if (!in || s->wValue || s->wLength != 1) return USB_CTRL_STALL;
+        usb_ctrl_buf[0] = 0;
+        return answer(usb_ctrl_buf, 1);
+    case 11: /* SET_INTERFACE: only alternate setting 0 exists */
+        if (in || s->wValue || s->wLength) return USB_CTRL_STALL;
+        return USB_CTRL_STATUS;
+    default:
+        return USB_CTRL_STALL;
+    }
+}
+
+static enum usb_ctrl_result std_endpoint(const usb_setup_t *s)
+{
+    bool in = s->bmRequestType & USB_DIR_IN;
+    if (s->wIndex == 0x00 || s->wIndex == 0x80) { /* EP0 itself: never halted */
+        if (s->bRequest == 0 && in && !s->wValue && s->wLength == 2) return answer16(0);
+        return USB_CTRL_STALL;
+    }
+    int i = ep_index(s->wIndex);
+    if (!dev.config || i < 0) return USB_CTRL_STALL;
+    switch (s->bRequest) {
+    case 0: /* GET_STATUS */
+        if (!in || s->wValue || s->wLength != 2) return USB_CTRL_STALL;
+        return answer16(dev.halted[i] ? 1u : 0u);
+    case 1: /* CLEAR_FEATURE(ENDPOINT_HALT): also resets the data toggle */
+    case 3: /* SET_FEATURE(ENDPOINT_HALT) */
+        if (in || s->wValue != 0 || s->wLength) return USB_CTRL_STALL;
+        dev.halted[i] = s->bRequest == 3;
+        if (dev.halted[i]) {
+            dcd_ep_stall((uint8_t)s->wIndex);
+        } else {
+            dcd_ep_clear_stall((uint8_t)s->wIndex);
+            usb_hid_xfer_done(0); /* nothing in flight any more: feed again */
+        }
+        return USB_CTRL_STATUS;
+    default:
+        return USB_CTRL_STALL;
+    }
+}
+
+static enum usb_ctrl_result dispatch(const usb_setup_t *s)
+{
+    uint8_t type = s->bmRequestType & USB_TYPE_MASK;
+    uint8_t recip = s->bmRequestType & USB_RECIP_MASK;
+    if (type == USB_TYPE_STANDARD) {
+        if (recip == USB_RECIP_DEVICE) return std_device(s);
+        if (recip == USB_RECIP_INTERFACE) return std_interface(s);
+        if (recip == USB_RECIP_ENDPOINT) return std_endpoint(s);
+        return USB_CTRL_STALL;
+    }
+    if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config &&
+        s->wIndex < USB_IF_COUNT)
+        return usb_hid_request(s);
+    return USB_CTRL_STALL;
+}
+
+static void ctrl_stall(void)
+{
+    dev.stage = STAGE_IDLE;
+    dcd_ep_stall(0x00);
+}
+
+static void ctrl_status_in(void)
+{
+    dev.stage = STAGE_STATUS;
+    dcd_ep_xfer(0x80, NULL, 0);
+}
+
+static void ctrl_result(enum usb_ctrl_result r)
+{
+    const usb_setup_t *s = &dev.setup;
+    bool in = s->bmRequestType & USB_DIR_IN;
+    switch (r) {
+    case USB_CTRL_IN: {
+        if (!in) { /* a handler answered data to a host-to-device request */
+            ctrl_stall();
+            return;
+        }
+        uint16_t n = usb_ctrl_in_len < s->wLength ? usb_ctrl_in_len : s->wLength;
+        dev.zlp_after = n < s->wLength && n % 64u == 0 && n != 0;
+        dev.stage = STAGE_DATA_IN;
+        dcd_ep_xfer(0x80, (uint8_t *)(uintptr_t)usb_ctrl_in_data, n);
+        return;
+    }
+    case USB_CTRL_OUT:
+        if (in || s->wLength == 0 || s->wLength > sizeof usb_ctrl_buf) {
+            ctrl_stall();
+            return;
+        }
+        dev.stage = STAGE_DATA_OUT;
+        dcd_ep_xfer(0x00, usb_ctrl_buf, s->wLength);
+        return;
+    case USB_CTRL_STATUS:
+        if (in || s->wLength) { /* status only ends requests that carry no data */
+            ctrl_stall();
+            return;
+        }
+        ctrl_status_in();
+        return;
+    case USB_CTRL_STALL:
+    default:
+        ctrl_stall();
+        return;
+    }
+}
+
+void usbd_on_setup(const uint8_t setup[8])
+{
+    usb_setup_t *s = &dev.setup;
+    s->bmRequestType = setup[0];
+    s->bRequest = setup[1];
+    s->wValue = (uint16_t)(setup[2] | setup[3] << 8);
+    s->wIndex = (uint16_t)(setup[4] | setup[5] << 8);
+    s->wLength = (uint16_t)(setup[6] | setup[7] << 8);
+    dev.stage = STAGE_IDLE;
+    ctrl_result(dispatch(s));
+}
+
+void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len)
+{
+    if (ep_addr == 0x80) {
+        if (dev.stage == STAGE_DATA_IN) {
+            if (dev.zlp_after) {
+                dev.zlp_after = false;
+                dcd_ep_xfer(0x80, NULL, 0);
+                return;
+            }
+            dev.stage = STAGE_STATUS;
+            dcd_ep_xfer(0x00, NULL, 0); /* the host's status-stage ZLP */
+        } else {
+            dev.stage = STAGE_IDLE;
+        }
+        return;
+    }
+    if (ep_addr == 0x00) {
+        if (dev.stage == STAGE_DATA_OUT) {
+            if (len != dev.setup.wLength) {
+                ctrl_stall();
+                return;
+            }
+            enum usb_ctrl_result r = usb_hid_out_done(&dev.setup, len);
+            if (r == USB_CTRL_STATUS)
+                ctrl_status_in();
+            else
+                ctrl_stall();
+        } else {
+            dev.stage = STAGE_IDLE;
+        }
+        return;
+    }
+    usb_hid_xfer_done(ep_addr);
+}
+
+void usb_init(const usb_identity_t *id)
+{
+    usb_desc_build(id);
+    dcd_init();
+    usbd_on_bus_reset();
+    dcd_connect(true);
+}
+
+void usb_task(void)
+{
+    dcd_poll();
+    if (dev.config && !dev.suspended) usb_hid_feed();
+}

@@ -243,8 +243,8 @@ static bool validate(vstate *v, size_t *root_start, size_t *root_end)
         if (state == V_VALUE) {
             if (v->i >= v->n) {
                 if (depth)
-                    return verr(v, v->i, "unexpected end of file: '%c' opened here is not closed",
-                                stack[depth - 1]);
+                    return verr(v, opened[depth - 1],
+                                "unexpected end of file: this '%c' is not closed", stack[depth - 1]);
                 return verr(v, v->i, "unexpected end of file (expected a value)");
             }
             char c = v->s[v->i];

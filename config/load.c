@@ -58,7 +58,7 @@ static struct session {
     int nfeatures;
     char ignored[400];
     int kb_last_src;   /* the most specific keyboard file, for messages without a position */
-    bool dirty, built, keyboard_ok, layers_from_json;
+    bool started, dirty, built, keyboard_ok, layers_from_json;
     bool kb_broken; /* a keyboard file did not parse: nothing to build from */
 
     char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
@@ -93,6 +93,7 @@ void cfg_ls_begin(cfg_model_t *m)
 {
     memset(&S, 0, sizeof S);
     S.m = m;
+    S.started = true;
     S.processor = S.bootloader = S.dev_board = S.rows = S.cols = S.direct = S.rotary =
         S.layout_sel = S.right_rows = S.right_cols = S.right_direct = (ref_t){-1, -1};
     S.kb_last_src = -1;
@@ -1668,7 +1669,7 @@ bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d)
         }
         apply_root(&a, 0);
     }
-    if (S.kb_last_src >= 0 || n == 0) build_keyboard(m, d);
+    build_keyboard(m, d);
     if (S.ignored[0] && S.kb_last_src >= 0)
         diag_add(d, DIAG_NOTE, S.src[S.kb_last_src].name, NULL, 0, 0, 0,
                  "QMK settings Kestrel does not use were skipped: %s", S.ignored);
@@ -1952,6 +1953,20 @@ static bool keymap_encoders(actx_t *a, int t)
     return ok;
 }
 
+/* Keymaps and overrides belong to the session their keyboard started. */
+static bool in_session(cfg_model_t *m, const char *file, diag_t *d)
+{
+    if (S.m == m && S.started) return true;
+    diag_add(d, DIAG_ERROR, cfg_ls_intern(file), NULL, 0, 0, 0,
+             "no keyboard loaded for this model (call cfg_load_keyboard first)");
+    return false;
+}
+
+bool cfg_ls_in_session(cfg_model_t *m, const char *file, diag_t *d)
+{
+    return in_session(m, file, d);
+}
+
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d)
 {
     int errors = d->errors;
@@ -2006,6 +2021,7 @@ bool cfg_load_keymap_text(cfg_model_t *m, const char *name, const char *text, si
                           diag_t *d)
 {
     int errors = d->errors;
+    if (!in_session(m, name, d)) return false;
     int s = add_src(name, text, len, 1, 1, d);
     if (s < 0) return false;
     cfg_ls_keymap(m, s, d);
@@ -2017,6 +2033,7 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
 {
     int errors = d->errors;
     const char *fn = cfg_ls_intern(file ? file : "<config>");
+    if (!in_session(m, fn, d)) return false;
     if (!dotted || !*dotted || strlen(dotted) >= LS_PATH || dotted[0] == '.' ||
         dotted[strlen(dotted) - 1] == '.' || strstr(dotted, "..")) {
         diag_add(d, DIAG_ERROR, fn, NULL, 0, line, col, "invalid setting name '%s'",
@@ -2035,7 +2052,7 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
 {
     int errors = d->errors;
     const char *file = S.kb_last_src >= 0 ? S.src[S.kb_last_src].name : "config";
-    if (!S.keyboard_ok) return false;
+    if (!in_session(m, file, d) || !S.keyboard_ok) return false;
     if (m->layers == 0) {
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "the keymap has no layers");
         return false;
@@ -2046,10 +2063,13 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
             for (unsigned k = 0; k < m->nkeys; k++) {
                 kc_t kc = m->keymap[l][m->layout[k]];
                 int ref = kc_layer(kc);
-                if (ref >= m->layers)
+                if (ref >= m->layers) {
+                    char txt[KC_FORMAT_MAX];
+                    kc_format(kc, txt, sizeof txt);
                     diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,
-                             "layer %u key %u (keycode 0x%04X) refers to layer %d, but the keymap "
-                             "has %u layers", l, k, kc, ref, m->layers);
+                             "layer %u key %u: %s refers to layer %d, but the keymap has %u "
+                             "layer%s", l, k, txt, ref, m->layers, m->layers == 1 ? "" : "s");
+                }
             }
     }
     for (unsigned l = 0; l < m->layers; l++)

@@ -200,6 +200,7 @@ bool cfg_load_keyboard(cfg_model_t *m, const char *path, diag_t *d)
 bool cfg_load_keymap(cfg_model_t *m, const char *path, diag_t *d)
 {
     int errors = d->errors;
+    if (!cfg_ls_in_session(m, path, d)) return false;
     int s = read_src(path, d);
     if (s < 0) return false;
     cfg_ls_keymap(m, s, d);

@@ -35,6 +35,8 @@ const char *cfg_ls_intern(const char *s);
 
 /* Applies keyboard-definition sources (least specific first) and builds the keyboard part. */
 bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d);
+/* False (with an error) when no keyboard was loaded into `m` in this session. */
+bool cfg_ls_in_session(cfg_model_t *m, const char *file, diag_t *d);
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
 

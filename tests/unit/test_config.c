@@ -207,6 +207,36 @@ static void keymap_errors(void **state)
     assert_int_equal(e->col, 18); /* the é itself */
 }
 
+static void session_rules(void **state)
+{
+    (void)state;
+    static cfg_model_t other;
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    /* a keymap for a model that was never given a keyboard */
+    assert_false(cfg_load_keymap_text(&other, "km.json", KEYMAP, strlen(KEYMAP), &d));
+    assert_true(has_msg("no keyboard loaded"));
+    assert_false(cfg_apply_setting(&other, "tapping.term", "1", 1, NULL, 0, 0, &d));
+    /* inline layers (a scenario's `layer` lines) are checked by cfg_finish */
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    m.layers = 2;
+    m.keymap[1][5] = KC_MO(2);
+    assert_false(cfg_finish(&m, &d));
+    assert_true(has_msg("layer 1 key 5: MO(2) refers to layer 2, but the keymap has 2 layers"));
+    /* a structural override rebuilds the keyboard: another layout, an unknown one */
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10", &d));
+    assert_true(set("layouts.LAYOUT_small.layout", "[{\"matrix\": [3, 9]}, {\"matrix\": [0, 0]}]"));
+    assert_true(set("layout", "\"LAYOUT_small\""));
+    assert_int_equal(m.nkeys, 2);
+    assert_int_equal(m.layout[0], 39);
+    assert_false(set("layout", "\"LAYOUT_big\""));
+    assert_true(has_msg("layout LAYOUT_big does not exist in this keyboard (its layouts: LAYOUT, LAYOUT_small)"));
+    assert_false(set("matrix_pins.cols", "[\"GP6\", \"GP2\"]"));
+    assert_true(has_msg("pin GP2 is used twice"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +245,7 @@ int main(void)
         cmocka_unit_test(setting_errors),
         cmocka_unit_test(keymap_text),
         cmocka_unit_test(keymap_errors),
+        cmocka_unit_test(session_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

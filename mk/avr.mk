@@ -8,7 +8,8 @@ AVR_OBJCOPY := avr-objcopy
 AVR_SIZE    := avr-size
 AVR_NM      := avr-nm
 AVR_MCU     := atmega32u4
-AVR_CFG_ADDR := 0x6000
+# The config region: 2 KB below the 4 KB boot section (docs/boards/atmega32u4.md, flash map).
+AVR_CFG_ADDR := 0x6800
 AVR_OUT     := $(BUILD)/fw/atmega32u4
 AVR_OBJDIR  := $(BUILD)/avr
 
@@ -20,15 +21,20 @@ AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 |
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
               -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
-              -DUSB_QUEUE_LEN=8u -DUSB_STRING_MAX=32u \
+              -DUSB_QUEUE_LEN=4u -DUSB_STRING_MAX=24u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
-AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues
+AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax
 
 # Two clocks, two images from the same sources: 16 MHz (Pro Micro 5 V, Elite-C, Teensy 2.0) and
 # 8 MHz (Pro Micro 3.3 V). The clock decides the PLL input divider and every timing constant.
 # $(1) = suffix of the image name, $(2) = F_CPU, $(3) = object directory
 define avr_image
-$(3)/%.o: %.c
+# Objects are rebuilt when the flags change (RAM-sizing macros live in them).
+$(3)/.flags: FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '$$(AVR_CFLAGS_COMMON) $(2)' | cmp -s - $$@ || echo '$$(AVR_CFLAGS_COMMON) $(2)' > $$@
+
+$(3)/%.o: %.c $(3)/.flags
 	@mkdir -p $$(dir $$@)
 	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) -MMD -MP -c $$< -o $$@
 
@@ -73,7 +79,8 @@ $(BUILD)/emu/obj/%.o: %.c
 $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 	$(HOSTCC) $^ -o $@ $(SIMAVR_LIBS)
 
-.PHONY: avr avr-test avr-bench
+.PHONY: avr avr-test avr-bench FORCE
+FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
 avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf

@@ -207,6 +207,8 @@ bool hx_run_to(uint64_t target)
         while (hx.avr->cycle < lim && !hx.stop) {
             uint32_t pc = hx.avr->pc;
             int st = avr_run(hx.avr);
+            uint16_t sp = (uint16_t)(hx.avr->data[0x5D] | hx.avr->data[0x5E] << 8);
+            if (sp < hx.min_sp && sp >= 0x100) hx.min_sp = sp;
             if (st == cpu_Done || st == cpu_Crashed) {
                 hx_fail("the CPU stopped (state %d) at pc 0x%04x", st, hx.avr->pc);
                 note_stop(HX_DEAD);
@@ -434,6 +436,7 @@ int main(int argc, char **argv)
     hx.avr->log = LOG_ERROR;
     if (load_image(image) || load_config(cfgfile)) return 2;
     hx.avr->frequency = HX_FREQ;
+    hx.min_sp = 0xFFFF;
     hx.poll_cycles = (uint32_t)(poll_ms * HX_CYC_PER_MS);
     hx.avr->sleep = no_sleep; /* emulated time runs as fast as it can, not wall-clock */
     FILE *in = stdin;
@@ -479,6 +482,7 @@ int main(int argc, char **argv)
         default: break;
         }
     }
+    if (hx.verbose) fprintf(stderr, "# lowest stack pointer 0x%04x\n", hx.min_sp);
     if (hx.checks_failed && !rc) rc = 1;
     fflush(stdout);
     return rc;

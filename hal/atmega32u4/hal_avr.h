@@ -12,7 +12,7 @@
  *   HAL_AVR_CFG_ADDR .. 0x6FFF     config region (written by `kestrel build`; 0xFF = none)
  *   0x7000 .. 0x7FFF               Caterina / Atmel DFU (HalfKay uses only 0x7E00 .. 0x7FFF) */
 #ifndef HAL_AVR_CFG_ADDR
-#define HAL_AVR_CFG_ADDR 0x6000u
+#define HAL_AVR_CFG_ADDR 0x6800u
 #endif
 #define HAL_AVR_CFG_MAX  (0x7000u - HAL_AVR_CFG_ADDR)
 #define HAL_AVR_APP_MAX  0x7000u /* 28,672 bytes: what Caterina and Atmel DFU leave */

@@ -11,6 +11,7 @@ static void osm_press(engine_t *e, engine_held_t *k)
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
     if (e->os_disabled) {
+        k->count |= ENG_HELD_PLAIN; /* released as plain even if OS_ON comes meanwhile */
         eng_register_mods(e, mods);
     } else if (n == 0) {
         /* Held: a plain modifier. Pending one-shot mods join it and end with it. */
@@ -32,7 +33,7 @@ static void osm_release(engine_t *e, engine_held_t *k)
     uint8_t mods = kc_mods5_to_bits(QK_ONE_SHOT_MOD_GET_MODS(k->kc));
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
-    if (e->os_disabled) {
+    if (k->count & ENG_HELD_PLAIN) {
         eng_unregister_mods(e, mods);
     } else if (n == 0) {
         e->os_locked_mods &= (uint8_t)~mods;
@@ -83,6 +84,7 @@ static void osl_press(engine_t *e, engine_held_t *k)
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
     if (e->os_disabled) {
+        k->count |= ENG_HELD_PLAIN;
         eng_layer_on(e, layer);
     } else if (toggle > 1) {
         if (eng_osl_state(e) == ENG_OSL_TOGGLED) {
@@ -103,7 +105,7 @@ static void osl_release(engine_t *e, engine_held_t *k)
     uint8_t layer = QK_LAYER_GET(k->kc);
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
-    if (e->os_disabled) {
+    if (k->count & ENG_HELD_PLAIN) {
         eng_layer_off(e, layer);
     } else if (toggle > 1) {
         if (k->aux) return;

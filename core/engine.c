@@ -188,6 +188,29 @@ static void overflow(engine_t *e)
     eng_clear_keyboard(e);
 }
 
+/* Replay what waited, in order, while the tap-hold stage accepts it. */
+static void drain(engine_t *e)
+{
+    e->drain_pending = 0;
+    while (e->nwait) {
+        engine_rec_t front = e->wait[0];
+        uint8_t n = e->nwait;
+        if (!eng_tap_process(e, &front)) {
+            /* The front event was not taken; if the stage is now free, QMK takes it on its next
+             * 1 ms tick. Keep the record updates the stage made (tap counts) when it is the same. */
+            if (e->nwait == n) e->wait[0].flags = front.flags;
+            if (e->tk.pos == CFG_POS_NONE || !eng_rec_pressed(&e->tk) || eng_rec_count(&e->tk))
+                e->drain_pending = e->nwait != 0;
+            return;
+        }
+        /* Consumed: it is the front unless the stage already took it out itself. */
+        if (e->nwait == n) {
+            e->nwait--;
+            memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
+        }
+    }
+}
+
 static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
@@ -206,6 +229,10 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
     if (e->flow_valid && t - e->flow_prev_time >= 500u) e->flow_valid = 0;
     if (e->idle_valid && t - e->idle_prev_time > 0xFFFFu) e->idle_valid = 0;
 
+    /* Events that wait for QMK's next 1 ms tick go before a new event: processing the new one
+     * first could release a key whose press is still waiting. */
+    while (is_event && e->drain_pending) drain(e);
+
     e->drain_pending = 0;
     if (!eng_tap_process(e, &r) && is_event) {
         if (e->nwait >= ENGINE_WAIT_MAX) {
@@ -214,24 +241,7 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
         }
         e->wait[e->nwait++] = r;
     }
-    /* Replay what waited, in order, while the tap-hold stage accepts it. */
-    while (e->nwait) {
-        engine_rec_t front = e->wait[0];
-        uint8_t n = e->nwait;
-        if (!eng_tap_process(e, &front)) {
-            /* The front event was not taken; if the stage is now free, QMK takes it on its next
-             * 1 ms tick. Keep the record updates the stage made (tap counts) when it is the same. */
-            if (e->nwait == n) e->wait[0].flags = front.flags;
-            if (e->tk.pos == CFG_POS_NONE || !eng_rec_pressed(&e->tk) || eng_rec_count(&e->tk))
-                e->drain_pending = e->nwait != 0;
-            return;
-        }
-        /* Consumed: it is the front unless the stage already took it out itself. */
-        if (e->nwait == n) {
-            e->nwait--;
-            memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
-        }
-    }
+    drain(e);
 }
 
 /* ---- the public API --------------------------------------------------------------------------- */

@@ -20,6 +20,9 @@ typedef struct engine_bhv {
 #define ENG_BHV_TAP_HOLD 0x01u /* goes through the tap-hold stage (MT LT TT OSM OSL) */
 #define ENG_BHV_LAYER    0x02u /* a layer key (does not consume a one-shot layer by itself) */
 
+/* engine_held_t.count flag: pressed while one-shot keys were off (OS_OFF), so released as plain */
+#define ENG_HELD_PLAIN 0x40u
+
 const engine_bhv_t *eng_bhv_for(kc_t kc);
 
 extern const engine_bhv_t eng_bhv_key;       /* bhv_key.c: basic keys, modifiers, modded keycodes */

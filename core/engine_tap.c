@@ -154,10 +154,10 @@ static void chordal_taps_until(engine_t *e, uint8_t pos)
     }
 }
 
-/* Process buffered events up to the first dual-role press. */
+/* Process buffered events up to the first event of a dual-role key. */
 static void process_regular(engine_t *e)
 {
-    while (e->nwait && !(eng_rec_pressed(&e->wait[0]) && is_tap_rec(e, &e->wait[0]))) {
+    while (e->nwait && !is_tap_rec(e, &e->wait[0])) {
         engine_rec_t r = e->wait[0];
         pop_front(e);
         eng_process_record(e, &r);
@@ -315,7 +315,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             }
         } else if (opts & OPT_HOOKP) {
             settle_tk(e, false, ENGINE_REASON_HOLD_ON_OTHER_KEY, r->pos);
-            if ((opts & OPT_CHORDAL) && e->nwait && is_tap_rec(e, &e->wait[0])) {
+            if ((opts & OPT_CHORDAL) && e->nwait && eng_rec_pressed(&e->wait[0]) && is_tap_rec(e, &e->wait[0])) {
                 engine_rec_t next = e->wait[0];
                 pop_front(e);
                 set_tk(e, &next, true);

@@ -74,9 +74,11 @@ void eng_send_kbd(engine_t *e)
             eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
             e->os_mods = 0;
         }
-        mods |= e->os_mods;
-        /* One-shot mods ride on the first report that carries a key, then they are spent. */
+        /* One-shot mods go out with the first report that carries a key, and are spent by it.
+         * Unlike QMK they never go out alone (SPEC §6): a key-less report sent meanwhile (another
+         * key's release) would show the host a modifier that nothing releases. */
         if (e->nkeys && e->os_mods) {
+            mods |= e->os_mods;
             eng_trace(e, ENGINE_TRACE_ONESHOT_USED, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
             e->os_mods = 0;
         }

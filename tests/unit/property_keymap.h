@@ -1,0 +1,163 @@
+/* A 4x10, 4-layer keymap that uses every behaviour the engine has, and a driver that checks the
+ * no-stuck-keys property (SPEC §9) after any event sequence. Shared by tests/unit/test_property.c
+ * and tests/fuzz/fuzz_engine.c; needs no test framework. */
+#ifndef KESTREL_TESTS_PROPERTY_KEYMAP_H
+#define KESTREL_TESTS_PROPERTY_KEYMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "config/model.h"
+#include "core/engine.h"
+
+#define PK_ROWS 4
+#define PK_COLS 10
+#define PK_NPOS (PK_ROWS * PK_COLS)
+
+static const kc_t pk_layer0[PK_NPOS] = {
+    KC_MT(MOD_LSFT, KC_A), KC_MT(MOD_LCTL, 0x16 /* S */), KC_LT(1, 0x07 /* D */), KC_LT(2, 0x09 /* F */),
+    0x0A /* G */, 0x0B /* H */, KC_MT(MOD_RSFT, 0x0D /* J */), KC_OSM(MOD_LSFT), KC_OSL(1), KC_TT(2),
+
+    KC_MO(1), KC_TG(3), KC_LM(1, MOD_LALT), KC_MODS(MOD_LSFT, KC_EQUAL), KC_MODS(MOD_LCTL, 0x06 /* C */),
+    KC_MODS(MOD_HYPR, KC_NO), 0xA9 /* VOLU */, 0xA5 /* PWR */, KC_OSM(MOD_LCTL | MOD_LALT), KC_LEFT_SHIFT,
+
+    QK_MOUSE_CURSOR_UP, QK_MOUSE_CURSOR_LEFT, QK_MOUSE_BUTTON_1, QK_MOUSE_WHEEL_UP, QK_MOUSE_ACCELERATION_0,
+    NK_TOGG, QK_ONE_SHOT_TOGGLE, KC_MT(MOD_LGUI, KC_SPACE), KC_LT(3, KC_ENTER), KC_NO,
+
+    QK_BOOT, QK_CLEAR_EEPROM, KC_DF(0), KC_PDF(0), KC_TO(0), 0x1E /* 1 */, KC_MT(MOD_LALT, KC_CAPS_LOCK),
+    QK_MOUSE_WHEEL_RIGHT, KC_MODS(MOD_RSFT | MOD_RALT, 0x1F), KC_LT(1, 0xAA /* VOLD */),
+};
+
+/* Upper layers: mostly transparent, with layer keys and keys that differ, so source-layer rules,
+ * KC_TRNS and KC_NO all matter. */
+static void pk_fill(cfg_model_t *m)
+{
+    cfg_model_init(m);
+    m->processor = CFG_PROC_RP2040;
+    m->rows = PK_ROWS;
+    m->cols = PK_COLS;
+    m->layers = 4;
+    m->nkeys = PK_NPOS;
+    for (unsigned i = 0; i < PK_NPOS; i++) {
+        m->layout[i] = (uint8_t)i;
+        unsigned col = i % PK_COLS;
+        m->hand[i] = col == 9 ? CFG_HAND_ANY : col < 5 ? CFG_HAND_LEFT : CFG_HAND_RIGHT;
+        m->keymap[0][i] = pk_layer0[i];
+        for (unsigned l = 1; l < 4; l++) m->keymap[l][i] = KC_TRNS;
+    }
+    for (unsigned r = 0; r < PK_ROWS; r++) m->row_pins[r] = (uint8_t)r;
+    for (unsigned c = 0; c < PK_COLS; c++) m->col_pins[c] = (uint8_t)(4 + c);
+    /* layer 1: digits and media over the home row, a nested LT and OSL */
+    m->keymap[1][4] = 0x1F;                   /* 2 */
+    m->keymap[1][5] = KC_MT(MOD_RCTL, 0x20);  /* 3 */
+    m->keymap[1][6] = KC_NO;
+    m->keymap[1][10] = KC_MO(2);
+    m->keymap[1][16] = 0xAE;                  /* MPLY */
+    m->keymap[1][20] = QK_MOUSE_CURSOR_RIGHT;
+    m->keymap[1][29] = KC_OSL(2);
+    /* layer 2: navigation, a TG back, a DF */
+    m->keymap[2][4] = KC_LEFT;
+    m->keymap[2][5] = KC_RIGHT;
+    m->keymap[2][11] = KC_TG(2);
+    m->keymap[2][0] = KC_MT(MOD_LCTL | MOD_LSFT, 0x2A /* BSPC */);
+    m->keymap[2][32] = KC_DF(1);
+    /* layer 3: reached by TG(3) and LT(3): a way back and more modded keys */
+    m->keymap[3][11] = KC_TG(3);
+    m->keymap[3][4] = KC_MODS(MOD_LGUI, 0x1B /* X */);
+    m->keymap[3][34] = KC_TO(0);
+    m->keymap[3][10] = KC_OSM(MOD_RSFT);
+}
+
+/* Settings variants: each exercises a different part of the tap-hold stage. */
+static void pk_variant(cfg_model_t *m, unsigned v)
+{
+    uint16_t *s = m->settings;
+    switch (v % 6) {
+    case 0: /* QMK defaults */
+        break;
+    case 1:
+        s[CFG_PERMISSIVE_HOLD] = 1;
+        s[CFG_RETRO_TAPPING] = 1;
+        s[CFG_CHORDAL_HOLD] = 1;
+        s[CFG_FLOW_TAP_TERM] = 150;
+        s[CFG_ONESHOT_TAP_TOGGLE] = 2;
+        s[CFG_ONESHOT_TIMEOUT] = 500;
+        break;
+    case 2:
+        s[CFG_HOLD_ON_OTHER_KEY_PRESS] = 1;
+        s[CFG_CHORDAL_HOLD] = 1;
+        s[CFG_QUICK_TAP_TERM] = 120;
+        s[CFG_TAPPING_TOGGLE] = 2;
+        s[CFG_NKRO] = 1;
+        break;
+    case 3:
+        s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_BALANCED;
+        s[CFG_REQUIRE_PRIOR_IDLE] = 100;
+        s[CFG_ONESHOT_TAP_TOGGLE] = 3;
+        break;
+    case 4:
+        s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_TAP_UNLESS_INTERRUPTED;
+        s[CFG_QUICK_TAP_TERM] = 0;
+        s[CFG_ONESHOT_TIMEOUT] = 300;
+        s[CFG_TAPPING_TERM] = 150;
+        break;
+    case 5:
+        s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_HOLD_PREFERRED;
+        s[CFG_RETRO_TAPPING] = 1;
+        s[CFG_FLOW_TAP_TERM] = 100;
+        m->perkey[m->nperkey++] = (cfg_perkey_t){KC_MT(MOD_LSFT, KC_A), CFG_TAPPING_TERM, 250};
+        m->perkey[m->nperkey++] = (cfg_perkey_t){KC_LT(1, 0x07), CFG_TAPPING_FLAVOR, CFG_FLAVOR_TAP_PREFERRED};
+        m->perkey[m->nperkey++] = (cfg_perkey_t){KC_MT(MOD_LCTL, 0x16), CFG_CHORDAL_HOLD, 1};
+        m->perkey[m->nperkey++] = (cfg_perkey_t){KC_LT(2, 0x09), CFG_PERMISSIVE_HOLD, 1};
+        break;
+    }
+}
+
+/* What the last report of each kind was. */
+typedef struct pk_state {
+    kbd_report_t kbd;
+    uint16_t consumer, system;
+    mouse_report_t mouse;
+    unsigned reports;
+} pk_state_t;
+
+static void pk_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
+{
+    (void)now;
+    pk_state_t *s = ctx;
+    s->kbd = *r;
+    s->reports++;
+}
+static void pk_consumer(void *ctx, uint16_t u, uint32_t now) { (void)now; ((pk_state_t *)ctx)->consumer = u; }
+static void pk_system(void *ctx, uint16_t u, uint32_t now) { (void)now; ((pk_state_t *)ctx)->system = u; }
+static void pk_mouse(void *ctx, const mouse_report_t *r, uint32_t now) { (void)now; ((pk_state_t *)ctx)->mouse = *r; }
+static void pk_action(void *ctx, kc_t kc, uint32_t now) { (void)ctx; (void)kc; (void)now; }
+
+static const engine_sink_t pk_sink = {pk_kbd, pk_consumer, pk_system, pk_mouse, pk_action, NULL};
+
+/* Releases every key still down, then runs the timers out (at most 60 s of simulated time).
+ * Returns NULL when every report is empty and the engine is idle, else what is wrong. */
+static const char *pk_finish(engine_t *e, pk_state_t *s, const bool *down, uint32_t *now)
+{
+    for (unsigned p = 0; p < PK_NPOS; p++)
+        if (down[p]) engine_key_event(e, (uint8_t)p, false, *now);
+    uint32_t end = *now + 60000u;
+    for (;;) {
+        uint32_t d = engine_next_deadline(e);
+        if (d == ENGINE_NO_DEADLINE) break;
+        if ((int32_t)(d - end) > 0) return "timers never run out";
+        *now = d;
+        engine_tick(e, d);
+    }
+    for (unsigned i = 0; i < sizeof s->kbd.keys; i++)
+        if (s->kbd.keys[i]) return "a key is still in the keyboard report";
+    if (s->kbd.mods & ~e->os_locked_mods) return "a modifier is still in the keyboard report";
+    if (s->consumer) return "consumer report not empty";
+    if (s->system) return "system report not empty";
+    if (s->mouse.buttons || s->mouse.x || s->mouse.y || s->mouse.v || s->mouse.h) return "mouse report not empty";
+    if (!engine_idle(e)) return "engine not idle";
+    return NULL;
+}
+
+#endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/cfg.h"
+#include "core/debounce.h"
 #include "core/engine.h"
 #include "fw/fallback.h"
 #include "fw/fw.h"
@@ -17,6 +18,7 @@
 static cfg_t cfg;
 static engine_t engine;
 static matrix_t matrix;
+static debounce_t debounce;
 static uint8_t fallback[FALLBACK_IMAGE_MAX];
 static usb_identity_t ident;
 static bool boot_requested, reboot_requested;
@@ -107,23 +109,14 @@ static void load_config(void)
     cfg_open(&cfg, fallback, n); /* built here: cannot fail unless the format changed */
 }
 
-/* Feeds the differences between the scanned state and the last one to the engine. */
-static void process_changes(const uint32_t now_state[MATRIX_WORDS], uint32_t ms)
+/* A debounced change: straight to the engine, with the scan's time. */
+static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
 {
-    for (unsigned w = 0; w < MATRIX_WORDS; w++) {
-        uint32_t diff = now_state[w] ^ matrix.state[w];
-        while (diff) {
-            unsigned bit = (unsigned)__builtin_ctz(diff);
-            diff &= diff - 1u;
-            uint32_t mask = (uint32_t)1u << bit;
-            bool down = (now_state[w] & mask) != 0;
-            matrix.state[w] ^= mask;
-            hal_probe(3);
-            if (down && usb_suspended()) usb_wakeup();
-            engine_key_event(&engine, (uint8_t)(w * 32u + bit), down, ms);
-            hal_probe(4);
-        }
-    }
+    (void)ctx;
+    hal_probe(3);
+    if (pressed && usb_suspended()) usb_wakeup();
+    engine_key_event(&engine, pos, pressed, ms);
+    hal_probe(4);
 }
 
 void fw_run(void)
@@ -135,6 +128,8 @@ void fw_run(void)
     usb_set_nkro(cfg_setting(&cfg, CFG_NKRO) != 0);
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
+    debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
+                  (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE), cfg.rows, cfg.cols);
     clock_base_us = hal_micros();
 
     uint32_t next_scan_us = clock_base_us;
@@ -156,7 +151,12 @@ void fw_run(void)
             uint32_t scanned[MATRIX_WORDS];
             hal_probe(0);
             bool changed = matrix_scan(&matrix, scanned);
-            if (changed) process_changes(scanned, ms);
+            /* The debouncer runs on every scan while it has timers, else only on changes. */
+            if (changed || debounce.busy) {
+                memcpy(matrix.state, scanned, sizeof matrix.state);
+                /* Little-endian words are the byte bitmap the debouncer takes. */
+                debounce_scan(&debounce, (const uint8_t *)scanned, ms, key_change, NULL);
+            }
             hal_probe(1);
             next_scan_us = now_us + FW_SCAN_PERIOD_US;
         }
@@ -165,6 +165,9 @@ void fw_run(void)
             engine_tick(&engine, ms);
             deadline = engine_next_deadline(&engine);
         }
+        uint32_t deb = debounce_next_deadline(&debounce);
+        if (deb != DEBOUNCE_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
+            deadline = deb;
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
         if ((boot_requested || reboot_requested) &&
@@ -180,7 +183,7 @@ void fw_run(void)
             wake_us = clock_base_us + (deadline - clock_ms) * 1000u;
             timed = true;
         }
-        if (matrix_any_down(&matrix) || boot_requested || reboot_requested) {
+        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {
             if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
             timed = true;
         } else {

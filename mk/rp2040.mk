@@ -57,9 +57,22 @@ $(RP2040_ELF): $(RP2040_OBJ) hal/rp2040/rp2040.ld
 $(RP2040_BIN): $(RP2040_ELF)
 	$(RP2040_OBJCOPY) -O binary $< $@
 
-$(RP2040_UF2): $(RP2040_BIN) emu/rp2040/uf2.mjs
-	node emu/rp2040/uf2.mjs $< $@
+$(RP2040_UF2): $(RP2040_BIN) emu/rp2040/harness.mjs
+	node emu/rp2040/harness.mjs uf2 $< $@
 
 .PHONY: rp2040 rp2040-test rp2040-bench
 rp2040: $(RP2040_ELF) $(RP2040_BIN)
 ALL_TARGETS += $(RP2040_ELF) $(RP2040_BIN)
+
+# Emulator tests: an image for keyboards/test4x10 made by `kestrel build` (the path users take),
+# booted in rp2040js: enumeration, class and malformed requests, wake-up, QK_BOOT, pcap + tshark.
+RP2040_TEST_DIR := $(BUILD)/rp2040-test
+RP2040_TEST_UF2 := $(RP2040_TEST_DIR)/test4x10.uf2
+$(RP2040_TEST_UF2): $(BUILD)/kestrel $(RP2040_BIN) keyboards/test4x10/keyboard.json keyboards/test4x10/keymap.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/kestrel build --keyboard keyboards/test4x10/keyboard.json \
+	  --keymap keyboards/test4x10/keymap.json --firmware $(RP2040_BIN) -o $@
+
+rp2040-test: $(RP2040_TEST_UF2)
+	node tests/rp2040/usb_test.mjs $< keyboards/test4x10/keyboard.json $(RP2040_TEST_DIR)/usb-session.pcap
+TEST_TARGETS += rp2040-test

@@ -1,5 +1,6 @@
-/* Shared between config/load.c (the language) and config/load_fs.c (files, folders, builtins):
- * the session's source store. Not a public interface. */
+/* Shared by the loader's files, not a public interface: config/load.c (session, source store,
+ * field walker, settings), load_keyboard.c (chips, pins, matrix, layouts), load_keymap.c (layers,
+ * encoders, macros), load_fs.c (files, QMK folder chains, builtins). */
 #ifndef KESTREL_CONFIG_LOAD_INTERNAL_H
 #define KESTREL_CONFIG_LOAD_INTERNAL_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 
 #include "config/diag.h"
+#include "config/json.h"
 #include "config/model.h"
 
 /* Session bounds (documented in docs/keymap-format.md). */
@@ -19,6 +21,89 @@
 #ifndef CFG_LS_TOKENS
 #define CFG_LS_TOKENS    262144       /* JSON tokens kept by one session */
 #endif
+
+#define LS_LAYOUTS     64   /* layout names in one keyboard */
+#define LS_LAYOUT_REFS 8    /* definitions of one layout name across a QMK tree */
+#define LS_ALIASES     32
+#define LS_FEATURES    64
+#define LS_NAME        64
+#define LS_PATH        256
+
+typedef struct ref {
+    int src, tok; /* src < 0: not set */
+} ref_t;
+
+typedef struct layout_def {
+    char name[LS_NAME];
+    ref_t refs[LS_LAYOUT_REFS];
+    int nrefs;
+} layout_def_t;
+
+struct cfg_ls_session {
+    cfg_model_t *m;
+    int nsrc;
+    struct {
+        const char *name;
+        json_doc_t doc;
+        bool ok;
+    } src[CFG_LS_SOURCES];
+    size_t text_used;
+    int tok_used;
+
+    /* keyboard structure: the most recent definition of each field */
+    ref_t processor, bootloader, dev_board, rows, cols, direct, rotary, layout_sel;
+    ref_t right_rows, right_cols, right_direct;
+    int8_t split;        /* split.enabled: -1 not given */
+    bool split_implied;  /* a split block with settings */
+    layout_def_t layouts[LS_LAYOUTS];
+    int nlayouts;
+    struct {
+        char name[LS_NAME], target[LS_NAME];
+        ref_t at;
+    } aliases[LS_ALIASES];
+    int naliases;
+    struct {
+        char name[40];
+        bool on;
+    } features[LS_FEATURES];
+    int nfeatures;
+    char ignored[400];
+    int kb_last_src;   /* the most specific keyboard file, for messages without a position */
+    bool started, dirty, built, keyboard_ok, layers_from_json;
+    bool kb_broken; /* a keyboard file did not parse: nothing to build from */
+
+    char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
+    char features_str[512];
+};
+
+
+typedef struct actx {
+    cfg_model_t *m;
+    diag_t *d;
+    int src;
+    const json_doc_t *doc;
+    bool strict; /* unknown names are errors (a scenario's explicit override) */
+} actx_t;
+
+#define ERR(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_ERROR, (t), __VA_ARGS__)
+#define WARN(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_WARNING, (t), __VA_ARGS__)
+
+/* The one session (see config/load.h); S is its short name inside config/load*.c. */
+extern struct cfg_ls_session cfg_ls_s;
+#define S cfg_ls_s
+#define DOC(s) (&S.src[(s)].doc)
+#define ERR(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_ERROR, (t), __VA_ARGS__)
+#define WARN(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_WARNING, (t), __VA_ARGS__)
+
+void cfg_ls_copy(char *dst, size_t cap, const char *s);          /* cut to cap - 1 bytes */
+bool cfg_ls_apply_root(actx_t *a, int obj);                       /* the field walker */
+bool cfg_ls_set_ref(actx_t *a, ref_t *r, int t, enum json_type ty, const char *path);
+layout_def_t *cfg_ls_layout_find(const char *name);
+/* Keycode text in a JSON string; errors point into the string. */
+bool cfg_ls_parse_kc(const json_doc_t *doc, diag_t *d, int t, kc_t *out, bool warn_unimpl);
+int cfg_ls_kc_layer(kc_t kc);                                     /* -1: no layer argument */
+/* Rebuilds the keyboard part of the model from the session's references. */
+bool cfg_ls_build_keyboard(cfg_model_t *m, diag_t *d);
 
 /* Starts a session: resets the model and the store. */
 void cfg_ls_begin(cfg_model_t *m);

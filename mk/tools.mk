@@ -22,5 +22,6 @@ $(BUILD)/san/tests/info/gen_corpus: $(BUILD)/san/tests/info/gen_corpus.o $(TOOLS
 tools-test: $(BUILD)/kestrel $(BUILD)/san/kestrel $(BUILD)/san/tests/info/gen_corpus
 	@tests/info/run.sh $(BUILD)
 	@tests/info/build.sh $(BUILD)
+	@tests/flash/run.sh $(BUILD)
 
 TEST_TARGETS += tools-test

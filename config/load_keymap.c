@@ -1,0 +1,324 @@
+/* The keymap half of the language: layers of keycode text, encoder maps and macros (compiled
+ * to the byte code of docs/keymap-format.md), and the keymap file's top-level fields. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/json.h"
+#include "config/keycode.h"
+#include "config/load_internal.h"
+
+int cfg_ls_kc_layer(kc_t kc)
+{
+    if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return QK_LAYER_TAP_GET_LAYER(kc);
+    if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) return QK_LAYER_MOD_GET_LAYER(kc);
+    if (KC_IN(kc, QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX)) return -1;
+    if (KC_IN(kc, QK_TO, QK_PERSISTENT_DEF_LAYER_MAX)) return QK_LAYER_GET(kc);
+    return -1;
+}
+
+/* ---- macros: JSON -> byte code (docs/keymap-format.md) ----------------------------------------- */
+
+enum { MOP_TAP = 1, MOP_DOWN = 2, MOP_UP = 3, MOP_DELAY = 4, MOP_BEEP = 5 };
+
+static bool mac_put(actx_t *a, int t, const uint8_t *b, size_t n)
+{
+    cfg_model_t *m = a->m;
+    if (m->macro_len + n > CFG_MAX_MACRO_BYTES) {
+        ERR(a, t, "macros need more than %u bytes of byte code (Kestrel's limit)",
+            CFG_MAX_MACRO_BYTES);
+        return false;
+    }
+    memcpy(m->macro_bytes + m->macro_len, b, n);
+    m->macro_len = (uint16_t)(m->macro_len + n);
+    return true;
+}
+
+static bool macro_kc(actx_t *a, int t, kc_t *kc)
+{
+    char buf[64], pre[72];
+    const json_doc_t *doc = a->doc;
+    kc_parse_error_t e;
+    if (json_type(doc, t) == JSON_STRING && json_str(doc, t, buf, sizeof buf)) {
+        /* QMK's macro keycodes are written without KC_ ("LSFT", "A") */
+        snprintf(pre, sizeof pre, "KC_%s", buf);
+        if (strncmp(buf, "KC_", 3) && kc_parse(pre, strlen(pre), kc, &e)) goto got;
+    }
+    if (!cfg_ls_parse_kc(doc, a->d, t, kc, false)) return false;
+got:
+    if (*kc > QK_MODS_MAX) {
+        ERR(a, t, "a macro can only press basic keycodes and modified keys (LCTL(KC_C)), not "
+                  "0x%04X", *kc);
+        return false;
+    }
+    return true;
+}
+
+static bool macro_one(actx_t *a, int mt)
+{
+    const json_doc_t *doc = a->doc;
+    cfg_model_t *m = a->m;
+    if (!json_want(doc, mt, JSON_ARRAY, "a macro", a->d)) return false;
+    bool ok = true;
+    for (int e = json_first(doc, mt); e >= 0; e = json_next_elem(doc, e)) {
+        if (json_type(doc, e) == JSON_STRING) {
+            char text[1024];
+            size_t rawn;
+            const char *raw = json_raw(doc, e, &rawn);
+            if (!json_str(doc, e, text, sizeof text)) {
+                ERR(a, e, "macro text longer than %zu bytes", sizeof text - 1);
+                ok = false;
+                continue;
+            }
+            for (size_t i = 0; text[i]; i++) {
+                unsigned char c = (unsigned char)text[i];
+                if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7F)) continue;
+                size_t off = (size_t)doc->tok[e].start;
+                if (json_str_plain(doc, e)) {
+                    const char *hit = memchr(raw, (int)c, rawn);
+                    if (hit) off += (size_t)(hit - raw);
+                }
+                if (c >= 0x80)
+                    json_diag_at(doc, a->d, DIAG_ERROR, off,
+                                 "macro text must be US ASCII: this character cannot be typed "
+                                 "(use a UC() keycode or the OS's input method for it)");
+                else
+                    json_diag_at(doc, a->d, DIAG_ERROR, off,
+                                 "macro text holds control character 0x%02X (only \\n and \\t can "
+                                 "be typed)", c);
+                ok = false;
+                break;
+            }
+            if (ok) ok &= mac_put(a, e, (const uint8_t *)text, strlen(text));
+            continue;
+        }
+        if (json_type(doc, e) != JSON_OBJECT) {
+            ERR(a, e, "a macro step must be text or an object such as {\"action\": \"tap\", "
+                      "\"keycodes\": [\"LCTL\", \"C\"]}");
+            ok = false;
+            continue;
+        }
+        int act = json_get(doc, e, "action");
+        char an[16] = "";
+        if (act < 0 || json_type(doc, act) != JSON_STRING) {
+            ERR(a, act >= 0 ? act : e, "a macro step needs \"action\": tap, down, up, delay or beep");
+            ok = false;
+            continue;
+        }
+        json_str(doc, act, an, sizeof an);
+        if (!strcmp(an, "delay")) {
+            int du = json_get(doc, e, "duration");
+            long v;
+            if (du < 0) {
+                ERR(a, e, "a delay step needs \"duration\" (milliseconds)");
+                ok = false;
+            } else if (json_get_int(doc, du, 0, 65535, &v, "duration", a->d)) {
+                uint8_t b[3] = {MOP_DELAY, (uint8_t)v, (uint8_t)(v >> 8)};
+                ok &= mac_put(a, e, b, 3);
+            } else {
+                ok = false;
+            }
+        } else if (!strcmp(an, "beep")) {
+            uint8_t b = MOP_BEEP;
+            ok &= mac_put(a, e, &b, 1);
+        } else if (!strcmp(an, "tap") || !strcmp(an, "down") || !strcmp(an, "up")) {
+            uint8_t op = an[0] == 't' ? MOP_TAP : an[0] == 'd' ? MOP_DOWN : MOP_UP;
+            int ks = json_get(doc, e, "keycodes");
+            if (ks < 0 || !json_want(doc, ks, JSON_ARRAY, "\"keycodes\"", a->d)) {
+                if (ks < 0) ERR(a, e, "a %s step needs \"keycodes\": [...]", an);
+                ok = false;
+                continue;
+            }
+            for (int k = json_first(doc, ks); k >= 0; k = json_next_elem(doc, k)) {
+                kc_t kc;
+                if (!macro_kc(a, k, &kc)) {
+                    ok = false;
+                    continue;
+                }
+                uint8_t b[3] = {op, (uint8_t)kc, (uint8_t)(kc >> 8)};
+                ok &= mac_put(a, k, b, 3);
+            }
+        } else {
+            ERR(a, act, "unknown macro action \"%s\" (tap, down, up, delay or beep)", an);
+            ok = false;
+        }
+    }
+    (void)m;
+    return ok;
+}
+
+static bool keymap_macros(actx_t *a, int t)
+{
+    const json_doc_t *doc = a->doc;
+    cfg_model_t *m = a->m;
+    if (!json_want(doc, t, JSON_ARRAY, "macros", a->d)) return false;
+    int n = json_size(doc, t);
+    if (n > (int)CFG_MAX_MACROS) {
+        ERR(a, t, "%d macros; Kestrel's limit is %u", n, CFG_MAX_MACROS);
+        return false;
+    }
+    bool ok = true;
+    m->nmacros = 0;
+    m->macro_len = 0;
+    for (int e = json_first(doc, t); e >= 0; e = json_next_elem(doc, e)) {
+        m->macro_off[m->nmacros] = m->macro_len;
+        ok &= macro_one(a, e);
+        m->nmacros++;
+        m->macro_off[m->nmacros] = m->macro_len;
+    }
+    return ok;
+}
+
+static bool check_layer_ref(actx_t *a, int t, kc_t kc)
+{
+    int l = cfg_ls_kc_layer(kc);
+    if (l >= 0 && l >= a->m->layers) {
+        size_t n;
+        const char *r = json_raw(a->doc, t, &n);
+        ERR(a, t, "%.*s refers to layer %d, but the keymap has %d layer%s (0-%d)", (int)n, r, l,
+            a->m->layers, a->m->layers == 1 ? "" : "s", a->m->layers - 1);
+        return false;
+    }
+    return true;
+}
+
+static bool keymap_layers(actx_t *a, int t)
+{
+    const json_doc_t *doc = a->doc;
+    cfg_model_t *m = a->m;
+    if (!json_want(doc, t, JSON_ARRAY, "layers", a->d)) return false;
+    int nl = json_size(doc, t);
+    if (nl == 0) {
+        ERR(a, t, "layers is empty (a keymap needs at least one layer)");
+        return false;
+    }
+    if (nl > (int)CFG_MAX_LAYERS) {
+        ERR(a, t, "%d layers; Kestrel's limit is %u", nl, CFG_MAX_LAYERS);
+        return false;
+    }
+    if (!S.keyboard_ok || m->nkeys == 0) {
+        json_diag(doc, a->d, DIAG_NOTE, t, "layers not checked: the keyboard has errors");
+        return false;
+    }
+    m->layers = (uint8_t)nl;
+    memset(m->keymap, 0, sizeof m->keymap);
+    bool ok = true;
+    int l = 0;
+    for (int lt = json_first(doc, t); lt >= 0; lt = json_next_elem(doc, lt), l++) {
+        if (!json_want(doc, lt, JSON_ARRAY, "a layer", a->d)) {
+            ok = false;
+            continue;
+        }
+        int nk = json_size(doc, lt);
+        if (nk != m->nkeys) {
+            ERR(a, lt, "layer %d has %d keycodes, but layout %s has %u keys", l, nk,
+                S.layout_name, m->nkeys);
+            ok = false;
+            continue;
+        }
+        int i = 0;
+        for (int k = json_first(doc, lt); k >= 0; k = json_next_elem(doc, k), i++) {
+            kc_t kc;
+            if (!cfg_ls_parse_kc(doc, a->d, k, &kc, true)) {
+                ok = false;
+                continue;
+            }
+            ok &= check_layer_ref(a, k, kc);
+            m->keymap[l][m->layout[i]] = kc;
+        }
+    }
+    S.layers_from_json = true;
+    return ok;
+}
+
+static bool keymap_encoders(actx_t *a, int t)
+{
+    const json_doc_t *doc = a->doc;
+    cfg_model_t *m = a->m;
+    if (!json_want(doc, t, JSON_ARRAY, "encoders", a->d)) return false;
+    int nl = json_size(doc, t);
+    if (m->nencoders == 0) {
+        ERR(a, t, "the keymap maps encoders, but the keyboard has none (encoder.rotary)");
+        return false;
+    }
+    if (m->layers && nl > m->layers) {
+        ERR(a, t, "encoders has %d layers, the keymap %d", nl, m->layers);
+        return false;
+    }
+    for (int l = 0; l < (int)CFG_MAX_LAYERS; l++)
+        for (int e = 0; e < (int)CFG_MAX_ENCODERS; e++)
+            m->enc_map[l][e][0] = m->enc_map[l][e][1] = l < nl ? KC_NO : KC_TRANSPARENT;
+    bool ok = true;
+    int l = 0;
+    for (int lt = json_first(doc, t); lt >= 0; lt = json_next_elem(doc, lt), l++) {
+        if (!json_want(doc, lt, JSON_ARRAY, "an encoder layer", a->d)) {
+            ok = false;
+            continue;
+        }
+        if (json_size(doc, lt) != m->nencoders) {
+            ERR(a, lt, "encoder layer %d has %d entries, the keyboard has %u encoder%s", l,
+                json_size(doc, lt), m->nencoders, m->nencoders == 1 ? "" : "s");
+            ok = false;
+            continue;
+        }
+        int e = 0;
+        for (int et = json_first(doc, lt); et >= 0; et = json_next_elem(doc, et), e++) {
+            if (!json_want(doc, et, JSON_OBJECT, "an encoder entry", a->d)) {
+                ok = false;
+                continue;
+            }
+            for (int dir = 0; dir < 2; dir++) {
+                int v = json_get(doc, et, dir ? "cw" : "ccw");
+                kc_t kc;
+                if (v < 0) {
+                    ERR(a, et, "an encoder entry needs \"%s\"", dir ? "cw" : "ccw");
+                    ok = false;
+                } else if (cfg_ls_parse_kc(doc, a->d, v, &kc, true)) {
+                    ok &= check_layer_ref(a, v, kc);
+                    m->enc_map[l][e][dir] = kc;
+                } else {
+                    ok = false;
+                }
+            }
+        }
+    }
+    return ok;
+}
+
+bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d)
+{
+    int errors = d->errors;
+    if (src < 0) return false;
+    actx_t a = {m, d, src, DOC(src), false};
+    const json_doc_t *doc = a.doc;
+    if (!json_want(doc, 0, JSON_OBJECT, "a keymap", d)) return false;
+    int layers = -1, encoders = -1, macros = -1;
+    for (int k = json_first(doc, 0); k >= 0; k = json_next_member(doc, k)) {
+        int v = k + 1;
+        char key[LS_NAME];
+        json_str(doc, k, key, sizeof key);
+        if (!strcmp(key, "layers")) layers = v;
+        else if (!strcmp(key, "encoders")) encoders = v;
+        else if (!strcmp(key, "macros")) macros = v;
+        else if (!strcmp(key, "layout")) cfg_ls_set_ref(&a, &S.layout_sel, v, JSON_STRING, "layout");
+        else if (!strcmp(key, "config")) {
+            if (json_want(doc, v, JSON_OBJECT, "config", d)) cfg_ls_apply_root(&a, v);
+        } else if (!strcmp(key, "keymap")) {
+            if (json_want(doc, v, JSON_STRING, "keymap", d))
+                json_str(doc, v, m->keymap_name, sizeof m->keymap_name);
+        } else if (!strcmp(key, "keyboard") || !strcmp(key, "version") || !strcmp(key, "author") ||
+                   !strcmp(key, "notes") || !strcmp(key, "documentation") ||
+                   !strcmp(key, "converter") || !strcmp(key, "host_language") ||
+                   !strcmp(key, "keycodes") || !strcmp(key, "modules")) {
+            /* bookkeeping of QMK's tools; nothing for the keyboard */
+        } else {
+            json_diag(doc, d, DIAG_WARNING, k, "unknown keymap field '%s', ignored", key);
+        }
+    }
+    if (S.dirty) cfg_ls_build_keyboard(m, d);
+    if (macros >= 0) keymap_macros(&a, macros);
+    if (layers >= 0) keymap_layers(&a, layers);
+    else json_diag(doc, d, DIAG_ERROR, 0, "the keymap has no \"layers\"");
+    if (encoders >= 0 && S.keyboard_ok) keymap_encoders(&a, encoders);
+    return d->errors == errors;
+}
+

@@ -1,0 +1,201 @@
+/* Building the config a scenario or `kestrel sim` describes: keyboard, keymap or inline layers,
+ * config lines, then the same validation and image writing as `kestrel build`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/keycode.h"
+#include "config/load.h"
+#include "tools/sim.h"
+
+sim_config_t *sim_config_new(void)
+{
+    sim_config_t *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "kestrel: out of memory\n");
+        exit(2);
+    }
+    return c;
+}
+
+void sim_config_free(sim_config_t *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->npaths; i++) free(c->paths[i]);
+    free(c);
+}
+
+static const char *keep_path(sim_config_t *c, char *p)
+{
+    if (c->npaths == sizeof c->paths / sizeof c->paths[0]) {
+        /* Cannot happen with the fixed call sites below; fail loudly if it ever does. */
+        fprintf(stderr, "kestrel: internal error: too many config paths\n");
+        exit(2);
+    }
+    c->paths[c->npaths++] = p;
+    return p;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *r = malloc(n + 1);
+    if (!r) {
+        fprintf(stderr, "kestrel: out of memory\n");
+        exit(2);
+    }
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+static bool apply_configs(sim_config_t *c, const scn_t *s, diag_t *d)
+{
+    bool ok = true;
+    for (size_t i = 0; i < s->nconfigs; i++) {
+        const scn_config_t *k = &s->configs[i];
+        char *key = dup_n(k->key.s, k->key.n);
+        if (!cfg_apply_setting(&c->model, key, k->value.s, k->value.n, s->path, k->value.line,
+                               k->value.col, d))
+            ok = false;
+        free(key);
+    }
+    return ok;
+}
+
+/* The image is written and opened exactly as the firmware would receive it, so the engine reads
+ * the same bytes on the host as on a keyboard. */
+static bool finish(sim_config_t *c, diag_t *d, const char *file)
+{
+    if (!cfg_finish(&c->model, d) || d->errors) return false;
+    c->image_len = cfg_image_write(&c->model, c->image, sizeof c->image);
+    if (c->image_len == 0) {
+        diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "the config does not fit in a config image");
+        return false;
+    }
+    enum cfg_open_result r = cfg_open(&c->cfg, c->image, c->image_len);
+    if (r != CFG_OK) {
+        diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "the written config image is invalid: %s",
+                 cfg_open_strerror(r));
+        return false;
+    }
+    return true;
+}
+
+/* The layer a layer keycode refers to, or -1. Checked here (cfg_finish checks it too) so the
+ * message can point at the keycode in the scenario file. */
+static int layer_of(kc_t kc)
+{
+    if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return QK_LAYER_TAP_GET_LAYER(kc);
+    if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) return QK_LAYER_MOD_GET_LAYER(kc);
+    if (KC_IN(kc, QK_TO, QK_PERSISTENT_DEF_LAYER_MAX)) return QK_LAYER_GET(kc);
+    return -1;
+}
+
+static bool load_layers(sim_config_t *c, const scn_t *s, diag_t *d)
+{
+    cfg_model_t *m = &c->model;
+    bool ok = true;
+    unsigned top = 0;
+    for (size_t i = 0; i < s->nlayers; i++)
+        if (s->layers[i].layer + 1 > top) top = s->layers[i].layer + 1;
+    if (top > CFG_MAX_LAYERS) {
+        diag_add(d, DIAG_ERROR, s->path, s->text, s->len, s->layers[0].line, 1,
+                 "at most %u layers", CFG_MAX_LAYERS);
+        return false;
+    }
+    m->layers = (uint8_t)top;
+    for (unsigned l = 0; l < top; l++)
+        for (unsigned p = 0; p < CFG_MAX_POSITIONS; p++) m->keymap[l][p] = KC_NO;
+    for (size_t i = 0; i < s->nlayers; i++) {
+        const scn_layer_t *L = &s->layers[i];
+        if (L->nkc > m->nkeys) {
+            const scn_text_t *t = &L->kc[m->nkeys];
+            diag_add(d, DIAG_ERROR, s->path, s->text, s->len, t->line, t->col,
+                     "layer %u has %zu keycodes but the keyboard's layout has %u keys", L->layer,
+                     L->nkc, (unsigned)m->nkeys);
+            ok = false;
+            continue;
+        }
+        for (size_t k = 0; k < L->nkc; k++) {
+            const scn_text_t *t = &L->kc[k];
+            kc_t kc;
+            kc_parse_error_t e;
+            if (!kc_parse(t->s, t->n, &kc, &e)) {
+                size_t off = e.offset < t->n ? e.offset : 0;
+                diag_add(d, DIAG_ERROR, s->path, s->text, s->len, t->line, t->col + (int)off, "%s",
+                         e.msg);
+                ok = false;
+                continue;
+            }
+            if (!kc_implemented(kc))
+                diag_add(d, DIAG_WARNING, s->path, s->text, s->len, t->line, t->col,
+                         "keycode '%.*s' is not implemented by this firmware yet (it does nothing)",
+                         (int)t->n, t->s);
+            m->keymap[L->layer][m->layout[k]] = kc;
+            int ref = layer_of(kc);
+            if (ref >= (int)top && !KC_IN(kc, QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX)) {
+                diag_add(d, DIAG_ERROR, s->path, s->text, s->len, t->line, t->col,
+                         "'%.*s' refers to layer %d, but the scenario defines layers 0..%u",
+                         (int)t->n, t->s, ref, top - 1u);
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+bool sim_config_from_scenario(sim_config_t *c, const scn_t *s, diag_t *d)
+{
+    cfg_model_init(&c->model);
+    const char *kb = keep_path(c, s->has_keyboard ? scn_resolve_path(s, &s->keyboard)
+                                                  : dup_n(SIM_DEFAULT_KEYBOARD,
+                                                          strlen(SIM_DEFAULT_KEYBOARD)));
+    if (!cfg_load_keyboard(&c->model, kb, d)) return false;
+    /* Every part is checked even after an error, so one run shows all of a scenario's mistakes. */
+    bool ok;
+    if (s->has_keymap) {
+        const char *km = keep_path(c, scn_resolve_path(s, &s->keymap));
+        ok = cfg_load_keymap(&c->model, km, d);
+    } else {
+        ok = load_layers(c, s, d);
+    }
+    ok &= apply_configs(c, s, d);
+    return ok && finish(c, d, s->path);
+}
+
+bool sim_config_from_files(sim_config_t *c, const char *keyboard, const char *keymap,
+                           const scn_t *events, diag_t *d)
+{
+    cfg_model_init(&c->model);
+    if (!cfg_load_keyboard(&c->model, keyboard, d)) return false;
+    if (!cfg_load_keymap(&c->model, keymap, d)) return false;
+    if (events && !apply_configs(c, events, d)) return false;
+    return finish(c, d, keymap);
+}
+
+bool sim_check_events(const sim_config_t *c, const scn_t *s, scn_error_t *err)
+{
+    for (size_t i = 0; i < s->nevents; i++) {
+        const scn_event_t *e = &s->events[i];
+        if (e->row >= c->cfg.rows || e->col >= c->cfg.cols) {
+            err->line = e->line;
+            err->col = e->colno;
+            snprintf(err->msg, sizeof err->msg,
+                     "key %u,%u is outside the keyboard's %ux%u matrix (rows 0..%u, columns 0..%u)",
+                     e->row, e->col, c->cfg.rows, c->cfg.cols, c->cfg.rows - 1u, c->cfg.cols - 1u);
+            return false;
+        }
+    }
+    return true;
+}
+
+size_t sim_format_diag(const diag_t *d, char *buf, size_t cap)
+{
+    return diag_format_all(d, buf, cap);
+}
+
+void sim_print_diag(FILE *f, const diag_t *d)
+{
+    static char buf[DIAG_MAX * (3 * DIAG_MSG_MAX + 64) + 128];
+    diag_format_all(d, buf, sizeof buf);
+    fputs(buf, f);
+}

@@ -154,7 +154,8 @@ static int hexval(int ch)
     return -1;
 }
 
-/* "R <t_us> <ep> <hex>" -> a report (EP1: boot keyboard; EP2: report ID, then the report). */
+/* "R <t_us> <ep> <hex> <received_us>" -> a report timed when the firmware queued it (EP1: boot
+ * keyboard; EP2: report ID, then the report). */
 static bool parse_report(const char *line, report_t *r)
 {
     double t;

@@ -107,9 +107,9 @@ static void send(engine_t *e, const mouse_report_t *r)
     bool moves = r->x || r->y || r->v || r->h;
     if (r->x || r->y) m->timer_c = e->now;
     if (r->v || r->h) m->timer_w = e->now;
-    if (!moves && m->sent_any && memcmp(r, &m->last, sizeof *r) == 0) return;
+    /* the host starts from the empty report: an unchanged report without movement is no news */
+    if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
-    m->sent_any = 1;
     if (e->sink->mouse) e->sink->mouse(e->ctx, r, e->now);
 }
 

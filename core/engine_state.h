@@ -37,7 +37,6 @@ typedef struct engine_mouse_state {
     mouse_report_t last;      /* last report sent */
     uint32_t timer_c, timer_w; /* time of the last cursor / wheel report */
     uint8_t repeat, wheel_repeat, accel;
-    uint8_t sent_any;          /* a report has been sent since init (for "changed" checks) */
 } engine_mouse_state_t;
 
 typedef struct engine engine_t;

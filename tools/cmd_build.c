@@ -154,6 +154,10 @@ int build_keyboard(const char *keyboard, const char *keymap, const char *firmwar
     }
     free(fwbuf);
     r->info = fw.info;
+    fwcheck_t lay;
+    fwcheck_init(&lay);
+    fwimage_check_layout(&fw.info, &lay);
+    for (int i = 0; i < lay.n; i++) fprintf(out, "kestrel build: warning: %s: %s\n", r->firmware, lay.msg[i].text);
     int status = 2;
     if (fw.info.target != r->target) {
         fprintf(out, "kestrel build: %s is %s firmware, but the keyboard's processor is %s\n",

@@ -229,6 +229,7 @@ int cmd_info(int argc, char **argv)
                 free(cb);
             }
         }
+        fwimage_check_layout(&in, &chk);
         if (!memimg_has(&mem, in.flash_base, in.image_end - in.flash_base))
             fwcheck_add(&chk, FWCHK_ERR, "the firmware's code 0x%08X..0x%08X is not all in the file",
                         in.flash_base, in.image_end - 1);

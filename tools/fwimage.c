@@ -616,6 +616,24 @@ void fwimage_check_rp2350(const memimg_t *m, fwcheck_t *r)
     }
 }
 
+void fwimage_check_layout(const fw_info_t *in, fwcheck_t *r)
+{
+    if (in->target != FW_TARGET_RP2040 && in->target != FW_TARGET_RP2350) return;
+    uint64_t lo = in->config_addr, hi = (uint64_t)in->config_addr + in->config_max;
+    if (in->config_addr % 4096)
+        fwcheck_add(r, FWCHK_WARN, "config region 0x%08X is not on a 4 KB flash sector", in->config_addr);
+    if (in->target != FW_TARGET_RP2350) return;
+    for (uint64_t size = 2u << 20; size <= 16u << 20; size <<= 1) {
+        uint64_t sec = FWIMAGE_RP2_FLASH_BASE + size - 4096;
+        if (lo < sec + 4096 && hi > sec)
+            fwcheck_add(r, FWCHK_WARN,
+                        "config region 0x%08llX..0x%08llX overlaps the last 4 KB of a %llu MB flash, "
+                        "which the RP2350-E10 UF2 block overwrites",
+                        (unsigned long long)lo, (unsigned long long)hi - 1,
+                        (unsigned long long)(size >> 20));
+    }
+}
+
 void fwimage_check_avr(const memimg_t *m, unsigned boot, fwcheck_t *r)
 {
     char a[32], b[32];

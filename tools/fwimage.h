@@ -85,6 +85,10 @@ void fwimage_check_rp2040(const memimg_t *m, fwcheck_t *r);
 /* RP2350: the block loop from the first block in the first 4 KB, an IMAGE_DEF that is a Secure
  * Arm RP2350 executable, and the vector table / entry point it implies. */
 void fwimage_check_rp2350(const memimg_t *m, fwcheck_t *r);
+/* The info block's layout against the chip's hazards: on the RP2350 the E10 block that UF2
+ * drag-and-drop writes lands in the last 4 KB sector of the flash chip (whatever its size), so a
+ * config region there would be wiped; RP2 config regions should start on a 4 KB sector. */
+void fwimage_check_layout(const fw_info_t *in, fwcheck_t *r);
 /* ATmega32U4: addresses inside 32 KB flash, size against the bootloaders' limits, reset vector. */
 void fwimage_check_avr(const memimg_t *m, unsigned cfg_bootloader, fwcheck_t *r);
 

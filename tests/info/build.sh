@@ -64,5 +64,21 @@ echo keep >"$work/keep.uf2"
 "$k" build --keyboard builtin:test4x10 --keymap "$work/bad-keymap.json" -o "$work/keep.uf2" >/dev/null 2>&1
 [ "$(cat "$work/keep.uf2")" = keep ] && ok || bad "a failed build changed the existing output"
 
+# the real generic images, when this tree has built them: sound, and a keymap joins each one
+for fw in "$build"/fw/rp2040/kestrel-rp2040.bin "$build"/fw/rp2350/kestrel-rp2350.bin \
+          "$build"/fw/atmega32u4/kestrel-atmega32u4.bin "$build"/fw/atmega32u4/kestrel-atmega32u4-8mhz.hex; do
+  [ -f "$fw" ] || continue
+  case "$fw" in
+    *rp2040*) kb=builtin:test4x10 out=real.uf2 ;;
+    *rp2350*) kb=$work/k2350.json out=real.uf2 ;;
+    *) kb=builtin:test4x10_avr out=real.hex ;;
+  esac
+  if ! "$k" info "$fw" >"$work/info" 2>&1; then bad "kestrel info rejects $fw"; sed 's/^/    /' "$work/info"; continue; fi
+  if "$k" build --keyboard "$kb" --keymap "$km" --firmware "$fw" -o "$work/$out" >"$work/log" 2>&1 &&
+     "$k" info "$work/$out" >"$work/info" 2>&1 && grep -qF 'result:      OK' "$work/info" &&
+     grep -qF 'keymap "default"' "$work/info"; then ok
+  else bad "building on $fw"; sed 's/^/    /' "$work/log" "$work/info"; fi
+done
+
 echo "build: $pass passed, $fail failed"
 [ "$fail" = 0 ]

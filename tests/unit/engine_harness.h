@@ -129,9 +129,9 @@ static void h_board(unsigned layers)
     for (unsigned c = 0; c < H_COLS; c++) h_model.col_pins[c] = (uint8_t)(4 + c);
 }
 
-static void h_map(unsigned layer, unsigned pos, kc_t kc) { h_model.keymap[layer][pos] = kc; }
-static void h_set(enum cfg_setting_id id, uint16_t v) { h_model.settings[id] = v; }
-static void h_perkey(kc_t kc, enum cfg_setting_id id, uint16_t v)
+static inline void h_map(unsigned layer, unsigned pos, kc_t kc) { h_model.keymap[layer][pos] = kc; }
+static inline void h_set(enum cfg_setting_id id, uint16_t v) { h_model.settings[id] = v; }
+static inline void h_perkey(kc_t kc, enum cfg_setting_id id, uint16_t v)
 {
     h_model.perkey[h_model.nperkey++] = (cfg_perkey_t){kc, (uint8_t)id, v};
 }
@@ -160,7 +160,7 @@ static void h_press(uint32_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng
 static void h_release(uint32_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng, (uint8_t)pos, false, t); }
 
 /* Ticks through every deadline (as the simulator does), at most `limit` ms ahead. */
-static void h_settle(uint32_t limit)
+static inline void h_settle(uint32_t limit)
 {
     uint32_t end = h_now + limit;
     for (;;) {

@@ -292,6 +292,36 @@ static void image_checks_catch_faults(void **s)
     assert_true(r.warnings >= 1); /* fits only HalfKay */
 }
 
+static void layout_hazards(void **s)
+{
+    (void)s;
+    fw_info_t in = {0};
+    in.target = FW_TARGET_RP2350;
+    in.config_addr = 0x103FF000u; /* the last sector of a 4 MB Pico 2 */
+    in.config_max = 0x1000;
+    fwcheck_t r;
+    fwcheck_init(&r);
+    fwimage_check_layout(&in, &r);
+    assert_int_equal(r.warnings, 1);
+    assert_non_null(strstr(r.msg[0].text, "overlaps the last 4 KB of a 4 MB flash"));
+    in.config_addr = 0x10040000u;
+    in.config_max = 0x10000;
+    fwcheck_init(&r);
+    fwimage_check_layout(&in, &r);
+    assert_int_equal(r.n, 0);
+    in.target = FW_TARGET_RP2040;
+    in.config_addr = 0x101FF000u; /* no E10 block on the RP2040 */
+    in.config_max = 0x1000;
+    fwcheck_init(&r);
+    fwimage_check_layout(&in, &r);
+    assert_int_equal(r.n, 0);
+    in.config_addr = 0x10040100u;
+    fwcheck_init(&r);
+    fwimage_check_layout(&in, &r);
+    assert_int_equal(r.warnings, 1);
+    assert_non_null(strstr(r.msg[0].text, "is not on a 4 KB flash sector"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +332,7 @@ int main(void)
         cmocka_unit_test(rejects_bad_info_blocks),
         cmocka_unit_test(stale_config_bytes_are_blanked),
         cmocka_unit_test(image_checks_catch_faults),
+        cmocka_unit_test(layout_hazards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@ test-scenarios: $(BUILD)/san/kestrel
 	@tests/scenarios/run.sh $(BUILD)/san/kestrel
 test-scenario-errors: $(BUILD)/san/kestrel
 	@tests/scenario_errors/run.sh $(BUILD)/san/kestrel
+	@tests/scenario_errors/cli.sh $(BUILD)/san/kestrel
 TEST_TARGETS += test-scenarios test-scenario-errors
 
 demo-host: $(BUILD)/kestrel

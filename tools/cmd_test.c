@@ -47,6 +47,13 @@ static void files_add(files_t *f, const char *path)
     f->v[f->n++] = strdup(path);
 }
 
+static void files_free(files_t *f)
+{
+    for (size_t i = 0; i < f->n; i++) free(f->v[i]);
+    free(f->v);
+    memset(f, 0, sizeof *f);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -246,16 +253,17 @@ int cmd_test(int argc, char **argv)
     const char *target = "host";
     bool trace = false, quiet = false;
     files_t files = {0};
-    int rc = 0;
+    int rc = 2; /* every early exit below is bad usage */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            return 0;
+            rc = 0;
+            goto out;
         } else if (!strcmp(a, "--target")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "kestrel test: --target needs a value (host, rp2040, atmega32u4)\n");
-                return 2;
+                goto out;
             }
             target = argv[++i];
         } else if (!strncmp(a, "--target=", 9)) {
@@ -266,17 +274,17 @@ int cmd_test(int argc, char **argv)
             quiet = true;
         } else if (a[0] == '-') {
             fprintf(stderr, "kestrel test: unknown option '%s' (try kestrel test --help)\n", a);
-            return 2;
+            goto out;
         } else {
             struct stat st;
             if (stat(a, &st) != 0) {
                 fprintf(stderr, "kestrel test: %s: no such file or folder\n", a);
-                return 2;
+                goto out;
             }
             if (S_ISDIR(st.st_mode)) {
                 if (!collect(&files, a)) {
                     fprintf(stderr, "kestrel test: %s: cannot read the folder\n", a);
-                    return 2;
+                    goto out;
                 }
             } else {
                 files_add(&files, a);
@@ -287,16 +295,16 @@ int cmd_test(int argc, char **argv)
     if (!be) {
         fprintf(stderr, "kestrel test: unknown target '%s' (expected host, rp2040 or atmega32u4)\n",
                 target);
-        return 2;
+        goto out;
     }
     if (!be->run) {
         fprintf(stderr, "kestrel test: the %s emulator back-end is not part of this build yet; "
                         "only --target host runs\n", target);
-        return 2;
+        goto out;
     }
     if (files.n == 0) {
         fprintf(stderr, "kestrel test: no scenario files given (try kestrel test --help)\n");
-        return 2;
+        goto out;
     }
     unsigned passed = 0, failed = 0;
     bool bad = false;
@@ -306,10 +314,10 @@ int cmd_test(int argc, char **argv)
         else failed++;
         if (o == BAD_INPUT) bad = true;
         fflush(stdout);
-        free(files.v[i]);
     }
-    free(files.v);
     printf("%u passed, %u failed\n", passed, failed);
     rc = bad ? 2 : failed ? 1 : 0;
+out:
+    files_free(&files);
     return rc;
 }

@@ -450,7 +450,7 @@ void scn_free(scn_t *s)
 
 void scn_print_error(FILE *f, const scn_t *s, const scn_error_t *err)
 {
-    const char *path = s->path ? s->path : "<input>";
+    const char *path = !s->path ? "<input>" : !strcmp(s->path, "-") ? "<stdin>" : s->path;
     if (err->line > 0)
         fprintf(f, "%s:%d:%d: error: %s\n", path, err->line, err->col > 0 ? err->col : 1, err->msg);
     else

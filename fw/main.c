@@ -19,7 +19,6 @@ static cfg_t cfg;
 static engine_t engine;
 static matrix_t matrix;
 static debounce_t debounce;
-static uint8_t fallback[FALLBACK_IMAGE_MAX];
 static usb_identity_t ident;
 static bool boot_requested, reboot_requested;
 static uint32_t boot_request_ms;
@@ -105,8 +104,14 @@ static void load_config(void)
     size_t max;
     const uint8_t *region = hal_cfg_region(&max);
     if (cfg_open(&cfg, region, max) == CFG_OK) return;
-    size_t n = fallback_image(fallback);
-    cfg_open(&cfg, fallback, n); /* built here: cannot fail unless the format changed */
+    size_t n;
+    const uint8_t *fb = hal_cfg_fallback(&n);
+    if (!fb) {
+        static uint8_t fallback[FALLBACK_IMAGE_MAX];
+        n = fallback_image(fallback);
+        fb = fallback;
+    }
+    cfg_open(&cfg, fb, n); /* built here: cannot fail unless the format changed */
 }
 
 /* A debounced change: straight to the engine, with the scan's time. */

@@ -33,6 +33,9 @@ typedef struct usb_identity {
     const char *manufacturer; /* UTF-8, NUL-terminated (may point into the config image) */
     const char *product;
     const char *serial;
+    /* Strings that point into the config image (bit 0 manufacturer, bit 1 product) are read
+     * through CFG_RD8: on the ATmega32U4 the image is in program memory, not RAM. */
+    uint8_t in_cfg;
 } usb_identity_t;
 
 /* Fills an identity from a config image (defaults where it has none). */

@@ -8,7 +8,11 @@
 #include "usb/dcd.h"
 #include "usb/usb_internal.h"
 
-#define QUEUE_LEN 32u
+/* Reports queued per endpoint. A chip with little RAM (ATmega32U4: 2.5 KB) sets a smaller depth. */
+#ifndef USB_QUEUE_LEN
+#define USB_QUEUE_LEN 32u
+#endif
+#define QUEUE_LEN USB_QUEUE_LEN
 #define EXTRA_REPORT_MAX (2u + USB_NKRO_BITMAP_LEN) /* id + mods + bitmap */
 
 typedef struct report_slot {
@@ -38,6 +42,14 @@ static struct {
 
 bool usb_ep_halted(uint8_t ep);
 
+/* strnlen through CFG_RD8: the image may be in program memory (AVR). */
+static size_t cfg_strnlen(const uint8_t *p, size_t max)
+{
+    size_t n = 0;
+    while (n < max && CFG_RD8(p + n)) n++;
+    return n;
+}
+
 void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
     id->vid = cfg_info16(cfg, CFG_INFO_VID);
@@ -49,17 +61,23 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
     id->max_power_2ma = power ? power : 250;
     id->manufacturer = "Kestrel";
     id->product = "Kestrel keyboard";
+    id->in_cfg = 0;
     uint16_t n, len;
     const uint8_t *s = cfg_section(cfg, CFG_SEC_STRINGS, &n, &len);
     /* Strings: keyboard name, manufacturer (NUL-terminated; cfg_open checked the section). */
     if (s && len) {
-        const char *name = (const char *)s;
-        size_t l1 = strnlen(name, len);
+        size_t l1 = cfg_strnlen(s, len);
         if (l1 < len) {
-            if (l1) id->product = name;
-            const char *manu = name + l1 + 1;
-            size_t l2 = strnlen(manu, len - l1 - 1);
-            if (l2 && l1 + 1 + l2 < len) id->manufacturer = manu;
+            if (l1) {
+                id->product = (const char *)s;
+                id->in_cfg |= 2;
+            }
+            const uint8_t *manu = s + l1 + 1;
+            size_t l2 = cfg_strnlen(manu, len - l1 - 1);
+            if (l2 && l1 + 1 + l2 < len) {
+                id->manufacturer = (const char *)manu;
+                id->in_cfg |= 1;
+            }
         }
     }
     id->serial = serial;

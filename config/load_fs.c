@@ -149,7 +149,6 @@ bool cfg_load_keyboard(cfg_model_t *m, const char *path, diag_t *d)
     }
     cfg_ls_begin(m);
     char dir[FS_PATH];
-    const char *leaf = NULL;
     if (strlen(path) >= FS_PATH - 32) {
         diag_add(d, DIAG_ERROR, cfg_ls_intern(path), NULL, 0, 0, 0, "path too long");
         return false;
@@ -165,22 +164,29 @@ bool cfg_load_keyboard(cfg_model_t *m, const char *path, diag_t *d)
         }
     } else if (is_file(path)) {
         const char *b = base_name(path);
-        if (strcmp(b, "keyboard.json") && strcmp(b, "info.json")) {
+        size_t bl = strlen(b);
+        bool json = bl >= 5 && !strcmp(b + bl - 5, ".json");
+        if (json && strcmp(b, "keyboard.json") && strcmp(b, "info.json")) {
             /* a standalone definition under another name: just this file */
             int s = read_src(path, d);
             cfg_ls_keyboard(m, &s, 1, d);
             return d->errors == errors;
         }
+        /* keyboard.json, info.json, or another file of the tree (rules.mk, config.h): the
+         * definitions of its folder */
         if (b == path) snprintf(dir, sizeof dir, ".");
         else snprintf(dir, sizeof dir, "%.*s", (int)(b - path - 1), path);
         if (!dir[0]) snprintf(dir, sizeof dir, "/");
-        leaf = b;
+        if (!has_def(dir)) {
+            diag_add(d, DIAG_ERROR, cfg_ls_intern(path), NULL, 0, 0, 0,
+                     "its folder holds no keyboard.json or info.json");
+            return false;
+        }
     } else {
         diag_add(d, DIAG_ERROR, cfg_ls_intern(path), NULL, 0, 0, 0, "cannot open: %s",
                  strerror(errno ? errno : ENOENT));
         return false;
     }
-    (void)leaf;
     static char chain[FS_LEVELS][FS_PATH];
     int n = chain_of(dir, chain), srcs[2 * FS_LEVELS], ns = 0;
     for (int i = 0; i < n; i++) {

@@ -4,7 +4,16 @@
 
 #include <string.h>
 
-static const uint16_t setting_defaults[CFG_SETTING_COUNT] = {
+/* On AVR a const table would be copied to the 2.5 KB of RAM at start-up; keep it in flash. */
+#if defined(__AVR__)
+#define CFG_TABLE PROGMEM
+#define CFG_TABLE_RD16(p) pgm_read_word(p)
+#else
+#define CFG_TABLE
+#define CFG_TABLE_RD16(p) (*(p))
+#endif
+
+static const uint16_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
 #define CFG_X_DEFAULT(id, name, def) (uint16_t)(def),
     CFG_SETTINGS(CFG_X_DEFAULT)
 #undef CFG_X_DEFAULT
@@ -141,7 +150,7 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
 
 uint16_t cfg_setting_default(enum cfg_setting_id id)
 {
-    return (unsigned)id < CFG_SETTING_COUNT ? setting_defaults[id] : 0;
+    return (unsigned)id < CFG_SETTING_COUNT ? CFG_TABLE_RD16(&setting_defaults[id]) : 0;
 }
 
 uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id)

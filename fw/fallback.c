@@ -84,3 +84,9 @@ size_t fallback_image(uint8_t *buf)
     put32(buf + 12, cfg_crc32(0, buf + 16, off - 16));
     return off;
 }
+
+__attribute__((weak)) const uint8_t *hal_cfg_fallback(size_t *len)
+{
+    *len = 0;
+    return NULL;
+}

@@ -10,4 +10,9 @@
 #define FALLBACK_IMAGE_MAX 512u
 size_t fallback_image(uint8_t *buf);
 
+/* A target may carry its fallback image ready-made instead, where the config reader can read it
+ * (program memory on the ATmega32U4, which cannot read an image in RAM and has little of it):
+ * the hal defines this to return it. The default (weak) returns NULL: build it in RAM. */
+const uint8_t *hal_cfg_fallback(size_t *len);
+
 #endif

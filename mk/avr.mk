@@ -8,30 +8,33 @@ AVR_OBJCOPY := avr-objcopy
 AVR_SIZE    := avr-size
 AVR_NM      := avr-nm
 AVR_MCU     := atmega32u4
-AVR_CFG_ADDR := 0x6000
+# The config region: 2 KB below the 4 KB boot section (docs/boards/atmega32u4.md, flash map).
+AVR_CFG_ADDR := 0x6800
 AVR_OUT     := $(BUILD)/fw/atmega32u4
 AVR_OBJDIR  := $(BUILD)/avr
 
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
-AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c)
-# usb/ and fw/ now hold the shared stack and main loop (rp2040 engineer); they define the usbd_*
-# callbacks and fw_run() that hal/atmega32u4/bringup_main.c still defines for itself. Switch
-# them on here together with dropping the bring-up main (fw/hal.h lists what fw/ needs).
-AVR_PORTABLE_SRC := $(wildcard usb/*.c) $(wildcard fw/*.c)
+AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
 
 AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
               -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
-              -std=c11 $(WARN) -I. -ffunction-sections -fdata-sections -flto \
+              -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
+              -DUSB_QUEUE_LEN=4u -DUSB_STRING_MAX=24u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
-AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues
+AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax
 
 # Two clocks, two images from the same sources: 16 MHz (Pro Micro 5 V, Elite-C, Teensy 2.0) and
 # 8 MHz (Pro Micro 3.3 V). The clock decides the PLL input divider and every timing constant.
 # $(1) = suffix of the image name, $(2) = F_CPU, $(3) = object directory
 define avr_image
-$(3)/%.o: %.c
+# Objects are rebuilt when the flags change (RAM-sizing macros live in them).
+$(3)/.flags: FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '$$(AVR_CFLAGS_COMMON) $(2)' | cmp -s - $$@ || echo '$$(AVR_CFLAGS_COMMON) $(2)' > $$@
+
+$(3)/%.o: %.c $(3)/.flags
 	@mkdir -p $$(dir $$@)
 	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) -MMD -MP -c $$< -o $$@
 
@@ -44,6 +47,13 @@ $$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
 	 if [ $$$$((0x$$$$end)) -gt $$$$(($$(AVR_CFG_ADDR))) ]; then \
 	   echo "$$@: code ends at 0x$$$$end, past the config region at $$(AVR_CFG_ADDR)" >&2; rm -f $$@; exit 1; fi
 endef
+
+# The fallback config, generated on the host with the config writer the tool uses.
+$(BUILD)/gen/avr_fallback.inc: hal/atmega32u4/host/gen_fallback.c $(BUILD)/host/config/image_write.o $(BUILD)/host/core/cfg.o
+	@mkdir -p $(dir $@) $(BUILD)/emu
+	$(HOSTCC) $(HOST_CFLAGS) $^ -o $(BUILD)/emu/avr-gen-fallback
+	$(BUILD)/emu/avr-gen-fallback $@
+$(AVR_OBJDIR)/hal/atmega32u4/fallback_avr.o $(AVR_OBJDIR)-8mhz/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
 
 $(eval $(call avr_image,,16000000UL,$(AVR_OBJDIR)))
 $(eval $(call avr_image,-8mhz,8000000UL,$(AVR_OBJDIR)-8mhz))
@@ -69,7 +79,8 @@ $(BUILD)/emu/obj/%.o: %.c
 $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 	$(HOSTCC) $^ -o $@ $(SIMAVR_LIBS)
 
-.PHONY: avr avr-test avr-bench
+.PHONY: avr avr-test avr-bench FORCE
+FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
 avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf

@@ -33,6 +33,9 @@ typedef struct usb_identity {
     const char *manufacturer; /* UTF-8, NUL-terminated (may point into the config image) */
     const char *product;
     const char *serial;
+    /* Strings that point into the config image (bit 0 manufacturer, bit 1 product) are read
+     * through CFG_RD8: on the ATmega32U4 the image is in program memory, not RAM. */
+    uint8_t in_cfg;
 } usb_identity_t;
 
 /* Fills an identity from a config image (defaults where it has none). */
@@ -50,11 +53,12 @@ uint8_t usb_host_leds(void);   /* HID LED bits: 1 Num, 2 Caps, 4 Scroll, 8 Compo
 bool usb_leds_changed(void);   /* true once after each change */
 void usb_set_nkro(bool on);    /* report protocol keyboard on USB_IF_EXTRA instead of USB_IF_KBD */
 
-/* Reports, queued in order and sent one per endpoint poll. */
-void usb_send_kbd(const kbd_report_t *r);
-void usb_send_system(uint16_t usage);
-void usb_send_consumer(uint16_t usage);
-void usb_send_mouse(const mouse_report_t *r);
+/* Reports, queued in order and sent one per endpoint poll. Each returns the number of the
+ * endpoint the report was queued on, or 0 when a full queue merged it into a queued one. */
+uint8_t usb_send_kbd(const kbd_report_t *r);
+uint8_t usb_send_system(uint16_t usage);
+uint8_t usb_send_consumer(uint16_t usage);
+uint8_t usb_send_mouse(const mouse_report_t *r);
 bool usb_reports_pending(void);
 
 #endif

@@ -54,7 +54,12 @@ static const uint8_t report_extra[] = {
 
 static uint8_t dev_desc[18];
 static uint8_t cfg_desc[CONFIG_LEN];
-static uint8_t str_desc[2u + 2u * 126u];
+/* Longest string descriptor, in characters (126 is USB's limit). A chip with little RAM (ATmega32U4)
+ * sets a shorter one; longer names are cut. */
+#ifndef USB_STRING_MAX
+#define USB_STRING_MAX 126u
+#endif
+static uint8_t str_desc[2u + 2u * USB_STRING_MAX];
 static const usb_identity_t *ident;
 
 static uint8_t *put16(uint8_t *p, uint16_t v)
@@ -100,22 +105,25 @@ void usb_desc_build(const usb_identity_t *id)
 
 /* UTF-8 to a UTF-16LE string descriptor; malformed bytes become U+FFFD, characters beyond the
  * BMP too (they would need surrogate pairs that some hosts mishandle). */
-static uint16_t string_desc(const char *s)
+static uint16_t string_desc(const char *s, bool in_cfg)
 {
     uint16_t n = 0;
     const uint8_t *u = (const uint8_t *)(s ? s : "");
-    while (*u && n < 126u) {
-        uint32_t c = *u++;
+#define STR_RD(p) (in_cfg ? CFG_RD8(p) : *(p))
+    while (STR_RD(u) && n < USB_STRING_MAX) {
+        uint32_t c = STR_RD(u);
+        u++;
         if (c >= 0x80u) {
             unsigned more = c >= 0xF0u ? 3u : c >= 0xE0u ? 2u : c >= 0xC0u ? 1u : 0u;
             c = more == 3u ? c & 0x07u : more == 2u ? c & 0x0Fu : c & 0x1Fu;
             bool bad = more == 0u;
             for (unsigned i = 0; i < more; i++) {
-                if ((*u & 0xC0u) != 0x80u) {
+                if ((STR_RD(u) & 0xC0u) != 0x80u) {
                     bad = true;
                     break;
                 }
-                c = c << 6 | (*u++ & 0x3Fu);
+                c = c << 6 | (STR_RD(u) & 0x3Fu);
+                u++;
             }
             if (bad || c > 0xFFFFu || (c >= 0xD800u && c <= 0xDFFFu)) c = 0xFFFDu;
         }
@@ -123,6 +131,7 @@ static uint16_t string_desc(const char *s)
         str_desc[3u + 2u * n] = (uint8_t)(c >> 8);
         n++;
     }
+#undef STR_RD
     str_desc[0] = (uint8_t)(2u + 2u * n);
     str_desc[1] = USB_DESC_STRING;
     return str_desc[0];
@@ -150,7 +159,8 @@ bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **
         }
         if (wIndex != 0x0409u || index > 3) return false;
         *len = string_desc(index == 1 ? ident->manufacturer
-                           : index == 2 ? ident->product : ident->serial);
+                           : index == 2 ? ident->product : ident->serial,
+                           index < 3 && (ident->in_cfg >> (index - 1) & 1));
         *p = str_desc;
         return true;
     default:

@@ -8,7 +8,11 @@
 #include "usb/dcd.h"
 #include "usb/usb_internal.h"
 
-#define QUEUE_LEN 32u
+/* Reports queued per endpoint. A chip with little RAM (ATmega32U4: 2.5 KB) sets a smaller depth. */
+#ifndef USB_QUEUE_LEN
+#define USB_QUEUE_LEN 32u
+#endif
+#define QUEUE_LEN USB_QUEUE_LEN
 #define EXTRA_REPORT_MAX (2u + USB_NKRO_BITMAP_LEN) /* id + mods + bitmap */
 
 typedef struct report_slot {
@@ -38,6 +42,14 @@ static struct {
 
 bool usb_ep_halted(uint8_t ep);
 
+/* strnlen through CFG_RD8: the image may be in program memory (AVR). */
+static size_t cfg_strnlen(const uint8_t *p, size_t max)
+{
+    size_t n = 0;
+    while (n < max && CFG_RD8(p + n)) n++;
+    return n;
+}
+
 void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
     id->vid = cfg_info16(cfg, CFG_INFO_VID);
@@ -49,17 +61,23 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
     id->max_power_2ma = power ? power : 250;
     id->manufacturer = "Kestrel";
     id->product = "Kestrel keyboard";
+    id->in_cfg = 0;
     uint16_t n, len;
     const uint8_t *s = cfg_section(cfg, CFG_SEC_STRINGS, &n, &len);
     /* Strings: keyboard name, manufacturer (NUL-terminated; cfg_open checked the section). */
     if (s && len) {
-        const char *name = (const char *)s;
-        size_t l1 = strnlen(name, len);
+        size_t l1 = cfg_strnlen(s, len);
         if (l1 < len) {
-            if (l1) id->product = name;
-            const char *manu = name + l1 + 1;
-            size_t l2 = strnlen(manu, len - l1 - 1);
-            if (l2 && l1 + 1 + l2 < len) id->manufacturer = manu;
+            if (l1) {
+                id->product = (const char *)s;
+                id->in_cfg |= 2;
+            }
+            const uint8_t *manu = s + l1 + 1;
+            size_t l2 = cfg_strnlen(manu, len - l1 - 1);
+            if (l2 && l1 + 1 + l2 < len) {
+                id->manufacturer = (const char *)manu;
+                id->in_cfg |= 1;
+            }
         }
     }
     id->serial = serial;
@@ -93,7 +111,7 @@ void usb_hid_configured(void)
 {
 }
 
-static void enqueue(unsigned q, const uint8_t *data, uint8_t len)
+static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
 {
     report_queue_t *rq = &queues[q];
     report_slot_t *s;
@@ -104,15 +122,16 @@ static void enqueue(unsigned q, const uint8_t *data, uint8_t len)
             s = &rq->slot[(rq->head + i) % QUEUE_LEN];
             if (s->len == len && (q == 0 || s->data[0] == data[0])) {
                 memcpy(s->data, data, len);
-                return;
+                return 0;
             }
         }
-        return;
+        return 0;
     }
     s = &rq->slot[(rq->head + rq->count) % QUEUE_LEN];
     rq->count++;
     s->len = len;
     memcpy(s->data, data, len);
+    return (uint8_t)(q + 1u); /* USB_EP_KBD_IN / USB_EP_EXTRA_IN numbers */
 }
 
 static void feed(unsigned q)
@@ -145,15 +164,14 @@ bool usb_reports_pending(void)
            dcd_ep_busy(USB_EP_EXTRA_IN);
 }
 
-void usb_send_kbd(const kbd_report_t *r)
+uint8_t usb_send_kbd(const kbd_report_t *r)
 {
     if (hid.nkro && hid.protocol == 1) {
         uint8_t *b = hid.nkro_report;
         b[0] = USB_RID_NKRO;
         b[1] = r->mods;
         memcpy(b + 2, r->keys, USB_NKRO_BITMAP_LEN);
-        enqueue(1, b, EXTRA_REPORT_MAX);
-        return;
+        return enqueue(1, b, EXTRA_REPORT_MAX);
     }
     /* Boot format: the first six usages in ascending order (the engine keeps at most six). */
     uint8_t *b = hid.boot;
@@ -165,28 +183,28 @@ void usb_send_kbd(const kbd_report_t *r)
         for (unsigned bit = 0; bits && n < USB_BOOT_REPORT_LEN; bit++, bits >>= 1)
             if (bits & 1u) b[n++] = (uint8_t)(byte * 8u + bit);
     }
-    enqueue(0, b, USB_BOOT_REPORT_LEN);
+    return enqueue(0, b, USB_BOOT_REPORT_LEN);
 }
 
-static void send_usage(uint8_t *b, uint8_t id, uint16_t usage)
+static uint8_t send_usage(uint8_t *b, uint8_t id, uint16_t usage)
 {
     b[0] = id;
     b[1] = (uint8_t)usage;
     b[2] = (uint8_t)(usage >> 8);
-    enqueue(1, b, 3);
+    return enqueue(1, b, 3);
 }
 
-void usb_send_system(uint16_t usage)
+uint8_t usb_send_system(uint16_t usage)
 {
-    send_usage(hid.system, USB_RID_SYSTEM, usage);
+    return send_usage(hid.system, USB_RID_SYSTEM, usage);
 }
 
-void usb_send_consumer(uint16_t usage)
+uint8_t usb_send_consumer(uint16_t usage)
 {
-    send_usage(hid.consumer, USB_RID_CONSUMER, usage);
+    return send_usage(hid.consumer, USB_RID_CONSUMER, usage);
 }
 
-void usb_send_mouse(const mouse_report_t *r)
+uint8_t usb_send_mouse(const mouse_report_t *r)
 {
     uint8_t *b = hid.mouse;
     b[0] = USB_RID_MOUSE;
@@ -195,7 +213,7 @@ void usb_send_mouse(const mouse_report_t *r)
     b[3] = (uint8_t)r->y;
     b[4] = (uint8_t)r->v;
     b[5] = (uint8_t)r->h;
-    enqueue(1, b, 6);
+    return enqueue(1, b, 6);
 }
 
 /* GET_REPORT answers the current state of an input report. */

@@ -207,6 +207,8 @@ bool hx_run_to(uint64_t target)
         while (hx.avr->cycle < lim && !hx.stop) {
             uint32_t pc = hx.avr->pc;
             int st = avr_run(hx.avr);
+            uint16_t sp = (uint16_t)(hx.avr->data[0x5D] | hx.avr->data[0x5E] << 8);
+            if (sp < hx.min_sp && sp >= 0x100) hx.min_sp = sp;
             if (st == cpu_Done || st == cpu_Crashed) {
                 hx_fail("the CPU stopped (state %d) at pc 0x%04x", st, hx.avr->pc);
                 note_stop(HX_DEAD);
@@ -259,16 +261,25 @@ static int load_image(const char *path)
         }
         return 0;
     }
-    uint32_t size = 0, base = 0;
-    uint8_t *buf = read_ihex_file(path, &size, &base);
-    if (!buf) {
+    /* A `kestrel build` HEX has two chunks, the firmware and the config region: load them all. */
+    ihex_chunk_p chunks = NULL;
+    int n_chunks = read_ihex_chunks(path, &chunks);
+    if (n_chunks <= 0) {
         fprintf(stderr, "avr-harness: %s: cannot read Intel HEX\n", path);
         return -1;
     }
-    if (base + size > APP_LIMIT)
-        fprintf(stderr, "avr-harness: %s: warning: image reaches 0x%x, past 0x7000\n", path, base + size);
-    avr_loadcode(hx.avr, buf, size, base);
-    free(buf);
+    for (int i = 0; i < n_chunks; i++) {
+        uint32_t base = chunks[i].baseaddr, size = chunks[i].size;
+        if (base + size > APP_LIMIT)
+            fprintf(stderr, "avr-harness: %s: warning: image reaches 0x%x, past 0x7000\n", path, base + size);
+        if (base + size > hx.avr->flashend + 1u) {
+            fprintf(stderr, "avr-harness: %s: data at 0x%x is outside the flash\n", path, base);
+            free_ihex_chunks(chunks);
+            return -1;
+        }
+        avr_loadcode(hx.avr, chunks[i].data, size, base);
+    }
+    free_ihex_chunks(chunks);
     return 0;
 }
 
@@ -368,6 +379,14 @@ static int run_events(FILE *in, const char *name)
     return 0;
 }
 
+/* hal_probe() writes GPIOR0: timestamps for benchmarks, printed on stderr. */
+static void probe_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    avr->data[addr] = v;
+    fprintf(stderr, "probe %u %llu\n", v, (unsigned long long)avr->cycle);
+}
+
 static void no_sleep(avr_t *avr, avr_cycle_count_t how_long)
 {
     (void)avr;
@@ -378,7 +397,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: avr-harness [--config CFG.bin] [--events FILE] [--tail MS] [--poll-ms MS]\n"
-            "                   [--malformed N] [--seed S] [--enum-only] [-v] IMAGE.hex|.elf\n");
+            "                   [--malformed N] [--seed S] [--enum-only] [--probes] [-v] IMAGE.hex|.elf\n");
 }
 
 int main(int argc, char **argv)
@@ -387,7 +406,7 @@ int main(int argc, char **argv)
     double tail = 0, poll_ms = 1.0;
     unsigned malformed = 0;
     uint32_t seed = 1;
-    bool enum_only = false;
+    bool enum_only = false, probes = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -399,6 +418,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed") && more) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(a, "--enum-only")) enum_only = true;
         else if (!strcmp(a, "-v")) hx.verbose = true;
+        else if (!strcmp(a, "--probes")) probes = true;
         else if (a[0] == '-' || image) {
             usage();
             return 2;
@@ -416,6 +436,7 @@ int main(int argc, char **argv)
     hx.avr->log = LOG_ERROR;
     if (load_image(image) || load_config(cfgfile)) return 2;
     hx.avr->frequency = HX_FREQ;
+    hx.min_sp = 0xFFFF;
     hx.poll_cycles = (uint32_t)(poll_ms * HX_CYC_PER_MS);
     hx.avr->sleep = no_sleep; /* emulated time runs as fast as it can, not wall-clock */
     FILE *in = stdin;
@@ -432,6 +453,7 @@ int main(int argc, char **argv)
         if (hx.avr->interrupts.vector[i] && hx.avr->interrupts.vector[i]->vector == 10)
             gen_vec = hx.avr->interrupts.vector[i];
     avr_cycle_timer_register(hx.avr, HX_CYC_PER_MS, sof_tick, NULL);
+    if (probes) avr_register_io_write(hx.avr, 0x3E, probe_write, NULL);
 
     int rc = 0;
     if (!hx_enumerate()) rc = 1;
@@ -460,6 +482,7 @@ int main(int argc, char **argv)
         default: break;
         }
     }
+    if (hx.verbose) fprintf(stderr, "# lowest stack pointer 0x%04x\n", hx.min_sp);
     if (hx.checks_failed && !rc) rc = 1;
     fflush(stdout);
     return rc;

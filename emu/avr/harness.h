@@ -38,6 +38,7 @@ typedef struct hx {
     hx_iface_t ifs[HX_MAX_IFACES];
     uint8_t ep0_size;
     uint16_t vid, pid;
+    uint16_t min_sp;          /* deepest stack seen (the stack grows down from 0x0AFF) */
     unsigned checks_failed;
 } hx_t;
 

@@ -10,7 +10,6 @@
 
 #define CTL_TIMEOUT_MS 50.0
 #define STEP_CYCLES    200u
-#define SETUP_GAP_CYCLES 3200u /* 0.2 ms */
 
 static int usb_io(uint32_t req, uint8_t ep, uint8_t *buf, uint32_t *sz)
 {
@@ -34,6 +33,20 @@ static int usb_retry(uint32_t req, uint8_t ep, uint8_t *buf, uint32_t *sz)
     }
 }
 
+/* EP0's UEINTX as the firmware would read it: through simavr's register hook, with EP0 selected
+ * for the moment (UENUM is the firmware's, so it is put back). */
+static uint8_t ep0_flags(void)
+{
+    avr_t *a = hx.avr;
+    unsigned io = AVR_DATA_TO_IO(0xE8);
+    if (!a->io[io].r.c) return 0;
+    uint8_t uenum = a->data[0xE9];
+    a->data[0xE9] = 0;
+    uint8_t v = a->io[io].r.c(a, 0xE8, a->io[io].r.param);
+    a->data[0xE9] = uenum;
+    return v;
+}
+
 int hx_ctl(const uint8_t setup[8], uint8_t *data, uint16_t *len)
 {
     uint8_t pkt[8], buf[64];
@@ -41,9 +54,13 @@ int hx_ctl(const uint8_t setup[8], uint8_t *data, uint16_t *len)
     uint16_t wlen = (uint16_t)(setup[6] | setup[7] << 8);
     uint32_t sz = 8;
     if (usb_io(AVR_IOCTL_USB_SETUP, 0, pkt, &sz) != AVR_IOCTL_USB_OK) return -1;
-    /* simavr would let OUT data overwrite a SETUP the firmware has not read yet (the chip NAKs
-     * it), so the host leaves the firmware time to take it, as a real host's frame timing does. */
-    if (!hx_run_to(hx.avr->cycle + SETUP_GAP_CYCLES)) return HX_STOPPED;
+    /* The chip NAKs everything after a SETUP until the firmware has taken it (RXSTPI cleared);
+     * simavr would instead let OUT data overwrite it, so the host waits for that itself. */
+    uint64_t limit = hx.avr->cycle + (uint64_t)(CTL_TIMEOUT_MS * HX_CYC_PER_MS);
+    do {
+        if (!hx_run_to(hx.avr->cycle + STEP_CYCLES)) return HX_STOPPED;
+        if (hx.avr->cycle >= limit) return HX_TIMEOUT;
+    } while (ep0_flags() & (1u << 3));
     int r;
     if (setup[0] & 0x80) {
         uint16_t got = 0;
@@ -208,6 +225,7 @@ bool hx_enumerate(void)
     if (!bus_reset()) return false;
     mksetup(s, 0x00, 5, 9, 0, 0);
     CHECK(hx_ctl(s, NULL, NULL) == 0, "SET_ADDRESS failed");
+    if (!hx_run_ms(2.0)) return false; /* the SetAddress recovery interval (USB 2.0 9.2.6.3) */
     CHECK(hx.avr->data[0xE3] == (0x80 | 9), "UDADDR is %02x after SET_ADDRESS(9)", hx.avr->data[0xE3]);
     r = get_desc(1, 0, 0, buf, 18, &got);
     CHECK(r == 0, "GET_DESCRIPTOR(device) failed (%d)", r);

@@ -131,11 +131,10 @@ const char *hal_serial(void)
 {
     static char serial[21];
     if (!serial[0]) {
-        static const char hex[] = "0123456789ABCDEF";
-        for (uint8_t i = 0; i < 10; i++) {
-            uint8_t b = boot_signature_byte_get(0x0E + i);
-            serial[2 * i] = hex[b >> 4];
-            serial[2 * i + 1] = hex[b & 15];
+        for (uint8_t i = 0; i < 20; i++) {
+            uint8_t b = boot_signature_byte_get(0x0E + i / 2);
+            uint8_t d = i & 1 ? b & 15 : b >> 4;
+            serial[i] = (char)(d < 10 ? '0' + d : 'A' - 10 + d);
         }
     }
     return serial;

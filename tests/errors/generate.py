@@ -1,3 +1,7 @@
+#!/usr/bin/env python3
+# Writes the inputs of the error corpus (one folder per case: keyboard.json, keymap.json) so
+# that a case is one line here. The `expect` files are not generated: each holds the message(s)
+# the case must produce, reviewed by hand. Usage: tests/errors/generate.py tests/errors
 import json, os, sys
 root = sys.argv[1]
 def kb(proc="RP2040", boot="rp2040", rows=("GP2","GP3"), cols=("GP4","GP5","GP6"), layout=None, extra=None, direct=None, name="errkb"):

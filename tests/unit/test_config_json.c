@@ -148,6 +148,10 @@ static void qmk_tree_merge(void **state)
     assert_int_equal(m.processor, CFG_PROC_ATMEGA32U4);
     assert_int_equal(m.bootloader, CFG_BOOT_CATERINA);
     assert_int_equal(m.col_pins[0], (1 << 3) | 4); /* B4 */
+    /* a file of the tree that is not JSON stands for its folder; this one has no definitions */
+    diag_init(&d);
+    assert_false(cfg_load_keyboard(&m, "tests/corpus/qmk/MANIFEST.md", &d));
+    assert_non_null(strstr(d.msg[0].text, "its folder holds no keyboard.json or info.json"));
     /* a four-level chain: bastardkb/info.json .. dilemma/3x5_2/promicro, split doubles the rows */
     diag_init(&d);
     assert_true(cfg_load_keyboard(&m, "tests/corpus/qmk/keyboards/bastardkb/dilemma/3x5_2/promicro", &d));

@@ -9,4 +9,11 @@ void fw_run(void) __attribute__((noreturn));
  * wakes the CPU by interrupt and is scanned at once). */
 #define FW_SCAN_PERIOD_US 500u
 
+/* hal_probe() values (watched by the emulator harness; no effect on hardware beyond one store):
+ * 0/1 scan begin/end, 2 report handed to the USB controller, 3/4 key event into/out of the
+ * engine, 5/6 io_delay begin/end, FW_PROBE_ACTION followed by the keycode when the engine hands
+ * over an action (QK_BOOT, QK_REBOOT, QK_CLEAR_EEPROM, ...), FW_PROBE_QUEUED + endpoint. */
+#define FW_PROBE_ACTION 7u
+#define FW_PROBE_QUEUED 8u /* + endpoint number: a report was queued for that endpoint */
+
 #endif

@@ -76,3 +76,11 @@ $(RP2040_TEST_UF2): $(BUILD)/kestrel $(RP2040_BIN) keyboards/test4x10/keyboard.j
 rp2040-test: $(RP2040_TEST_UF2)
 	node tests/rp2040/usb_test.mjs $< keyboards/test4x10/keyboard.json $(RP2040_TEST_DIR)/usb-session.pcap
 TEST_TARGETS += rp2040-test
+
+# The whole scenario suite on the emulated RP2040 (the same files as the host run; engine bugs
+# listed in tests/scenarios/KNOWN_FAILURES may fail here too). One Node process serves all jobs.
+rp2040-scenarios: $(BUILD)/kestrel $(RP2040_BIN)
+	@start=$$(date +%s); tests/scenarios/run.sh $(BUILD)/kestrel --target rp2040; rc=$$?; \
+	 echo "rp2040 scenarios: $$(( $$(date +%s) - start )) s on the emulator"; exit $$rc
+TEST_TARGETS += rp2040-scenarios
+.PHONY: rp2040-scenarios

@@ -124,6 +124,11 @@ export class Board {
     }
     this.probeAddr = readProbeAddr(mcu.flash);
     this.installRom();
+    // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.
+    mcu.peripherals[0x40058].onWatchdogTrigger = () => {
+      this.events.push({ t: this.clock.nanos, what: 'reboot', args: [] });
+      this.halted = 'reboot';
+    };
     this.installProbe();
     this.boot();
   }
@@ -201,6 +206,9 @@ export class Board {
     const orig = mcu.writeUint32.bind(mcu);
     mcu.writeUint32 = function (a, v) {
       if (a === addr) {
+        // FW_PROBE_ACTION (7) is followed by the action's keycode (fw/fw.h).
+        if (board.actionNext) { board.events.push({ t: board.clock.nanos, what: 'action', args: [v & 0xffff] }); board.actionNext = false; }
+        else if (v === 7) board.actionNext = true;
         if (board.recordProbes) board.probeHits.push([v, mcu.core.cycles, board.clock.nanos]);
         if (board.onProbe) board.onProbe(v);
       }

@@ -237,11 +237,15 @@ test('the USB session dissects in tshark with no malformed or expert-error field
   assert(stalls >= 300, `${stalls} stalled URBs in the capture`);
 });
 
-test('QK_BOOT reboots into the ROM bootloader (reset_usb_boot)', () => {
+test('QK_BOOT reboots into the ROM bootloader (reset_usb_boot) once the key is released', () => {
   const pos = kb.layouts.LAYOUT.layout.findIndex((k) => k.matrix[0] === 3 && k.matrix[1] === 9);
   assert(pos >= 0, 'key 3,9 exists');
   s.matrix.set(3 * s.cfg.cols + 9, true);
-  s.board.run(s.board.nanos + 200 * MS);
+  s.board.run(s.board.nanos + 100 * MS);
+  assert(!s.board.events.some((x) => x.what === 'bootsel'), 'left while the key was still held');
+  assert(s.board.events.some((x) => x.what === 'action' && x.args[0] === 0x7c00), 'QK_BOOT action seen');
+  s.matrix.set(3 * s.cfg.cols + 9, false);
+  s.board.run(s.board.nanos + 50 * MS);
   const e = s.board.events.find((x) => x.what === 'bootsel');
   assert(e, `no BOOTSEL entry (halted: ${s.board.halted})`);
   assert(e.args[0] === 0 && e.args[1] === 0, `reset_usb_boot(${e.args})`);

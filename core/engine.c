@@ -8,12 +8,14 @@
 static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
+#ifndef ENGINE_NO_TRACE
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
 {
     if (!e->sink->trace) return;
     engine_trace_t t = {e->now, code, pos, kc, arg, pos2};
     e->sink->trace(e->ctx, &t);
 }
+#endif
 
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc)
 {

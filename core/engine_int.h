@@ -46,7 +46,18 @@ static inline bool eng_is_mt_or_lt(kc_t kc)
 }
 
 /* ---- trace ---------------------------------------------------------------------------- */
+/* The ATmega32U4 firmware never prints a trace; compiling it out there saves flash it lacks. */
+#if defined(__AVR__) && !defined(ENGINE_TRACE)
+#define ENGINE_NO_TRACE 1
+#endif
+#ifdef ENGINE_NO_TRACE
+static inline void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
+{
+    (void)e; (void)code; (void)pos; (void)kc; (void)arg; (void)pos2;
+}
+#else
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2);
+#endif
 
 /* ---- reports (report.c) ------------------------------------------------------------------ */
 void eng_send_kbd(engine_t *e);

@@ -250,9 +250,10 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx)
 {
+    static const engine_sink_t no_sink = {NULL, NULL, NULL, NULL, NULL, NULL};
     memset(e, 0, sizeof *e);
     e->cfg = cfg;
-    e->sink = sink;
+    e->sink = sink ? sink : &no_sink;
     e->ctx = ctx;
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
@@ -294,13 +295,18 @@ uint32_t engine_next_deadline(const engine_t *e)
     if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
         d = e->tk.time + e->tk_term;
     if (e->drain_pending) d = earliest(d, e->now + 1u);
-    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
-    if (timeout) {
-        if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
-        uint8_t st = eng_osl_state(e);
-        if ((st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED)) d = earliest(d, e->os_layer_time + timeout);
+    uint8_t st = eng_osl_state(e);
+    bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
+    if (e->os_mods || osl_waits) {
+        uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+        if (timeout) {
+            if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
+            if (osl_waits) d = earliest(d, e->os_layer_time + timeout);
+        }
     }
-    return earliest(d, eng_mouse_deadline(e));
+    const mouse_report_t *m = &e->mouse.dir;
+    if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    return d;
 }
 
 static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)

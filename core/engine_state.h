@@ -62,7 +62,8 @@ struct engine {
     uint8_t tk_opts;
     uint8_t nwait;
     engine_rec_t wait[ENGINE_WAIT_MAX];
-    uint8_t retro_counter;
+    uint8_t retro_pos;         /* retro tapping: the last key pressed ... */
+    uint8_t retro_primed;      /* ... is a dual-role key held with nothing pressed since */
     uint8_t drain_pending;     /* buffered events wait for the next tick (QMK's 1 ms scan) */
     kc_t flow_prev_kc;
     uint8_t flow_valid;

@@ -94,6 +94,13 @@ static void retro_tapping(void **state)
     h_release(1260, 3);
     h_release(1300, 0);
     h_expect("1200 kbd LSFT\n1250 kbd LSFT B\n1260 kbd LSFT\n1300 kbd -\n");
+    /* a key pressed before and released during the hold does not cancel it (QMK's
+     * regular_to_mod_over_tap_term): [B LSFT] [LSFT] [] [A] [] */
+    h_press(1500, 3);
+    h_press(1510, 0);
+    h_release(1750, 3);
+    h_release(1800, 0);
+    h_expect("1500 kbd B\n1710 kbd LSFT B\n1750 kbd LSFT\n1800 kbd -\n1800 kbd A\n1800 kbd -\n");
     /* layer-tap: the layer goes away, then the tap */
     h_press(2000, 2);
     h_release(2300, 2);

@@ -129,7 +129,7 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
             e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
             eng_register_code(e, (uint8_t)k.kc);
             e->weak_mods = weak;
-            eng_unregister_code(e, (uint8_t)k.kc);
+            eng_release_tap(e, (uint8_t)k.kc);
         }
     }
     if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
@@ -236,6 +236,7 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
     /* Events that wait for QMK's next 1 ms tick go before a new event: processing the new one
      * first could release a key whose press is still waiting. */
     while (is_event && e->drain_pending) drain(e);
+    if (is_event) eng_flush_tap_release(e);
 
     e->drain_pending = 0;
     if (!eng_tap_process(e, &r) && is_event) {
@@ -266,6 +267,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
 static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
+    if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
     exec(e, CFG_POS_NONE, false, t);
     eng_mouse_task(e);
 }
@@ -306,6 +308,7 @@ uint32_t engine_next_deadline(const engine_t *e)
             if (osl_waits) d = earliest(d, e->os_layer_time + timeout);
         }
     }
+    if (e->tap_release) d = earliest(d, e->tap_release_at);
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
     return d;
@@ -334,6 +337,7 @@ bool engine_idle(const engine_t *e)
 void engine_release_all(engine_t *e, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
+    eng_flush_tap_release(e);
     while (e->nheld) {
         engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
         eng_process_record(e, &rel);

@@ -81,6 +81,8 @@ struct engine {
     uint8_t nkro, nkeys;
     kbd_report_t kbd, kbd_sent;
     uint16_t consumer, system;
+    uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
+    uint32_t tap_release_at;
     engine_mouse_state_t mouse;
 };
 

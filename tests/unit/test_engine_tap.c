@@ -367,6 +367,32 @@ static void require_prior_idle(void **state)
     assert_true(engine_idle(&h_eng));
 }
 
+/* QMK's tap delays: the release of a tapped Caps Lock waits qmk.tap_capslock_delay (80 ms), other
+ * taps qmk.tap_keycode_delay (0); a later event sends the waiting release first. */
+static void tap_delays(void **state)
+{
+    (void)state;
+    board();
+    h_map(0, 5, KC_MT(MOD_LCTL, KC_CAPS_LOCK));
+    h_start();
+    h_press(0, 5);
+    h_release(50, 5);
+    h_settle(1000);
+    h_press(1000, 5);
+    h_release(1050, 5);
+    h_press(1060, 3);
+    h_release(1070, 3);
+    h_expect("50 kbd CAPS_LOCK\n130 kbd -\n1050 kbd CAPS_LOCK\n1060 kbd -\n1060 kbd B\n1070 kbd -\n");
+    assert_true(engine_idle(&h_eng));
+    board();
+    h_set(CFG_TAP_CODE_DELAY, 10);
+    h_start();
+    h_press(0, 0);
+    h_release(50, 0);
+    h_settle(1000);
+    h_expect("50 kbd A\n60 kbd -\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,7 +401,7 @@ int main(void)
         cmocka_unit_test(roll_three),         cmocka_unit_test(hold_three),
         cmocka_unit_test(chordal_hold),       cmocka_unit_test(chordal_streak),
         cmocka_unit_test(flow_tap),           cmocka_unit_test(zmk_flavors),
-        cmocka_unit_test(require_prior_idle),
+        cmocka_unit_test(require_prior_idle), cmocka_unit_test(tap_delays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,11 +95,6 @@ static bool is_layer_action(kc_t kc, uint8_t count)
     return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
 }
 
-static bool is_retro_tap_candidate(kc_t kc)
-{
-    return eng_is_tap_hold_kc(kc);
-}
-
 static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
 {
     engine_held_t k = e->held[idx];
@@ -114,6 +109,7 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     }
 
     if (pressed) {
+        if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
         b->press(e, &k);
         engine_held_t *h = eng_held_find(e, k.pos);
         if (h) *h = k; /* keep what press() recorded for release() */
@@ -121,19 +117,22 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
         b->release(e, &k);
     }
 
-    /* Retro tapping: a dual-role key held past its term and released with no other event in
-     * between sends its tap keycode after releasing the hold. */
-    if (!is_retro_tap_candidate(k.kc)) {
-        e->retro_counter = 0;
-    } else if (pressed || count > 0) {
-        if (count > 0) e->retro_counter = 0;
-    } else {
-        if (e->retro_counter == 2 && eng_is_mt_or_lt(k.kc) && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
-            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, 0, CFG_POS_NONE);
-            eng_tap_code(e, (uint8_t)k.kc);
+    /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
+     * pressed since its press sends its tap after releasing the hold, with the modifiers that
+     * were held when its hold began. Releases of other keys meanwhile do not matter. */
+    if (eng_is_mt_or_lt(k.kc) && count == 0) {
+        if (pressed) {
+            if (e->retro_pos == k.pos) e->retro_primed = 1;
+        } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
+            uint8_t weak = e->weak_mods;
+            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
+            e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
+            eng_register_code(e, (uint8_t)k.kc);
+            e->weak_mods = weak;
+            eng_release_tap(e, (uint8_t)k.kc);
         }
-        e->retro_counter = 0;
     }
+    if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
 
     if (!pressed) {
         held_remove(e, k.pos);
@@ -217,7 +216,10 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
-    if (is_event && e->retro_counter < 0xFFu) e->retro_counter++;
+    if (pressed) {
+        e->retro_pos = pos;
+        e->retro_primed = 0;
+    }
     if (pressed) e->weak_mods = 0; /* weak mods of an earlier key never leak into a new press */
     if (eng_osl_expired(e, t)) {
         eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO,
@@ -234,6 +236,7 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
     /* Events that wait for QMK's next 1 ms tick go before a new event: processing the new one
      * first could release a key whose press is still waiting. */
     while (is_event && e->drain_pending) drain(e);
+    if (is_event) eng_flush_tap_release(e);
 
     e->drain_pending = 0;
     if (!eng_tap_process(e, &r) && is_event) {
@@ -264,6 +267,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
 static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
+    if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
     exec(e, CFG_POS_NONE, false, t);
     eng_mouse_task(e);
 }
@@ -304,6 +308,7 @@ uint32_t engine_next_deadline(const engine_t *e)
             if (osl_waits) d = earliest(d, e->os_layer_time + timeout);
         }
     }
+    if (e->tap_release) d = earliest(d, e->tap_release_at);
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
     return d;
@@ -332,6 +337,7 @@ bool engine_idle(const engine_t *e)
 void engine_release_all(engine_t *e, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
+    eng_flush_tap_release(e);
     while (e->nheld) {
         engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
         eng_process_record(e, &rel);

@@ -64,6 +64,9 @@ void eng_send_kbd(engine_t *e);
 void eng_register_code(engine_t *e, uint8_t code);   /* QMK's register_code: any basic keycode */
 void eng_unregister_code(engine_t *e, uint8_t code);
 void eng_tap_code(engine_t *e, uint8_t code);
+/* The release of a tapped key: after qmk.tap_keycode_delay (qmk.tap_capslock_delay for Caps Lock) */
+void eng_release_tap(engine_t *e, uint8_t code);
+void eng_flush_tap_release(engine_t *e);      /* a waiting tap release goes out now */
 void eng_register_mods(engine_t *e, uint8_t mods);   /* add + send */
 void eng_unregister_mods(engine_t *e, uint8_t mods);
 void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */

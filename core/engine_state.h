@@ -62,7 +62,8 @@ struct engine {
     uint8_t tk_opts;
     uint8_t nwait;
     engine_rec_t wait[ENGINE_WAIT_MAX];
-    uint8_t retro_counter;
+    uint8_t retro_pos;         /* retro tapping: the last key pressed ... */
+    uint8_t retro_primed;      /* ... is a dual-role key held with nothing pressed since */
     uint8_t drain_pending;     /* buffered events wait for the next tick (QMK's 1 ms scan) */
     kc_t flow_prev_kc;
     uint8_t flow_valid;
@@ -80,6 +81,8 @@ struct engine {
     uint8_t nkro, nkeys;
     kbd_report_t kbd, kbd_sent;
     uint16_t consumer, system;
+    uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
+    uint32_t tap_release_at;
     engine_mouse_state_t mouse;
 };
 

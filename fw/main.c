@@ -48,6 +48,9 @@ static void sink_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
 {
     (void)ctx;
     (void)now;
+    /* NK_ON/NK_OFF/NK_TOGG are the engine's: it keeps the mode (and clears the report when it
+     * changes), and the report goes out in the form that mode allows. */
+    usb_set_nkro(engine.nkro != 0);
     queued(usb_send_kbd(r));
 }
 
@@ -86,14 +89,6 @@ static void sink_action(void *ctx, kc_t kc, uint32_t now)
         reboot_requested = true;
         boot_request_ms = now;
         break;
-    case NK_ON: usb_set_nkro(true); break;
-    case NK_OFF: usb_set_nkro(false); break;
-    case NK_TOGG: {
-        static bool on;
-        on = !on;
-        usb_set_nkro(on);
-        break;
-    }
     default: break;
     }
 }
@@ -138,7 +133,6 @@ void fw_run(void)
     load_config();
     matrix_init(&matrix, &cfg);
     usb_identity_from_cfg(&ident, &cfg, hal_serial());
-    usb_set_nkro(cfg_setting(&cfg, CFG_NKRO) != 0);
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
     debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),

@@ -1,7 +1,7 @@
 # The engine: its libFuzzer target and its benchmark.
 #
 #   make fuzz-engine          fuzz for FUZZ_ENGINE_TIME seconds (default 180), corpus in build/
-#   make fuzz-engine-smoke    20,000 deterministic runs; part of `make test`
+#   make fuzz-engine-smoke    10,000 deterministic runs; part of `make test`
 #   make bench-engine         instructions per key event under callgrind (first `make bench` line)
 
 FUZZ_ENGINE_BIN    := $(BUILD)/fuzz/fuzz_engine
@@ -24,9 +24,9 @@ fuzz-engine: $(FUZZ_ENGINE_BIN)
 
 fuzz-engine-smoke: $(FUZZ_ENGINE_BIN)
 	@rm -rf $(BUILD)/fuzz/smoke-engine && mkdir -p $(BUILD)/fuzz/smoke-engine
-	@$(FUZZ_ENGINE_BIN) -runs=20000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-engine \
+	@$(FUZZ_ENGINE_BIN) -runs=10000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-engine \
 	    2>$(BUILD)/fuzz/smoke-engine.log || { tail -40 $(BUILD)/fuzz/smoke-engine.log; exit 1; }
-	@echo "fuzz-engine-smoke: 20000 runs, no failure"
+	@echo "fuzz-engine-smoke: 10000 runs, no failure"
 
 TEST_TARGETS += fuzz-engine-smoke
 

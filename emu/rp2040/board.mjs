@@ -124,6 +124,7 @@ export class Board {
     }
     this.probeAddr = readProbeAddr(mcu.flash);
     this.installRom();
+    this.installFlashId(opts.uniqueId || [0xe6, 0x60, 0x58, 0x38, 0x83, 0x1a, 0x6b, 0x29]);
     // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.
     mcu.peripherals[0x40058].onWatchdogTrigger = () => {
       this.events.push({ t: this.clock.nanos, what: 'reboot', args: [] });
@@ -198,6 +199,23 @@ export class Board {
   fault(why) {
     this.events.push({ t: this.clock.nanos, what: 'fault', args: [why] });
     this.halted = 'fault: ' + why;
+  }
+
+  // The flash chip's answer to 4Bh (read unique ID) through the SSI: rp2040js's SSI is a stub,
+  // so the bytes clocked back after the command and four dummy bytes are supplied here.
+  installFlashId(id) {
+    this.uniqueId = id;
+    const ssi = this.mcu.peripherals[0x18000];
+    const w = ssi.writeUint32.bind(ssi), r = ssi.readUint32.bind(ssi);
+    let n = -1;
+    ssi.writeUint32 = (off, v) => {
+      if (off === 0x60) {
+        if (v === 0x4b) n = 0; else if (n >= 0) n++;
+        ssi.dr0 = n >= 5 && n < 13 ? id[n - 5] : 0;
+      }
+      w(off, v);
+    };
+    ssi.readUint32 = (off) => (off === 0x60 ? ssi.dr0 : r(off));
   }
 
   installProbe() {

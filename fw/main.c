@@ -192,6 +192,13 @@ void fw_run(void)
             wake_us = clock_base_us + (deadline - clock_ms) * 1000u;
             timed = true;
         }
+        /* During the first second, wake every 50 ms even when idle, so hal_uptime_mark() sees
+         * the double-tap window close in time. */
+        if (ms < FW_UPTIME_WAKE_MS) {
+            uint32_t w = clock_base_us + (50u - clock_ms % 50u) * 1000u;
+            if (!timed || (int32_t)(w - wake_us) < 0) wake_us = w;
+            timed = true;
+        }
         if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {
             if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
             timed = true;

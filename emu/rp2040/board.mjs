@@ -123,6 +123,8 @@ export class Board {
       mcu.flash.set(opts.config, this.fwinfo.configAddr - FLASH_BASE);
     }
     this.probeAddr = readProbeAddr(mcu.flash);
+    // A reset by the RUN pin keeps the SRAM contents (power stays on): pass the old board's.
+    if (opts.sram) mcu.sram.set(opts.sram);
     this.installRom();
     this.installFlashId(opts.uniqueId || [0xe6, 0x60, 0x58, 0x38, 0x83, 0x1a, 0x6b, 0x29]);
     // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.

@@ -252,5 +252,21 @@ test('QK_BOOT reboots into the ROM bootloader (reset_usb_boot) once the key is r
   assert(e.args[0] === 0 && e.args[1] === 0, `reset_usb_boot(${e.args})`);
 });
 
+// A RUN-pin reset keeps SRAM and clears the watchdog's reset reason: a second Board started with
+// the first one's SRAM is exactly that.
+test('double-tap reset: a second reset within 500 ms enters BOOTSEL, a later one boots', () => {
+  const img = { uf2: new Uint8Array(readFileSync(imagePath)) };
+  const first = new Session(img);
+  first.board.run(200 * MS);
+  const again = new Session({ ...img, sram: first.board.mcu.sram.slice() });
+  again.board.run(50 * MS);
+  assert(again.board.events.some((e) => e.what === 'bootsel'), `reset at 200 ms: no BOOTSEL (${again.board.halted})`);
+  const late = new Session(img);
+  late.board.run(800 * MS);
+  const normal = new Session({ ...img, sram: late.board.mcu.sram.slice() });
+  assert(normal.host.waitAttach(normal.board.nanos + 300 * MS), 'reset at 800 ms: the keyboard did not start');
+  assert(!normal.board.events.some((e) => e.what === 'bootsel'), 'reset at 800 ms went to BOOTSEL');
+});
+
 console.log(`rp2040 usb: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -32,7 +32,9 @@ static const bhv_range_t ranges[] ROM_DATA = {
 
 const engine_bhv_t *eng_bhv_for(kc_t kc)
 {
-    for (uint8_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+    /* most keys are plain keys: answer them without the scan */
+    if (kc < 0x00CDu) return &eng_bhv_key;
+    for (uint8_t i = 1; i < sizeof ranges / sizeof ranges[0]; i++) {
         if (kc < ROM_RD16(&ranges[i].lo)) break; /* the table is sorted */
         if (kc <= ROM_RD16(&ranges[i].hi)) return (const engine_bhv_t *)ROM_RDPTR(&ranges[i].bhv);
     }

@@ -9,7 +9,7 @@ static void lt_press(engine_t *e, engine_held_t *k)
 
 static void lt_release(engine_t *e, engine_held_t *k)
 {
-    if (k->count & ENGINE_REC_COUNT) eng_unregister_code(e, QK_LAYER_TAP_GET_TAP(k->kc));
+    if (k->count & ENGINE_REC_COUNT) eng_release_tap(e, QK_LAYER_TAP_GET_TAP(k->kc));
     else eng_layer_off(e, QK_LAYER_TAP_GET_LAYER(k->kc));
 }
 

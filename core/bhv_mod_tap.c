@@ -9,7 +9,7 @@ static void mt_press(engine_t *e, engine_held_t *k)
 
 static void mt_release(engine_t *e, engine_held_t *k)
 {
-    if (k->count & ENGINE_REC_COUNT) eng_unregister_code(e, QK_MOD_TAP_GET_TAP(k->kc));
+    if (k->count & ENGINE_REC_COUNT) eng_release_tap(e, QK_MOD_TAP_GET_TAP(k->kc));
     else eng_unregister_mods(e, kc_mods5_to_bits(QK_MOD_TAP_GET_MODS(k->kc)));
 }
 

@@ -8,12 +8,14 @@
 static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
+#ifndef ENGINE_NO_TRACE
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
 {
     if (!e->sink->trace) return;
     engine_trace_t t = {e->now, code, pos, kc, arg, pos2};
     e->sink->trace(e->ctx, &t);
 }
+#endif
 
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc)
 {
@@ -93,11 +95,6 @@ static bool is_layer_action(kc_t kc, uint8_t count)
     return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
 }
 
-static bool is_retro_tap_candidate(kc_t kc)
-{
-    return eng_is_tap_hold_kc(kc);
-}
-
 static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
 {
     engine_held_t k = e->held[idx];
@@ -112,6 +109,7 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     }
 
     if (pressed) {
+        if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
         b->press(e, &k);
         engine_held_t *h = eng_held_find(e, k.pos);
         if (h) *h = k; /* keep what press() recorded for release() */
@@ -119,19 +117,22 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
         b->release(e, &k);
     }
 
-    /* Retro tapping: a dual-role key held past its term and released with no other event in
-     * between sends its tap keycode after releasing the hold. */
-    if (!is_retro_tap_candidate(k.kc)) {
-        e->retro_counter = 0;
-    } else if (pressed || count > 0) {
-        if (count > 0) e->retro_counter = 0;
-    } else {
-        if (e->retro_counter == 2 && eng_is_mt_or_lt(k.kc) && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
-            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, 0, CFG_POS_NONE);
-            eng_tap_code(e, (uint8_t)k.kc);
+    /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
+     * pressed since its press sends its tap after releasing the hold, with the modifiers that
+     * were held when its hold began. Releases of other keys meanwhile do not matter. */
+    if (eng_is_mt_or_lt(k.kc) && count == 0) {
+        if (pressed) {
+            if (e->retro_pos == k.pos) e->retro_primed = 1;
+        } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
+            uint8_t weak = e->weak_mods;
+            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
+            e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
+            eng_register_code(e, (uint8_t)k.kc);
+            e->weak_mods = weak;
+            eng_release_tap(e, (uint8_t)k.kc);
         }
-        e->retro_counter = 0;
     }
+    if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
 
     if (!pressed) {
         held_remove(e, k.pos);
@@ -215,7 +216,10 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
-    if (is_event && e->retro_counter < 0xFFu) e->retro_counter++;
+    if (pressed) {
+        e->retro_pos = pos;
+        e->retro_primed = 0;
+    }
     if (pressed) e->weak_mods = 0; /* weak mods of an earlier key never leak into a new press */
     if (eng_osl_expired(e, t)) {
         eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO,
@@ -232,6 +236,7 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
     /* Events that wait for QMK's next 1 ms tick go before a new event: processing the new one
      * first could release a key whose press is still waiting. */
     while (is_event && e->drain_pending) drain(e);
+    if (is_event) eng_flush_tap_release(e);
 
     e->drain_pending = 0;
     if (!eng_tap_process(e, &r) && is_event) {
@@ -248,9 +253,10 @@ static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx)
 {
+    static const engine_sink_t no_sink = {NULL, NULL, NULL, NULL, NULL, NULL};
     memset(e, 0, sizeof *e);
     e->cfg = cfg;
-    e->sink = sink;
+    e->sink = sink ? sink : &no_sink;
     e->ctx = ctx;
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
@@ -261,6 +267,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
 static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
+    if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
     exec(e, CFG_POS_NONE, false, t);
     eng_mouse_task(e);
 }
@@ -292,13 +299,19 @@ uint32_t engine_next_deadline(const engine_t *e)
     if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
         d = e->tk.time + e->tk_term;
     if (e->drain_pending) d = earliest(d, e->now + 1u);
-    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
-    if (timeout) {
-        if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
-        uint8_t st = eng_osl_state(e);
-        if ((st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED)) d = earliest(d, e->os_layer_time + timeout);
+    uint8_t st = eng_osl_state(e);
+    bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
+    if (e->os_mods || osl_waits) {
+        uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+        if (timeout) {
+            if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
+            if (osl_waits) d = earliest(d, e->os_layer_time + timeout);
+        }
     }
-    return earliest(d, eng_mouse_deadline(e));
+    if (e->tap_release) d = earliest(d, e->tap_release_at);
+    const mouse_report_t *m = &e->mouse.dir;
+    if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    return d;
 }
 
 static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
@@ -324,6 +337,7 @@ bool engine_idle(const engine_t *e)
 void engine_release_all(engine_t *e, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
+    eng_flush_tap_release(e);
     while (e->nheld) {
         engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
         eng_process_record(e, &rel);

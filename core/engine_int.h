@@ -46,19 +46,32 @@ static inline bool eng_is_mt_or_lt(kc_t kc)
 }
 
 /* ---- trace ---------------------------------------------------------------------------- */
+/* The ATmega32U4 firmware never prints a trace; compiling it out there saves flash it lacks. */
+#if defined(__AVR__) && !defined(ENGINE_TRACE)
+#define ENGINE_NO_TRACE 1
+#endif
+#ifdef ENGINE_NO_TRACE
+static inline void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
+{
+    (void)e; (void)code; (void)pos; (void)kc; (void)arg; (void)pos2;
+}
+#else
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2);
+#endif
 
 /* ---- reports (report.c) ------------------------------------------------------------------ */
 void eng_send_kbd(engine_t *e);
 void eng_register_code(engine_t *e, uint8_t code);   /* QMK's register_code: any basic keycode */
 void eng_unregister_code(engine_t *e, uint8_t code);
 void eng_tap_code(engine_t *e, uint8_t code);
+/* The release of a tapped key: after qmk.tap_keycode_delay (qmk.tap_capslock_delay for Caps Lock) */
+void eng_release_tap(engine_t *e, uint8_t code);
+void eng_flush_tap_release(engine_t *e);      /* a waiting tap release goes out now */
 void eng_register_mods(engine_t *e, uint8_t mods);   /* add + send */
 void eng_unregister_mods(engine_t *e, uint8_t mods);
 void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */
 void eng_consumer_send(engine_t *e, uint16_t usage);
 void eng_system_send(engine_t *e, uint16_t usage);
-bool eng_key_in_report(const engine_t *e, uint8_t code);
 void eng_clear_oneshot_mods(engine_t *e);
 void eng_add_oneshot_mods(engine_t *e, uint8_t mods);
 void eng_del_oneshot_mods(engine_t *e, uint8_t mods);

@@ -5,7 +5,7 @@
  *   ENGINE_WAIT_MAX  events waiting for a tap-hold decision. When an event does not fit, the
  *                    engine releases everything cleanly (as QMK does on overflow): no stuck keys.
  *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
- * Size: about 330 bytes on the ATmega32U4 (see docs/performance.md). */
+ * Size: 290 bytes on the ATmega32U4, 360 on x86-64 (docs/performance.md). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
 
@@ -62,7 +62,8 @@ struct engine {
     uint8_t tk_opts;
     uint8_t nwait;
     engine_rec_t wait[ENGINE_WAIT_MAX];
-    uint8_t retro_counter;
+    uint8_t retro_pos;         /* retro tapping: the last key pressed ... */
+    uint8_t retro_primed;      /* ... is a dual-role key held with nothing pressed since */
     uint8_t drain_pending;     /* buffered events wait for the next tick (QMK's 1 ms scan) */
     kc_t flow_prev_kc;
     uint8_t flow_valid;
@@ -80,6 +81,8 @@ struct engine {
     uint8_t nkro, nkeys;
     kbd_report_t kbd, kbd_sent;
     uint16_t consumer, system;
+    uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
+    uint32_t tap_release_at;
     engine_mouse_state_t mouse;
 };
 

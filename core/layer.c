@@ -4,6 +4,9 @@
 
 void eng_layer_state_set(engine_t *e, uint32_t state)
 {
+#ifdef ENGINE_NO_TRACE
+    e->layer_state = state;
+#else
     uint32_t changed = state ^ e->layer_state;
     e->layer_state = state;
     if (!changed || !e->sink->trace) return;
@@ -11,6 +14,7 @@ void eng_layer_state_set(engine_t *e, uint32_t state)
         if (changed >> l & 1u)
             eng_trace(e, (state >> l & 1u) ? ENGINE_TRACE_LAYER_ON : ENGINE_TRACE_LAYER_OFF,
                       CFG_POS_NONE, KC_NO, l, CFG_POS_NONE);
+#endif
 }
 
 void eng_layer_on(engine_t *e, uint8_t layer)
@@ -38,19 +42,11 @@ kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
 {
     const cfg_t *c = e->cfg;
     uint32_t layers = e->layer_state | e->default_layer_state;
-    if (c->layers < 32) layers &= ((uint32_t)1 << c->layers) - 1u;
-    /* Walk down from the highest set bit; the default layer is normally the only one. */
-    while (layers) {
-        uint8_t l = 31;
-        uint32_t m = layers;
-        if (!(m & 0xFFFF0000u)) { l -= 16; m <<= 16; }
-        if (!(m & 0xFF000000u)) { l -= 8; m <<= 8; }
-        if (!(m & 0xF0000000u)) { l -= 4; m <<= 4; }
-        if (!(m & 0xC0000000u)) { l -= 2; m <<= 2; }
-        if (!(m & 0x80000000u)) { l -= 1; }
+    /* From the top layer down; the default layer is normally the only one set. */
+    for (uint8_t l = c->layers; l-- > 0;) {
+        if (!(layers >> l & 1u)) continue;
         kc_t kc = cfg_keycode(c, l, pos);
         if (kc != KC_TRNS) return kc;
-        layers &= ~((uint32_t)1 << l);
     }
     return KC_NO;
 }

@@ -12,11 +12,6 @@ static inline bool key_bit(const engine_t *e, uint8_t code)
     return (e->kbd.keys[code >> 3] >> (code & 7u)) & 1u;
 }
 
-bool eng_key_in_report(const engine_t *e, uint8_t code)
-{
-    return key_bit(e, code);
-}
-
 static void add_key(engine_t *e, uint8_t code)
 {
     if (key_bit(e, code)) return;
@@ -157,10 +152,32 @@ void eng_unregister_code(engine_t *e, uint8_t code)
     }
 }
 
+void eng_flush_tap_release(engine_t *e)
+{
+    uint8_t code = e->tap_release;
+    if (!code) return;
+    e->tap_release = 0;
+    eng_unregister_code(e, code);
+}
+
+/* QMK waits (blocking the whole keyboard) between a tapped key's press and release; here only the
+ * release waits, and it goes out before any later event is processed, so nothing is reordered. */
+void eng_release_tap(engine_t *e, uint8_t code)
+{
+    uint16_t delay = cfg_setting(e->cfg, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
+    eng_flush_tap_release(e);
+    if (!delay || code == KC_NO) {
+        eng_unregister_code(e, code);
+        return;
+    }
+    e->tap_release = code;
+    e->tap_release_at = e->now + delay;
+}
+
 void eng_tap_code(engine_t *e, uint8_t code)
 {
     eng_register_code(e, code);
-    eng_unregister_code(e, code);
+    eng_release_tap(e, code);
 }
 
 void eng_register_mods(engine_t *e, uint8_t mods)
@@ -179,6 +196,7 @@ void eng_unregister_mods(engine_t *e, uint8_t mods)
 
 void eng_clear_keyboard(engine_t *e)
 {
+    e->tap_release = 0;
     e->real_mods = e->weak_mods = e->os_mods = e->os_locked_mods = 0;
     memset(e->kbd.keys, 0, sizeof e->kbd.keys);
     e->nkeys = 0;

@@ -8,5 +8,13 @@ void fw_run(void) __attribute__((noreturn));
 /* While any key is down the matrix is scanned at this period (a press while all keys are up
  * wakes the CPU by interrupt and is scanned at once). */
 #define FW_SCAN_PERIOD_US 500u
+#define FW_UPTIME_WAKE_MS 1000u /* after this the firmware no longer needs hal_uptime_mark() */
+
+/* hal_probe() values (watched by the emulator harness; no effect on hardware beyond one store):
+ * 0/1 scan begin/end, 2 report handed to the USB controller, 3/4 key event into/out of the
+ * engine, 5/6 io_delay begin/end, FW_PROBE_ACTION followed by the keycode when the engine hands
+ * over an action (QK_BOOT, QK_REBOOT, QK_CLEAR_EEPROM, ...), FW_PROBE_QUEUED + endpoint. */
+#define FW_PROBE_ACTION 7u
+#define FW_PROBE_QUEUED 8u /* + endpoint number: a report was queued for that endpoint */
 
 #endif

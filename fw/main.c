@@ -38,37 +38,48 @@ static uint32_t now_ms(uint32_t now_us)
     return clock_ms;
 }
 
+/* Tells the harness which endpoint queue got a report (to time reports when they were made). */
+static inline void queued(uint8_t ep)
+{
+    if (ep) hal_probe(FW_PROBE_QUEUED + ep);
+}
+
 static void sink_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
 {
     (void)ctx;
     (void)now;
-    usb_send_kbd(r);
+    /* NK_ON/NK_OFF/NK_TOGG are the engine's: it keeps the mode (and clears the report when it
+     * changes), and the report goes out in the form that mode allows. */
+    usb_set_nkro(engine.nkro != 0);
+    queued(usb_send_kbd(r));
 }
 
 static void sink_consumer(void *ctx, uint16_t usage, uint32_t now)
 {
     (void)ctx;
     (void)now;
-    usb_send_consumer(usage);
+    queued(usb_send_consumer(usage));
 }
 
 static void sink_system(void *ctx, uint16_t usage, uint32_t now)
 {
     (void)ctx;
     (void)now;
-    usb_send_system(usage);
+    queued(usb_send_system(usage));
 }
 
 static void sink_mouse(void *ctx, const mouse_report_t *r, uint32_t now)
 {
     (void)ctx;
     (void)now;
-    usb_send_mouse(r);
+    queued(usb_send_mouse(r));
 }
 
 static void sink_action(void *ctx, kc_t kc, uint32_t now)
 {
     (void)ctx;
+    hal_probe(FW_PROBE_ACTION);
+    hal_probe(kc);
     switch (kc) {
     case QK_BOOT:
         boot_requested = true;
@@ -78,14 +89,6 @@ static void sink_action(void *ctx, kc_t kc, uint32_t now)
         reboot_requested = true;
         boot_request_ms = now;
         break;
-    case NK_ON: usb_set_nkro(true); break;
-    case NK_OFF: usb_set_nkro(false); break;
-    case NK_TOGG: {
-        static bool on;
-        on = !on;
-        usb_set_nkro(on);
-        break;
-    }
     default: break;
     }
 }
@@ -130,14 +133,12 @@ void fw_run(void)
     load_config();
     matrix_init(&matrix, &cfg);
     usb_identity_from_cfg(&ident, &cfg, hal_serial());
-    usb_set_nkro(cfg_setting(&cfg, CFG_NKRO) != 0);
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
     debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
                   (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE), cfg.rows, cfg.cols);
-    clock_base_us = hal_micros();
-
-    uint32_t next_scan_us = clock_base_us;
+    /* Engine time counts from the timer's start (reset), so it is the same on every run. */
+    uint32_t next_scan_us = hal_micros();
     bool armed = false;
     for (;;) {
         uint32_t now_us = hal_micros();
@@ -163,7 +164,8 @@ void fw_run(void)
                 debounce_scan(&debounce, (const uint8_t *)scanned, ms, key_change, NULL);
             }
             hal_probe(1);
-            next_scan_us = now_us + FW_SCAN_PERIOD_US;
+            /* After a change, look again at once: more changes tend to follow (rolls, chords). */
+            next_scan_us = changed ? hal_micros() : now_us + FW_SCAN_PERIOD_US;
         }
         uint32_t deadline = engine_next_deadline(&engine);
         if (deadline != ENGINE_NO_DEADLINE && (int32_t)(deadline - ms) <= 0) {
@@ -175,8 +177,10 @@ void fw_run(void)
             deadline = deb;
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
+        /* QK_BOOT / QK_REBOOT leave once every key is up and the host has the last reports, so
+         * nothing stays pressed on the host (or after 2 s, if a key is held down). */
         if ((boot_requested || reboot_requested) &&
-            (!usb_reports_pending() || ms - boot_request_ms > 100u)) {
+            ((engine_idle(&engine) && !usb_reports_pending()) || ms - boot_request_ms > 2000u)) {
             if (boot_requested) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
             hal_reset();
         }
@@ -186,6 +190,13 @@ void fw_run(void)
         bool timed = false;
         if (deadline != ENGINE_NO_DEADLINE) {
             wake_us = clock_base_us + (deadline - clock_ms) * 1000u;
+            timed = true;
+        }
+        /* During the first second, wake every 50 ms even when idle, so hal_uptime_mark() sees
+         * the double-tap window close in time. */
+        if (ms < FW_UPTIME_WAKE_MS) {
+            uint32_t w = clock_base_us + (50u - clock_ms % 50u) * 1000u;
+            if (!timed || (int32_t)(w - wake_us) < 0) wake_us = w;
             timed = true;
         }
         if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {

@@ -51,12 +51,17 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             if (!hal_pin_valid(pin)) continue;
             hal_pin_drive_low(pin);
             hal_pin_settle();
+            bool any = false;
             for (unsigned r = 0; r < m->nread; r++) {
-                if (!hal_pin_read(m->read[r]))
+                if (!hal_pin_read(m->read[r])) {
                     set_bit(now, col2row ? s * m->cols + r : r * m->cols + s);
+                    any = true;
+                }
             }
             hal_pin_release(pin);
-            if (m->io_delay_us && s + 1u < m->nsel) {
+            /* Only a line that a closed key pulled low needs time to come back up through its
+             * pull-up; with no key down on this select line nothing moved. */
+            if (any && m->io_delay_us && s + 1u < m->nsel) {
                 hal_probe(5);
                 hal_delay_us(m->io_delay_us);
                 hal_probe(6);
@@ -92,9 +97,13 @@ void matrix_disarm_wake(matrix_t *m)
         for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(m->direct[p], false);
         return;
     }
-    for (unsigned r = 0; r < m->nread; r++) hal_pin_wake_low(m->read[r], false);
+    bool any = false;
+    for (unsigned r = 0; r < m->nread; r++) {
+        hal_pin_wake_low(m->read[r], false);
+        if (hal_pin_valid(m->read[r]) && !hal_pin_read(m->read[r])) any = true;
+    }
     for (unsigned s = 0; s < m->nsel; s++)
         if (hal_pin_valid(m->sel[s])) hal_pin_release(m->sel[s]);
-    /* The read lines need the same settling time as after any select line is released. */
-    if (m->io_delay_us) hal_delay_us(m->io_delay_us);
+    /* A read line held low by a key needs the same settling time as after any select line. */
+    if (any && m->io_delay_us) hal_delay_us(m->io_delay_us);
 }

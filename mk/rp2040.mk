@@ -76,3 +76,35 @@ $(RP2040_TEST_UF2): $(BUILD)/kestrel $(RP2040_BIN) keyboards/test4x10/keyboard.j
 rp2040-test: $(RP2040_TEST_UF2)
 	node tests/rp2040/usb_test.mjs $< keyboards/test4x10/keyboard.json $(RP2040_TEST_DIR)/usb-session.pcap
 TEST_TARGETS += rp2040-test
+
+# The whole scenario suite on the emulated RP2040 (the same files as the host run; engine bugs
+# listed in tests/scenarios/KNOWN_FAILURES may fail here too). One Node process serves all jobs.
+rp2040-scenarios: $(BUILD)/kestrel $(RP2040_BIN)
+	@start=$$(date +%s); tests/scenarios/run.sh $(BUILD)/kestrel --target rp2040; rc=$$?; \
+	 echo "rp2040 scenarios: $$(( $$(date +%s) - start )) s on the emulator"; exit $$rc
+TEST_TARGETS += rp2040-scenarios
+.PHONY: rp2040-scenarios
+
+# `make demo`: the example keyboard's image built the way a user does it, then the same firmware
+# and config booted in the emulator, typing a sentence through the matrix pins.
+RP2040_DEMO_DIR := $(BUILD)/rp2040-demo
+rp2040-demo: $(BUILD)/kestrel $(RP2040_BIN)
+	@mkdir -p $(RP2040_DEMO_DIR)
+	@echo "== RP2040: kestrel build for keyboards/test4x10 (no compiler involved)"
+	@$(BUILD)/kestrel build --keyboard keyboards/test4x10/keyboard.json \
+	  --keymap keyboards/test4x10/keymap.json --firmware $(RP2040_BIN) \
+	  -o $(RP2040_DEMO_DIR)/test4x10.uf2 2>/dev/null
+	@echo "== RP2040: the firmware in rp2040js; the harness presses keys on the matrix pins"
+	@echo "   (tests/rp2040/demo_hello.events) and prints what the USB host received:"
+	@$(BUILD)/kestrel emulate --keyboard keyboards/test4x10/keyboard.json \
+	  --keymap keyboards/test4x10/keymap.json --text tests/rp2040/demo_hello.events 2>/dev/null
+DEMO_TARGETS += rp2040-demo
+
+# `make bench`: cycle counts from the emulator, and the image's size.
+rp2040-bench: $(BUILD)/kestrel $(RP2040_BIN)
+	@node bench/rp2040_bench.mjs $(BUILD)/kestrel $(RP2040_BIN) $(BUILD)/rp2040-bench
+	@echo "rp2040: image size (arm-none-eabi-size; text = flash code+rodata, data = RAM code/data copied from flash, bss = RAM):"
+	@$(RP2040_SIZE) $(RP2040_ELF) | sed 's/^/  /'
+	@echo "rp2040: flash used $$(stat -c %s $(RP2040_BIN)) bytes of 262,144 before the config region"
+BENCH_TARGETS += rp2040-bench
+.PHONY: rp2040-demo rp2040-bench

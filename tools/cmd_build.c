@@ -201,11 +201,69 @@ done:
     return status;
 }
 
+/* The generic firmware with its whole config region blank: the firmware then runs its safe
+ * config (recovery, and a known state for tests). */
+static int build_blank(const char *target, const char *firmware, enum fw_format fmt, build_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    uint32_t t = 0;
+    for (uint32_t i = 1; i <= 3; i++)
+        if (target && !strcmp(target, fwimage_target_name(i))) t = i;
+    if (target && !t) {
+        fprintf(stderr, "kestrel build: --target '%s': use rp2040, rp2350 or atmega32u4\n", target);
+        return 2;
+    }
+    if (!t && !firmware) {
+        fprintf(stderr, "kestrel build: --blank-config needs --target or --firmware\n");
+        return 2;
+    }
+    bool found = t ? build_firmware_path(t, firmware, r->firmware, sizeof r->firmware)
+                   : (snprintf(r->firmware, sizeof r->firmware, "%s", firmware), is_file(firmware));
+    if (!found) {
+        fprintf(stderr, "kestrel build: no firmware at %s\n", r->firmware);
+        return 2;
+    }
+    uint8_t *buf;
+    size_t len;
+    if (fwimage_read_file(r->firmware, &buf, &len)) {
+        fprintf(stderr, "kestrel build: %s: %s\n", r->firmware, strerror(errno));
+        return 2;
+    }
+    char err[512];
+    fwimage_t fw;
+    bool ok = fwimage_load(&fw, r->firmware, buf, len, err, sizeof err);
+    free(buf);
+    if (!ok) {
+        fprintf(stderr, "kestrel build: %s\n", err);
+        return 2;
+    }
+    r->info = fw.info;
+    r->target = fw.info.target;
+    if (t && t != fw.info.target) {
+        fprintf(stderr, "kestrel build: %s is %s firmware, not %s\n", r->firmware,
+                fwimage_target_name(fw.info.target), target);
+        fwimage_free(&fw);
+        return 2;
+    }
+    if (fmt == FW_FORMAT_NONE) fmt = r->target == FW_TARGET_ATMEGA32U4 ? FW_FORMAT_HEX : FW_FORMAT_UF2;
+    r->fmt = fmt;
+    snprintf(r->name, sizeof r->name, "(none: blank config region)");
+    ok = fwimage_blank_config(&fw, err, sizeof err) &&
+         fwimage_render(&fw, fmt, FWIMAGE_AVR_APP_MAX, &r->out, &r->len, err, sizeof err);
+    fwimage_free(&fw);
+    if (!ok) {
+        fprintf(stderr, "kestrel build: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: kestrel build --keyboard K --keymap M.json -o OUT [--format uf2|hex|bin]\n"
             "                     [--firmware PATH]\n"
+            "       kestrel build --blank-config --target T -o OUT   (the firmware's safe config)\n"
             "\n"
             "Writes a ready-to-flash image: the keymap compiled to a config image and placed in\n"
             "the generic firmware for the keyboard's processor. No compiler runs.\n"
@@ -217,6 +275,8 @@ static void usage(FILE *f)
             "                   target, or by OUT's extension (.uf2, .hex, .bin)\n"
             "  --firmware PATH  the generic firmware (.bin/.hex/.uf2) or a folder of them;\n"
             "                   default $KESTREL_FIRMWARE_DIR, else fw/<target>/ next to kestrel\n"
+            "  --blank-config   no keymap: blank the config region, so the firmware runs its\n"
+            "                   built-in safe config (recovery); --target rp2040|rp2350|atmega32u4\n"
             "\n"
             "Exit status: 0 written, 2 bad input (the reason on stderr; nothing written).\n");
 }
@@ -233,14 +293,19 @@ static enum fw_format format_from_ext(const char *path)
 
 int cmd_build(int argc, char **argv)
 {
-    const char *kb = NULL, *km = NULL, *outp = NULL, *fwp = NULL, *fmts = NULL;
+    const char *kb = NULL, *km = NULL, *outp = NULL, *fwp = NULL, *fmts = NULL, *target = NULL;
+    bool blank = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
-        } else if (!strcmp(a, "--keyboard") || !strcmp(a, "-k")) slot = &kb;
+        } else if (!strcmp(a, "--blank-config")) {
+            blank = true;
+            continue;
+        } else if (!strcmp(a, "--target")) slot = &target;
+        else if (!strcmp(a, "--keyboard") || !strcmp(a, "-k")) slot = &kb;
         else if (!strcmp(a, "--keymap") || !strcmp(a, "-m")) slot = &km;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) slot = &outp;
         else if (!strcmp(a, "--firmware")) slot = &fwp;
@@ -255,8 +320,9 @@ int cmd_build(int argc, char **argv)
         }
         *slot = argv[i];
     }
-    if (!kb || !km || !outp) {
-        fprintf(stderr, "kestrel build: needs --keyboard K, --keymap M and -o OUT (try --help)\n");
+    if (blank ? (kb || km || !outp) : (!kb || !km || !outp)) {
+        fprintf(stderr, blank ? "kestrel build: --blank-config takes -o OUT and --target or --firmware, no keymap\n"
+                              : "kestrel build: needs --keyboard K, --keymap M and -o OUT (try --help)\n");
         return 2;
     }
     enum fw_format fmt = FW_FORMAT_NONE, ext = format_from_ext(outp);
@@ -274,7 +340,7 @@ int cmd_build(int argc, char **argv)
         fmt = ext;
     }
     build_result_t r;
-    int st = build_keyboard(kb, km, fwp, fmt, &r, stderr);
+    int st = blank ? build_blank(target, fwp, fmt, &r) : build_keyboard(kb, km, fwp, fmt, &r, stderr);
     if (st) return st;
     if (fwimage_write_file(outp, r.out, r.len)) {
         fprintf(stderr, "kestrel build: cannot write %s: %s\n", outp, strerror(errno));
@@ -285,11 +351,15 @@ int cmd_build(int argc, char **argv)
     const char *t = fwimage_target_name(r.target);
     printf("%s: %s for %s%s%s, %s bytes\n", outp, fwimage_format_name(r.fmt), t,
            r.dev_board[0] ? " on " : "", r.dev_board, fwimage_num(c, sizeof c, r.len));
-    printf("  keyboard  \"%s\", bootloader %s\n", r.name, fwimage_bootloader_name(r.bootloader));
+    if (!blank) printf("  keyboard  \"%s\", bootloader %s\n", r.name, fwimage_bootloader_name(r.bootloader));
     printf("  firmware  %s (Kestrel %u.%u.%u, build %s)\n", r.firmware, r.info.fw_version >> 16,
            (r.info.fw_version >> 8) & 0xFF, r.info.fw_version & 0xFF, r.info.build_id);
-    printf("  config    %s of %s bytes at 0x%08X\n", fwimage_num(a, sizeof a, r.cfg_size),
-           fwimage_num(b, sizeof b, r.info.config_max), r.info.config_addr);
+    if (blank)
+        printf("  config    none: %s bytes at 0x%08X blanked (the firmware's safe config runs)\n",
+               fwimage_num(b, sizeof b, r.info.config_max), r.info.config_addr);
+    else
+        printf("  config    %s of %s bytes at 0x%08X\n", fwimage_num(a, sizeof a, r.cfg_size),
+               fwimage_num(b, sizeof b, r.info.config_max), r.info.config_addr);
     if (r.fmt == FW_FORMAT_UF2)
         printf("  UF2       %zu blocks%s\n", r.len / UF2_BLOCK_SIZE,
                r.target == FW_TARGET_RP2350 ? " (the first is the RP2350-E10 block)" : "");

@@ -292,6 +292,16 @@ bool fwimage_set_config(fwimage_t *fw, const uint8_t *cfg, size_t n, char *err, 
     return true;
 }
 
+bool fwimage_blank_config(fwimage_t *fw, char *err, size_t errlen)
+{
+    uint8_t *ff = malloc(fw->info.config_max);
+    if (!ff) return fail(err, errlen, "out of memory");
+    memset(ff, 0xFF, fw->info.config_max);
+    bool ok = memimg_set(&fw->mem, fw->info.config_addr, ff, fw->info.config_max);
+    free(ff);
+    return ok ? true : fail(err, errlen, "out of memory");
+}
+
 bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit, uint8_t **out,
                     size_t *len, char *err, size_t errlen)
 {

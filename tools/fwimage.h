@@ -53,6 +53,9 @@ void fwimage_free(fwimage_t *fw);
  * to 0xFF so no stale bytes of an older config remain. */
 bool fwimage_set_config(fwimage_t *fw, const uint8_t *cfg, size_t n, char *err, size_t errlen);
 
+/* Blanks the whole config region (0xFF), so the firmware runs its built-in safe config. */
+bool fwimage_blank_config(fwimage_t *fw, char *err, size_t errlen);
+
 /* Renders the image: UF2 (RP2040 family, or RP2350 ARM-S with the E10 block; whole 4 KB sectors,
  * RP2040-E14), HEX (16-byte records), or BIN (from flash_base, gaps 0xFF). For the ATmega32U4 the
  * image must end within `avr_limit` bytes (0 = FWIMAGE_AVR_APP_MAX). */

@@ -46,11 +46,9 @@ size_t report_key_name(uint8_t usage, char *buf, size_t cap)
 {
     size_t len = 0;
     if (cap) buf[0] = '\0';
-    const char *name = NULL;
-    if (usage >= 0xE0u)
-        name = mod_names[usage - 0xE0u];
-    else if (usage >= 0x04u && usage <= KC_EXSEL)
-        name = kc_basic_name(usage);
+    /* A modifier usage in the key array (a raw report can carry one) prints as hex, so that the
+     * line reads back as a key and not as the modifier byte. */
+    const char *name = usage >= 0x04u && usage <= KC_EXSEL ? kc_basic_name(usage) : NULL;
     if (name)
         append(buf, cap, &len, "%s", name);
     else
@@ -316,15 +314,18 @@ static bool parse_kbd(cursor_t *c, report_t *r, report_parse_error_t *err)
         any = true;
         kc_t kc;
         unsigned long hex;
-        if (parse_hex(w, len, 0xFF, &hex)) {
+        bool raw = parse_hex(w, len, 0xFF, &hex); /* a raw usage: always a key, never a modifier */
+        if (raw) {
             kc = (kc_t)hex;
         } else if (!parse_kc_name(w, len, &kc)) {
             return fail(err, st, "unknown key name '%.*s' (expected a keycode name such as A, "
                                  "ENTER or LSFT, or - for an empty report)", (int)len, w);
         }
-        if (kc >= 0xE0u && kc <= 0xE7u) {
+        if (!raw && kc >= 0xE0u && kc <= 0xE7u) {
+            if (r->mods & (1u << (kc - 0xE0u)))
+                return fail(err, st, "modifier '%.*s' listed twice", (int)len, w);
             r->mods |= (uint8_t)(1u << (kc - 0xE0u));
-        } else if ((kc >= 0x04u && kc <= KC_EXSEL) || (kc < 0x100u && parse_hex(w, len, 0xFF, &hex))) {
+        } else if (raw || (kc >= 0x04u && kc <= KC_EXSEL)) {
             if (r->keys[kc >> 3] & (1u << (kc & 7)))
                 return fail(err, st, "key '%.*s' listed twice", (int)len, w);
             r->keys[kc >> 3] |= (uint8_t)(1u << (kc & 7));

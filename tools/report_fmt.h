@@ -52,8 +52,9 @@ size_t report_format(const report_t *r, bool emulated, char *buf, size_t cap);
 size_t report_format_time(uint64_t time_us, bool emulated, char *buf, size_t cap);
 
 /* Names used in report lines: keyboard usages by their canonical QMK name without KC_ ("A",
- * "ENTER"), modifiers by their short names ("LSFT"), consumer/system usages by the name of the
- * QMK keycode that sends them ("AUDIO_VOL_UP", "SYSTEM_SLEEP"); unnamed codes as hex ("0x1FF"). */
+ * "ENTER"; the modifier byte prints as LCTL..RGUI), consumer/system usages by the name of the
+ * QMK keycode that sends them ("AUDIO_VOL_UP", "SYSTEM_SLEEP"); anything else as hex ("0xE1",
+ * "0x1FF"), which parses back as a raw usage. */
 size_t report_key_name(uint8_t usage, char *buf, size_t cap);
 size_t report_usage_name(enum report_kind page, uint16_t usage, char *buf, size_t cap);
 /* The HID usage a QMK system/consumer keycode (0xA5..0xC2) sends, and its page; 0 if none. */

@@ -47,11 +47,15 @@ static char *dup_n(const char *s, size_t n)
     return r;
 }
 
-static bool apply_configs(sim_config_t *c, const scn_t *s, diag_t *d)
+/* `layout_only`: apply just `config layout ...` (which decides how inline layers map to matrix
+ * positions, so it must come first), or every other line. */
+static bool apply_configs(sim_config_t *c, const scn_t *s, diag_t *d, bool layout_only)
 {
     bool ok = true;
     for (size_t i = 0; i < s->nconfigs; i++) {
         const scn_config_t *k = &s->configs[i];
+        bool is_layout = k->key.n == 6 && !memcmp(k->key.s, "layout", 6);
+        if (is_layout != layout_only) continue;
         char *key = dup_n(k->key.s, k->key.n);
         if (!cfg_apply_setting(&c->model, key, k->value.s, k->value.n, s->path, k->value.line,
                                k->value.col, d))
@@ -155,10 +159,12 @@ bool sim_config_from_scenario(sim_config_t *c, const scn_t *s, diag_t *d)
     if (s->has_keymap) {
         const char *km = keep_path(c, scn_resolve_path(s, &s->keymap));
         ok = cfg_load_keymap(&c->model, km, d);
+        ok &= apply_configs(c, s, d, true);
     } else {
-        ok = load_layers(c, s, d);
+        ok = apply_configs(c, s, d, true);
+        ok &= load_layers(c, s, d);
     }
-    ok &= apply_configs(c, s, d);
+    ok &= apply_configs(c, s, d, false);
     return ok && finish(c, d, s->path);
 }
 
@@ -168,7 +174,8 @@ bool sim_config_from_files(sim_config_t *c, const char *keyboard, const char *ke
     cfg_model_init(&c->model);
     if (!cfg_load_keyboard(&c->model, keyboard, d)) return false;
     if (!cfg_load_keymap(&c->model, keymap, d)) return false;
-    if (events && !apply_configs(c, events, d)) return false;
+    if (events && !(apply_configs(c, events, d, true) && apply_configs(c, events, d, false)))
+        return false;
     return finish(c, d, keymap);
 }
 

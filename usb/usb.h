@@ -53,11 +53,12 @@ uint8_t usb_host_leds(void);   /* HID LED bits: 1 Num, 2 Caps, 4 Scroll, 8 Compo
 bool usb_leds_changed(void);   /* true once after each change */
 void usb_set_nkro(bool on);    /* report protocol keyboard on USB_IF_EXTRA instead of USB_IF_KBD */
 
-/* Reports, queued in order and sent one per endpoint poll. */
-void usb_send_kbd(const kbd_report_t *r);
-void usb_send_system(uint16_t usage);
-void usb_send_consumer(uint16_t usage);
-void usb_send_mouse(const mouse_report_t *r);
+/* Reports, queued in order and sent one per endpoint poll. Each returns the number of the
+ * endpoint the report was queued on, or 0 when a full queue merged it into a queued one. */
+uint8_t usb_send_kbd(const kbd_report_t *r);
+uint8_t usb_send_system(uint16_t usage);
+uint8_t usb_send_consumer(uint16_t usage);
+uint8_t usb_send_mouse(const mouse_report_t *r);
 bool usb_reports_pending(void);
 
 #endif

@@ -111,7 +111,7 @@ void usb_hid_configured(void)
 {
 }
 
-static void enqueue(unsigned q, const uint8_t *data, uint8_t len)
+static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
 {
     report_queue_t *rq = &queues[q];
     report_slot_t *s;
@@ -122,15 +122,16 @@ static void enqueue(unsigned q, const uint8_t *data, uint8_t len)
             s = &rq->slot[(rq->head + i) % QUEUE_LEN];
             if (s->len == len && (q == 0 || s->data[0] == data[0])) {
                 memcpy(s->data, data, len);
-                return;
+                return 0;
             }
         }
-        return;
+        return 0;
     }
     s = &rq->slot[(rq->head + rq->count) % QUEUE_LEN];
     rq->count++;
     s->len = len;
     memcpy(s->data, data, len);
+    return (uint8_t)(q + 1u); /* USB_EP_KBD_IN / USB_EP_EXTRA_IN numbers */
 }
 
 static void feed(unsigned q)
@@ -163,15 +164,14 @@ bool usb_reports_pending(void)
            dcd_ep_busy(USB_EP_EXTRA_IN);
 }
 
-void usb_send_kbd(const kbd_report_t *r)
+uint8_t usb_send_kbd(const kbd_report_t *r)
 {
     if (hid.nkro && hid.protocol == 1) {
         uint8_t *b = hid.nkro_report;
         b[0] = USB_RID_NKRO;
         b[1] = r->mods;
         memcpy(b + 2, r->keys, USB_NKRO_BITMAP_LEN);
-        enqueue(1, b, EXTRA_REPORT_MAX);
-        return;
+        return enqueue(1, b, EXTRA_REPORT_MAX);
     }
     /* Boot format: the first six usages in ascending order (the engine keeps at most six). */
     uint8_t *b = hid.boot;
@@ -183,28 +183,28 @@ void usb_send_kbd(const kbd_report_t *r)
         for (unsigned bit = 0; bits && n < USB_BOOT_REPORT_LEN; bit++, bits >>= 1)
             if (bits & 1u) b[n++] = (uint8_t)(byte * 8u + bit);
     }
-    enqueue(0, b, USB_BOOT_REPORT_LEN);
+    return enqueue(0, b, USB_BOOT_REPORT_LEN);
 }
 
-static void send_usage(uint8_t *b, uint8_t id, uint16_t usage)
+static uint8_t send_usage(uint8_t *b, uint8_t id, uint16_t usage)
 {
     b[0] = id;
     b[1] = (uint8_t)usage;
     b[2] = (uint8_t)(usage >> 8);
-    enqueue(1, b, 3);
+    return enqueue(1, b, 3);
 }
 
-void usb_send_system(uint16_t usage)
+uint8_t usb_send_system(uint16_t usage)
 {
-    send_usage(hid.system, USB_RID_SYSTEM, usage);
+    return send_usage(hid.system, USB_RID_SYSTEM, usage);
 }
 
-void usb_send_consumer(uint16_t usage)
+uint8_t usb_send_consumer(uint16_t usage)
 {
-    send_usage(hid.consumer, USB_RID_CONSUMER, usage);
+    return send_usage(hid.consumer, USB_RID_CONSUMER, usage);
 }
 
-void usb_send_mouse(const mouse_report_t *r)
+uint8_t usb_send_mouse(const mouse_report_t *r)
 {
     uint8_t *b = hid.mouse;
     b[0] = USB_RID_MOUSE;
@@ -213,7 +213,7 @@ void usb_send_mouse(const mouse_report_t *r)
     b[3] = (uint8_t)r->y;
     b[4] = (uint8_t)r->v;
     b[5] = (uint8_t)r->h;
-    enqueue(1, b, 6);
+    return enqueue(1, b, 6);
 }
 
 /* GET_REPORT answers the current state of an input report. */

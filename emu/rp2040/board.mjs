@@ -123,7 +123,15 @@ export class Board {
       mcu.flash.set(opts.config, this.fwinfo.configAddr - FLASH_BASE);
     }
     this.probeAddr = readProbeAddr(mcu.flash);
+    // A reset by the RUN pin keeps the SRAM contents (power stays on): pass the old board's.
+    if (opts.sram) mcu.sram.set(opts.sram);
     this.installRom();
+    this.installFlashId(opts.uniqueId || [0xe6, 0x60, 0x58, 0x38, 0x83, 0x1a, 0x6b, 0x29]);
+    // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.
+    mcu.peripherals[0x40058].onWatchdogTrigger = () => {
+      this.events.push({ t: this.clock.nanos, what: 'reboot', args: [] });
+      this.halted = 'reboot';
+    };
     this.installProbe();
     this.boot();
   }
@@ -195,12 +203,32 @@ export class Board {
     this.halted = 'fault: ' + why;
   }
 
+  // The flash chip's answer to 4Bh (read unique ID) through the SSI: rp2040js's SSI is a stub,
+  // so the bytes clocked back after the command and four dummy bytes are supplied here.
+  installFlashId(id) {
+    this.uniqueId = id;
+    const ssi = this.mcu.peripherals[0x18000];
+    const w = ssi.writeUint32.bind(ssi), r = ssi.readUint32.bind(ssi);
+    let n = -1;
+    ssi.writeUint32 = (off, v) => {
+      if (off === 0x60) {
+        if (v === 0x4b) n = 0; else if (n >= 0) n++;
+        ssi.dr0 = n >= 5 && n < 13 ? id[n - 5] : 0;
+      }
+      w(off, v);
+    };
+    ssi.readUint32 = (off) => (off === 0x60 ? ssi.dr0 : r(off));
+  }
+
   installProbe() {
     const mcu = this.mcu, addr = this.probeAddr, board = this;
     if (!addr) return;
     const orig = mcu.writeUint32.bind(mcu);
     mcu.writeUint32 = function (a, v) {
       if (a === addr) {
+        // FW_PROBE_ACTION (7) is followed by the action's keycode (fw/fw.h).
+        if (board.actionNext) { board.events.push({ t: board.clock.nanos, what: 'action', args: [v & 0xffff] }); board.actionNext = false; }
+        else if (v === 7) board.actionNext = true;
         if (board.recordProbes) board.probeHits.push([v, mcu.core.cycles, board.clock.nanos]);
         if (board.onProbe) board.onProbe(v);
       }

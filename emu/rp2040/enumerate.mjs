@@ -176,6 +176,7 @@ export function enumerate(host, ck, { expect = {} } = {}) {
   if (expect.product !== undefined) ck.eq(info.strings.product, expect.product, 'product string from the config');
   if (expect.manufacturer !== undefined) ck.eq(info.strings.manufacturer, expect.manufacturer, 'manufacturer string from the config');
   ck.ok(/^[0-9A-F]{16}$/.test(info.strings.serial || ''), `serial number ${JSON.stringify(info.strings.serial)} is 16 hex digits`);
+  if (expect.serial !== undefined) ck.eq(info.strings.serial, expect.serial, 'serial number from the flash unique ID');
   must(host.xfer(setup(0x00, 9, info.config.value, 0, 0)), 'SET_CONFIGURATION');
   host.openEndpoints(info.config.endpoints);
   const cf = must(host.xfer(setup(0x80, 8, 0, 0, 1)), 'GET_CONFIGURATION');

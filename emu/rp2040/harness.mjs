@@ -20,8 +20,11 @@ function loadImage(path) {
 
 function hex(b) { return Buffer.from(b).toString('hex'); }
 
+// "R <made> <ep> <hex> <received>": times in µs from scenario time 0; `made` is when the
+// firmware queued the report (what the host simulation's times mean), `received` when the host
+// got it at its endpoint's next poll.
 function reportLine(s, r) {
-  return `R ${s.relUs(r.ns).toFixed(3)} ${r.ep} ${hex(r.data)}`;
+  return `R ${s.relUs(r.madeNs).toFixed(3)} ${r.ep} ${hex(r.data)} ${s.relUs(r.ns).toFixed(3)}`;
 }
 
 const imageCache = new Map();
@@ -34,7 +37,6 @@ function runJob(job, out) {
   const s = new Session({ ...img, config });
   s.start();
   if (s.checks.failures.length) out(`E enumeration: ${s.checks.failures.join('; ')}`);
-  s.onReport = (r) => out(reportLine(s, r));
   const cols = s.cfg.cols;
   const events = (job.events || []).map(([t, row, col, down]) => ({ t, pos: row * cols + col, down: !!down }));
   const endMs = job.end_ms || 0;
@@ -43,9 +45,14 @@ function runJob(job, out) {
   const quiet = Math.max(endMs, job.idle_ms || 0) + 30;
   const cap = endMs + (job.settle_ms ?? 10000);
   s.play(events, Math.min(quiet, cap));
+  // Reports and the actions the firmware dispatched (QK_BOOT, QK_REBOOT, ... seen as probes; the
+  // bootloader entry or reboot they cause ends the run), in the order the firmware made them.
+  const items = s.reports.map((r) => [r.madeNs, reportLine(s, r)]);
   for (const e of s.board.events)
-    if (e.what === 'bootsel') out(`A bootsel ${s.relUs(e.t).toFixed(3)}`);
-  if (s.board.halted && !s.board.halted.startsWith('bootsel')) out(`E firmware stopped: ${s.board.halted}`);
+    if (e.what === 'action') items.push([e.t, `A ${s.relUs(e.t).toFixed(3)} ${e.args[0].toString(16)}`]);
+  items.sort((a, b) => a[0] - b[0]);
+  for (const [, l] of items) out(l);
+  if (s.board.halted && !['bootsel', 'reboot'].includes(s.board.halted)) out(`E firmware stopped: ${s.board.halted}`);
   for (const err of s.host.errors) out(`E usb: ${err}`);
   out('D');
 }

@@ -27,8 +27,19 @@ export class Session {
     this.checks = opts.checks || new Checks();
     this.reports = [];
     this.t0 = 0;
+    // Firmware probes (fw/fw.h): scans, key events into the engine, reports queued per endpoint.
+    this.scans = 0;
+    this.keyEvents = 0;
+    this.queued = new Map([[1, []], [2, []]]);
+    this.board.onProbe = (v) => {
+      if (v === 1) this.scans++;
+      else if (v === 3) this.keyEvents++;
+      else if (v === 9 || v === 10) this.queued.get(v - 8).push(this.board.nanos);
+    };
     this.host.onReport = (ep, data, ns, handed) => {
-      this.reports.push({ ep, data, ns, handedNs: handed.handedNs, handedCycles: handed.handedCycles });
+      const q = this.queued.get(ep);
+      const madeNs = q && q.length ? q.shift() : handed.handedNs;
+      this.reports.push({ ep, data, ns, madeNs, handedNs: handed.handedNs, handedCycles: handed.handedCycles });
       if (this.onReport) this.onReport(this.reports[this.reports.length - 1]);
     };
   }
@@ -37,31 +48,24 @@ export class Session {
   start(expect = {}) {
     if (!this.host.waitAttach(500 * MS)) throw new Error(`device did not attach within 500 ms${this.board.halted ? ` (${this.board.halted})` : ''}`);
     this.info = enumerate(this.host, this.checks, { expect });
-    // Scenario time 0: half a frame after a frame boundary, a few ms after configuration.
-    this.t0 = (Math.ceil(this.board.nanos / MS) + 5) * MS + MS / 2;
+    // Scenario time 0: just after a millisecond boundary of the firmware's clock (its engine
+    // time is the timer's µs count / 1000), so an event at T ms reaches the engine within the
+    // same millisecond as on the host.
+    this.t0 = (Math.ceil(this.board.nanos / MS) + 5) * MS + MS / 10;
     this.board.run(this.t0);
     return this.info;
   }
 
-  // Waits until the firmware has finished `n` more scans (probe 1), at most `capNs`.
-  waitScans(n, capNs = 3 * MS) {
-    let seen = 0;
-    const prev = this.board.onProbe;
-    this.board.onProbe = (v) => { if (v === 1) seen++; if (prev) prev(v); };
-    this.board.run(this.board.nanos + capNs, () => seen >= n);
-    this.board.onProbe = prev;
-  }
-
-  // events: [{t (ms from t0), pos, down}], time-ordered. Runs until endMs after t0.
+  // events: [{t (ms from t0), pos, down}], time-ordered. Runs until endMs after t0. Each change
+  // is left to reach the engine before the next one is made, so events of the same time keep
+  // their order (a scan reads the matrix in position order, not in the order keys moved).
   play(events, endMs) {
-    let lastT = -1;
     for (const e of events) {
-      const at = this.t0 + e.t * MS;
-      if (e.t === lastT) this.waitScans(2); // same-time events keep their order: one scan each
-      else this.board.run(at);
+      this.board.run(this.t0 + e.t * MS);
       if (this.board.halted) break;
+      const before = this.keyEvents;
       this.matrix.set(e.pos, e.down);
-      lastT = e.t;
+      this.board.run(this.board.nanos + 2 * MS, () => this.keyEvents !== before);
     }
     this.board.run(this.t0 + endMs * MS);
   }

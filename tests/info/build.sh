@@ -59,6 +59,17 @@ printf '{"keyboard": "x", "layers": [["KC_ENTR"]]}' >"$work/bad-keymap.json"
 refuse "bad keymap" "layer 0 has 1 keycodes, but layout LAYOUT has 40 keys" --keyboard builtin:test4x10 --keymap "$work/bad-keymap.json" -o "$work/out.uf2"
 refuse "usage" "needs --keyboard K, --keymap M and -o OUT" --keyboard builtin:test4x10
 
+# a blank config region, for going back to the firmware's safe config
+for t in rp2040:uf2 rp2350:uf2 atmega32u4:hex; do
+  if "$k" build --blank-config --target "${t%:*}" -o "$work/blank.${t#*:}" >"$work/log" 2>&1 &&
+     "$k" info "$work/blank.${t#*:}" >"$work/info" 2>&1 &&
+     grep -qF "the firmware will use its built-in safe config" "$work/info"; then ok
+  else bad "--blank-config for ${t%:*}"; sed 's/^/    /' "$work/log" "$work/info"; fi
+done
+refuse "blank with a keymap" "--blank-config takes -o OUT and --target or --firmware, no keymap" \
+  --blank-config --target rp2040 --keymap $km -o "$work/out.uf2"
+refuse "blank, bad target" "--target 'stm32': use rp2040, rp2350 or atmega32u4" --blank-config --target stm32 -o "$work/out.uf2"
+
 # an existing output survives a failed build untouched
 echo keep >"$work/keep.uf2"
 "$k" build --keyboard builtin:test4x10 --keymap "$work/bad-keymap.json" -o "$work/keep.uf2" >/dev/null 2>&1

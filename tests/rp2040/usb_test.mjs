@@ -35,6 +35,7 @@ const expect = {
   vid: parseInt(kb.usb.vid, 16), pid: parseInt(kb.usb.pid, 16),
   bcd: ((ver[0] / 10 | 0) << 12) | ((ver[0] % 10) << 8) | ((ver[1] % 10) << 4) | (ver[2] % 10),
   product: kb.keyboard_name, manufacturer: kb.manufacturer, pollMs: kb.usb.polling_interval || 1,
+  serial: 'E6605838831A6B29', // the harness's flash chip answers 4Bh with these bytes
 };
 
 // Presses and releases a key, returns the reports the host got meanwhile.
@@ -237,14 +238,34 @@ test('the USB session dissects in tshark with no malformed or expert-error field
   assert(stalls >= 300, `${stalls} stalled URBs in the capture`);
 });
 
-test('QK_BOOT reboots into the ROM bootloader (reset_usb_boot)', () => {
+test('QK_BOOT reboots into the ROM bootloader (reset_usb_boot) once the key is released', () => {
   const pos = kb.layouts.LAYOUT.layout.findIndex((k) => k.matrix[0] === 3 && k.matrix[1] === 9);
   assert(pos >= 0, 'key 3,9 exists');
   s.matrix.set(3 * s.cfg.cols + 9, true);
-  s.board.run(s.board.nanos + 200 * MS);
+  s.board.run(s.board.nanos + 100 * MS);
+  assert(!s.board.events.some((x) => x.what === 'bootsel'), 'left while the key was still held');
+  assert(s.board.events.some((x) => x.what === 'action' && x.args[0] === 0x7c00), 'QK_BOOT action seen');
+  s.matrix.set(3 * s.cfg.cols + 9, false);
+  s.board.run(s.board.nanos + 50 * MS);
   const e = s.board.events.find((x) => x.what === 'bootsel');
   assert(e, `no BOOTSEL entry (halted: ${s.board.halted})`);
   assert(e.args[0] === 0 && e.args[1] === 0, `reset_usb_boot(${e.args})`);
+});
+
+// A RUN-pin reset keeps SRAM and clears the watchdog's reset reason: a second Board started with
+// the first one's SRAM is exactly that.
+test('double-tap reset: a second reset within 500 ms enters BOOTSEL, a later one boots', () => {
+  const img = { uf2: new Uint8Array(readFileSync(imagePath)) };
+  const first = new Session(img);
+  first.board.run(200 * MS);
+  const again = new Session({ ...img, sram: first.board.mcu.sram.slice() });
+  again.board.run(50 * MS);
+  assert(again.board.events.some((e) => e.what === 'bootsel'), `reset at 200 ms: no BOOTSEL (${again.board.halted})`);
+  const late = new Session(img);
+  late.board.run(800 * MS);
+  const normal = new Session({ ...img, sram: late.board.mcu.sram.slice() });
+  assert(normal.host.waitAttach(normal.board.nanos + 300 * MS), 'reset at 800 ms: the keyboard did not start');
+  assert(!normal.board.events.some((e) => e.what === 'bootsel'), 'reset at 800 ms went to BOOTSEL');
 });
 
 console.log(`rp2040 usb: ${passed} passed, ${failed} failed`);

@@ -3,12 +3,14 @@
 # engine bug each, with its reason) may fail without failing the suite; any other failure, any
 # scenario that does not parse or load, does. The full `kestrel test` output is shown on failure.
 set -uo pipefail
-kestrel=${1:?usage: run.sh KESTREL}
+kestrel=${1:?usage: run.sh KESTREL [TEST-OPTIONS...]}
+shift
+# Extra `kestrel test` options, e.g. --target rp2040 (the same suite on an emulated chip).
 here=$(dirname "$0")
 known="$here/KNOWN_FAILURES"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$kestrel" test --quiet "$here" >"$out" 2>&1
+"$kestrel" test --quiet "$@" "$here" >"$out" 2>&1
 rc=$?
 summary=$(tail -n 1 "$out")
 if [ $rc -eq 2 ]; then

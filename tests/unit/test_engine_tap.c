@@ -94,6 +94,13 @@ static void retro_tapping(void **state)
     h_release(1260, 3);
     h_release(1300, 0);
     h_expect("1200 kbd LSFT\n1250 kbd LSFT B\n1260 kbd LSFT\n1300 kbd -\n");
+    /* a key pressed before and released during the hold does not cancel it (QMK's
+     * regular_to_mod_over_tap_term): [B LSFT] [LSFT] [] [A] [] */
+    h_press(1500, 3);
+    h_press(1510, 0);
+    h_release(1750, 3);
+    h_release(1800, 0);
+    h_expect("1500 kbd B\n1710 kbd LSFT B\n1750 kbd LSFT\n1800 kbd -\n1800 kbd A\n1800 kbd -\n");
     /* layer-tap: the layer goes away, then the tap */
     h_press(2000, 2);
     h_release(2300, 2);
@@ -360,6 +367,32 @@ static void require_prior_idle(void **state)
     assert_true(engine_idle(&h_eng));
 }
 
+/* QMK's tap delays: the release of a tapped Caps Lock waits qmk.tap_capslock_delay (80 ms), other
+ * taps qmk.tap_keycode_delay (0); a later event sends the waiting release first. */
+static void tap_delays(void **state)
+{
+    (void)state;
+    board();
+    h_map(0, 5, KC_MT(MOD_LCTL, KC_CAPS_LOCK));
+    h_start();
+    h_press(0, 5);
+    h_release(50, 5);
+    h_settle(1000);
+    h_press(1000, 5);
+    h_release(1050, 5);
+    h_press(1060, 3);
+    h_release(1070, 3);
+    h_expect("50 kbd CAPS_LOCK\n130 kbd -\n1050 kbd CAPS_LOCK\n1060 kbd -\n1060 kbd B\n1070 kbd -\n");
+    assert_true(engine_idle(&h_eng));
+    board();
+    h_set(CFG_TAP_CODE_DELAY, 10);
+    h_start();
+    h_press(0, 0);
+    h_release(50, 0);
+    h_settle(1000);
+    h_expect("50 kbd A\n60 kbd -\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,7 +401,7 @@ int main(void)
         cmocka_unit_test(roll_three),         cmocka_unit_test(hold_three),
         cmocka_unit_test(chordal_hold),       cmocka_unit_test(chordal_streak),
         cmocka_unit_test(flow_tap),           cmocka_unit_test(zmk_flavors),
-        cmocka_unit_test(require_prior_idle),
+        cmocka_unit_test(require_prior_idle), cmocka_unit_test(tap_delays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

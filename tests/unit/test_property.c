@@ -13,7 +13,7 @@
 #include "tests/unit/property_keymap.h"
 
 #ifndef SEQUENCES_PER_VARIANT
-#define SEQUENCES_PER_VARIANT 700u
+#define SEQUENCES_PER_VARIANT 2000u
 #endif
 #define MAX_EVENTS 60u
 

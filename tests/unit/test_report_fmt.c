@@ -188,8 +188,17 @@ static void names(void **state)
 {
     (void)state;
     char buf[32];
-    report_key_name(0xE1, buf, sizeof buf);
-    assert_string_equal(buf, "LSFT");
+    report_key_name(0xE1, buf, sizeof buf); /* a modifier in the key array is a raw usage */
+    assert_string_equal(buf, "0xE1");
+    report_t k = {.kind = REPORT_KBD};
+    set_key(&k, 0xE1);
+    report_expect_t e;
+    report_parse_error_t err;
+    assert_true(report_parse("kbd 0xE1", 8, &e, &err));
+    assert_true(report_same(&e.r, &k));
+    assert_int_equal(e.r.mods, 0);
+    assert_false(report_parse("kbd LSFT LEFT_SHIFT", 19, &e, &err));
+    assert_non_null(strstr(err.msg, "listed twice"));
     report_key_name(0x33, buf, sizeof buf);
     assert_string_equal(buf, "SEMICOLON");
     report_usage_name(REPORT_SYSTEM, 0x83, buf, sizeof buf);

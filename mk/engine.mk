@@ -1,0 +1,46 @@
+# The engine: its libFuzzer target and its benchmark.
+#
+#   make fuzz-engine          fuzz for FUZZ_ENGINE_TIME seconds (default 180), corpus in build/
+#   make fuzz-engine-smoke    10,000 deterministic runs; part of `make test`
+#   make bench-engine         instructions per key event under callgrind (first `make bench` line)
+
+FUZZ_ENGINE_BIN    := $(BUILD)/fuzz/fuzz_engine
+FUZZ_ENGINE_CORPUS := $(BUILD)/fuzz/corpus-engine
+FUZZ_ENGINE_TIME   ?= 180
+FUZZ_ENGINE_CFLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+                      -fno-sanitize-recover=all -fno-omit-frame-pointer $(INC)
+ENGINE_CORE_SRC    := $(wildcard core/*.c)
+FUZZ_ENGINE_SRC    := tests/fuzz/fuzz_engine.c $(ENGINE_CORE_SRC) config/image_write.c
+
+$(FUZZ_ENGINE_BIN): $(FUZZ_ENGINE_SRC) $(wildcard core/*.h) tests/unit/property_keymap.h config/model.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_ENGINE_CFLAGS) $(FUZZ_ENGINE_SRC) -o $@
+
+.PHONY: fuzz-engine fuzz-engine-smoke
+fuzz-engine: $(FUZZ_ENGINE_BIN)
+	@mkdir -p $(FUZZ_ENGINE_CORPUS)
+	$(FUZZ_ENGINE_BIN) -max_total_time=$(FUZZ_ENGINE_TIME) -max_len=512 -print_final_stats=1 \
+	    $(FUZZ_ENGINE_CORPUS)
+
+fuzz-engine-smoke: $(FUZZ_ENGINE_BIN)
+	@rm -rf $(BUILD)/fuzz/smoke-engine && mkdir -p $(BUILD)/fuzz/smoke-engine
+	@$(FUZZ_ENGINE_BIN) -runs=10000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-engine \
+	    2>$(BUILD)/fuzz/smoke-engine.log || { tail -40 $(BUILD)/fuzz/smoke-engine.log; exit 1; }
+	@echo "fuzz-engine-smoke: 10000 runs, no failure"
+
+TEST_TARGETS += fuzz-engine-smoke
+
+# The benchmark links the optimised host objects of core/ (no sanitizers). It is the first line of
+# `make bench`, hence prepended.
+ENGINE_BENCH_BIN := $(BUILD)/bench/engine_bench
+ENGINE_BENCH_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,bench/engine_bench.c $(wildcard core/*.c) config/image_write.c)
+
+$(ENGINE_BENCH_BIN): $(ENGINE_BENCH_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $^ -o $@
+
+.PHONY: bench-engine
+bench-engine: $(ENGINE_BENCH_BIN)
+	@bench/engine_bench.sh $(ENGINE_BENCH_BIN)
+
+BENCH_TARGETS := bench-engine $(BENCH_TARGETS)

@@ -90,11 +90,16 @@ test('ROW2COL 4x10: every key reports its keycode, no ghost key', () => {
   ghostCheck(s, 10);
 });
 
-test('direct pins 3x4 (GP2..GP13, one switch to ground each)', () => {
+test('direct pins 3x4 (GP2..GP13, one switch to ground each); usb.polling_interval 4', () => {
   const pins = [['GP2', 'GP3', 'GP4', 'GP5'], ['GP6', 'GP7', 'GP8', 'GP9'], ['GP10', 'GP11', 'GP12', 'GP13']];
-  const s = build('direct', { rows: 3, cols: 4, json: { matrix_pins: { direct: pins } } }, [Array.from({ length: 12 }, (_, i) => kcOf(i))]);
+  const s = build('direct', { rows: 3, cols: 4, json: { matrix_pins: { direct: pins },
+    usb: { vid: '0xFEED', pid: '0x7E58', device_version: '1.0.0', polling_interval: 4 } } },
+    [Array.from({ length: 12 }, (_, i) => kcOf(i))]);
+  for (const e of s.info.config.endpoints) assert(e.interval === 4, `bInterval ${e.interval} on 0x${e.address.toString(16)}`);
   const wrong = tapAll(s, 12);
   assert(wrong.length === 0, wrong.slice(0, 4).join('; '));
+  const frames = s.reports.map((r) => Math.round(r.ns / MS) % 4);
+  assert(frames.every((f) => f === frames[0]), `reports not on every 4th frame: ${frames.slice(0, 8)}`);
 });
 
 test('a bouncing contact gives one press (at once) and one release (after 5 ms quiet)', () => {

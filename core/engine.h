@@ -50,12 +50,18 @@ typedef struct engine_sink {
  * its fields are the engine's own. */
 #include "core/engine_state.h"
 
+/* `sink` may be NULL (nothing is reported) and any of its callbacks may be NULL. The config must
+ * stay valid while the engine uses it; to switch configs, engine_release_all() then engine_init(). */
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx);
+/* A key at matrix position `pos` (row * cols + col; positions outside the matrix are ignored)
+ * went down or up at `now_ms`. Timers due up to now_ms run first, each at its own time. Times
+ * must not go backwards (an older time is taken as the current one). */
 void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms);
 void engine_tick(engine_t *e, uint32_t now_ms);
 /* Absolute time at which engine_tick() must next be called, or ENGINE_NO_DEADLINE. */
 uint32_t engine_next_deadline(const engine_t *e);
-/* True when no key is held, nothing is buffered, no timer is pending and every report is empty. */
+/* True when no key is held, nothing is buffered, no timer is pending and every report is empty
+ * (a one-shot modifier locked on purpose by oneshot.tap_toggle may stay in the keyboard report). */
 bool engine_idle(const engine_t *e);
 /* Releases everything cleanly (reports emptied), e.g. before switching to a new config. */
 void engine_release_all(engine_t *e, uint32_t now_ms);

@@ -33,24 +33,19 @@ static inline dcd_ep_t *ep_of(uint8_t addr)
     return &eps[EP_NUM(addr)][EP_IN(addr)];
 }
 
-static inline volatile uint32_t *buf_ctrl(uint8_t addr)
+static inline uint32_t buf_ctrl(uint8_t addr)
 {
-    return (volatile uint32_t *)(uintptr_t)RP2_DPRAM_BUF_CTRL(EP_NUM(addr), !EP_IN(addr));
-}
-
-static inline uint8_t *dpram(uint16_t off)
-{
-    return (uint8_t *)(uintptr_t)(RP2_USB_DPRAM_BASE + off);
+    return RP2_DPRAM_BUF_CTRL(EP_NUM(addr), !EP_IN(addr));
 }
 
 /* The controller samples the buffer-control word on clk_usb: everything but AVAILABLE first,
  * then AVAILABLE once the rest has settled (rp2.md §5.6). */
 static void buf_ctrl_write(uint8_t addr, uint32_t v)
 {
-    volatile uint32_t *bc = buf_ctrl(addr);
-    *bc = v;
+    uint32_t bc = buf_ctrl(addr);
+    mmio_wr(bc, v);
     __asm__ volatile("nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop");
-    *bc = v | RP2_BUF_AVAILABLE;
+    mmio_wr(bc, v | RP2_BUF_AVAILABLE);
 }
 
 /* Starts the next packet of the endpoint's transfer. */
@@ -62,9 +57,9 @@ static void ep_next_packet(uint8_t addr)
     e->last = n;
     uint32_t v = n | (e->pid ? RP2_BUF_DATA1 : 0u);
     if (EP_IN(addr)) {
-        uint8_t *d = dpram(e->dpram);
+        uint32_t d = RP2_USB_DPRAM_BASE + e->dpram;
         /* Byte copies: DPRAM must not see unaligned word accesses (RP2350 faults on them). */
-        for (uint16_t i = 0; i < n; i++) d[i] = e->buf[e->done + i];
+        for (uint16_t i = 0; i < n; i++) mmio_wr8(d + i, e->buf[e->done + i]);
         v |= RP2_BUF_FULL;
     } else {
         e->last = e->mps; /* receive up to a whole packet */
@@ -78,27 +73,31 @@ void dcd_init(void)
 {
     rp2_reset(RP2_RESET_USBCTRL);
     rp2_unreset(RP2_RESET_USBCTRL);
-    for (unsigned i = 0; i < 4096u; i += 4) RP2_REG(RP2_USB_DPRAM_BASE + i) = 0;
+    for (unsigned i = 0; i < 4096u; i += 4) mmio_wr(RP2_USB_DPRAM_BASE + i, 0);
     for (unsigned i = 0; i < DCD_NUM_EP; i++) eps[i][0] = eps[i][1] = (dcd_ep_t){0};
     eps[0][0].mps = eps[0][1].mps = 64;
     eps[0][0].dpram = eps[0][1].dpram = 0x100;
     dpram_next = RP2_DPRAM_FREE;
-    RP2_REG(RP2_USB_USB_MUXING) = 0x9u;  /* TO_PHY | SOFTCON */
-    RP2_REG(RP2_USB_USB_PWR) = 0xCu;     /* VBUS detect forced: VBUS is not wired on all boards */
-    RP2_REG(RP2_USB_MAIN_CTRL) = 0x1u;   /* device mode, controller on (RP2350: PHY_ISO off) */
-    RP2_REG(RP2_USB_SIE_CTRL) = RP2_USB_SIE_CTRL_EP0_INT_1BUF;
-    RP2_REG(RP2_USB_INTE) = RP2_USB_INT_BUFF_STATUS | RP2_USB_INT_BUS_RESET |
+    mmio_wr(RP2_USB_USB_MUXING, 0x9u);  /* TO_PHY | SOFTCON */
+    mmio_wr(RP2_USB_USB_PWR, 0xCu);     /* VBUS detect forced: VBUS is not wired on all boards */
+    /* RP2350: the PHY comes out of reset isolated (MAIN_CTRL.PHY_ISO); connect it while the
+     * controller is still off, then enable the controller. On the RP2040 the first write is a
+     * no-op (MAIN_CTRL resets to 0). */
+    mmio_wr(RP2_USB_MAIN_CTRL, 0);
+    mmio_wr(RP2_USB_MAIN_CTRL, 0x1u);   /* device mode, controller on */
+    mmio_wr(RP2_USB_SIE_CTRL, RP2_USB_SIE_CTRL_EP0_INT_1BUF);
+    mmio_wr(RP2_USB_INTE, RP2_USB_INT_BUFF_STATUS | RP2_USB_INT_BUS_RESET |
                             RP2_USB_INT_SETUP_REQ | RP2_USB_INT_DEV_SUSPEND |
-                            RP2_USB_INT_DEV_RESUME;
+                            RP2_USB_INT_DEV_RESUME);
     rp2_irq_enable(RP2_IRQ_USBCTRL);
 }
 
 void dcd_connect(bool on)
 {
     if (on)
-        RP2_SET(RP2_USB_SIE_CTRL) = RP2_USB_SIE_CTRL_PULLUP_EN;
+        mmio_set(RP2_USB_SIE_CTRL, RP2_USB_SIE_CTRL_PULLUP_EN);
     else
-        RP2_CLR(RP2_USB_SIE_CTRL) = RP2_USB_SIE_CTRL_PULLUP_EN;
+        mmio_clr(RP2_USB_SIE_CTRL, RP2_USB_SIE_CTRL_PULLUP_EN);
 }
 
 void dcd_set_address(uint8_t addr)
@@ -116,10 +115,10 @@ bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet)
     e->mps = max_packet;
     e->dpram = dpram_next;
     dpram_next = (uint16_t)(dpram_next + 64u);
-    *buf_ctrl(ep_addr) = 0;
-    RP2_REG(RP2_DPRAM_EP_CTRL(n, !EP_IN(ep_addr))) =
-        RP2_EPCTRL_ENABLE | RP2_EPCTRL_INT_PER_BUF | (uint32_t)type << RP2_EPCTRL_TYPE_SHIFT |
-        e->dpram;
+    mmio_wr(buf_ctrl(ep_addr), 0);
+    mmio_wr(RP2_DPRAM_EP_CTRL(n, !EP_IN(ep_addr)),
+            RP2_EPCTRL_ENABLE | RP2_EPCTRL_INT_PER_BUF | (uint32_t)type << RP2_EPCTRL_TYPE_SHIFT |
+            e->dpram);
     return true;
 }
 
@@ -128,8 +127,8 @@ void dcd_ep_close_all(void)
     for (unsigned n = 1; n < DCD_NUM_EP; n++) {
         for (unsigned d = 0; d < 2; d++) {
             eps[n][d] = (dcd_ep_t){0};
-            RP2_REG(RP2_DPRAM_EP_CTRL(n, d == 0)) = 0;
-            RP2_REG(RP2_DPRAM_BUF_CTRL(n, d == 0)) = 0;
+            mmio_wr(RP2_DPRAM_EP_CTRL(n, d == 0), 0);
+            mmio_wr(RP2_DPRAM_BUF_CTRL(n, d == 0), 0);
         }
     }
     dpram_next = RP2_DPRAM_FREE;
@@ -157,7 +156,7 @@ void dcd_ep_stall(uint8_t ep_addr)
 {
     if (EP_NUM(ep_addr) == 0) {
         eps[0][0].active = eps[0][1].active = false;
-        RP2_REG(RP2_USB_EP_STALL_ARM) = 0x3u;
+        mmio_wr(RP2_USB_EP_STALL_ARM, 0x3u);
         buf_ctrl_write(0x00, RP2_BUF_STALL);
         buf_ctrl_write(0x80, RP2_BUF_STALL);
         return;
@@ -172,12 +171,12 @@ void dcd_ep_clear_stall(uint8_t ep_addr)
     dcd_ep_t *e = ep_of(ep_addr);
     e->pid = 0;
     e->active = false;
-    *buf_ctrl(ep_addr) = 0;
+    mmio_wr(buf_ctrl(ep_addr), 0);
 }
 
 void dcd_remote_wakeup(void)
 {
-    RP2_SET(RP2_USB_SIE_CTRL) = RP2_USB_SIE_CTRL_RESUME;
+    mmio_set(RP2_USB_SIE_CTRL, RP2_USB_SIE_CTRL_RESUME);
 }
 
 static void ep_done_packet(uint8_t addr)
@@ -186,11 +185,11 @@ static void ep_done_packet(uint8_t addr)
     if (!e->active) return;
     uint16_t got = e->last;
     if (!EP_IN(addr)) {
-        got = (uint16_t)(*buf_ctrl(addr) & RP2_BUF_LEN_MASK);
+        got = (uint16_t)(mmio_rd(buf_ctrl(addr)) & RP2_BUF_LEN_MASK);
         uint16_t room = (uint16_t)(e->len - e->done);
         if (got > room) got = room;
-        const uint8_t *s = dpram(e->dpram);
-        for (uint16_t i = 0; i < got; i++) e->buf[e->done + i] = s[i];
+        uint32_t s = RP2_USB_DPRAM_BASE + e->dpram;
+        for (uint16_t i = 0; i < got; i++) e->buf[e->done + i] = mmio_rd8(s + i);
     }
     e->done = (uint16_t)(e->done + got);
     bool more = e->done < e->len && got == e->mps;
@@ -201,48 +200,47 @@ static void ep_done_packet(uint8_t addr)
     e->active = false;
     if (addr == 0x80 && addr_pending) {
         addr_pending = false;
-        RP2_REG(RP2_USB_ADDR_ENDP) = pending_addr;
+        mmio_wr(RP2_USB_ADDR_ENDP, pending_addr);
     }
     usbd_on_xfer_done(addr, e->done);
 }
 
 void dcd_poll(void)
 {
-    uint32_t ints = RP2_REG(RP2_USB_INTS);
+    uint32_t ints = mmio_rd(RP2_USB_INTS);
     if (ints & RP2_USB_INT_BUS_RESET) {
-        RP2_REG(RP2_USB_SIE_STATUS) = RP2_USB_SIE_BUS_RESET;
-        RP2_REG(RP2_USB_ADDR_ENDP) = 0;
+        mmio_wr(RP2_USB_SIE_STATUS, RP2_USB_SIE_BUS_RESET);
+        mmio_wr(RP2_USB_ADDR_ENDP, 0);
         addr_pending = false;
         dcd_ep_close_all();
         eps[0][0].active = eps[0][1].active = false;
         usbd_on_bus_reset();
     }
     if (ints & RP2_USB_INT_BUFF_STATUS) {
-        uint32_t bs = RP2_REG(RP2_USB_BUFF_STATUS);
+        uint32_t bs = mmio_rd(RP2_USB_BUFF_STATUS);
         for (unsigned bit = 0; bs; bit++, bs >>= 1) {
             if (!(bs & 1u)) continue;
-            RP2_REG(RP2_USB_BUFF_STATUS) = 1u << bit;
+            mmio_wr(RP2_USB_BUFF_STATUS, 1u << bit);
             uint8_t addr = (uint8_t)((bit >> 1) | ((bit & 1u) ? 0x00u : 0x80u));
             ep_done_packet(addr);
         }
     }
     if (ints & RP2_USB_INT_SETUP_REQ) {
-        RP2_REG(RP2_USB_SIE_STATUS) = RP2_USB_SIE_SETUP_REC;
+        mmio_wr(RP2_USB_SIE_STATUS, RP2_USB_SIE_SETUP_REC);
         uint8_t setup[8];
-        const volatile uint8_t *s = (const volatile uint8_t *)(uintptr_t)RP2_USB_DPRAM_BASE;
-        for (unsigned i = 0; i < 8; i++) setup[i] = s[i];
+        for (unsigned i = 0; i < 8; i++) setup[i] = mmio_rd8(RP2_USB_DPRAM_BASE + i);
         /* A SETUP ends whatever EP0 was doing; the data stage starts with DATA1. */
         eps[0][0].active = eps[0][1].active = false;
         eps[0][0].pid = eps[0][1].pid = 1;
         usbd_on_setup(setup);
     }
     if (ints & RP2_USB_INT_DEV_SUSPEND) {
-        RP2_REG(RP2_USB_SIE_STATUS) = RP2_USB_SIE_SUSPENDED;
+        mmio_wr(RP2_USB_SIE_STATUS, RP2_USB_SIE_SUSPENDED);
         usbd_on_suspend();
     }
     if (ints & RP2_USB_INT_DEV_RESUME) {
-        RP2_REG(RP2_USB_SIE_STATUS) = RP2_USB_SIE_RESUME;
-        RP2_CLR(RP2_USB_SIE_CTRL) = RP2_USB_SIE_CTRL_RESUME;
+        mmio_wr(RP2_USB_SIE_STATUS, RP2_USB_SIE_RESUME);
+        mmio_clr(RP2_USB_SIE_CTRL, RP2_USB_SIE_CTRL_RESUME);
         usbd_on_resume();
     }
     /* Unmask without clearing the pending bit: an event that came in meanwhile must not be lost. */
@@ -253,6 +251,6 @@ void dcd_poll(void)
 void rp2_usb_isr(void);
 void rp2_usb_isr(void)
 {
-    RP2_REG(RP2_NVIC_ICER) = 1u << RP2_IRQ_USBCTRL;
+    mmio_wr(RP2_NVIC_ICER + 4u * (RP2_IRQ_USBCTRL >> 5), 1u << (RP2_IRQ_USBCTRL & 31u));
     rp2_wake_flag = 1;
 }

@@ -15,11 +15,18 @@
 #ifdef RP2_MMIO_HOST
 uint32_t rp2_mmio_host_rd(uint32_t addr);
 void rp2_mmio_host_wr(uint32_t addr, uint32_t val);
+uint8_t rp2_mmio_host_rd8(uint32_t addr);
+void rp2_mmio_host_wr8(uint32_t addr, uint8_t val);
 static inline uint32_t mmio_rd(uint32_t addr) { return rp2_mmio_host_rd(addr); }
 static inline void mmio_wr(uint32_t addr, uint32_t val) { rp2_mmio_host_wr(addr, val); }
+static inline uint8_t mmio_rd8(uint32_t addr) { return rp2_mmio_host_rd8(addr); }
+static inline void mmio_wr8(uint32_t addr, uint8_t val) { rp2_mmio_host_wr8(addr, val); }
 #else
 static inline uint32_t mmio_rd(uint32_t addr) { return *(volatile uint32_t *)(uintptr_t)addr; }
 static inline void mmio_wr(uint32_t addr, uint32_t val) { *(volatile uint32_t *)(uintptr_t)addr = val; }
+/* Byte accesses, for the USB DPRAM (the RP2350 faults on unaligned wider ones). */
+static inline uint8_t mmio_rd8(uint32_t addr) { return *(volatile uint8_t *)(uintptr_t)addr; }
+static inline void mmio_wr8(uint32_t addr, uint8_t val) { *(volatile uint8_t *)(uintptr_t)addr = val; }
 #endif
 
 /* Bit set/clear through the atomic aliases: one bus write, no read-modify-write race. */

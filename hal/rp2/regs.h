@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "hal/rp2/chip.h"
+#include "hal/rp2/mmio.h"
 
 #define RP2_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
 /* Atomic aliases of peripheral blocks (not SIO/PPB): write 1s to set / clear bits. */
@@ -114,27 +115,29 @@
 #define RP2_SCB_AIRCR  0xE000ED0Cu
 #define RP2_SCB_SCR    0xE000ED10u
 
+/* The helpers below (and the code shared by both chips) access registers through
+ * hal/rp2/mmio.h, so that host tests can run them against a recorded register space. */
 static inline void rp2_unreset(uint32_t mask)
 {
-    RP2_CLR(RP2_RESETS_RESET) = mask;
-    while ((RP2_REG(RP2_RESETS_RESET_DONE) & mask) != mask) {
+    mmio_clr(RP2_RESETS_RESET, mask);
+    while ((mmio_rd(RP2_RESETS_RESET_DONE) & mask) != mask) {
     }
 }
 
 static inline void rp2_reset(uint32_t mask)
 {
-    RP2_SET(RP2_RESETS_RESET) = mask;
+    mmio_set(RP2_RESETS_RESET, mask);
 }
 
 static inline void rp2_irq_unmask(unsigned irq)
 {
-    RP2_REG(RP2_NVIC_ISER + 4u * (irq >> 5)) = 1u << (irq & 31u);
+    mmio_wr(RP2_NVIC_ISER + 4u * (irq >> 5), 1u << (irq & 31u));
 }
 
 static inline void rp2_irq_enable(unsigned irq)
 {
-    RP2_REG(RP2_NVIC_ICPR + 4u * (irq >> 5)) = 1u << (irq & 31u);
-    RP2_REG(RP2_NVIC_ISER + 4u * (irq >> 5)) = 1u << (irq & 31u);
+    mmio_wr(RP2_NVIC_ICPR + 4u * (irq >> 5), 1u << (irq & 31u));
+    mmio_wr(RP2_NVIC_ISER + 4u * (irq >> 5), 1u << (irq & 31u));
 }
 
 /* Set by interrupt handlers that leave work for the main loop; hal_sleep() does not sleep

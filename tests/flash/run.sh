@@ -105,18 +105,25 @@ make_drive() { # dir chip
   else printf 'UF2 Bootloader v1.0\nModel: Raspberry Pi RP2350\nBoard-ID: RP2350\n' >"$1/INFO_UF2.TXT"; fi
   echo '<html></html>' >"$1/INDEX.HTM"
 }
-# The ROM: once the whole file is there, keep a copy (what the chip got) and vanish (reboot).
-rom() { # dir bytes
+# The ROM: reads numBlocks from the file as it arrives (block 1 when block 0 is the RP2350-E10
+# block, which is not counted), and once every block is there keeps a copy (what the chip got)
+# and vanishes (reboots).
+u32() { od -An -tu4 -j "$2" -N4 "$1" 2>/dev/null | tr -d ' '; }
+rom() { # dir
+  local f=$1/KESTREL.UF2 want=""
   for _ in $(seq 1 400); do
-    if [ -f "$1/KESTREL.UF2" ] && [ "$(stat -c %s "$1/KESTREL.UF2")" -ge "$2" ]; then
-      cp "$1/KESTREL.UF2" "$work/received.uf2"; rm -rf "$1"; return 0
+    if [ -z "$want" ] && [ -f "$f" ] && [ "$(stat -c %s "$f")" -ge 1024 ]; then
+      if [ "$(u32 "$f" 28)" = 3834380119 ]; then want=$(( ($(u32 "$f" 536) + 1) * 512 )); else want=$(( $(u32 "$f" 24) * 512 )); fi
+    fi
+    if [ -n "$want" ] && [ "$(stat -c %s "$f")" -ge "$want" ]; then
+      cp "$f" "$work/received.uf2"; rm -rf "$1"; return 0
     fi
     sleep 0.05
   done
 }
 uf2=$work/c/rp2040.uf2
 rm -f "$work/received.uf2"; make_drive "$work/RPI-RP2" 2040
-rom "$work/RPI-RP2" "$(stat -c %s "$uf2")" & rp=$!
+rom "$work/RPI-RP2" & rp=$!
 "$k" flash --drive "$work/RPI-RP2" --timeout 5 "$uf2" >"$work/out" 2>&1; rc=$?
 wait $rp
 if [ $rc = 0 ] && grep -qF "Done: the boot ROM took all 64 blocks" "$work/out" && cmp -s "$uf2" "$work/received.uf2"; then ok
@@ -127,11 +134,13 @@ sed 's/"RP2040"/"RP2350"/' keyboards/test4x10/keyboard.json >"$work/k2350.json"
 "$k" build --keyboard "$work/k2350.json" --keymap keyboards/test4x10/keymap.json -o "$work/p2.bin" >/dev/null 2>&1
 rm -f "$work/received.uf2"; make_drive "$work/m/RP2350" 2350
 printf '/dev/sdz1 %s vfat rw,nosuid 0 0\n' "$work/m/RP2350" >"$work/mounts"
-rom "$work/m/RP2350" 1 & rp=$!
+rom "$work/m/RP2350" & rp=$!
 "$k" flash --mounts "$work/mounts" --timeout 5 "$work/p2.bin" >"$work/out" 2>&1; rc=$?
 wait $rp
-if [ $rc = 0 ] && "$k" info "$work/received.uf2" >"$work/info" 2>&1 && grep -qF "block 0 is the RP2350-E10 workaround" "$work/info"; then ok
-else bad "BIN -> UF2 via the mount table (exit $rc)"; show "$work/out" "$work/info"; fi
+if [ $rc = 0 ] && "$k" info "$work/received.uf2" >"$work/info" 2>&1 &&
+   grep -qF "block 0 is the RP2350-E10 workaround" "$work/info" &&
+   grep -qF 'config:      "test4x10" by Kestrel, keymap "default": rp2350' "$work/info"; then ok
+else bad "BIN -> UF2 via the mount table (exit $rc)"; show "$work/out"; fi
 
 # the wrong chip's drive: refused, nothing written
 make_drive "$work/wrong" 2350

@@ -10,6 +10,8 @@
 
 uint32_t rp2_mmio_host_rd(uint32_t addr);
 void rp2_mmio_host_wr(uint32_t addr, uint32_t val);
+uint8_t rp2_mmio_host_rd8(uint32_t addr);
+void rp2_mmio_host_wr8(uint32_t addr, uint8_t val);
 
 #define LOG_MAX  200000u
 #define MAP_SIZE 8192u   /* open addressing, power of two */
@@ -295,6 +297,29 @@ void rp2_mmio_host_wr(uint32_t addr, uint32_t val)
     rs_poke(reg, new);
     check_write(reg, old, new);
     record(RS_WR, addr, reg, val, rs_peek(reg));
+}
+
+/* Byte accesses (the USB DPRAM): logged as an access to the containing word. */
+uint8_t rp2_mmio_host_rd8(uint32_t addr)
+{
+    uint32_t reg;
+    unsigned alias;
+    check_access(addr, &reg, &alias, "byte read");
+    uint32_t word = reg & ~3u, v = rs_peek(word);
+    record(RS_RD, addr, word, v, v);
+    return (uint8_t)(v >> 8 * (addr & 3u));
+}
+
+void rp2_mmio_host_wr8(uint32_t addr, uint8_t val)
+{
+    uint32_t reg;
+    unsigned alias;
+    const struct block *b = check_access(addr, &reg, &alias, "byte write");
+    if (b && b->aliased) violation("byte write to 0x%08X: only the USB DPRAM takes byte writes", (unsigned)addr);
+    uint32_t word = reg & ~3u, shift = 8 * (addr & 3u);
+    uint32_t v = (rs_peek(word) & ~(0xFFu << shift)) | (uint32_t)val << shift;
+    rs_poke(word, v);
+    record(RS_WR, addr, word, val, v);
 }
 
 /* ---- queries ---- */

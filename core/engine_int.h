@@ -72,7 +72,6 @@ void eng_unregister_mods(engine_t *e, uint8_t mods);
 void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */
 void eng_consumer_send(engine_t *e, uint16_t usage);
 void eng_system_send(engine_t *e, uint16_t usage);
-bool eng_key_in_report(const engine_t *e, uint8_t code);
 void eng_clear_oneshot_mods(engine_t *e);
 void eng_add_oneshot_mods(engine_t *e, uint8_t mods);
 void eng_del_oneshot_mods(engine_t *e, uint8_t mods);

@@ -12,11 +12,6 @@ static inline bool key_bit(const engine_t *e, uint8_t code)
     return (e->kbd.keys[code >> 3] >> (code & 7u)) & 1u;
 }
 
-bool eng_key_in_report(const engine_t *e, uint8_t code)
-{
-    return key_bit(e, code);
-}
-
 static void add_key(engine_t *e, uint8_t code)
 {
     if (key_bit(e, code)) return;

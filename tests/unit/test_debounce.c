@@ -108,6 +108,9 @@ static void none(void **state)
     raw[0] = 0x02;
     debounce_scan(&d, raw, 12, emit, NULL);
     assert_string_equal(out, "10:1+ 11:1- 12:1+ ");
+    assert_true(debounce_is_pressed(&d, 1));
+    assert_false(debounce_is_pressed(&d, 0));
+    assert_false(debounce_is_pressed(&d, 200)); /* outside the matrix */
     assert_int_equal(debounce_next_deadline(&d), DEBOUNCE_NO_DEADLINE);
 }
 

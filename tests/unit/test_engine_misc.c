@@ -1,5 +1,6 @@
 /* Engine: 6KRO and NKRO reports (the 7th key), consumer and system keys, mouse keys with QMK's
  * acceleration, firmware actions, TT, and the bounds (waiting buffer, held keys). */
+#include "core/hid_usage.h"
 #include "tests/unit/engine_harness.h"
 
 static void seven_keys(void **state)
@@ -69,6 +70,12 @@ static void consumer_system(void **state)
     h_expect("0 consumer 0x0E9\n10 consumer -\n20 system 0x82\n30 system -\n50 consumer 0x0CD\n50 consumer -\n"
              "60 consumer 0x0E9\n70 consumer 0x0EA\n80 consumer -\n");
     assert_true(engine_idle(&h_eng));
+    /* the table works both ways, for report printers */
+    for (unsigned kc = 0xA5; kc <= 0xA7; kc++) assert_int_equal(hid_usage_system_kc(hid_usage_system((uint8_t)kc)), kc);
+    for (unsigned kc = 0xA8; kc <= 0xC2; kc++)
+        assert_int_equal(hid_usage_consumer_kc(hid_usage_consumer((uint8_t)kc)), kc);
+    assert_int_equal(hid_usage_consumer(0x04), 0);
+    assert_int_equal(hid_usage_consumer_kc(0), 0);
 }
 
 static void mouse_acceleration(void **state)

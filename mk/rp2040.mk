@@ -75,6 +75,7 @@ $(RP2040_TEST_UF2): $(BUILD)/kestrel $(RP2040_BIN) keyboards/test4x10/keyboard.j
 
 rp2040-test: $(RP2040_TEST_UF2)
 	node tests/rp2040/usb_test.mjs $< keyboards/test4x10/keyboard.json $(RP2040_TEST_DIR)/usb-session.pcap
+	node tests/rp2040/matrix_test.mjs $(BUILD)/kestrel $(RP2040_BIN) $(RP2040_TEST_DIR)/matrix
 TEST_TARGETS += rp2040-test
 
 # The whole scenario suite on the emulated RP2040 (the same files as the host run; engine bugs

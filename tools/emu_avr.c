@@ -266,7 +266,8 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
     }
     if (pid == 0) {
         dup2(pfd[1], 1);
-        dup2(fr, 2);
+        const char *tr = getenv("KESTREL_AVR_TRACE");
+        if (!tr || *tr != '1') dup2(fr, 2);
         close(pfd[0]);
         close(pfd[1]);
         char tail[32];
@@ -283,6 +284,12 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
         argv[a++] = "--tail";
         argv[a++] = tail;
         if (extra_arg) argv[a++] = extra_arg;
+        /* KESTREL_AVR_TRACE=1: the harness's own account (enumeration, probes, stack) on stderr. */
+        const char *trace = getenv("KESTREL_AVR_TRACE");
+        if (trace && *trace == '1') {
+            argv[a++] = "-v";
+            argv[a++] = "--probes";
+        }
         argv[a++] = image;
         argv[a] = NULL;
         execv(harness, (char *const *)argv);
@@ -368,6 +375,11 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
     if (job->idle_ms > end) end = job->idle_ms;
     if (!job->idle_ms) end = job->end_ms + job->settle_ms;
     double tail = (double)(end - t) + AVR_TAIL_MS;
+    const char *trace = getenv("KESTREL_AVR_TRACE");
+    if (trace && *trace == '1') {
+        fprintf(stderr, "# events:\n%s# tail %.3f ms; config image in /tmp/kestrel-avr-trace.cfg\n", ev, tail);
+        write_file("/tmp/kestrel-avr-trace.cfg", img, n);
+    }
     rc = emu_avr_run_image(image, img, n, ev, tail, "--poll-ms=0.125", out, NULL, err, errcap);
 done:
     free(m);

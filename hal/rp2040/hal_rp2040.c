@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "core/fwinfo.h"
+#include "fw/fallback.h"
 #include "fw/hal.h"
 #include "hal/rp2/regs.h"
 #include "hal/rp2040/isr.h"
@@ -248,6 +249,19 @@ const uint8_t *hal_cfg_region(size_t *max)
 {
     *max = (size_t)(uintptr_t)__config_region_size;
     return __config_region;
+}
+
+/* An image for another processor would name pins this chip does not have (or other ones). */
+bool hal_cfg_usable(const cfg_t *c)
+{
+    if (cfg_info8(c, CFG_INFO_PROCESSOR) != CFG_PROC_RP2040) return false;
+    uint16_t n, len;
+    const uint8_t *pins = cfg_section(c, CFG_SEC_PINS, &n, &len);
+    for (uint16_t i = 0; pins && i < len; i++) {
+        uint8_t p = CFG_RD8(pins + i);
+        if (p != CFG_PIN_NONE && p >= RP2_NUM_GPIO) return false;
+    }
+    return true;
 }
 
 const char *hal_serial(void)

@@ -21,7 +21,7 @@ AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 |
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
               -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
-              -DUSB_QUEUE_LEN=4u -DUSB_STRING_MAX=24u \
+              -DUSB_QUEUE_LEN=6u -DUSB_STRING_MAX=24u -DDEBOUNCE_MAX_POS=169u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
 AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax
 

@@ -39,7 +39,7 @@ hx_t hx;
 #define MCUSR_ADDR     0x54
 #define WDRF_BIT       3
 
-static uint64_t stop_cycle;
+static uint64_t stop_cycle, detach_cycle;
 
 void hx_fail(const char *fmt, ...)
 {
@@ -64,6 +64,20 @@ static uint8_t row_pin[CFG_MAX_ROWS], col_pin[CFG_MAX_COLS], direct_pin[CFG_MAX_
 static uint8_t nrows, ncols, diode, kind;
 static bool pressed[CFG_MAX_ROWS][CFG_MAX_COLS];
 
+/* A key's state must last at least one scan to exist for a scanned matrix; a scenario may press
+ * and release a key in the same instant (`tap R,C 0`, a release and a re-press in one ms). Each
+ * key therefore keeps its later states in a queue and moves to the next one only once a scan has
+ * read the current one: its select line driven low alone (a scan, not the all-lines idle wake
+ * set-up) and then let go. */
+#define HX_PENDING 8
+typedef struct key_q {
+    uint8_t n;                 /* states waiting */
+    bool next[HX_PENDING];
+    bool reading, seen;        /* the scan is on this key's line / has read the current state */
+} key_q_t;
+static key_q_t keyq[CFG_MAX_ROWS][CFG_MAX_COLS];
+static unsigned keys_unseen;   /* keys whose current state no scan has read yet */
+
 static bool pin_ok(uint8_t pin)
 {
     return pin != CFG_PIN_NONE && (pin >> 3) >= 1 && (pin >> 3) <= 5;
@@ -77,6 +91,7 @@ static avr_irq_t *pin_irq(uint8_t pin)
 /* A pin the firmware drives low: DDR bit 1, PORT bit 0 (data addresses 0x24/0x25 + 3 per port). */
 static bool driven_low(uint8_t pin)
 {
+    if (!pin_ok(pin)) return false;
     unsigned base = 0x23u + 3u * ((pin >> 3) - 1u), b = pin & 7u;
     return ((hx.avr->data[base + 1] >> b) & 1) && !((hx.avr->data[base + 2] >> b) & 1);
 }
@@ -112,18 +127,71 @@ static void matrix_update(bool all)
     }
 }
 
+/* Makes `down` the key's state; it then waits for a scan (direct pins: nothing to wait for). */
+static void key_set(unsigned r, unsigned c, bool down)
+{
+    key_q_t *q = &keyq[r][c];
+    pressed[r][c] = down;
+    q->reading = false;
+    if (kind != CFG_MATRIX_DIRECT && q->seen) keys_unseen++;
+    q->seen = kind == CFG_MATRIX_DIRECT;
+    matrix_update(true);
+}
+
+static void key_advance(unsigned r, unsigned c)
+{
+    key_q_t *q = &keyq[r][c];
+    if (!q->n || !q->seen) return;
+    bool down = q->next[0];
+    memmove(q->next, q->next + 1, --q->n);
+    key_set(r, c, down);
+}
+
+/* Follows the scan over the keys that wait for theirs (see key_q_t). */
+static void scan_watch(void)
+{
+    if (!keys_unseen || kind == CFG_MATRIX_DIRECT) return;
+    bool c2r = diode == CFG_COL2ROW;
+    unsigned ndrive = c2r ? nrows : ncols, driven = 0;
+    for (unsigned d = 0; d < ndrive; d++) driven += driven_low(c2r ? row_pin[d] : col_pin[d]);
+    for (unsigned r = 0; r < nrows; r++)
+        for (unsigned c = 0; c < ncols; c++) {
+            key_q_t *q = &keyq[r][c];
+            if (q->seen) continue;
+            bool on = driven == 1 && driven_low(c2r ? row_pin[r] : col_pin[c]);
+            if (on) q->reading = true;
+            else if (q->reading) {
+                q->reading = false;
+                q->seen = true;
+                keys_unseen--;
+                key_advance(r, c);
+            }
+        }
+}
+
 static void port_written(struct avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
     (void)value;
     (void)param;
     matrix_update(false);
+    scan_watch();
 }
 
 void hx_key(uint8_t row, uint8_t col, bool down)
 {
-    pressed[row][col] = down;
-    matrix_update(true);
+    key_q_t *q = &keyq[row][col];
+    bool last = q->n ? q->next[q->n - 1] : pressed[row][col];
+    if (last == down) return;
+    if (!q->n && q->seen) {
+        key_set(row, col, down);
+        return;
+    }
+    if (q->n == HX_PENDING) {
+        hx_fail("key %u,%u changes faster than the matrix is scanned", row, col);
+        return;
+    }
+    q->next[q->n++] = down;
 }
 
 /* ---- running ------------------------------------------------------------------------------ */
@@ -176,6 +244,14 @@ static void host_resume(void)
 static void note_stop(enum hx_stop why)
 {
     if (hx.stop) return;
+    /* Leaving for a bootloader starts when the firmware lets go of the bus; the jump or reset
+     * comes later (5 ms, or a 60 ms watchdog for Caterina). That first moment is the event. */
+    if (detach_cycle && why != HX_DEAD) {
+        hx.stop = why;
+        hx.stop_pc = hx.avr->pc;
+        stop_cycle = detach_cycle;
+        return;
+    }
     hx.stop = why;
     hx.stop_pc = hx.avr->pc;
     stop_cycle = hx.avr->cycle;
@@ -213,6 +289,7 @@ bool hx_run_to(uint64_t target)
                 hx_fail("the CPU stopped (state %d) at pc 0x%04x", st, hx.avr->pc);
                 note_stop(HX_DEAD);
             }
+            if (hx.attached && !detach_cycle && (hx.avr->data[0xE0] & 1)) detach_cycle = hx.avr->cycle;
             check_exit(pc);
             if (hx.suspended && (hx.avr->data[0xE0] & 2)) {
                 /* The device signals remote wakeup (UDCON.RMWKUP); the host answers with resume,
@@ -387,6 +464,39 @@ static void probe_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *
     fprintf(stderr, "probe %u %llu\n", v, (unsigned long long)avr->cycle);
 }
 
+/* hal_micros() marks its time 0 with GPIOR1 = 0xA5 (see align_t0). */
+static uint64_t fw_clock_zero;
+static bool fw_clock_seen;
+static void gpior1_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    (void)param;
+    avr->data[addr] = v;
+    if (v == 0xA5 && !fw_clock_seen) {
+        fw_clock_seen = true;
+        fw_clock_zero = avr->cycle;
+    }
+}
+
+/* Scenario time 0 is put 50 us after one of the firmware's millisecond boundaries. Its timer
+ * ticks (and the scans they wake) fall on the whole and half milliseconds of its clock, and a
+ * scan reads the matrix 150 us or more after its tick, so a key event at a whole scenario
+ * millisecond is always scanned within that same firmware millisecond: the engine sees every
+ * event at its scenario time plus one constant, and timing edges (199 vs 200) come out as on
+ * the host. Without the mark, time 0 is simply now. */
+static void align_t0(void)
+{
+    uint64_t now = hx.avr->cycle;
+    if (fw_clock_seen && now >= fw_clock_zero) {
+        uint64_t ms = (now - fw_clock_zero) / HX_CYC_PER_MS + 1;
+        hx_run_to(fw_clock_zero + ms * HX_CYC_PER_MS + HX_CYC_PER_MS / 20);
+    }
+    hx.t0 = hx.avr->cycle;
+    hx.next_poll = hx.t0 + hx.poll_cycles;
+    if (hx.verbose)
+        fprintf(stderr, "# firmware clock zero %s at cycle %llu; t0 at cycle %llu\n", fw_clock_seen ? "seen" : "not seen",
+                (unsigned long long)fw_clock_zero, (unsigned long long)hx.t0);
+}
+
 static void no_sleep(avr_t *avr, avr_cycle_count_t how_long)
 {
     (void)avr;
@@ -414,6 +524,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--events") && more) events = argv[++i];
         else if (!strcmp(a, "--tail") && more) tail = atof(argv[++i]);
         else if (!strcmp(a, "--poll-ms") && more) poll_ms = atof(argv[++i]);
+        else if (!strncmp(a, "--poll-ms=", 10)) poll_ms = atof(a + 10);
         else if (!strcmp(a, "--malformed") && more) malformed = (unsigned)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(a, "--seed") && more) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(a, "--enum-only")) enum_only = true;
@@ -454,15 +565,17 @@ int main(int argc, char **argv)
             gen_vec = hx.avr->interrupts.vector[i];
     avr_cycle_timer_register(hx.avr, HX_CYC_PER_MS, sof_tick, NULL);
     if (probes) avr_register_io_write(hx.avr, 0x3E, probe_write, NULL);
+    avr_register_io_write(hx.avr, 0x4A, gpior1_write, NULL);
 
+    for (unsigned r = 0; r < CFG_MAX_ROWS; r++)
+        for (unsigned c = 0; c < CFG_MAX_COLS; c++) keyq[r][c].seen = true; /* released for ever */
     int rc = 0;
     if (!hx_enumerate()) rc = 1;
     hx.t0 = hx.avr->cycle;
     hx.next_poll = hx.t0 + hx.poll_cycles;
     if (!rc && malformed && !hx_malformed(malformed, seed)) rc = 1;
     if (!rc && !enum_only) {
-        hx.t0 = hx.avr->cycle;
-        hx.next_poll = hx.t0 + hx.poll_cycles;
+        align_t0();
         rc = run_events(in, events ? events : "<stdin>");
         if (!rc) hx_run_ms(tail);
     }
@@ -482,7 +595,7 @@ int main(int argc, char **argv)
         default: break;
         }
     }
-    if (hx.verbose) fprintf(stderr, "# lowest stack pointer 0x%04x\n", hx.min_sp);
+    if (hx.verbose) fprintf(stderr, "# lowest stack pointer 0x%04x, t0 at cycle %llu\n", hx.min_sp, (unsigned long long)hx.t0);
     if (hx.checks_failed && !rc) rc = 1;
     fflush(stdout);
     return rc;

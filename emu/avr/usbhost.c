@@ -240,6 +240,7 @@ bool hx_enumerate(void)
     r = get_desc(2, 0, 0, buf, total, &got);
     CHECK(r == 0 && got == total, "GET_DESCRIPTOR(config, %u) failed (%d, %u)", total, r, got);
     if (!parse_config(buf, total)) return false;
+    bool can_wake = (buf[7] & 0x20) != 0; /* bmAttributes: remote wakeup */
     /* Strings: either none at all (STALL on index 0) or a language list and every named string. */
     r = get_desc(3, 0, 0, buf, 255, &got);
     if (r == 0) {
@@ -252,6 +253,10 @@ bool hx_enumerate(void)
     }
     mksetup(s, 0x00, 9, 1, 0, 0);
     CHECK(hx_ctl(s, NULL, NULL) == 0, "SET_CONFIGURATION(1) failed");
+    if (can_wake) { /* as Linux does for keyboards: allow remote wakeup */
+        mksetup(s, 0x00, 3, 1, 0, 0);
+        CHECK(hx_ctl(s, NULL, NULL) == 0, "SET_FEATURE(DEVICE_REMOTE_WAKEUP) failed");
+    }
     mksetup(s, 0x80, 8, 0, 0, 1);
     r = hx_ctl(s, buf, &got);
     CHECK(r == 0 && got == 1 && buf[0] == 1, "GET_CONFIGURATION does not return 1");

@@ -38,6 +38,9 @@ static void usb_detach_and_quiet(void)
 void hal_reset(void)
 {
     cli();
+    /* Let go of the bus first, so the host sees the device leave rather than a stalled one. */
+    UDCON = 1 << DETACH;
+    USBCON = 1 << FRZCLK;
     wdt_enable(WDTO_15MS);
     for (;;) {
     }

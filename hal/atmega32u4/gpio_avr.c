@@ -1,40 +1,50 @@
-/* GPIO by config pin byte (port << 3 | bit, B = 1 .. F = 5), i.e. QMK's pin names B0..F7. */
+/* GPIO by config pin byte (port << 3 | bit, B = 1 .. F = 5), i.e. QMK's pin names B0..F7. The
+ * matrix scan calls these ~50 times per scan, so they avoid AVR's slow variable shifts. */
 #include <avr/io.h>
 #include <stdint.h>
 
 #include "hal/atmega32u4/hal_avr.h"
 
-/* Which bits exist per port B..F on the 32U4. */
+/* Which bits exist per port B..F on the 32U4, and bit masks by bit number. */
 static const uint8_t port_mask[5] = {0xFF, 0xC0, 0xFF, 0x44, 0xF3};
+static const uint8_t bit_mask[8] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80};
+
+/* The pin's bit mask, 0 for a pin the chip does not have. Inlined, with no address-taken locals:
+ * -mcall-prologues would give every caller a costly frame. */
+static inline __attribute__((always_inline)) uint8_t pin_mask(uint8_t pin)
+{
+    uint8_t port = (uint8_t)((pin >> 3) - 1u);
+    if (port > 4) return 0;
+    return port_mask[port] & bit_mask[pin & 7];
+}
+
+/* PINx of port B is data address 0x23; each port's PINx/DDRx/PORTx follow, 3 apart. */
+static inline __attribute__((always_inline)) volatile uint8_t *pin_regs(uint8_t pin)
+{
+    return (volatile uint8_t *)(uintptr_t)(0x23u + (uint8_t)(((pin >> 3) - 1u) * 3u));
+}
 
 bool hal_pin_valid(uint8_t pin)
 {
-    uint8_t port = pin >> 3;
-    return port >= 1 && port <= 5 && (port_mask[port - 1] & (1u << (pin & 7)));
-}
-
-/* PINx of port B is data address 0x23, and each port's PINx/DDRx/PORTx follow 3 apart. */
-static volatile uint8_t *reg_pin(uint8_t pin)
-{
-    return (volatile uint8_t *)(uintptr_t)(0x23 + 3 * ((pin >> 3) - 1));
+    return pin_mask(pin) != 0;
 }
 
 void hal_pin_input_pullup(uint8_t pin)
 {
-    if (!hal_pin_valid(pin)) return;
-    volatile uint8_t *r = reg_pin(pin);
-    uint8_t b = (uint8_t)(1u << (pin & 7));
-    r[1] &= (uint8_t)~b;
-    r[2] |= b;
+    uint8_t m = pin_mask(pin);
+    if (!m) return;
+    volatile uint8_t *r = pin_regs(pin);
+    r[1] &= (uint8_t)~m;
+    r[2] |= m;
 }
 
 void hal_pin_drive_low(uint8_t pin)
 {
-    if (!hal_pin_valid(pin)) return;
-    volatile uint8_t *r = reg_pin(pin);
-    uint8_t b = (uint8_t)(1u << (pin & 7));
-    r[2] &= (uint8_t)~b; /* PORT 0 first: the line never drives high on its way to low */
-    r[1] |= b;
+    uint8_t m = pin_mask(pin);
+    if (!m) return;
+    volatile uint8_t *r = pin_regs(pin);
+    r[2] &= (uint8_t)~m; /* PORT 0 first: the line never drives high on its way to low */
+    r[1] |= m;
 }
 
 void hal_pin_release(uint8_t pin)
@@ -57,6 +67,6 @@ void hal_pin_settle(void)
 
 bool hal_pin_read(uint8_t pin)
 {
-    if (!hal_pin_valid(pin)) return true;
-    return (*reg_pin(pin) >> (pin & 7)) & 1;
+    uint8_t m = pin_mask(pin);
+    return !m || (*pin_regs(pin) & m);
 }

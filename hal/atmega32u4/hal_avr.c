@@ -80,6 +80,17 @@ uint32_t hal_micros(void)
 {
     uint8_t s = SREG;
     cli();
+    static bool started;
+    if (!started) {
+        /* Time starts at the first call (fw/ takes its clock base there): ms boundaries then
+         * fall on timer ticks, and GPIOR1 = 0xA5 tells the harness which cycle is time 0, so
+         * it can put key events at a known phase of the firmware's millisecond. */
+        started = true;
+        TCNT1 = 0;
+        TIFR1 = 1 << OCF1A;
+        tick_us = 0;
+        GPIOR1 = 0xA5;
+    }
     uint32_t t = tick_us;
     uint16_t c = TCNT1;
     /* A compare that happened after cli() has not been counted yet. */

@@ -110,8 +110,12 @@ static const char *load_config(void)
     const uint8_t *region = hal_cfg_region(&max);
     enum cfg_open_result r = cfg_open(&cfg, region, max);
     if (r == CFG_OK && hal_cfg_usable(&cfg)) return NULL;
+#if FW_FALLBACK_REASON
     const char *why = r != CFG_OK ? cfg_open_strerror(r) : "config image is for another board";
     if (r == CFG_ERR_MAGIC && cfg_rd32(region) == 0xFFFFFFFFu) why = "no config image";
+#else
+    const char *why = NULL;
+#endif
     size_t n;
     const uint8_t *fb = hal_cfg_fallback(&n);
     if (!fb) {
@@ -123,6 +127,7 @@ static const char *load_config(void)
     return why;
 }
 
+#if FW_FALLBACK_REASON
 /* "Kestrel fallback (<why>)" without pulling printf into the image. */
 static const char *fallback_product(const char *why)
 {
@@ -135,6 +140,7 @@ static const char *fallback_product(const char *why)
     buf[n] = 0;
     return buf;
 }
+#endif
 
 /* A debounced change: straight to the engine, with the scan's time. */
 static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
@@ -152,10 +158,14 @@ void fw_run(void)
     const char *fallback_why = load_config();
     matrix_init(&matrix, &cfg);
     usb_identity_from_cfg(&ident, &cfg, hal_serial());
+#if FW_FALLBACK_REASON
     if (fallback_why) {
         ident.product = fallback_product(fallback_why);
         ident.in_cfg &= (uint8_t)~2u; /* the product string is in RAM now */
     }
+#else
+    (void)fallback_why;
+#endif
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
     debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
@@ -195,6 +205,9 @@ void fw_run(void)
             engine_tick(&engine, ms);
             deadline = engine_next_deadline(&engine);
         }
+        uint32_t idle_due = usb_tick(ms);
+        if (idle_due != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
+            deadline = idle_due;
         uint32_t deb = debounce_next_deadline(&debounce);
         if (deb != DEBOUNCE_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
             deadline = deb;

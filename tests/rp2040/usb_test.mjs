@@ -114,6 +114,25 @@ test('class requests: GET_REPORT, SET_REPORT (LEDs), GET_IDLE/SET_IDLE', () => {
   assert(xfer(0x21, 0x0a, 0, 0, 0).result === 'ok', 'SET_IDLE(0)');
 });
 
+test('HID idle rate: with SET_IDLE(8 ms) the boot keyboard repeats its report while nothing changes', () => {
+  assert(xfer(0x21, 0x0a, 0x0200, 0, 0).result === 'ok', 'SET_IDLE(8 ms)');
+  const n = s.reports.length;
+  s.matrix.set(1 * s.cfg.cols + 4, true); // G held
+  s.board.run(s.board.nanos + 50 * MS);
+  s.matrix.set(1 * s.cfg.cols + 4, false);
+  s.board.run(s.board.nanos + 20 * MS);
+  assert(xfer(0x21, 0x0a, 0, 0, 0).result === 'ok', 'SET_IDLE(0)');
+  const held = s.reports.slice(n).filter((r) => r.ep === 1 && r.data[2] === 0x0a);
+  assert(held.length >= 5 && held.length <= 8, `${held.length} reports of G in 50 ms at an 8 ms idle rate`);
+  for (let i = 1; i < held.length; i++) {
+    const gap = (held[i].ns - held[i - 1].ns) / MS;
+    assert(gap >= 7.5 && gap <= 9.5, `repeat gap ${gap} ms`);
+  }
+  const k = s.reports.length;
+  s.board.run(s.board.nanos + 50 * MS);
+  assert(s.reports.length === k, 'reports kept coming after SET_IDLE(0)');
+});
+
 // Deterministic generator of requests that are wrong in one way each.
 function* malformed(seed, n) {
   let x = seed >>> 0;

@@ -1,7 +1,7 @@
 // The emulated RP2040 board: rp2040js with the firmware image in flash, a small ROM of our own
 // whose functions trap to JavaScript (BOOTSEL, flash erase/program), the key matrix wired to the
 // GPIOs (diodes and pull-ups modelled), and a run loop on emulated time.
-import { RP2040, GPIOPinState, ConsoleLogger, LogLevel } from 'rp2040js';
+import { RP2040, GPIOPinState } from 'rp2040js';
 
 export const FLASH_BASE = 0x10000000;
 const NS_PER_CYCLE = 8; // 125 MHz
@@ -106,7 +106,10 @@ export class Board {
   // opts: {image: Uint8Array (bin at 0x10000000) | uf2: Uint8Array, config: Uint8Array|null}
   constructor(opts) {
     const mcu = new RP2040();
-    mcu.logger = new ConsoleLogger(LogLevel.Error, false);
+    // rp2040js reports what real hardware would fault on (unaligned accesses, ...) as errors:
+    // here they stop the run as a firmware fault instead of scrolling past.
+    const fault = (c, m) => this.fault(`${c}: ${m}`);
+    mcu.logger = { debug() {}, info() {}, warn() {}, error: fault };
     this.mcu = mcu;
     this.clock = mcu.clock;
     this.events = [];            // things the firmware did that a test may check (bootsel, ...)
@@ -193,12 +196,16 @@ export class Board {
         this.events.push({ t: this.clock.nanos, what: 'program', args: [off, cnt] });
         return;
       }
+      case 0x7e: // tests: a function called from JavaScript returned here
+        this.halted = 'returned';
+        return;
       default:
         this.fault(`breakpoint/undefined instruction #${n} at 0x${(core.PC >>> 0).toString(16)}`);
     }
   }
 
   fault(why) {
+    if (this.halted && this.halted.startsWith('fault')) return; // the first one says it
     this.events.push({ t: this.clock.nanos, what: 'fault', args: [why] });
     this.halted = 'fault: ' + why;
   }

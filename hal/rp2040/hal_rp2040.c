@@ -226,6 +226,16 @@ bool hal_pin_read(uint8_t pin)
     return (RP2_SIO(RP2_SIO_GPIO_IN) >> pin) & 1u;
 }
 
+bool hal_pins_word(void)
+{
+    return true;
+}
+
+uint32_t hal_pins_read_word(void)
+{
+    return RP2_SIO(RP2_SIO_GPIO_IN);
+}
+
 void hal_pin_settle(void)
 {
     /* ~50 ns at 125 MHz: the input synchroniser needs two cycles after the select line moves. */

@@ -93,6 +93,15 @@ test('ROW2COL 4x10: every key reports its keycode, no ghost key', () => {
   ghostCheck(s, 10);
 });
 
+test('COL2ROW with columns on pins in no order (GP28, GP0, GP21, ...): every key, no ghost', () => {
+  const cols = ['GP28', 'GP0', 'GP21', 'GP9', 'GP17', 'GP1', 'GP26', 'GP13', 'GP20', 'GP11'];
+  const s = build('scattered', { rows: 4, cols: 10, json: { diode_direction: 'COL2ROW',
+    matrix_pins: { rows: ['GP2', 'GP3', 'GP4', 'GP5'], cols } } }, letters);
+  const wrong = tapAll(s, 40);
+  assert(wrong.length === 0, wrong.slice(0, 4).join('; '));
+  ghostCheck(s, 10);
+});
+
 test('direct pins 3x4 (GP2..GP13, one switch to ground each); usb.polling_interval 4', () => {
   const pins = [['GP2', 'GP3', 'GP4', 'GP5'], ['GP6', 'GP7', 'GP8', 'GP9'], ['GP10', 'GP11', 'GP12', 'GP13']];
   const s = build('direct', { rows: 3, cols: 4, json: { matrix_pins: { direct: pins },

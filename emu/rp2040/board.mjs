@@ -129,6 +129,15 @@ export class Board {
     // A reset by the RUN pin keeps the SRAM contents (power stays on): pass the old board's.
     if (opts.sram) mcu.sram.set(opts.sram);
     this.installRom();
+    // rp2040js reports B1 silicon (CHIP_ID revision 1); tests can ask for another revision.
+    if (opts.chipRevision !== undefined) {
+      const sysinfo = mcu.peripherals[0x40000], rd = sysinfo.readUint32.bind(sysinfo);
+      sysinfo.readUint32 = (off) => (off === 0 ? ((rd(0) & 0x0fffffff) | (opts.chipRevision << 28)) >>> 0 : rd(off));
+    }
+    // USB_MUXING writes, to see the RP2040-E5 workaround at work.
+    this.usbMuxing = [];
+    const usb = mcu.usbCtrl, uw = usb.writeUint32.bind(usb);
+    usb.writeUint32 = (off, v) => { if (off === 0x74) this.usbMuxing.push(v); uw(off, v); };
     this.installFlashId(opts.uniqueId || [0xe6, 0x60, 0x58, 0x38, 0x83, 0x1a, 0x6b, 0x29]);
     // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.
     mcu.peripherals[0x40058].onWatchdogTrigger = () => {

@@ -67,6 +67,15 @@ test('enumerates; every descriptor passes the USB 2.0 / HID 1.11 checks', () => 
   assert(host.errors.length === 0, host.errors.join('; '));
 });
 
+test('RP2040-E5: on B1 silicon the bus reset runs the pull-up workaround and gives GPIO15 back; B2 skips it', () => {
+  assert(s.board.usbMuxing.join() === '9,12,9', `B1 USB_MUXING writes: ${s.board.usbMuxing}`);
+  assert((s.board.mcu.gpio[15].ctrl & 0x1f) === 5 && s.board.mcu.gpio[15].inputOverride === 0, 'GPIO15 not restored to SIO');
+  const b2 = new Session({ uf2: new Uint8Array(readFileSync(imagePath)), chipRevision: 2 });
+  b2.start();
+  assert(b2.board.usbMuxing.join() === '9', `B2 USB_MUXING writes: ${b2.board.usbMuxing}`);
+  assert(b2.checks.failures.length === 0, b2.checks.failures.join('; '));
+});
+
 test('types through the matrix: 8-byte boot reports on EP1, DATA0/DATA1 alternating', () => {
   const got = tap(1 * s.cfg.cols + 4); // G on builtin test4x10
   assert(got.length === 2, `${got.length} reports`);

@@ -90,3 +90,9 @@ __attribute__((weak)) const uint8_t *hal_cfg_fallback(size_t *len)
     *len = 0;
     return NULL;
 }
+
+__attribute__((weak)) bool hal_cfg_usable(const cfg_t *c)
+{
+    (void)c;
+    return true;
+}

@@ -8,7 +8,17 @@ void fw_run(void) __attribute__((noreturn));
 /* While any key is down the matrix is scanned at this period (a press while all keys are up
  * wakes the CPU by interrupt and is scanned at once). */
 #define FW_SCAN_PERIOD_US 500u
-#define FW_UPTIME_WAKE_MS 1000u /* after this the firmware no longer needs hal_uptime_mark() */
+#define FW_UPTIME_WAKE_MS 1000u
+
+/* Whether the fallback's USB product string names the reason (costs ~0.4 KB of RAM for the
+ * texts on the ATmega32U4, where constant strings live in RAM: off there). */
+#ifndef FW_FALLBACK_REASON
+#if defined(__AVR__)
+#define FW_FALLBACK_REASON 0
+#else
+#define FW_FALLBACK_REASON 1
+#endif
+#endif /* after this the firmware no longer needs hal_uptime_mark() */
 
 /* hal_probe() values (watched by the emulator harness; no effect on hardware beyond one store):
  * 0/1 scan begin/end, 2 report handed to the USB controller, 3/4 key event into/out of the

@@ -17,6 +17,11 @@ void hal_pin_input_pullup(uint8_t pin);
 void hal_pin_drive_low(uint8_t pin);
 void hal_pin_release(uint8_t pin);
 bool hal_pin_read(uint8_t pin);        /* an invalid pin reads high (a released key) */
+/* Optional fast path for scanning (fw/matrix.c has weak defaults that say "not available"):
+ * hal_pins_word() is true when hal_pins_read_word() returns the levels of pins 0..30 at once,
+ * bit n = pin n (bit 31 is free for the scanner's own use). */
+bool hal_pins_word(void);
+uint32_t hal_pins_read_word(void);
 /* Wake the CPU from hal_sleep_until() when this input reads low (the key matrix with every select
  * line driven, or a direct pin); disarmed again by the first such wake-up. */
 void hal_pin_wake_low(uint8_t pin, bool on);

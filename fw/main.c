@@ -102,11 +102,20 @@ static const engine_sink_t sink = {
     .trace = NULL,
 };
 
-static void load_config(void)
+/* Uses the config region's image when it is valid and meant for this chip; else the built-in
+ * fallback, and says why in the USB product string (what a user sees first). */
+static const char *load_config(void)
 {
     size_t max;
     const uint8_t *region = hal_cfg_region(&max);
-    if (cfg_open(&cfg, region, max) == CFG_OK) return;
+    enum cfg_open_result r = cfg_open(&cfg, region, max);
+    if (r == CFG_OK && hal_cfg_usable(&cfg)) return NULL;
+#if FW_FALLBACK_REASON
+    const char *why = r != CFG_OK ? cfg_open_strerror(r) : "config image is for another board";
+    if (r == CFG_ERR_MAGIC && cfg_rd32(region) == 0xFFFFFFFFu) why = "no config image";
+#else
+    const char *why = NULL;
+#endif
     size_t n;
     const uint8_t *fb = hal_cfg_fallback(&n);
     if (!fb) {
@@ -115,7 +124,23 @@ static void load_config(void)
         fb = fallback;
     }
     cfg_open(&cfg, fb, n); /* built here: cannot fail unless the format changed */
+    return why;
 }
+
+#if FW_FALLBACK_REASON
+/* "Kestrel fallback (<why>)" without pulling printf into the image. */
+static const char *fallback_product(const char *why)
+{
+    static char buf[96];
+    static const char head[] = "Kestrel fallback (";
+    size_t n = 0;
+    for (const char *p = head; *p && n < sizeof buf - 2; p++) buf[n++] = *p;
+    for (const char *p = why; *p && n < sizeof buf - 2; p++) buf[n++] = *p;
+    buf[n++] = ')';
+    buf[n] = 0;
+    return buf;
+}
+#endif
 
 /* A debounced change: straight to the engine, with the scan's time. */
 static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
@@ -130,9 +155,17 @@ static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
 void fw_run(void)
 {
     hal_init();
-    load_config();
+    const char *fallback_why = load_config();
     matrix_init(&matrix, &cfg);
     usb_identity_from_cfg(&ident, &cfg, hal_serial());
+#if FW_FALLBACK_REASON
+    if (fallback_why) {
+        ident.product = fallback_product(fallback_why);
+        ident.in_cfg &= (uint8_t)~2u; /* the product string is in RAM now */
+    }
+#else
+    (void)fallback_why;
+#endif
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
     debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
@@ -172,6 +205,9 @@ void fw_run(void)
             engine_tick(&engine, ms);
             deadline = engine_next_deadline(&engine);
         }
+        uint32_t idle_due = usb_tick(ms);
+        if (idle_due != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
+            deadline = idle_due;
         uint32_t deb = debounce_next_deadline(&debounce);
         if (deb != DEBOUNCE_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
             deadline = deb;

@@ -30,6 +30,44 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
         (col2row ? m->read : m->sel)[i] = cfg_pin(cfg, m->rows + i);
     for (unsigned i = 0; i < m->nsel; i++) hal_pin_input_pullup(m->sel[i]);
     for (unsigned i = 0; i < m->nread; i++) hal_pin_input_pullup(m->read[i]);
+    m->word = hal_pins_word();
+    if (m->word) {
+        /* Read lines as bit numbers of the pin word; a missing pin reads bit 31, kept high. */
+        m->contig = m->nread > 0;
+        for (unsigned i = 0; i < m->nread; i++) {
+            if (!hal_pin_valid(m->read[i]) || m->read[i] > 30u) m->read[i] = 31;
+            if (m->read[i] != m->read[0] + i || m->read[i] == 31) m->contig = false;
+        }
+    }
+}
+
+/* Without a pin word: nothing is available (a hal may define both). */
+__attribute__((weak)) bool hal_pins_word(void)
+{
+    return false;
+}
+
+__attribute__((weak)) uint32_t hal_pins_read_word(void)
+{
+    return 0;
+}
+
+/* One bit per read line (1 = key down) while a select line is driven. This and the loop around
+ * it are most of a scan's cycles. */
+static inline uint32_t read_lines(const matrix_t *m)
+{
+    uint32_t bits = 0;
+    if (m->word) {
+        uint32_t low = ~(hal_pins_read_word() | 0x80000000u);
+        if (m->contig) {
+            uint32_t mask = m->nread >= 32u ? ~0u : ((uint32_t)1u << m->nread) - 1u;
+            return (low >> m->read[0]) & mask;
+        }
+        for (unsigned r = 0; r < m->nread; r++) bits |= ((low >> m->read[r]) & 1u) << r;
+        return bits;
+    }
+    for (unsigned r = 0; r < m->nread; r++) bits |= (uint32_t)!hal_pin_read(m->read[r]) << r;
+    return bits;
 }
 
 static inline void set_bit(uint32_t *w, unsigned pos)
@@ -46,22 +84,26 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             if (m->direct[p] != CFG_PIN_NONE && !hal_pin_read(m->direct[p])) set_bit(now, p);
     } else {
         bool col2row = m->diode == CFG_COL2ROW;
-        for (unsigned s = 0; s < m->nsel; s++) {
+        unsigned base = 0; /* COL2ROW: position of this select line's first key */
+        for (unsigned s = 0; s < m->nsel; s++, base += m->cols) {
             uint8_t pin = m->sel[s];
             if (!hal_pin_valid(pin)) continue;
             hal_pin_drive_low(pin);
             hal_pin_settle();
-            bool any = false;
-            for (unsigned r = 0; r < m->nread; r++) {
-                if (!hal_pin_read(m->read[r])) {
-                    set_bit(now, col2row ? s * m->cols + r : r * m->cols + s);
-                    any = true;
-                }
-            }
+            uint32_t bits = read_lines(m);
             hal_pin_release(pin);
+            if (!bits) continue;
+            if (col2row) { /* this line's keys are consecutive positions */
+                unsigned w = base >> 5, sh = base & 31u;
+                now[w] |= bits << sh;
+                if (sh && sh + m->nread > 32u) now[w + 1] |= bits >> (32u - sh);
+            } else {
+                for (uint32_t b = bits; b; b &= b - 1u)
+                    set_bit(now, (unsigned)__builtin_ctz(b) * m->cols + s);
+            }
             /* Only a line that a closed key pulled low needs time to come back up through its
              * pull-up; with no key down on this select line nothing moved. */
-            if (any && m->io_delay_us && s + 1u < m->nsel) {
+            if (m->io_delay_us && s + 1u < m->nsel) {
                 hal_probe(5);
                 hal_delay_us(m->io_delay_us);
                 hal_probe(6);

@@ -17,6 +17,8 @@ typedef struct matrix {
     uint8_t read[CFG_MAX_ROWS > CFG_MAX_COLS ? CFG_MAX_ROWS : CFG_MAX_COLS];
     uint8_t direct[CFG_MAX_POSITIONS];
     uint16_t io_delay_us;
+    bool word;                    /* the hal reads all pins at once (hal_pins_word) */
+    bool contig;                  /* ...and the read lines are consecutive pins from read[0] */
     uint32_t state[MATRIX_WORDS]; /* debounced-or-raw state as last scanned */
 } matrix_t;
 

@@ -76,6 +76,7 @@ $(RP2040_TEST_UF2): $(BUILD)/kestrel $(RP2040_BIN) keyboards/test4x10/keyboard.j
 rp2040-test: $(RP2040_TEST_UF2)
 	node tests/rp2040/usb_test.mjs $< keyboards/test4x10/keyboard.json $(RP2040_TEST_DIR)/usb-session.pcap
 	node tests/rp2040/matrix_test.mjs $(BUILD)/kestrel $(RP2040_BIN) $(RP2040_TEST_DIR)/matrix
+	node tests/rp2040/rom_test.mjs $(RP2040_ELF) $(RP2040_BIN)
 TEST_TARGETS += rp2040-test
 
 # The whole scenario suite on the emulated RP2040 (the same files as the host run; engine bugs

@@ -30,7 +30,9 @@ static report_queue_t queues[2]; /* [0] = USB_EP_KBD_IN, [1] = USB_EP_EXTRA_IN *
 
 static struct {
     uint8_t protocol;     /* 0 boot, 1 report (the default after reset, HID 1.11 §7.2.6) */
-    uint8_t idle[2];      /* SET_IDLE duration per interface, 4 ms units (kept, reported) */
+    uint8_t idle[2];      /* SET_IDLE duration per interface, 4 ms units; 0 = only on change */
+    uint32_t now_ms;      /* from usb_tick() */
+    uint32_t kbd_sent_ms; /* when interface 0 last sent a report (for its idle rate) */
     uint8_t leds;
     bool leds_changed;
     bool nkro;
@@ -144,6 +146,23 @@ static void feed(unsigned q)
     if (!dcd_ep_xfer(eps[q], rq->in_flight, s->len)) return;
     rq->head = (uint8_t)((rq->head + 1u) % QUEUE_LEN);
     rq->count--;
+    if (q == 0) hid.kbd_sent_ms = hid.now_ms;
+}
+
+/* HID 1.11 §7.2.4: with a non-zero idle rate the boot keyboard repeats its current report when
+ * nothing changed for that long. Only interface 0 repeats; interface 1 keeps the rate it is
+ * given for GET_IDLE but sends on change only. */
+uint32_t usb_tick(uint32_t now_ms)
+{
+    hid.now_ms = now_ms;
+    if (!hid.idle[0] || !usb_configured()) return USB_NO_DEADLINE;
+    uint32_t due = hid.kbd_sent_ms + 4u * hid.idle[0];
+    if ((int32_t)(now_ms - due) >= 0 && !queues[0].count && !dcd_ep_busy(USB_EP_KBD_IN)) {
+        enqueue(0, hid.boot, USB_BOOT_REPORT_LEN);
+        hid.kbd_sent_ms = now_ms; /* the repeat counts from now even if the host is slow */
+        due = now_ms + 4u * hid.idle[0];
+    }
+    return due;
 }
 
 void usb_hid_feed(void)
@@ -273,6 +292,7 @@ enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
         if (in || s->wLength) return USB_CTRL_STALL;
         if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
         hid.idle[iface] = hi;
+        hid.kbd_sent_ms = hid.now_ms;
         return USB_CTRL_STATUS;
     case 0x0B: /* SET_PROTOCOL */
         if (in || s->wLength || s->wValue > 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;

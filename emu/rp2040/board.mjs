@@ -1,7 +1,7 @@
 // The emulated RP2040 board: rp2040js with the firmware image in flash, a small ROM of our own
 // whose functions trap to JavaScript (BOOTSEL, flash erase/program), the key matrix wired to the
 // GPIOs (diodes and pull-ups modelled), and a run loop on emulated time.
-import { RP2040, GPIOPinState, ConsoleLogger, LogLevel } from 'rp2040js';
+import { RP2040, GPIOPinState } from 'rp2040js';
 
 export const FLASH_BASE = 0x10000000;
 const NS_PER_CYCLE = 8; // 125 MHz
@@ -106,7 +106,10 @@ export class Board {
   // opts: {image: Uint8Array (bin at 0x10000000) | uf2: Uint8Array, config: Uint8Array|null}
   constructor(opts) {
     const mcu = new RP2040();
-    mcu.logger = new ConsoleLogger(LogLevel.Error, false);
+    // rp2040js reports what real hardware would fault on (unaligned accesses, ...) as errors:
+    // here they stop the run as a firmware fault instead of scrolling past.
+    const fault = (c, m) => this.fault(`${c}: ${m}`);
+    mcu.logger = { debug() {}, info() {}, warn() {}, error: fault };
     this.mcu = mcu;
     this.clock = mcu.clock;
     this.events = [];            // things the firmware did that a test may check (bootsel, ...)
@@ -126,6 +129,15 @@ export class Board {
     // A reset by the RUN pin keeps the SRAM contents (power stays on): pass the old board's.
     if (opts.sram) mcu.sram.set(opts.sram);
     this.installRom();
+    // rp2040js reports B1 silicon (CHIP_ID revision 1); tests can ask for another revision.
+    if (opts.chipRevision !== undefined) {
+      const sysinfo = mcu.peripherals[0x40000], rd = sysinfo.readUint32.bind(sysinfo);
+      sysinfo.readUint32 = (off) => (off === 0 ? ((rd(0) & 0x0fffffff) | (opts.chipRevision << 28)) >>> 0 : rd(off));
+    }
+    // USB_MUXING writes, to see the RP2040-E5 workaround at work.
+    this.usbMuxing = [];
+    const usb = mcu.usbCtrl, uw = usb.writeUint32.bind(usb);
+    usb.writeUint32 = (off, v) => { if (off === 0x74) this.usbMuxing.push(v); uw(off, v); };
     this.installFlashId(opts.uniqueId || [0xe6, 0x60, 0x58, 0x38, 0x83, 0x1a, 0x6b, 0x29]);
     // A watchdog reset (QK_REBOOT): the firmware would start again; the run ends here.
     mcu.peripherals[0x40058].onWatchdogTrigger = () => {
@@ -193,12 +205,16 @@ export class Board {
         this.events.push({ t: this.clock.nanos, what: 'program', args: [off, cnt] });
         return;
       }
+      case 0x7e: // tests: a function called from JavaScript returned here
+        this.halted = 'returned';
+        return;
       default:
         this.fault(`breakpoint/undefined instruction #${n} at 0x${(core.PC >>> 0).toString(16)}`);
     }
   }
 
   fault(why) {
+    if (this.halted && this.halted.startsWith('fault')) return; // the first one says it
     this.events.push({ t: this.clock.nanos, what: 'fault', args: [why] });
     this.halted = 'fault: ' + why;
   }

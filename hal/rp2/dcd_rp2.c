@@ -205,12 +205,51 @@ static void ep_done_packet(uint8_t addr)
     usbd_on_xfer_done(addr, e->done);
 }
 
+#if defined(RP2_CHIP_RP2040)
+/* RP2040-E5 (B0/B1 silicon, CHIP_ID revision 1): the device may not leave bus reset behind some
+ * hubs. Workaround (rp2.md §5.6): once the reset is over, drive the D+ pull-up through the PHY
+ * override with the pads routed digitally and GPIO15's input forced high, until the controller
+ * sees itself connected, then give the PHY back and restore GPIO15. Every wait is bounded. */
+#define RP2040_SYSINFO_CHIP_ID 0x40000000u
+#define RP2_USB_USBPHY_DIRECT          (RP2_USB_REGS_BASE + 0x7Cu)
+#define RP2_USB_USBPHY_DIRECT_OVERRIDE (RP2_USB_REGS_BASE + 0x80u)
+#define RP2_USB_SIE_CONNECTED (1u << 16)
+
+static void wait_until(uint32_t mask, bool set, uint32_t max_us)
+{
+    uint32_t t0 = hal_micros();
+    while (((mmio_rd(RP2_USB_SIE_STATUS) & mask) != 0) != set && hal_micros() - t0 < max_us) {
+    }
+}
+
+static void rp2040_e5_fix(void)
+{
+    if ((mmio_rd(RP2040_SYSINFO_CHIP_ID) >> 28) >= 2u) return; /* B2 and later: not needed */
+    wait_until(3u << 2, true, 10000u); /* LINE_STATE leaves SE0: the reset is over */
+    uint32_t ctrl = mmio_rd(RP2_GPIO_CTRL(15)), pad = mmio_rd(RP2_PAD(15));
+    mmio_wr(RP2_PAD(15), (pad | RP2_PAD_IE) & ~RP2_PAD_OD);
+    mmio_wr(RP2_GPIO_CTRL(15), 8u | 3u << 16);        /* FUNCSEL 8 (USB), INOVER high */
+    mmio_set(RP2_USB_USBPHY_DIRECT, 0x2u);             /* DP pull-up enabled... */
+    mmio_set(RP2_USB_USBPHY_DIRECT_OVERRIDE, 0x4u);    /* ...by the override */
+    mmio_wr(RP2_USB_USB_MUXING, 0xCu);                /* TO_DIGITAL_PAD | SOFTCON */
+    wait_until(RP2_USB_SIE_CONNECTED, true, 10000u);
+    hal_delay_us(1000);
+    mmio_wr(RP2_USB_USB_MUXING, 0x9u);                /* TO_PHY | SOFTCON */
+    mmio_clr(RP2_USB_USBPHY_DIRECT_OVERRIDE, 0x4u);
+    mmio_wr(RP2_GPIO_CTRL(15), ctrl);
+    mmio_wr(RP2_PAD(15), pad);
+}
+#endif
+
 void dcd_poll(void)
 {
     uint32_t ints = mmio_rd(RP2_USB_INTS);
     if (ints & RP2_USB_INT_BUS_RESET) {
         mmio_wr(RP2_USB_SIE_STATUS, RP2_USB_SIE_BUS_RESET);
         mmio_wr(RP2_USB_ADDR_ENDP, 0);
+#if defined(RP2_CHIP_RP2040)
+        rp2040_e5_fix();
+#endif
         addr_pending = false;
         dcd_ep_close_all();
         eps[0][0].active = eps[0][1].active = false;

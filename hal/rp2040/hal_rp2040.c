@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "core/fwinfo.h"
+#include "fw/fallback.h"
 #include "fw/hal.h"
 #include "hal/rp2/regs.h"
 #include "hal/rp2040/isr.h"
@@ -225,6 +226,16 @@ bool hal_pin_read(uint8_t pin)
     return (RP2_SIO(RP2_SIO_GPIO_IN) >> pin) & 1u;
 }
 
+bool hal_pins_word(void)
+{
+    return true;
+}
+
+uint32_t hal_pins_read_word(void)
+{
+    return RP2_SIO(RP2_SIO_GPIO_IN);
+}
+
 void hal_pin_settle(void)
 {
     /* ~50 ns at 125 MHz: the input synchroniser needs two cycles after the select line moves. */
@@ -248,6 +259,19 @@ const uint8_t *hal_cfg_region(size_t *max)
 {
     *max = (size_t)(uintptr_t)__config_region_size;
     return __config_region;
+}
+
+/* An image for another processor would name pins this chip does not have (or other ones). */
+bool hal_cfg_usable(const cfg_t *c)
+{
+    if (cfg_info8(c, CFG_INFO_PROCESSOR) != CFG_PROC_RP2040) return false;
+    uint16_t n, len;
+    const uint8_t *pins = cfg_section(c, CFG_SEC_PINS, &n, &len);
+    for (uint16_t i = 0; pins && i < len; i++) {
+        uint8_t p = CFG_RD8(pins + i);
+        if (p != CFG_PIN_NONE && p >= RP2_NUM_GPIO) return false;
+    }
+    return true;
 }
 
 const char *hal_serial(void)

@@ -36,6 +36,9 @@ function build(name, kb, layers) {
   execFileSync(kestrel, ['build', '--keyboard', `${work}/${name}.json`, '--keymap', `${work}/${name}-keymap.json`,
     '--firmware', firmware, '-o', `${work}/${name}.uf2`], { stdio: ['ignore', 'ignore', 'inherit'] });
   const s = new Session({ uf2: new Uint8Array(readFileSync(`${work}/${name}.uf2`)) });
+  const off = s.board.fwinfo.configAddr - 0x10000000;
+  const size = new DataView(s.board.mcu.flash.buffer).getUint32(off + 8, true);
+  s.cfgBytes = s.board.mcu.flash.slice(off, off + size);
   s.start();
   assert(s.checks.failures.length === 0, s.checks.failures.join('; '));
   return s;
@@ -90,6 +93,15 @@ test('ROW2COL 4x10: every key reports its keycode, no ghost key', () => {
   ghostCheck(s, 10);
 });
 
+test('COL2ROW with columns on pins in no order (GP28, GP0, GP21, ...): every key, no ghost', () => {
+  const cols = ['GP28', 'GP0', 'GP21', 'GP9', 'GP17', 'GP1', 'GP26', 'GP13', 'GP20', 'GP11'];
+  const s = build('scattered', { rows: 4, cols: 10, json: { diode_direction: 'COL2ROW',
+    matrix_pins: { rows: ['GP2', 'GP3', 'GP4', 'GP5'], cols } } }, letters);
+  const wrong = tapAll(s, 40);
+  assert(wrong.length === 0, wrong.slice(0, 4).join('; '));
+  ghostCheck(s, 10);
+});
+
 test('direct pins 3x4 (GP2..GP13, one switch to ground each); usb.polling_interval 4', () => {
   const pins = [['GP2', 'GP3', 'GP4', 'GP5'], ['GP6', 'GP7', 'GP8', 'GP9'], ['GP10', 'GP11', 'GP12', 'GP13']];
   const s = build('direct', { rows: 3, cols: 4, json: { matrix_pins: { direct: pins },
@@ -119,6 +131,41 @@ test('a bouncing contact gives one press (at once) and one release (after 5 ms q
   assert(got[0].data[2] === usageOf(0) && (got[0].madeNs - t0) < 0.3 * MS, `press made ${(got[0].madeNs - t0) / MS} ms after the first contact`);
   assert(got[1].data[2] === 0 && got[1].madeNs > tRel && (got[1].madeNs - tQuiet) >= 4 * MS && (got[1].madeNs - tQuiet) < 7 * MS,
          `release made ${(got[1].madeNs - tQuiet) / MS} ms after the contact settled`);
+});
+
+// The fallback: a generic image whose config region holds nothing usable still enumerates (its
+// product string says why) and types on the builtin:test4x10 wiring.
+function crc32(b) {
+  let c = 0xffffffff;
+  for (const x of b) { c ^= x; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1; }
+  return (c ^ 0xffffffff) >>> 0;
+}
+test('fallback config: none, bad CRC, or another processor\'s image -> still types, says why', () => {
+  const good = build('fb', grid('COL2ROW'), letters).cfgBytes;
+  const bin = new Uint8Array(readFileSync(firmware));
+  const cases = [['none', null, 'no config image'], ['crc', (c) => { c[c.length - 1] ^= 0x55; }, 'config image CRC mismatch'],
+    ['avr', (c) => {
+      const dv = new DataView(c.buffer);
+      for (let i = 0; i < dv.getUint16(6, true); i++)
+        if (c[16 + 8 * i] === 1) c[dv.getUint16(16 + 8 * i + 2, true)] = 3; // INFO.processor = ATmega32U4
+      dv.setUint32(12, crc32(c.subarray(16)), true);
+    }, 'config image is for another board']];
+  for (const [name, mutate, why] of cases) {
+    let config = null;
+    if (mutate) { config = good.slice(); mutate(config); }
+    const s = new Session({ image: bin, config });
+    s.start();
+    assert(s.info.strings.product === `Kestrel fallback (${why})`, `${name}: product '${s.info.strings.product}'`);
+    const wrong = [];
+    for (const [pos, usage] of [[0, 0x1e], [10, 0x14], [29, 0x33], [39, 0x28]]) {
+      const k = s.reports.length;
+      s.matrix.set(pos, true); s.board.run(s.board.nanos + 10 * MS);
+      s.matrix.set(pos, false); s.board.run(s.board.nanos + 20 * MS);
+      const got = s.reports.slice(k);
+      if (got.length !== 2 || got[0].data[2] !== usage) wrong.push(`${pos}: ${got.map((r) => hex(r.data))}`);
+    }
+    assert(wrong.length === 0, `${name}: ${wrong.join('; ')}`);
+  }
 });
 
 console.log(`rp2040 matrix: ${passed} passed, ${failed} failed`);

@@ -67,6 +67,15 @@ test('enumerates; every descriptor passes the USB 2.0 / HID 1.11 checks', () => 
   assert(host.errors.length === 0, host.errors.join('; '));
 });
 
+test('RP2040-E5: on B1 silicon the bus reset runs the pull-up workaround and gives GPIO15 back; B2 skips it', () => {
+  assert(s.board.usbMuxing.join() === '9,12,9', `B1 USB_MUXING writes: ${s.board.usbMuxing}`);
+  assert((s.board.mcu.gpio[15].ctrl & 0x1f) === 5 && s.board.mcu.gpio[15].inputOverride === 0, 'GPIO15 not restored to SIO');
+  const b2 = new Session({ uf2: new Uint8Array(readFileSync(imagePath)), chipRevision: 2 });
+  b2.start();
+  assert(b2.board.usbMuxing.join() === '9', `B2 USB_MUXING writes: ${b2.board.usbMuxing}`);
+  assert(b2.checks.failures.length === 0, b2.checks.failures.join('; '));
+});
+
 test('types through the matrix: 8-byte boot reports on EP1, DATA0/DATA1 alternating', () => {
   const got = tap(1 * s.cfg.cols + 4); // G on builtin test4x10
   assert(got.length === 2, `${got.length} reports`);
@@ -112,6 +121,25 @@ test('class requests: GET_REPORT, SET_REPORT (LEDs), GET_IDLE/SET_IDLE', () => {
   c = xfer(0xa1, 0x02, 0, 0, 1);
   assert(c.result === 'ok' && c.bytes[0] === 0x7d, `GET_IDLE: ${hex(c.bytes)}`);
   assert(xfer(0x21, 0x0a, 0, 0, 0).result === 'ok', 'SET_IDLE(0)');
+});
+
+test('HID idle rate: with SET_IDLE(8 ms) the boot keyboard repeats its report while nothing changes', () => {
+  assert(xfer(0x21, 0x0a, 0x0200, 0, 0).result === 'ok', 'SET_IDLE(8 ms)');
+  const n = s.reports.length;
+  s.matrix.set(1 * s.cfg.cols + 4, true); // G held
+  s.board.run(s.board.nanos + 50 * MS);
+  s.matrix.set(1 * s.cfg.cols + 4, false);
+  s.board.run(s.board.nanos + 20 * MS);
+  assert(xfer(0x21, 0x0a, 0, 0, 0).result === 'ok', 'SET_IDLE(0)');
+  const held = s.reports.slice(n).filter((r) => r.ep === 1 && r.data[2] === 0x0a);
+  assert(held.length >= 5 && held.length <= 8, `${held.length} reports of G in 50 ms at an 8 ms idle rate`);
+  for (let i = 1; i < held.length; i++) {
+    const gap = (held[i].ns - held[i - 1].ns) / MS;
+    assert(gap >= 7.5 && gap <= 9.5, `repeat gap ${gap} ms`);
+  }
+  const k = s.reports.length;
+  s.board.run(s.board.nanos + 50 * MS);
+  assert(s.reports.length === k, 'reports kept coming after SET_IDLE(0)');
 });
 
 // Deterministic generator of requests that are wrong in one way each.

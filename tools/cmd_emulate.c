@@ -30,7 +30,9 @@ static void usage(FILE *f)
             "  --help         this text\n"
             "\n"
             "The firmware image is found in fw/<target>/ next to kestrel (or set\n"
-            "KESTREL_RP2040_FIRMWARE). Exit status: 0 ran, 2 bad input, usage or emulator error.\n");
+            "KESTREL_RP2040_FIRMWARE). KESTREL_RP2040_PCAP=FILE also writes the whole USB session\n"
+            "as a usbmon pcap (Wireshark/tshark). Exit status: 0 ran, 2 bad input, usage or\n"
+            "emulator error.\n");
 }
 
 static const char *target_of(const sim_config_t *c)

@@ -198,8 +198,16 @@ int emu_rp2040_run(const sim_job_t *job, const char *firmware, sim_reports_t *ou
         (void)cols;
         fprintf(f, "%s[%u,%u,%u,%d]", i ? "," : "", e->time_ms, e->row, e->col, e->pressed ? 1 : 0);
     }
-    fprintf(f, "],\"end_ms\":%u,\"settle_ms\":%u,\"idle_ms\":%u}\n", job->end_ms, job->settle_ms,
+    fprintf(f, "],\"end_ms\":%u,\"settle_ms\":%u,\"idle_ms\":%u", job->end_ms, job->settle_ms,
             job->idle_ms);
+    /* KESTREL_RP2040_PCAP=FILE: the harness also writes the job's USB session there (usbmon). */
+    const char *pcap = getenv("KESTREL_RP2040_PCAP");
+    if (pcap && *pcap) {
+        fprintf(f, ",\"pcap\":\"");
+        for (const char *p = pcap; *p; p++) fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
+        fprintf(f, "\"");
+    }
+    fprintf(f, "}\n");
     if (fflush(f) != 0) {
         node_stop();
         snprintf(err, errcap, "rp2040 emulator: the harness stopped");

@@ -29,12 +29,13 @@ function reportLine(s, r) {
 
 const imageCache = new Map();
 
-// One job: {image, config: hex, events: [[t_ms,row,col,down]], end_ms, settle_ms, idle_ms}
+// One job: {image, config: hex, events: [[t_ms,row,col,down]], end_ms, settle_ms, idle_ms,
+// pcap (optional: write the USB session there)}
 function runJob(job, out) {
   if (!imageCache.has(job.image)) imageCache.set(job.image, loadImage(job.image));
   const img = imageCache.get(job.image);
   const config = job.config ? new Uint8Array(Buffer.from(job.config, 'hex')) : null;
-  const s = new Session({ ...img, config });
+  const s = new Session({ ...img, config, pcap: !!job.pcap });
   s.start();
   if (s.checks.failures.length) out(`E enumeration: ${s.checks.failures.join('; ')}`);
   const cols = s.cfg.cols;
@@ -54,6 +55,7 @@ function runJob(job, out) {
   for (const [, l] of items) out(l);
   if (s.board.halted && !['bootsel', 'reboot'].includes(s.board.halted)) out(`E firmware stopped: ${s.board.halted}`);
   for (const err of s.host.errors) out(`E usb: ${err}`);
+  if (job.pcap) writeFileSync(job.pcap, s.pcap.bytes());
   out('D');
 }
 

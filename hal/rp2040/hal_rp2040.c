@@ -120,7 +120,6 @@ void hal_uptime_mark(uint32_t ms)
 /* ---- init, time, sleep --------------------------------------------------------------------- */
 
 volatile uint8_t rp2_wake_flag;
-#define wake_flag rp2_wake_flag
 
 void hal_init(void)
 {
@@ -149,7 +148,7 @@ void rp2040_isr_io(void)
 {
     /* Level interrupts: disarm every pin, the main loop rescans and re-arms when idle again. */
     for (unsigned i = 0; i < 4; i++) RP2_REG(RP2_IO_BANK0_BASE + RP2_IO_PROC0_INTE0 + 4u * i) = 0;
-    wake_flag = 1;
+    rp2_wake_flag = 1;
 }
 
 /* Arms alarm 0 for `at`; false if that time has already come (the alarm compares for equality
@@ -168,9 +167,9 @@ void hal_sleep_until(uint32_t wake_us, bool timed)
 {
     __asm__ volatile("cpsid i" ::: "memory");
     if (!timed || alarm_arm(wake_us)) {
-        if (!wake_flag) __asm__ volatile("wfi" ::: "memory");
+        if (!rp2_wake_flag) __asm__ volatile("wfi" ::: "memory");
     }
-    wake_flag = 0;
+    rp2_wake_flag = 0;
     __asm__ volatile("cpsie i" ::: "memory");
 }
 

@@ -12,17 +12,21 @@ RP2350_LD      := $(RP2350_OUT)/memmap.ld
 # -mno-unaligned-access: the M33 allows unaligned loads/stores, but the USB DPRAM hard-faults on
 # them (rp2.md §2.6), and the shared device-controller driver must not depend on the compiler
 # never choosing one.
-RP2350_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-RP2350_CFLAGS := -mcpu=cortex-m33 -mthumb -mno-unaligned-access $(CSTD) $(WARN) -Os -g -ffunction-sections -fdata-sections \
-                 -fno-common -ffreestanding $(INC) -DKESTREL_TARGET_RP2350 \
-                 -DKESTREL_BUILD_ID='"$(RP2350_BUILD_ID)"'
-RP2350_LDFLAGS := -mcpu=cortex-m33 -mthumb -nostartfiles --specs=nano.specs -Wl,--gc-sections \
-                  -Wl,--no-warn-rwx-segments -T $(RP2350_LD)
+RP2350_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
+# -O2 -flto as the RP2040 build: the shared sources are compiled the same way for both chips.
+RP2350_CFLAGS := -mcpu=cortex-m33 -mthumb -mno-unaligned-access $(CSTD) $(WARN) -O2 -g \
+                 -ffunction-sections -fdata-sections -fno-common -ffreestanding -flto $(INC) \
+                 -DKESTREL_RP2350 -DKESTREL_BUILD_ID='"$(RP2350_BUILD_ID)"'
+RP2350_LDFLAGS := -mcpu=cortex-m33 -mthumb -O2 -flto -nostartfiles --specs=nano.specs \
+                  -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(RP2350_LD)
 
-# The chip's own code. (The portable sources shared with the RP2040 build are added once fw/ lands.)
-RP2350_HAL_SRC := $(filter-out hal/rp2350/main_min.c,$(wildcard hal/rp2350/*.c))
-RP2350_SRC     := $(RP2350_HAL_SRC) hal/rp2350/main_min.c
-RP2350_OBJ     := $(patsubst %.c,$(RP2350_OUT)/obj/%.o,$(RP2350_SRC))
+# The portable firmware and the code both RP2 chips share: the very same files the RP2040 image
+# links (mk/rp2040.mk), proven after linking by tests/rp2350/check_shared.sh. Only hal/rp2350/ is
+# the RP2350's own.
+RP2350_SHARED_SRC := $(wildcard hal/rp2/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+RP2350_HAL_SRC    := $(wildcard hal/rp2350/*.c)
+RP2350_SRC        := $(RP2350_HAL_SRC) $(RP2350_SHARED_SRC)
+RP2350_OBJ        := $(patsubst %.c,$(RP2350_OUT)/obj/%.o,$(RP2350_SRC))
 
 # The build id is compiled into the info block; rebuild it when `git describe` changes.
 RP2350_ID_STAMP := $(RP2350_OUT)/build_id.txt
@@ -54,19 +58,34 @@ BENCH_TARGETS += bench-rp2350
 
 # Host tests of the init sequences: the HAL's own sources, built with RP2_MMIO_HOST so their
 # register accesses go to the recorded register space of tests/rp2350/regspace.c.
-RP2350_HOSTED_SRC := hal/rp2350/clocks.c hal/rp2350/gpio.c hal/rp2350/usb_phy.c \
-                     hal/rp2350/timer.c hal/rp2350/watchdog.c tests/rp2350/regspace.c
+RP2350_HOSTED_SRC := hal/rp2350/clocks.c hal/rp2350/watchdog.c hal/rp2/hal_rp2.c hal/rp2/dcd_rp2.c \
+                     fw/matrix.c tests/rp2350/regspace.c
 RP2350_HOSTED_OBJ := $(patsubst %.c,$(BUILD)/san/rp2350-mmio/%.o,$(RP2350_HOSTED_SRC))
 $(BUILD)/san/rp2350-mmio/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(SAN_CFLAGS) -DRP2_MMIO_HOST -MMD -MP -c $< -o $@
-$(BUILD)/san/tests/unit/test_rp2350_init.o: SAN_CFLAGS += -DRP2_MMIO_HOST
+	$(HOSTCC) $(SAN_CFLAGS) -DRP2_MMIO_HOST -DKESTREL_RP2350 -MMD -MP -c $< -o $@
+$(BUILD)/san/tests/unit/test_rp2350_init.o: SAN_CFLAGS += -DRP2_MMIO_HOST -DKESTREL_RP2350
 $(BUILD)/san/tests/test_rp2350_init: $(RP2350_HOSTED_OBJ)
 
-# Image inspection (no emulator exists for this chip): boot requirements read from the .bin,
-# and a self-test proving the checker rejects corrupted copies.
+# The example Pico 2 keyboard, built the way a user does it: `kestrel build` writes its config
+# into the generic image (no compiler involved) and makes the UF2 (family 0xE48BFF59, E10 block).
+RP2350_KB_UF2 := $(BUILD)/keyboards/pico2_5x12.uf2
+$(RP2350_KB_UF2): $(BUILD)/kestrel $(RP2350_BIN) keyboards/pico2_5x12/keyboard.json keyboards/pico2_5x12/keymap.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/kestrel build --keyboard keyboards/pico2_5x12/keyboard.json \
+	  --keymap keyboards/pico2_5x12/keymap.json --firmware $(RP2350_BIN) -o $@
+ALL_TARGETS += $(RP2350_KB_UF2)
+
+# Inspection (no emulator exists for this chip): boot requirements read from the .bin, with a
+# self-test proving the checker rejects corrupted copies; `kestrel info` on the example keyboard's
+# UF2 (every check it makes passes; corrupted copies fail); and, from the two linker maps, proof
+# that the RP2040 and RP2350 images link the same portable sources.
+RP2040_MAP_FOR_RP2350 := $(BUILD)/fw/rp2040/kestrel-rp2040.map
 .PHONY: test-rp2350
-test-rp2350: $(RP2350_BIN) $(RP2350_ELF)
+test-rp2350: $(RP2350_BIN) $(RP2350_ELF) $(RP2350_KB_UF2) $(BUILD)/kestrel $(BUILD)/fw/rp2040/kestrel-rp2040.elf
 	@tests/rp2350/check_bin.sh $(RP2350_BIN) $(RP2350_ELF)
 	@tests/rp2350/check_bin_selftest.sh $(RP2350_BIN) $(RP2350_ELF) $(RP2350_OUT)/selftest
+	@tests/rp2350/check_uf2_info.sh $(BUILD)/kestrel $(RP2350_KB_UF2) $(RP2350_ELF) $(RP2350_OUT)/selftest
+	@tests/rp2350/check_shared.sh $(RP2040_MAP_FOR_RP2350) $(BUILD)/rp2040 \
+	  $(RP2350_OUT)/kestrel-rp2350.map $(RP2350_OUT)/obj
 TEST_TARGETS += test-rp2350

@@ -50,42 +50,72 @@ static bool build_dir(char *out, size_t cap)
     return true;
 }
 
-/* The 4x10 test keyboard as wired on an ATmega32U4 (keyboards/test4x10_avr): same matrix, same
- * layout, the chip's pins. A scenario's keyboard that is already an ATmega32U4 one is used as is. */
+/* The chip's pins in the order a scenario keyboard that names no ATmega32U4 pins is wired to
+ * them: the Pro Micro's 18 edge pins first (as keyboards/test4x10_avr uses them), then the rest of
+ * the 26. */
+static const char avr_pin_order[][3] = {"D0", "D1", "D2", "D3", "F4", "F5", "F6", "F7", "B1",
+                                        "B3", "B2", "B6", "B4", "B5", "D4", "C6", "D7", "E6",
+                                        "B0", "B7", "D5", "C7", "F0", "F1", "D6", "E2"};
+#define AVR_NPINS (sizeof avr_pin_order / sizeof avr_pin_order[0])
+
+static uint8_t avr_pin(unsigned i)
+{
+    const char *n = avr_pin_order[i];
+    return (uint8_t)((n[0] - 'A') << 3 | (n[1] - '0'));
+}
+
+/* A scenario's keyboard on this chip. An ATmega32U4 keyboard is used as is. builtin:test4x10 is
+ * rewired as keyboards/test4x10_avr (same matrix, the chip's pins). Any other keyboard keeps its
+ * matrix and gets the chip's pins in avr_pin_order (rows then columns, or one per direct key):
+ * the scenario is about the engine, and the wiring only has to be one the chip can scan. */
 static bool avr_wiring(cfg_model_t *m, const char *bdir, char *err, size_t cap)
 {
     if (m->processor == CFG_PROC_ATMEGA32U4) return true;
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/../keyboards/test4x10_avr/keyboard.json", bdir);
-    if (access(path, R_OK) != 0) {
-        errf(err, cap, "the ATmega32U4 wiring of the test keyboard (%s) is missing", path);
-        return false;
-    }
-    cfg_model_t *avr = malloc(sizeof *avr);
-    diag_t *d = malloc(sizeof *d);
-    bool ok = avr && d;
-    if (ok) {
-        cfg_model_init(avr);
-        diag_init(d);
-        ok = cfg_load_keyboard(avr, path, d);
-        if (!ok) errf(err, cap, "%s: %s", path, d->n ? d->msg[0].text : "cannot be loaded");
-    }
-    if (ok && (avr->rows != m->rows || avr->cols != m->cols || avr->matrix_kind != m->matrix_kind)) {
-        errf(err, cap, "this scenario's keyboard (%ux%u) is not the 4x10 test keyboard; give it an "
-                       "ATmega32U4 keyboard.json to run on this target", m->rows, m->cols);
+    bool ok = true;
+    if (m->rows == 4 && m->cols == 10 && m->matrix_kind == CFG_MATRIX_GRID && access(path, R_OK) == 0) {
+        cfg_model_t *avr = malloc(sizeof *avr);
+        diag_t *d = malloc(sizeof *d);
+        ok = avr && d;
+        if (ok) {
+            cfg_model_init(avr);
+            diag_init(d);
+            ok = cfg_load_keyboard(avr, path, d);
+            if (!ok) errf(err, cap, "%s: %s", path, d->n ? d->msg[0].text : "cannot be loaded");
+        }
+        if (ok) {
+            m->bootloader = avr->bootloader;
+            m->diode = avr->diode;
+            m->io_delay_us = avr->io_delay_us;
+            memcpy(m->row_pins, avr->row_pins, sizeof m->row_pins);
+            memcpy(m->col_pins, avr->col_pins, sizeof m->col_pins);
+        }
+        free(avr);
+        free(d);
+    } else if (m->matrix_kind == CFG_MATRIX_DIRECT) {
+        unsigned k = 0;
+        for (unsigned p = 0; p < (unsigned)m->rows * m->cols && ok; p++) {
+            if (m->direct_pins[p] == CFG_PIN_NONE) continue;
+            if (k == AVR_NPINS) ok = false;
+            else m->direct_pins[p] = avr_pin(k++);
+        }
+        if (!ok) errf(err, cap, "this scenario's keyboard has more direct pins than the chip's %u",
+                      (unsigned)AVR_NPINS);
+    } else if ((unsigned)m->rows + m->cols > AVR_NPINS) {
+        errf(err, cap, "this scenario's %ux%u matrix needs %u pins; the chip has %u", m->rows, m->cols,
+             m->rows + m->cols, (unsigned)AVR_NPINS);
         ok = false;
+    } else {
+        for (unsigned i = 0; i < m->rows; i++) m->row_pins[i] = avr_pin(i);
+        for (unsigned i = 0; i < m->cols; i++) m->col_pins[i] = avr_pin(m->rows + i);
     }
     if (ok) {
         m->processor = CFG_PROC_ATMEGA32U4;
-        m->bootloader = avr->bootloader;
-        m->diode = avr->diode;
-        m->io_delay_us = avr->io_delay_us;
-        memcpy(m->row_pins, avr->row_pins, sizeof m->row_pins);
-        memcpy(m->col_pins, avr->col_pins, sizeof m->col_pins);
-        memcpy(m->direct_pins, avr->direct_pins, sizeof m->direct_pins);
+        if (m->bootloader == CFG_BOOT_UNKNOWN || m->bootloader == CFG_BOOT_RP2040 ||
+            m->bootloader == CFG_BOOT_TINYUF2)
+            m->bootloader = CFG_BOOT_CATERINA;
     }
-    free(avr);
-    free(d);
     return ok;
 }
 
@@ -266,7 +296,8 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
     }
     if (pid == 0) {
         dup2(pfd[1], 1);
-        dup2(fr, 2);
+        const char *tr = getenv("KESTREL_AVR_TRACE");
+        if (!tr || *tr != '1') dup2(fr, 2);
         close(pfd[0]);
         close(pfd[1]);
         char tail[32];
@@ -283,6 +314,12 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
         argv[a++] = "--tail";
         argv[a++] = tail;
         if (extra_arg) argv[a++] = extra_arg;
+        /* KESTREL_AVR_TRACE=1: the harness's own account (enumeration, probes, stack) on stderr. */
+        const char *trace = getenv("KESTREL_AVR_TRACE");
+        if (trace && *trace == '1') {
+            argv[a++] = "-v";
+            argv[a++] = "--probes";
+        }
         argv[a++] = image;
         argv[a] = NULL;
         execv(harness, (char *const *)argv);
@@ -368,6 +405,11 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
     if (job->idle_ms > end) end = job->idle_ms;
     if (!job->idle_ms) end = job->end_ms + job->settle_ms;
     double tail = (double)(end - t) + AVR_TAIL_MS;
+    const char *trace = getenv("KESTREL_AVR_TRACE");
+    if (trace && *trace == '1') {
+        fprintf(stderr, "# events:\n%s# tail %.3f ms; config image in /tmp/kestrel-avr-trace.cfg\n", ev, tail);
+        write_file("/tmp/kestrel-avr-trace.cfg", img, n);
+    }
     rc = emu_avr_run_image(image, img, n, ev, tail, "--poll-ms=0.125", out, NULL, err, errcap);
 done:
     free(m);

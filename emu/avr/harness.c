@@ -64,19 +64,22 @@ static uint8_t row_pin[CFG_MAX_ROWS], col_pin[CFG_MAX_COLS], direct_pin[CFG_MAX_
 static uint8_t nrows, ncols, diode, kind;
 static bool pressed[CFG_MAX_ROWS][CFG_MAX_COLS];
 
-/* A key's state must last at least one scan to exist for a scanned matrix; a scenario may press
- * and release a key in the same instant (`tap R,C 0`, a release and a re-press in one ms). Each
- * key therefore keeps its later states in a queue and moves to the next one only once a scan has
- * read the current one: its select line driven low alone (a scan, not the all-lines idle wake
- * set-up) and then let go. */
-#define HX_PENDING 8
-typedef struct key_q {
-    uint8_t n;                 /* states waiting */
-    bool next[HX_PENDING];
-    bool reading, seen;        /* the scan is on this key's line / has read the current state */
-} key_q_t;
-static key_q_t keyq[CFG_MAX_ROWS][CFG_MAX_COLS];
-static unsigned keys_unseen;   /* keys whose current state no scan has read yet */
+/* A scanned matrix sees key changes only as states that last at least one scan, and sees the
+ * changes of one scan in position order. A scenario may change a key twice in one instant (`tap
+ * R,C 0`, a release and a re-press in the same ms) or list same-instant changes out of position
+ * order (release 0,2 then 0,1). Key changes therefore go out in batches: a batch is a run of
+ * changes in strictly increasing position, which one scan reports in that very order; the next
+ * batch waits until a scan has read every key of this one (its select line driven low alone -- a
+ * scan, not the all-lines idle set-up -- and then let go). */
+#define HX_PENDING 256
+typedef struct key_ev {
+    uint8_t r, c;
+    bool down;
+} key_ev_t;
+static key_ev_t pend[HX_PENDING];
+static unsigned npend;
+static bool key_unseen[CFG_MAX_ROWS][CFG_MAX_COLS], key_reading[CFG_MAX_ROWS][CFG_MAX_COLS];
+static unsigned keys_unseen;   /* keys of the last batch no scan has read yet */
 
 static bool pin_ok(uint8_t pin)
 {
@@ -127,46 +130,67 @@ static void matrix_update(bool all)
     }
 }
 
-/* Makes `down` the key's state; it then waits for a scan (direct pins: nothing to wait for). */
-static void key_set(unsigned r, unsigned c, bool down)
+/* Applies the pending changes that form the next batch. */
+static void batch_next(void)
 {
-    key_q_t *q = &keyq[r][c];
-    pressed[r][c] = down;
-    q->reading = false;
-    if (kind != CFG_MATRIX_DIRECT && q->seen) keys_unseen++;
-    q->seen = kind == CFG_MATRIX_DIRECT;
+    unsigned k = 0;
+    int last = -1;
+    while (k < npend) {
+        int pos = pend[k].r * ncols + pend[k].c;
+        if (pos <= last) break;
+        last = pos;
+        pressed[pend[k].r][pend[k].c] = pend[k].down;
+        if (kind != CFG_MATRIX_DIRECT && !key_unseen[pend[k].r][pend[k].c]) {
+            key_unseen[pend[k].r][pend[k].c] = true;
+            key_reading[pend[k].r][pend[k].c] = false;
+            keys_unseen++;
+        }
+        k++;
+    }
+    memmove(pend, pend + k, (npend - k) * sizeof pend[0]);
+    npend -= k;
     matrix_update(true);
 }
 
-static void key_advance(unsigned r, unsigned c)
+/* Follows the scan over the keys of the last batch (see key_ev_t): a key is read when the
+ * firmware reads the PINx register of its sense line while its select line is the only one
+ * driven low, and seen once that select line is let go. `pin_port` is the port whose PINx was just
+ * read, 0 after a port write. */
+static void scan_watch(char pin_port)
 {
-    key_q_t *q = &keyq[r][c];
-    if (!q->n || !q->seen) return;
-    bool down = q->next[0];
-    memmove(q->next, q->next + 1, --q->n);
-    key_set(r, c, down);
-}
-
-/* Follows the scan over the keys that wait for theirs (see key_q_t). */
-static void scan_watch(void)
-{
-    if (!keys_unseen || kind == CFG_MATRIX_DIRECT) return;
+    if (!keys_unseen) return;
     bool c2r = diode == CFG_COL2ROW;
     unsigned ndrive = c2r ? nrows : ncols, driven = 0;
     for (unsigned d = 0; d < ndrive; d++) driven += driven_low(c2r ? row_pin[d] : col_pin[d]);
     for (unsigned r = 0; r < nrows; r++)
         for (unsigned c = 0; c < ncols; c++) {
-            key_q_t *q = &keyq[r][c];
-            if (q->seen) continue;
-            bool on = driven == 1 && driven_low(c2r ? row_pin[r] : col_pin[c]);
-            if (on) q->reading = true;
-            else if (q->reading) {
-                q->reading = false;
-                q->seen = true;
+            if (!key_unseen[r][c]) continue;
+            uint8_t sel = c2r ? row_pin[r] : col_pin[c], sense = c2r ? col_pin[c] : row_pin[r];
+            if (pin_port) {
+                if (driven == 1 && driven_low(sel) && pin_ok(sense) && 'A' + (sense >> 3) == pin_port)
+                    key_reading[r][c] = true;
+            } else if (key_reading[r][c] && !driven_low(sel)) {
+                key_reading[r][c] = false;
+                key_unseen[r][c] = false;
                 keys_unseen--;
-                key_advance(r, c);
             }
         }
+    if (!keys_unseen && npend) batch_next();
+}
+
+/* PINx reads: the port module's own read handler (which computes the levels), then the watch.
+ * simavr keeps one handler per register, so the harness wraps it. */
+static struct {
+    avr_io_read_t c;
+    void *param;
+} pin_reader[5];
+
+static uint8_t pin_read(struct avr_t *avr, avr_io_addr_t addr, void *param)
+{
+    unsigned i = (unsigned)(uintptr_t)param;
+    uint8_t v = pin_reader[i].c ? pin_reader[i].c(avr, addr, pin_reader[i].param) : avr->data[addr];
+    scan_watch((char)('B' + i));
+    return v;
 }
 
 static void port_written(struct avr_irq_t *irq, uint32_t value, void *param)
@@ -175,23 +199,22 @@ static void port_written(struct avr_irq_t *irq, uint32_t value, void *param)
     (void)value;
     (void)param;
     matrix_update(false);
-    scan_watch();
+    scan_watch(0);
 }
 
 void hx_key(uint8_t row, uint8_t col, bool down)
 {
-    key_q_t *q = &keyq[row][col];
-    bool last = q->n ? q->next[q->n - 1] : pressed[row][col];
-    if (last == down) return;
-    if (!q->n && q->seen) {
-        key_set(row, col, down);
+    if (npend == HX_PENDING) {
+        hx_fail("more key changes than the matrix scan can take (%u waiting)", npend);
         return;
     }
-    if (q->n == HX_PENDING) {
-        hx_fail("key %u,%u changes faster than the matrix is scanned", row, col);
-        return;
-    }
-    q->next[q->n++] = down;
+    pend[npend++] = (key_ev_t){row, col, down};
+}
+
+/* The changes of one instant are all in: start them. */
+static void keys_flush(void)
+{
+    if (!keys_unseen && npend) batch_next();
 }
 
 /* ---- running ------------------------------------------------------------------------------ */
@@ -434,6 +457,7 @@ static int run_events(FILE *in, const char *name)
         int k = sscanf(line, "%15s", op);
         if (k != 1) continue;
         if (!strcmp(op, "wait") && sscanf(line, "%*s %lf", &a) == 1 && a >= 0) {
+            keys_flush();
             t += a;
             if (!hx_run_to(hx.t0 + (uint64_t)(t * HX_CYC_PER_MS))) return 0;
         } else if ((!strcmp(op, "press") || !strcmp(op, "release")) &&
@@ -443,6 +467,7 @@ static int run_events(FILE *in, const char *name)
                 return 2;
             }
             hx_key((uint8_t)r, (uint8_t)c, op[0] == 'p');
+            if (kind == CFG_MATRIX_DIRECT) keys_flush();
         } else if (!strcmp(op, "suspend")) {
             host_suspend();
         } else if (!strcmp(op, "resume")) {
@@ -557,9 +582,15 @@ int main(int argc, char **argv)
     }
 
     avr_irq_register_notify(avr_io_getirq(hx.avr, AVR_IOCTL_USB_GETIRQ(), USB_IRQ_ATTACH), on_attach, NULL);
-    for (char p = 'B'; p <= 'F'; p++)
+    for (char p = 'B'; p <= 'F'; p++) {
         avr_irq_register_notify(avr_io_getirq(hx.avr, AVR_IOCTL_IOPORT_GETIRQ(p), IOPORT_IRQ_PIN_ALL),
                                 port_written, NULL);
+        unsigned i = (unsigned)(p - 'B'), io = AVR_DATA_TO_IO(0x23u + 3u * i);
+        pin_reader[i].c = hx.avr->io[io].r.c;
+        pin_reader[i].param = hx.avr->io[io].r.param;
+        hx.avr->io[io].r.c = pin_read;
+        hx.avr->io[io].r.param = (void *)(uintptr_t)i;
+    }
     for (int i = 0; i < hx.avr->interrupts.vector_count; i++)
         if (hx.avr->interrupts.vector[i] && hx.avr->interrupts.vector[i]->vector == 10)
             gen_vec = hx.avr->interrupts.vector[i];
@@ -567,8 +598,6 @@ int main(int argc, char **argv)
     if (probes) avr_register_io_write(hx.avr, 0x3E, probe_write, NULL);
     avr_register_io_write(hx.avr, 0x4A, gpior1_write, NULL);
 
-    for (unsigned r = 0; r < CFG_MAX_ROWS; r++)
-        for (unsigned c = 0; c < CFG_MAX_COLS; c++) keyq[r][c].seen = true; /* released for ever */
     int rc = 0;
     if (!hx_enumerate()) rc = 1;
     hx.t0 = hx.avr->cycle;
@@ -577,7 +606,11 @@ int main(int argc, char **argv)
     if (!rc && !enum_only) {
         align_t0();
         rc = run_events(in, events ? events : "<stdin>");
+        keys_flush();
         if (!rc) hx_run_ms(tail);
+        /* A firmware that let go of the bus is on its way out (a bootloader jump, or Caterina's
+         * 60 ms watchdog): follow it there. */
+        if (!rc && detach_cycle && !hx.stop) hx_run_ms(200);
     }
     if (in != stdin) fclose(in);
     if (hx.stop) {

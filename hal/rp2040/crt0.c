@@ -51,10 +51,10 @@ __attribute__((section(".vectors"), used)) static const rp2040_vector_t rp2040_v
     rp2040_isr_unused, /* PendSV */
     rp2040_isr_unused, /* SysTick */
     /* IRQ 0..31 */
-    rp2040_isr_timer0, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,
+    rp2_isr_timer0, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,
     rp2040_isr_unused, rp2_usb_isr, rp2040_isr_unused, rp2040_isr_unused,
     rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,
-    rp2040_isr_unused, rp2040_isr_io, rp2040_isr_unused, rp2040_isr_unused,
+    rp2040_isr_unused, rp2_isr_io, rp2040_isr_unused, rp2040_isr_unused,
     rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,
     rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,
     rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused, rp2040_isr_unused,

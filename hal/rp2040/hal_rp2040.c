@@ -5,6 +5,7 @@
 #include "core/fwinfo.h"
 #include "fw/fallback.h"
 #include "fw/hal.h"
+#include "hal/rp2/hal_rp2.h"
 #include "hal/rp2/regs.h"
 #include "hal/rp2040/isr.h"
 #include "hal/rp2040/rom.h"
@@ -119,137 +120,12 @@ void hal_uptime_mark(uint32_t ms)
 
 /* ---- init, time, sleep --------------------------------------------------------------------- */
 
-volatile uint8_t rp2_wake_flag;
-
 void hal_init(void)
 {
     double_tap_check();
     clocks_init();
     rp2_unreset(RP2_RESET_IO_BANK0 | RP2_RESET_PADS_BANK0 | RP2_RESET_TIMER);
-    RP2_REG(RP2_TIMER_BASE + RP2_TIMER_INTE) = 1u; /* alarm 0 wakes the CPU */
-    rp2_irq_enable(RP2_IRQ_TIMER0);
-    rp2_irq_enable(RP2_IRQ_IO_BANK0);
-    __asm__ volatile("cpsie i" ::: "memory");
-}
-
-uint32_t hal_micros(void)
-{
-    return RP2_REG(RP2_TIMER_TIMERAWL);
-}
-
-void rp2040_isr_timer0(void)
-{
-    /* No wake flag: alarm 0 only ends a sleep or a delay that armed it, and its pending
-     * interrupt already ends the WFI there. */
-    RP2_REG(RP2_TIMER_BASE + RP2_TIMER_INTR) = 1u;
-}
-
-void rp2040_isr_io(void)
-{
-    /* Level interrupts: disarm every pin, the main loop rescans and re-arms when idle again. */
-    for (unsigned i = 0; i < 4; i++) RP2_REG(RP2_IO_BANK0_BASE + RP2_IO_PROC0_INTE0 + 4u * i) = 0;
-    rp2_wake_flag = 1;
-}
-
-/* Arms alarm 0 for `at`; false if that time has already come (the alarm compares for equality
- * only, so a target in the past would not fire until the counter wraps). */
-static bool alarm_arm(uint32_t at)
-{
-    RP2_REG(RP2_TIMER_ALARM(0)) = at;
-    if ((int32_t)(at - hal_micros()) <= 0) {
-        RP2_REG(RP2_TIMER_ARMED) = 1u; /* disarm */
-        return false;
-    }
-    return true;
-}
-
-void hal_sleep_until(uint32_t wake_us, bool timed)
-{
-    __asm__ volatile("cpsid i" ::: "memory");
-    if (!timed || alarm_arm(wake_us)) {
-        if (!rp2_wake_flag) __asm__ volatile("wfi" ::: "memory");
-    }
-    rp2_wake_flag = 0;
-    __asm__ volatile("cpsie i" ::: "memory");
-}
-
-void hal_delay_us(uint16_t us)
-{
-    uint32_t until = hal_micros() + us;
-    if (us < 8u) {
-        while ((int32_t)(until - hal_micros()) > 0) {
-        }
-        return;
-    }
-    /* Longer waits sleep on the alarm (other interrupts may wake us early: loop). */
-    for (;;) {
-        __asm__ volatile("cpsid i" ::: "memory");
-        bool armed = alarm_arm(until);
-        if (armed) __asm__ volatile("wfi" ::: "memory");
-        __asm__ volatile("cpsie i" ::: "memory");
-        if (!armed) break;
-    }
-}
-
-/* ---- GPIO ----------------------------------------------------------------------------------- */
-
-bool hal_pin_valid(uint8_t pin)
-{
-    return pin < RP2_NUM_GPIO;
-}
-
-void hal_pin_input_pullup(uint8_t pin)
-{
-    if (!hal_pin_valid(pin)) return;
-    uint32_t bit = 1u << pin;
-    RP2_SIO(RP2_SIO_GPIO_OE_CLR) = bit;
-    RP2_SIO(RP2_SIO_GPIO_OUT_CLR) = bit; /* driving only ever means driving low */
-    /* The pad is written in full: the emulator (and the RP2350) reset IE to 0. */
-    RP2_REG(RP2_PAD(pin)) = RP2_PAD_IE | RP2_PAD_PUE | RP2_PAD_SCHMITT | RP2_PAD_DRIVE_4MA;
-    RP2_REG(RP2_GPIO_CTRL(pin)) = RP2_FUNC_SIO;
-}
-
-void hal_pin_drive_low(uint8_t pin)
-{
-    RP2_SIO(RP2_SIO_GPIO_OE_SET) = 1u << pin;
-}
-
-void hal_pin_release(uint8_t pin)
-{
-    RP2_SIO(RP2_SIO_GPIO_OE_CLR) = 1u << pin;
-}
-
-bool hal_pin_read(uint8_t pin)
-{
-    if (!hal_pin_valid(pin)) return true;
-    return (RP2_SIO(RP2_SIO_GPIO_IN) >> pin) & 1u;
-}
-
-bool hal_pins_word(void)
-{
-    return true;
-}
-
-uint32_t hal_pins_read_word(void)
-{
-    return RP2_SIO(RP2_SIO_GPIO_IN);
-}
-
-void hal_pin_settle(void)
-{
-    /* ~50 ns at 125 MHz: the input synchroniser needs two cycles after the select line moves. */
-    __asm__ volatile("nop\n nop\n nop\n nop\n nop\n nop" ::: "memory");
-}
-
-void hal_pin_wake_low(uint8_t pin, bool on)
-{
-    if (!hal_pin_valid(pin)) return;
-    uint32_t reg = RP2_IO_BANK0_BASE + RP2_IO_PROC0_INTE0 + 4u * (pin >> 3);
-    uint32_t bit = 1u << (4u * (pin & 7u)); /* LEVEL_LOW */
-    if (on)
-        RP2_SET(reg) = bit;
-    else
-        RP2_CLR(reg) = bit;
+    rp2_hal_start(); /* pins, time and sleep: hal/rp2/hal_rp2.c, shared with the RP2350 */
 }
 
 /* ---- config, serial, reboot ----------------------------------------------------------------- */

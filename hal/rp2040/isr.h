@@ -2,8 +2,6 @@
 #ifndef KESTREL_HAL_RP2040_ISR_H
 #define KESTREL_HAL_RP2040_ISR_H
 
-void rp2040_isr_timer0(void);
-void rp2040_isr_io(void);
-void rp2_usb_isr(void); /* hal/rp2/dcd_rp2.c */
+#include "hal/rp2/hal_rp2.h" /* rp2_isr_timer0, rp2_isr_io, rp2_usb_isr */
 
 #endif

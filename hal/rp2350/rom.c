@@ -70,10 +70,7 @@ static void flash_op_ram(const struct flash_rom *r, uint32_t offs, const uint8_t
 
 static bool flash_op(uint32_t offs, const uint8_t *data, uint32_t len, uint32_t align)
 {
-    uint32_t lo = RP2350_WRITABLE_START - RP2350_FLASH_BASE;
-    uint32_t hi = RP2350_WRITABLE_END - RP2350_FLASH_BASE;
-    if (len == 0 || offs % align || len % align || offs < lo || offs > hi || len > hi - offs)
-        return false;
+    if (!rp2350_flash_range_ok(offs, len, align)) return false;
     struct flash_rom r = {
         .connect = (rom_void_fn)rp2350_rom_func(ROM_CODE('I', 'F')),
         .exit_xip = (rom_void_fn)rp2350_rom_func(ROM_CODE('E', 'X')),
@@ -104,4 +101,22 @@ bool rp2350_flash_program(uint32_t offset, const uint8_t *data, uint32_t len)
     uintptr_t d = (uintptr_t)data;
     if (!data || (d >= RP2350_FLASH_BASE && d < RP2350_SRAM_BASE)) return false;
     return flash_op(offset, data, len, 256u);
+}
+
+/* ---- chip id ---- */
+
+typedef int (*rom_get_sys_info_fn)(uint32_t *out, uint32_t out_words, uint32_t flags);
+#define SYS_INFO_CHIP_INFO 0x0001u
+
+bool rp2350_chip_id(uint8_t id[8])
+{
+    rom_get_sys_info_fn info = (rom_get_sys_info_fn)rp2350_rom_func(ROM_CODE('G', 'S'));
+    uint32_t out[4] = {0};
+    /* out[0] = the flags answered, then package_sel, device_id, wafer_id */
+    if (!info || info(out, 4, SYS_INFO_CHIP_INFO) < 4 || !(out[0] & SYS_INFO_CHIP_INFO)) return false;
+    for (unsigned i = 0; i < 4; i++) {
+        id[i] = (uint8_t)(out[2] >> (24 - 8 * i));
+        id[4 + i] = (uint8_t)(out[3] >> (24 - 8 * i));
+    }
+    return true;
 }

@@ -1,7 +1,10 @@
 /* RP2350 start-up: the vector table and the IMAGE_DEF block the bootrom needs to launch us
- * (rp2.md §2.1–§2.2), and the reset handler (RAM init, VTOR, stack limit) that leads to main(). */
+ * (rp2.md §2.1–§2.2), and the reset handler (RAM init, VTOR, stack limit) that runs the portable
+ * main loop, fw_run(). */
 #include <stdint.h>
 
+#include "fw/fw.h"
+#include "hal/rp2/hal_rp2.h"
 #include "hal/rp2350/hal_rp2350.h"
 #include "hal/rp2350/memmap.h"
 #include "hal/rp2350/rp2350.h"
@@ -9,7 +12,6 @@
 
 extern uint32_t __data_lma[], __data_start[], __data_end[], __bss_start[], __bss_end[];
 extern uint32_t __stack_top[];
-int main(void);
 
 void rp2350_reset_handler(void) __attribute__((noreturn));
 void rp2350_default_handler(void);
@@ -27,7 +29,7 @@ const uint32_t rp2350_image_def[5] = {
     PICOBIN_BLOCK_END,
 };
 
-/* Exception and interrupt handlers: the HAL layers above override these weak names. */
+/* Exceptions the firmware does not use; the interrupts it does use are hal/rp2/'s handlers. */
 #define WEAK_DEFAULT __attribute__((weak, alias("rp2350_default_handler")))
 void isr_nmi(void) WEAK_DEFAULT;
 void isr_hardfault(void) WEAK_DEFAULT;
@@ -38,9 +40,6 @@ void isr_securefault(void) WEAK_DEFAULT;
 void isr_svcall(void) WEAK_DEFAULT;
 void isr_pendsv(void) WEAK_DEFAULT;
 void isr_systick(void) WEAK_DEFAULT;
-void isr_timer0_0(void) WEAK_DEFAULT;
-void isr_usbctrl(void) WEAK_DEFAULT;
-void isr_io_bank0(void) WEAK_DEFAULT;
 
 typedef void (*vector_t)(void);
 
@@ -59,16 +58,16 @@ const vector_t rp2350_vectors[16 + RP2350_NUM_IRQ] = {
     [11] = isr_svcall,
     [14] = isr_pendsv,
     [15] = isr_systick,
-    [16 + 0] = isr_timer0_0,
-    [16 + USB_IRQ] = isr_usbctrl,
-    [16 + 21] = isr_io_bank0,
+    [16 + RP2_IRQ_TIMER0] = rp2_isr_timer0,
+    [16 + RP2_IRQ_USBCTRL] = rp2_usb_isr,
+    [16 + RP2_IRQ_IO_BANK0] = rp2_isr_io,
 };
 
 void rp2350_default_handler(void)
 {
-    /* An unexpected fault or interrupt: spin until the watchdog (if running) resets us. */
-    for (;;) {
-    }
+    /* A fault or an interrupt nobody enabled means a firmware bug: a full reset keeps the
+     * keyboard usable instead of hanging it (and is no double tap: WATCHDOG_REASON is set). */
+    rp2350_reset();
 }
 
 void rp2350_reset_handler(void)
@@ -83,6 +82,5 @@ void rp2350_reset_handler(void)
     for (dst = __bss_start; dst < __bss_end;) *dst++ = 0;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 
-    main();
-    rp2350_reset();
+    fw_run();
 }

@@ -32,6 +32,9 @@ static struct pll { uint32_t base, reset_bit; int countdown, lock_seen; } plls[2
     {RP2350_PLL_USB_BASE, RESET_PLL_USB, 0, 0},
 };
 
+static uint32_t (*gpio_in_fn)(uint32_t out, uint32_t oe);
+void rs_set_gpio_in(uint32_t (*fn)(uint32_t out, uint32_t oe)) { gpio_in_fn = fn; }
+
 static void violation(const char *fmt, ...)
 {
     if (nviol >= VIOL_MAX) return;
@@ -144,6 +147,7 @@ void rs_reset(void)
 {
     memset(map, 0, sizeof map);
     nlog = nviol = 0;
+    gpio_in_fn = NULL;
     done_pending = 0;
     xosc_countdown = xosc_stable_seen = 0;
     /* The ROM leaves only the QSPI blocks (flash) running; everything we use starts in reset. */
@@ -171,7 +175,11 @@ static int pll_running(const struct pll *p)
 static uint32_t read_reg(uint32_t reg)
 {
     uint32_t v = rs_peek(reg);
-    if (reg == RESETS_RESET_DONE) {
+    if (reg == TIMER0_TIMERAWL) {
+        rs_poke(reg, v + 1); /* time moves on: one microsecond per read */
+    } else if (reg == SIO_GPIO_IN && gpio_in_fn) {
+        v = gpio_in_fn(rs_peek(SIO_GPIO_OUT), rs_peek(SIO_GPIO_OE));
+    } else if (reg == RESETS_RESET_DONE) {
         /* Released blocks report done one read later, so the code must really poll. */
         v = ~rs_peek(RESETS_RESET) & ~done_pending;
         ready |= v;
@@ -287,6 +295,16 @@ void rp2_mmio_host_wr(uint32_t addr, uint32_t val)
     uint32_t reg;
     unsigned alias;
     check_access(addr, &reg, &alias, "write");
+    /* SIO has no atomic aliases but its own SET/CLR registers for OUT and OE. */
+    static const struct { uint32_t reg, target; int set; } sio_sc[] = {
+        {SIO_GPIO_OUT_SET, SIO_GPIO_OUT, 1}, {SIO_GPIO_OUT_CLR, SIO_GPIO_OUT, 0},
+        {SIO_GPIO_OE_SET, SIO_GPIO_OE, 1}, {SIO_GPIO_OE_CLR, SIO_GPIO_OE, 0},
+    };
+    for (size_t i = 0; i < sizeof sio_sc / sizeof sio_sc[0]; i++)
+        if (reg == sio_sc[i].reg) {
+            uint32_t t = rs_peek(sio_sc[i].target);
+            rs_poke(sio_sc[i].target, sio_sc[i].set ? t | val : t & ~val);
+        }
     uint32_t old = rs_peek(reg), new = val;
     switch (alias) {
     case 1: new = old ^ val; break;

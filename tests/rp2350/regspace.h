@@ -24,6 +24,10 @@ const rs_access_t *rs_at(size_t i);
 uint32_t rs_peek(uint32_t reg);         /* register value, without logging */
 void rs_poke(uint32_t reg, uint32_t v); /* set a register, without logging or side effects */
 
+/* SIO GPIO: OUT/OE are kept from the SET/CLR writes; GPIO_IN reads call this (the test's model
+ * of the wiring, given OUT and OE); without one GPIO_IN reads as stored (rs_poke). */
+void rs_set_gpio_in(uint32_t (*fn)(uint32_t out, uint32_t oe));
+
 /* Rule violations seen since rs_reset (each a readable sentence). */
 size_t rs_violations(void);
 const char *rs_violation(size_t i);

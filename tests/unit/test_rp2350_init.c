@@ -1,8 +1,11 @@
 /* RP2350 init sequences, compiled for the host against a recorded register space
- * (tests/rp2350/regspace.c): resets released and confirmed before use, XOSC stable before the
- * PLLs, PLL settings giving 150 and 48 MHz, glitch-free clock switching, pad isolation cleared and
- * input enabled on every pin of a config, USB PHY isolation cleared before the controller is
- * enabled, and only RP2350 addresses touched. Negative tests prove the model catches mistakes. */
+ * (tests/rp2350/regspace.c): the RP2350 HAL (hal/rp2350/) and the code it shares with the RP2040
+ * (hal/rp2/: pins, timer, the USB device-controller driver; fw/matrix.c), built for the RP2350 with
+ * RP2_MMIO_HOST. Asserted: resets released and confirmed before use, XOSC stable before the PLLs,
+ * PLL settings giving 150 and 48 MHz, glitch-free clock switching, pad isolation cleared, input
+ * enabled and pull-ups only on every pin of a config in both diode directions (and the matrix scan
+ * through the RP2350 SIO), USB PHY isolation cleared before the controller is enabled, and only
+ * RP2350 addresses touched. Negative tests prove the model catches each kind of mistake. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,13 +16,25 @@
 
 #include "config/model.h"
 #include "core/cfg.h"
+#include "fw/hal.h"
+#include "fw/matrix.h"
 #include "hal/rp2/mmio.h"
+#include "usb/dcd.h"
 #include "hal/rp2350/hal_rp2350.h"
 #include "hal/rp2350/rp2350.h"
 #include "tests/rp2350/regspace.h"
 
 uint32_t rp2_mmio_host_rd(uint32_t addr);
 void rp2_mmio_host_wr(uint32_t addr, uint32_t val);
+
+/* dcd_rp2.c reports to the USB stack and the bench probe; nothing to do here. */
+void usbd_on_bus_reset(void) {}
+void usbd_on_setup(const uint8_t setup[8]) { (void)setup; }
+void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len) { (void)ep_addr; (void)len; }
+void usbd_on_suspend(void) {}
+void usbd_on_resume(void) {}
+void usbd_on_sof(uint16_t frame) { (void)frame; }
+void hal_probe(unsigned which) { (void)which; }
 
 static void assert_no_violations(void)
 {
@@ -68,7 +83,7 @@ static void model_flags_use_before_reset_done(void **state)
 {
     (void)state;
     rs_reset();
-    rp2350_pin_init(3); /* pads still held in reset */
+    hal_pin_input_pullup(3); /* pads still held in reset */
     assert_true(has_violation("PADS_BANK0 used before its reset was released"));
     rs_reset();
     mmio_clr(RESETS_RESET, RESET_PADS_BANK0); /* released, but RESET_DONE never polled */
@@ -192,7 +207,7 @@ static void model_flags_glitchy_switches(void **state)
     assert_true(has_violation("clk_ref switched to XOSC before"));
 }
 
-/* ---- pads: every pin of a config; pull-ups in both diode directions (RP2350-E9) ---- */
+/* ---- pads: every pin of a config, through the firmware's own matrix code ---- */
 
 static const uint8_t rows5[5] = {2, 3, 4, 5, 6};
 static const uint8_t cols12[12] = {7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
@@ -216,6 +231,24 @@ static size_t make_config(uint8_t *img, size_t cap, uint8_t diode)
     return n;
 }
 
+/* The wiring of the test matrix for the model's GPIO_IN: one key down at (key_row, key_col); a
+ * line reads low when it is driven low, or when the pressed key (through its diode, in the board's
+ * direction) connects it to a driven-low line. Everything else floats high on its pull-up. */
+static int key_row = -1, key_col = -1;
+static uint8_t wiring_diode;
+
+static uint32_t wiring(uint32_t out, uint32_t oe)
+{
+    uint32_t low = oe & ~out, in = ~low;
+    if (key_row >= 0) {
+        uint32_t rbit = 1u << rows5[key_row], cbit = 1u << cols12[key_col];
+        /* COL2ROW: current flows column -> row, so a driven row pulls its column down. */
+        if (wiring_diode == CFG_COL2ROW && (low & rbit)) in &= ~cbit;
+        if (wiring_diode == CFG_ROW2COL && (low & cbit)) in &= ~rbit;
+    }
+    return in;
+}
+
 static void pads_for_config(uint8_t diode)
 {
     static uint8_t img[CFG_MAX_IMAGE];
@@ -224,13 +257,11 @@ static void pads_for_config(uint8_t diode)
     assert_int_equal(cfg_open(&c, img, n), CFG_OK);
     boot();
     size_t start = rs_count();
+    static matrix_t m;
+    matrix_init(&m, &c);
     uint32_t used = 0;
-    for (unsigned i = 0; i < (unsigned)c.rows + c.cols; i++) {
-        uint8_t pin = cfg_pin(&c, i);
-        assert_true(pin < RP2350_NUM_GPIO);
-        used |= 1u << pin;
-        rp2350_pin_init(pin);
-    }
+    for (unsigned i = 0; i < (unsigned)c.rows + c.cols; i++) used |= 1u << cfg_pin(&c, i);
+    assert_int_equal(__builtin_popcount(used), 17);
     assert_no_violations();
     for (unsigned pin = 0; pin < RP2350_NUM_GPIO; pin++) {
         uint32_t pad = rs_peek(PADS_GPIO(pin));
@@ -250,6 +281,43 @@ static void pads_for_config(uint8_t diode)
         long iso = rs_find(start, RS_WR, PADS_GPIO(pin), PAD_ISO, 0);
         assert_true(ie >= 0 && fn > ie && iso > fn);
     }
+
+    /* Scanning: only SIO OE toggles (OUT stays 0), through the RP2350's SIO registers, and the
+     * driven lines are the rows for COL2ROW and the columns for ROW2COL. */
+    wiring_diode = diode;
+    rs_set_gpio_in(wiring);
+    uint32_t now[MATRIX_WORDS];
+    key_row = -1;
+    start = rs_count();
+    assert_false(matrix_scan(&m, now));
+    uint32_t driven = 0;
+    for (size_t i = start; i < rs_count(); i++) {
+        const rs_access_t *a = rs_at(i);
+        if (a->reg >= RP2350_TIMER0_BASE && a->reg < RP2350_TIMER0_BASE + 0x1000u)
+            continue; /* io_delay between select lines: the µs timer and its alarm */
+        if (a->op == RS_WR) {
+            assert_true(a->addr == 0xD0000038u || a->addr == 0xD0000040u); /* OE_SET / OE_CLR */
+            if (a->addr == 0xD0000038u) driven |= a->val;
+        } else {
+            assert_int_equal(a->addr, 0xD0000004u); /* GPIO_IN */
+        }
+    }
+    uint32_t rowmask = 0, colmask = 0;
+    for (unsigned r = 0; r < 5; r++) rowmask |= 1u << rows5[r];
+    for (unsigned k = 0; k < 12; k++) colmask |= 1u << cols12[k];
+    assert_int_equal(driven, diode == CFG_COL2ROW ? rowmask : colmask);
+    assert_int_equal(rs_peek(SIO_GPIO_OUT), 0);
+    assert_int_equal(rs_peek(SIO_GPIO_OE), 0); /* every line released after the scan */
+    /* every key of the matrix is seen at its own position, and only it */
+    for (key_row = 0; key_row < 5; key_row++)
+        for (key_col = 0; key_col < 12; key_col++) {
+            assert_true(matrix_scan(&m, now));
+            unsigned pos = (unsigned)key_row * 12u + (unsigned)key_col;
+            for (unsigned w = 0; w < MATRIX_WORDS; w++)
+                assert_int_equal(now[w], w == pos / 32u ? 1u << (pos % 32u) : 0u);
+        }
+    key_row = -1;
+    assert_no_violations();
 }
 
 static void pads_col2row(void **state) { (void)state; pads_for_config(CFG_COL2ROW); }
@@ -259,35 +327,45 @@ static void drive_and_release_use_rp2350_sio(void **state)
 {
     (void)state;
     boot();
-    rp2350_pin_init(7);
+    hal_pin_input_pullup(7);
     size_t start = rs_count();
-    rp2350_pin_drive_low(7);
-    rp2350_pin_release(7);
-    (void)rp2350_pins_read();
+    hal_pin_drive_low(7);
+    hal_pin_release(7);
+    (void)hal_pin_read(7);
     assert_int_equal(rs_count() - start, 3);
     assert_int_equal(rs_at(start)->addr, 0xD0000038u);     /* GPIO_OE_SET (RP2040: 0x024) */
     assert_int_equal(rs_at(start)->val, 1u << 7);
     assert_int_equal(rs_at(start + 1)->addr, 0xD0000040u); /* GPIO_OE_CLR (RP2040: 0x028) */
     assert_int_equal(rs_at(start + 2)->addr, 0xD0000004u); /* GPIO_IN */
-    assert_int_equal(rs_peek(0xD0000010u) & (1u << 7), 0); /* OUT stays 0: only OE toggles */
+    assert_int_equal(rs_peek(SIO_GPIO_OUT) & (1u << 7), 0); /* OUT stays 0: only OE toggles */
+    /* pins the RP2350A does not have are refused without touching anything */
+    start = rs_count();
+    hal_pin_input_pullup(30);
+    hal_pin_drive_low(30);
+    assert_true(hal_pin_read(30));
+    assert_int_equal(rs_count(), start);
 }
 
-/* ---- USB PHY isolation ---- */
+/* ---- USB PHY isolation: the shared device-controller driver's dcd_init() ---- */
 
 static void usb_phy_iso_cleared_before_enable(void **state)
 {
     (void)state;
     boot();
-    rp2350_usb_power_up();
-    assert_int_equal(rs_peek(USB_MAIN_CTRL) & USB_MAIN_CTRL_PHY_ISO, 0);
-    assert_int_equal(rs_peek(USB_MAIN_CTRL) & USB_MAIN_CTRL_CONTROLLER_EN, 0);
-    /* what the shared device-controller driver does next */
-    mmio_wr(USB_MAIN_CTRL, USB_MAIN_CTRL_CONTROLLER_EN);
+    dcd_init();
     assert_no_violations();
     long iso = rs_find(0, RS_WR, USB_MAIN_CTRL, USB_MAIN_CTRL_PHY_ISO | USB_MAIN_CTRL_CONTROLLER_EN, 0);
     long en = rs_find(0, RS_WR, USB_MAIN_CTRL, USB_MAIN_CTRL_CONTROLLER_EN, USB_MAIN_CTRL_CONTROLLER_EN);
     assert_true(iso >= 0 && en > iso);
-    assert_true(rs_find_write_to(0, CLK_USB_CTRL) < iso); /* 48 MHz clock first */
+    assert_int_equal(rs_peek(USB_MAIN_CTRL), USB_MAIN_CTRL_CONTROLLER_EN); /* device mode, PHY on */
+    /* USBCTRL out of reset (RESET_DONE seen) before the DPRAM is cleared, 48 MHz clock first */
+    long rel = rs_find(0, RS_WR, RESETS_RESET, RESET_USBCTRL, 0);
+    long done = rs_find((size_t)rel, RS_RD, RESETS_RESET_DONE, RESET_USBCTRL, RESET_USBCTRL);
+    long first = rs_first_access_in(RP2350_USBCTRL_DPRAM, 0x1000u);
+    assert_true(rel >= 0 && done > rel && first > done);
+    assert_true(rs_find_write_to(0, CLK_USB_CTRL) < rel);
+    /* the USB interrupt is RP2350's 14 */
+    assert_true(rs_find(0, RS_WR, M33_NVIC_ISER0, 1u << 14, 1u << 14) > en);
 }
 
 static void model_flags_enable_with_phy_isolated(void **state)
@@ -305,11 +383,13 @@ static void only_rp2350_addresses(void **state)
 {
     (void)state;
     boot();
-    rp2350_pin_init(0);
-    rp2350_pin_drive_low(0);
-    rp2350_usb_power_up();
+    hal_pin_input_pullup(0);
+    hal_pin_drive_low(0);
+    dcd_init();
+    dcd_connect(true);
     rp2350_watchdog_start(50);
-    (void)rp2350_time_us();
+    (void)hal_micros();
+    hal_pin_wake_low(0, true);
     assert_no_violations(); /* the model rejects any address outside the RP2350 map */
     for (size_t i = 0; i < rs_count(); i++) {
         uint32_t a = rs_at(i)->reg;
@@ -335,10 +415,36 @@ static void watchdog_and_timer(void **state)
     assert_int_equal(rs_peek(WATCHDOG_LOAD), 100000u); /* 1 µs ticks; no RP2040-E1 doubling */
     assert_true(rs_peek(WATCHDOG_CTRL) & WATCHDOG_CTRL_ENABLE);
     assert_int_equal(rs_peek(PSM_WDSEL), PSM_WDSEL_ALL_BUT_OSC);
-    rs_poke(TIMER0_TIMERAWH, 2);
-    rs_poke(TIMER0_TIMERAWL, 7);
-    assert_true(rp2350_time_us() == ((uint64_t)2 << 32 | 7));
+    rs_poke(TIMER0_TIMERAWL, 0x12345u);
+    assert_int_equal(hal_micros(), 0x12345u);
+    /* the GPIO wake-up uses RP2350's PROC0_INTE0 at +0x248 (RP2040: +0x100) */
+    hal_pin_wake_low(9, true);
+    assert_int_equal(rs_peek(RP2350_IO_BANK0_BASE + 0x24Cu), 1u << 4); /* GPIO9: LEVEL_LOW */
     assert_no_violations();
+}
+
+/* ---- flash writes: only the config region and the runtime slots, never code or the E10 sector ---- */
+
+static void flash_range_check(void **state)
+{
+    (void)state;
+    uint32_t cfg = RP2350_CONFIG_ADDR - RP2350_FW_ORIGIN, end = RP2350_WRITABLE_END - RP2350_FW_ORIGIN;
+    assert_true(rp2350_flash_range_ok(cfg, 4096, 4096));
+    assert_true(rp2350_flash_range_ok(cfg, end - cfg, 4096));      /* the whole writable area */
+    assert_true(rp2350_flash_range_ok(cfg + 256, 256, 256));       /* one page */
+    assert_false(rp2350_flash_range_ok(0, 4096, 4096));            /* the firmware itself */
+    assert_false(rp2350_flash_range_ok(cfg - 4096, 8192, 4096));   /* straddles the code */
+    assert_false(rp2350_flash_range_ok(end - 4096, 8192, 4096));   /* runs past the end */
+    assert_false(rp2350_flash_range_ok(end, 4096, 4096));
+    assert_false(rp2350_flash_range_ok(0x3FF000u, 4096, 4096));    /* 4 MB Pico 2: E10 sector */
+    assert_false(rp2350_flash_range_ok(cfg + 256, 4096, 4096));    /* misaligned */
+    assert_false(rp2350_flash_range_ok(cfg, 100, 256));
+    assert_false(rp2350_flash_range_ok(cfg, 0, 256));
+    assert_false(rp2350_flash_range_ok(cfg, 0xFFFFF000u, 4096));   /* no wrap-around */
+    /* the map itself: config region after the 256 KB firmware, writable area clear of the last
+     * sector of the smallest flash we support (1 MB) */
+    assert_true(RP2350_CONFIG_ADDR >= RP2350_FW_ORIGIN + RP2350_FW_MAX);
+    assert_true(RP2350_WRITABLE_END <= RP2350_FW_ORIGIN + 0x100000 - 4096);
 }
 
 int main(void)
@@ -358,6 +464,7 @@ int main(void)
         cmocka_unit_test(model_flags_enable_with_phy_isolated),
         cmocka_unit_test(only_rp2350_addresses),
         cmocka_unit_test(watchdog_and_timer),
+        cmocka_unit_test(flash_range_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,16 @@
+/* The part of fw/hal.h that the RP2040 and RP2350 implement with the same code (hal/rp2/hal_rp2.c):
+ * GPIO through SIO and the pads, the µs timer, its alarm and sleep. Each chip's own file provides
+ * clocks, hal_init, the config region, the serial number and the ROM calls. */
+#ifndef KESTREL_HAL_RP2_HAL_RP2_H
+#define KESTREL_HAL_RP2_HAL_RP2_H
+
+/* The last step of each chip's hal_init(): alarm 0 and the GPIO level interrupts wake the CPU,
+ * interrupts on. The IO_BANK0, PADS_BANK0 and TIMER blocks must be out of reset. */
+void rp2_hal_start(void);
+
+/* Interrupt handlers for the chips' vector tables. */
+void rp2_isr_timer0(void);
+void rp2_isr_io(void);
+void rp2_usb_isr(void); /* hal/rp2/dcd_rp2.c */
+
+#endif

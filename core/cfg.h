@@ -69,6 +69,14 @@ enum cfg_section_id {
     CFG_SEC_STRINGS = 8,
     CFG_SEC_ENCODERS = 9,
     CFG_SEC_MACROS = 10,
+    /* Reserved for the behaviours of issue 9; each shape is documented in docs/keymap-format.md
+     * by the change that fills it. Readers skip a reserved id until they know it. */
+    CFG_SEC_COMBOS = 11,
+    CFG_SEC_TAP_DANCES = 12,
+    CFG_SEC_KEY_OVERRIDES = 13,
+    CFG_SEC_LEADER = 14,
+    CFG_SEC_UNICODE_MAP = 15,
+    CFG_SEC_KEY_CANCEL = 16, /* SOCD pairs */
     CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
 };
 

@@ -67,10 +67,25 @@ $(BUILD)/san/rp2350-mmio/%.o: %.c
 $(BUILD)/san/tests/unit/test_rp2350_init.o: SAN_CFLAGS += -DRP2_MMIO_HOST -DKESTREL_RP2350
 $(BUILD)/san/tests/test_rp2350_init: $(RP2350_HOSTED_OBJ)
 
-# Image inspection (no emulator exists for this chip): boot requirements read from the .bin,
-# and a self-test proving the checker rejects corrupted copies.
+# The example Pico 2 keyboard, built the way a user does it: `kestrel build` writes its config
+# into the generic image (no compiler involved) and makes the UF2 (family 0xE48BFF59, E10 block).
+RP2350_KB_UF2 := $(BUILD)/keyboards/pico2_5x12.uf2
+$(RP2350_KB_UF2): $(BUILD)/kestrel $(RP2350_BIN) keyboards/pico2_5x12/keyboard.json keyboards/pico2_5x12/keymap.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/kestrel build --keyboard keyboards/pico2_5x12/keyboard.json \
+	  --keymap keyboards/pico2_5x12/keymap.json --firmware $(RP2350_BIN) -o $@
+ALL_TARGETS += $(RP2350_KB_UF2)
+
+# Inspection (no emulator exists for this chip): boot requirements read from the .bin, with a
+# self-test proving the checker rejects corrupted copies; `kestrel info` on the example keyboard's
+# UF2 (every check it makes passes; corrupted copies fail); and, from the two linker maps, proof
+# that the RP2040 and RP2350 images link the same portable sources.
+RP2040_MAP_FOR_RP2350 := $(BUILD)/fw/rp2040/kestrel-rp2040.map
 .PHONY: test-rp2350
-test-rp2350: $(RP2350_BIN) $(RP2350_ELF)
+test-rp2350: $(RP2350_BIN) $(RP2350_ELF) $(RP2350_KB_UF2) $(BUILD)/kestrel $(BUILD)/fw/rp2040/kestrel-rp2040.elf
 	@tests/rp2350/check_bin.sh $(RP2350_BIN) $(RP2350_ELF)
 	@tests/rp2350/check_bin_selftest.sh $(RP2350_BIN) $(RP2350_ELF) $(RP2350_OUT)/selftest
+	@tests/rp2350/check_uf2_info.sh $(BUILD)/kestrel $(RP2350_KB_UF2) $(RP2350_ELF) $(RP2350_OUT)/selftest
+	@tests/rp2350/check_shared.sh $(RP2040_MAP_FOR_RP2350) $(BUILD)/rp2040 \
+	  $(RP2350_OUT)/kestrel-rp2350.map $(RP2350_OUT)/obj
 TEST_TARGETS += test-rp2350

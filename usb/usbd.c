@@ -173,8 +173,15 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
         if (!in || s->wValue || s->wLength != 1) return USB_CTRL_STALL;
         usb_ctrl_buf[0] = 0;
         return answer(usb_ctrl_buf, 1);
-    case 11: /* SET_INTERFACE: only alternate setting 0 exists */
+    case 11: /* SET_INTERFACE: only alternate setting 0 exists; selecting it again resets the
+              * interface's endpoint to DATA0 and clears a halt (USB 2.0 §9.4.10) */
         if (in || s->wValue || s->wLength) return USB_CTRL_STALL;
+        {
+            uint8_t ep = iface == USB_IF_KBD ? USB_EP_KBD_IN : USB_EP_EXTRA_IN;
+            dev.halted[ep_index(ep)] = false;
+            dcd_ep_clear_stall(ep);
+            usb_hid_xfer_done(0);
+        }
         return USB_CTRL_STATUS;
     default:
         return USB_CTRL_STALL;

@@ -189,6 +189,13 @@ export class UsbHost {
                          status: result === 'ok' ? 0 : -32, id: c.id });
     // SET_ADDRESS takes effect once its status stage is done.
     if (result === 'ok' && c.setup[0] === 0 && c.setup[1] === 5) this.address = c.setup[2] & 0x7f;
+    // SET_INTERFACE and CLEAR_FEATURE(ENDPOINT_HALT) put the endpoints concerned back to DATA0.
+    if (result === 'ok' && c.setup[0] === 0x01 && c.setup[1] === 11)
+      for (const e of this.intEps.values()) if (e.iface === c.setup[4]) { e.pid = 0; e.pending = null; }
+    if (result === 'ok' && c.setup[0] === 0x02 && c.setup[1] === 1) {
+      const e = this.intEps.get(c.setup[4] & 15);
+      if (e) { e.pid = 0; e.pending = null; }
+    }
   }
 
   // One packet of the transfer, on the buffer the firmware armed.

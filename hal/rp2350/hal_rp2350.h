@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/rp2350/memmap.h"
+
 /* Busy-wait for roughly n clk_sys cycles (no-op in host builds). */
 static inline void rp2350_spin(unsigned n)
 {
@@ -36,6 +38,13 @@ __attribute__((noreturn)) void rp2350_reboot_bootsel(void);
  * must be in RAM (flash is not readable while the ROM writes it). Interrupts are masked for the
  * duration. Returns false on bad alignment or a range outside the writable area (memmap.h). */
 bool rp2350_flash_erase(uint32_t offset, uint32_t len);
+/* The argument check of both: aligned, non-empty, inside [WRITABLE_START, WRITABLE_END). */
+static inline bool rp2350_flash_range_ok(uint32_t offset, uint32_t len, uint32_t align)
+{
+    uint32_t lo = RP2350_WRITABLE_START - RP2350_FW_ORIGIN, hi = RP2350_WRITABLE_END - RP2350_FW_ORIGIN;
+    return len != 0 && offset % align == 0 && len % align == 0 && offset >= lo && offset <= hi &&
+           len <= hi - offset;
+}
 bool rp2350_flash_program(uint32_t offset, const uint8_t *data, uint32_t len);
 /* The chip's 64-bit unique id (device and wafer id from the ROM's get_sys_info); false if the
  * ROM does not provide it. */

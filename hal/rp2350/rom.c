@@ -70,10 +70,7 @@ static void flash_op_ram(const struct flash_rom *r, uint32_t offs, const uint8_t
 
 static bool flash_op(uint32_t offs, const uint8_t *data, uint32_t len, uint32_t align)
 {
-    uint32_t lo = RP2350_WRITABLE_START - RP2350_FLASH_BASE;
-    uint32_t hi = RP2350_WRITABLE_END - RP2350_FLASH_BASE;
-    if (len == 0 || offs % align || len % align || offs < lo || offs > hi || len > hi - offs)
-        return false;
+    if (!rp2350_flash_range_ok(offs, len, align)) return false;
     struct flash_rom r = {
         .connect = (rom_void_fn)rp2350_rom_func(ROM_CODE('I', 'F')),
         .exit_xip = (rom_void_fn)rp2350_rom_func(ROM_CODE('E', 'X')),

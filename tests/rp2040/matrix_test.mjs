@@ -23,11 +23,11 @@ const hex = (b) => Buffer.from(b).toString('hex');
 const usageOf = (i) => (i < 26 ? 4 + i : 0x1e + ((i - 26) % 10));
 const kcOf = (i) => (i < 26 ? `KC_${String.fromCharCode(65 + i)}` : `KC_${(i - 26 + 1) % 10}`);
 
-function build(name, kb, layers) {
+function build(name, kb, layers, display = name) {
   const layout = [];
   for (let r = 0; r < kb.rows; r++) for (let c = 0; c < kb.cols; c++) layout.push({ matrix: [r, c], x: c, y: r });
   const json = {
-    keyboard_name: name, manufacturer: 'Kestrel', processor: 'RP2040', bootloader: 'rp2040',
+    keyboard_name: display, manufacturer: 'Kestrel', processor: 'RP2040', bootloader: 'rp2040',
     usb: { vid: '0xFEED', pid: '0x7E57', device_version: '1.0.0' }, layouts: { LAYOUT: { layout } },
     ...kb.json,
   };
@@ -112,6 +112,11 @@ test('direct pins 3x4 (GP2..GP13, one switch to ground each); usb.polling_interv
   assert(wrong.length === 0, wrong.slice(0, 4).join('; '));
   const frames = s.reports.map((r) => Math.round(r.ns / MS) % 4);
   assert(frames.every((f) => f === frames[0]), `reports not on every 4th frame: ${frames.slice(0, 8)}`);
+});
+
+test('UTF-8 keyboard name becomes the UTF-16 product string (outside the BMP: U+FFFD)', () => {
+  const s = build('utf8', grid('COL2ROW'), letters, 'Tastatür ⌘ été \u{1F3B9}');
+  assert(s.info.strings.product === 'Tastatür ⌘ été \uFFFD', `product ${JSON.stringify(s.info.strings.product)}`);
 });
 
 test('a bouncing contact gives one press (at once) and one release (after 5 ms quiet)', () => {

@@ -226,11 +226,20 @@ test('standard requests: GET_STATUS, endpoint halt and clear (data toggle back t
   c = xfer(0x82, 0, 0, 0x81, 2);
   assert(c.result === 'ok' && c.bytes[0] === 1, `GET_STATUS(0x81) halted: ${hex(c.bytes)}`);
   assert(xfer(0x02, 1, 0, 0x81, 0).result === 'ok', 'CLEAR_FEATURE(ENDPOINT_HALT, 0x81)');
-  host.intEps.get(1).pid = 0;
   c = xfer(0x82, 0, 0, 0x81, 2);
   assert(c.result === 'ok' && c.bytes[0] === 0, 'GET_STATUS(0x81) after clear');
   const got = tap(0 * s.cfg.cols + 1); // W
   assert(got.length === 2 && got[0].data[2] === 0x1a, `typing after clear: ${got.map((r) => hex(r.data))}`);
+  // An odd number of reports, then SET_INTERFACE: the next report must be DATA0 again (the host
+  // model flags a wrong PID as an error).
+  const n = s.reports.length;
+  s.matrix.set(0 * s.cfg.cols + 1, true);
+  s.board.run(s.board.nanos + 10 * MS);
+  assert(s.reports.length === n + 1, 'one report while W is held');
+  assert(xfer(0x01, 11, 0, 0, 0).result === 'ok', 'SET_INTERFACE(0, alt 0)');
+  s.matrix.set(0 * s.cfg.cols + 1, false);
+  s.board.run(s.board.nanos + 20 * MS);
+  assert(s.reports.length === n + 2 && s.reports[n + 1].data[2] === 0, 'release after SET_INTERFACE');
   assert(host.errors.length === 0, host.errors.join('; '));
 });
 

@@ -16,10 +16,11 @@ corrupt() { # name, byte offset, replacement bytes (printf escapes)
   fi
   n=$((n + 1))
 }
-corrupt "SP outside SRAM"        0 '\x00\x00\x00\x30'
-corrupt "reset without Thumb bit" 4 '\xf4'
-corrupt "Non-secure image type"   $((defoff + 6)) '\x11'
-corrupt "RP2040 chip in type"     $((defoff + 7)) '\x00'
-corrupt "broken loop link"        $((defoff + 12)) '\x10'
-corrupt "no block marker"         $defoff '\x00'
+corrupt "SP outside SRAM"        0 '\000\000\000\060'
+lo=$(od -An -tu1 -j4 -N1 "$bin" | tr -d ' ')
+corrupt "reset without Thumb bit" 4 "\\$(printf %03o $((lo & 0xFE)))"
+corrupt "Non-secure image type"   $((defoff + 6)) '\021'
+corrupt "RP2040 chip in type"     $((defoff + 7)) '\000'
+corrupt "broken loop link"        $((defoff + 12)) '\020'
+corrupt "no block marker"         $defoff '\000'
 echo "check_bin_selftest: $n corruptions detected"

@@ -423,6 +423,30 @@ static void watchdog_and_timer(void **state)
     assert_no_violations();
 }
 
+/* ---- flash writes: only the config region and the runtime slots, never code or the E10 sector ---- */
+
+static void flash_range_check(void **state)
+{
+    (void)state;
+    uint32_t cfg = RP2350_CONFIG_ADDR - RP2350_FW_ORIGIN, end = RP2350_WRITABLE_END - RP2350_FW_ORIGIN;
+    assert_true(rp2350_flash_range_ok(cfg, 4096, 4096));
+    assert_true(rp2350_flash_range_ok(cfg, end - cfg, 4096));      /* the whole writable area */
+    assert_true(rp2350_flash_range_ok(cfg + 256, 256, 256));       /* one page */
+    assert_false(rp2350_flash_range_ok(0, 4096, 4096));            /* the firmware itself */
+    assert_false(rp2350_flash_range_ok(cfg - 4096, 8192, 4096));   /* straddles the code */
+    assert_false(rp2350_flash_range_ok(end - 4096, 8192, 4096));   /* runs past the end */
+    assert_false(rp2350_flash_range_ok(end, 4096, 4096));
+    assert_false(rp2350_flash_range_ok(0x3FF000u, 4096, 4096));    /* 4 MB Pico 2: E10 sector */
+    assert_false(rp2350_flash_range_ok(cfg + 256, 4096, 4096));    /* misaligned */
+    assert_false(rp2350_flash_range_ok(cfg, 100, 256));
+    assert_false(rp2350_flash_range_ok(cfg, 0, 256));
+    assert_false(rp2350_flash_range_ok(cfg, 0xFFFFF000u, 4096));   /* no wrap-around */
+    /* the map itself: config region after the 256 KB firmware, writable area clear of the last
+     * sector of the smallest flash we support (1 MB) */
+    assert_true(RP2350_CONFIG_ADDR >= RP2350_FW_ORIGIN + RP2350_FW_MAX);
+    assert_true(RP2350_WRITABLE_END <= RP2350_FW_ORIGIN + 0x100000 - 4096);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +464,7 @@ int main(void)
         cmocka_unit_test(model_flags_enable_with_phy_isolated),
         cmocka_unit_test(only_rp2350_addresses),
         cmocka_unit_test(watchdog_and_timer),
+        cmocka_unit_test(flash_range_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -410,7 +410,17 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
         fprintf(stderr, "# events:\n%s# tail %.3f ms; config image in /tmp/kestrel-avr-trace.cfg\n", ev, tail);
         write_file("/tmp/kestrel-avr-trace.cfg", img, n);
     }
-    rc = emu_avr_run_image(image, img, n, ev, tail, "--poll-ms=0.125", out, NULL, err, errcap);
+    size_t first = out->n;
+    rc = emu_avr_run_image(image, img, n, ev, tail, NULL, out, NULL, err, errcap);
+    /* KESTREL_AVR_TIMES=FILE: every run's report times appended there (bench/avr-margin.sh pairs
+     * them with the expected times to measure how late the chip is). */
+    const char *times = getenv("KESTREL_AVR_TIMES");
+    FILE *tf = times && *times && rc == 0 ? fopen(times, "a") : NULL;
+    if (tf) {
+        fprintf(tf, "# %s\n", job->name);
+        for (size_t i = first; i < out->n; i++) fprintf(tf, "%.3f\n", (double)out->v[i].time_us / 1000.0);
+        fclose(tf);
+    }
 done:
     free(m);
     free(img);

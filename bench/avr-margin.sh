@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# How close the emulated ATmega32U4 runs to the scenario suite's ±2 ms (SPEC §5): runs the suite
+# on the chip, pairs each passing scenario's report times with its expected ones, and prints the
+# latest report (emulated - expected) over all passing scenarios, the five latest scenarios, and
+# the failures.
+#   usage: bench/avr-margin.sh KESTREL [SCENARIO_DIR]
+set -uo pipefail
+kestrel=${1:?usage: avr-margin.sh KESTREL [SCENARIO_DIR]}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${2:-$root/tests/scenarios}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+KESTREL_AVR_TIMES="$tmp/times" "$kestrel" test --quiet --target atmega32u4 "$dir" >"$tmp/out" 2>&1
+sed -n 's/^FAIL //p' "$tmp/out" | sort >"$tmp/fail"
+# Expected times per scenario, in order ('-' for a line without a time); then pair by index.
+awk -v failfile="$tmp/fail" '
+  BEGIN { while ((getline l < failfile) > 0) failed[l] = 1 }
+  FNR == 1 && FILENAME != ARGV[ARGC - 1] { }
+  /^# / { name = substr($0, 3); n[name] = 0; next }
+  { t[name, n[name]++] = $1 }
+  END {
+    worst = -1e9
+    for (s in n) {
+      if (s in failed) continue
+      k = 0; inexp = 0; late = -1e9
+      while ((getline l < s) > 0) {
+        sub(/#.*/, "", l)
+        if (l ~ /^[ \t]*expect[ \t]*$/) { inexp = 1; continue }
+        if (l ~ /^[ \t]*end[ \t]*$/) { inexp = 0; continue }
+        if (!inexp || l ~ /^[ \t]*$/) continue
+        split(l, f, " ")
+        if (f[1] ~ /^[0-9]+$/ && k < n[s]) { d = t[s, k] - f[1]; if (d > late) late = d }
+        k++
+      }
+      close(s)
+      if (late > -1e9) { printf "%.3f %s\n", late, s > "/dev/stderr"; if (late > worst) worst = late }
+    }
+    printf "%.3f\n", worst
+  }' "$tmp/times" 2>"$tmp/late" >"$tmp/worst"
+nfail=$(wc -l <"$tmp/fail")
+echo "atmega32u4 scenario margin: $(tail -n 1 "$tmp/out"); latest report of a passing scenario $(cat "$tmp/worst") ms late (limit 2 ms)"
+echo "  latest five:"; sort -rn "$tmp/late" | head -n 5 | sed "s|$dir/||; s/^/    /"
+[ "$nfail" -gt 0 ] && { echo "  failing:"; sed "s|$dir/||; s/^/    /" "$tmp/fail"; }
+exit 0

@@ -51,7 +51,7 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-enum { NSEC = 10 };
+enum { NSEC = 12 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -60,7 +60,8 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES)
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
+        m->nunicode > CFG_MAX_UNICODE_MAP)
         return 0;
 
     wbuf w = {out, cap, 0, false};
@@ -172,6 +173,20 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
     }
     END(CFG_SEC_MACROS, m->nmacros);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nleader; i++) {
+        for (unsigned k = 0; k < 5; k++) put16(&w, m->leader[i].seq[k]);
+        put16(&w, m->leader[i].result);
+    }
+    END(CFG_SEC_LEADER, m->nleader);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nunicode; i++) {
+        put16(&w, (uint16_t)m->unicode_map[i]);
+        put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
+    }
+    END(CFG_SEC_UNICODE_MAP, m->nunicode);
 #undef BEGIN
 #undef END
 

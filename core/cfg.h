@@ -27,6 +27,8 @@
  *            after them: encoders x {u8 pin_a, u8 pin_b, u8 resolution, u8 0}
  *   MACROS   count = macros; u16 offset table (count+1 entries, relative to the section), then the
  *            macro byte code (see docs/keymap-format.md)
+ *   LEADER   count = sequences; 12 bytes each: 5 u16 keycodes (unused ones 0), u16 result keycode
+ *   UNICODE_MAP count = entries; 3 bytes each: the code point, u24 little-endian (<= 0x10FFFF)
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -53,6 +55,8 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+#define CFG_MAX_LEADER     64u     /* leader_sequences entries */
+#define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_SECTIONS   32u
 #define CFG_MAX_IMAGE      65535u  /* offsets are 16-bit */
 #define CFG_POS_NONE       0xFFu

@@ -24,6 +24,16 @@ const char *engine_trace_text(uint8_t code)
         [ENGINE_TRACE_NKRO] = "NKRO",
         [ENGINE_TRACE_ACTION] = "firmware action",
         [ENGINE_TRACE_RETRO_TAP] = "retro tap",
+        [ENGINE_TRACE_SEQ_START] = "sequence starts",
+        [ENGINE_TRACE_SEQ_END] = "sequence ends",
+        [ENGINE_TRACE_SEQ_DROPPED] = "sequence dropped (queue full)",
+        [ENGINE_TRACE_LEADER_START] = "leader starts",
+        [ENGINE_TRACE_LEADER_KEY] = "leader key",
+        [ENGINE_TRACE_LEADER_END] = "leader ends",
+        [ENGINE_TRACE_UNICODE_MODE] = "unicode input mode",
+        [ENGINE_TRACE_DM_RECORD_START] = "dynamic macro recording",
+        [ENGINE_TRACE_DM_RECORD_STOP] = "dynamic macro recorded",
+        [ENGINE_TRACE_DM_FULL] = "dynamic macro buffer full",
     };
     return code < ENGINE_TRACE_CODE_LIMIT && text[code] ? text[code] : "?";
 }

@@ -19,3 +19,11 @@ DRIVE_FW_CFLAGS := -DKESTREL_DRIVE=1 -DUSB_MSC=1 -DCFG_LS_SOURCES=4 -DCFG_LS_TEX
                    -DCFG_LS_TOKENS=2048 -DCFG_LS_NAMES=512 -DCFG_LS_IMAGE=8192u -DDIAG_MAX=8 \
                    -idirafter /usr/include
 
+# The drive end to end on the emulated RP2040 (tests/rp2040/drive_test.mjs): SCSI over bulk from
+# the harness, files changed with mtools as an OS would, reload, ERRORS.TXT for the corpus in
+# tests/drive/broken, fsck.fat on the volume dumped from the emulated flash.
+DRIVE_TEST_UF2 := $(BUILD)/rp2040-test/test4x10.uf2
+drive-rp2040-test: $(DRIVE_TEST_UF2) $(BUILD)/kestrel
+	node tests/rp2040/drive_test.mjs $(BUILD)/kestrel $(DRIVE_TEST_UF2) keyboards/test4x10 tests/drive/broken
+TEST_TARGETS += drive-rp2040-test
+.PHONY: drive-rp2040-test

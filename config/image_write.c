@@ -51,7 +51,8 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-enum { NSEC = 10 };
+/* Sections always written; the optional ones below are written only when they have entries. */
+enum { NSEC_FIXED = 10 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -60,17 +61,19 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES)
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->ncombos > CFG_MAX_COMBOS ||
+        (m->ncombos && npos + m->ncombos >= CFG_POS_NONE) || m->ntap_dances > CFG_MAX_TAP_DANCES)
         return 0;
+    unsigned nsec = NSEC_FIXED + (m->ncombos != 0) + (m->ntap_dances != 0);
 
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
-    put16(&w, NSEC);
+    put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
     size_t table = w.pos;
-    for (unsigned i = 0; i < NSEC * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
+    for (unsigned i = 0; i < nsec * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
 
     unsigned sec = 0;
     size_t start = 0;
@@ -172,6 +175,36 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
     }
     END(CFG_SEC_MACROS, m->nmacros);
+
+    if (m->ncombos) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ncombos; i++) {
+            const cfg_combo_def_t *c = &m->combos[i];
+            if (c->nkeys < 2 || c->nkeys > CFG_COMBO_KEYS_MAX) return 0;
+            put16(&w, c->result);
+            put16(&w, c->term);
+            put16(&w, c->idle);
+            put32(&w, c->layers);
+            put8(&w, c->flags);
+            put8(&w, c->nkeys);
+            for (unsigned k = 0; k < CFG_COMBO_KEYS_MAX; k++)
+                put8(&w, k < c->nkeys ? c->keys[k] : CFG_POS_NONE);
+        }
+        END(CFG_SEC_COMBOS, m->ncombos);
+    }
+
+    if (m->ntap_dances) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ntap_dances; i++) {
+            const cfg_tap_dance_def_t *t = &m->tap_dances[i];
+            put16(&w, t->on_tap);
+            put16(&w, t->on_hold);
+            put16(&w, t->on_double_tap);
+            put16(&w, t->on_tap_hold);
+            put16(&w, t->term);
+        }
+        END(CFG_SEC_TAP_DANCES, m->ntap_dances);
+    }
 #undef BEGIN
 #undef END
 

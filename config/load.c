@@ -124,7 +124,7 @@ void cfg_ls_copy(char *dst, size_t cap, const char *s)
 }
 
 /* Edit distance (bounded strings), for "did you mean" suggestions. */
-static int edit_distance(const char *a, const char *b)
+int cfg_ls_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return 99;
@@ -656,7 +656,7 @@ static bool perkey_entry(actx_t *a, int kt, kc_t kc, int obj)
         const char *sugg = NULL;
         for (int i = 0; i < NPERKEY_NAMES; i++) {
             if (!strcmp(perkey_names[i].name, name)) id = perkey_names[i].id;
-            int dd = edit_distance(name, perkey_names[i].name);
+            int dd = cfg_ls_edit_distance(name, perkey_names[i].name);
             if (dd < best) best = dd, sugg = perkey_names[i].name;
         }
         if (id < 0) {
@@ -877,7 +877,7 @@ static void unknown_name(actx_t *a, const char *path, int t)
     for (int i = 0; i < NFIELDS + CFG_SETTING_COUNT; i++) {
         const char *c = i < NFIELDS ? fields[i].path : setting_names[i - NFIELDS];
         if (strchr(c, '*')) continue;
-        int dd = edit_distance(path, c);
+        int dd = cfg_ls_edit_distance(path, c);
         if (dd < bd) bd = dd, best = c;
     }
     size_t pl = strlen(path);
@@ -1038,7 +1038,8 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     int s = add_src(fn, json, jsonlen, line, col, d);
     if (s < 0) return false;
     actx_t a = {m, d, s, DOC(s), true};
-    apply_value(&a, dotted, 0);
+    bool ext_ok;
+    if (!cfg_ls_extension(&a, dotted, 0, &ext_ok)) apply_value(&a, dotted, 0);
     if (S.dirty) cfg_ls_build_keyboard(m, d);
     return d->errors == errors;
 }
@@ -1074,7 +1075,22 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                 diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                          "layer %u key %u is macro %u, but the keymap defines %u macro%s", l, k,
                          (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+            if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+                (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u is TD(%u), but the keymap defines %u tap dance%s (it "
+                         "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                         m->ntap_dances == 1 ? "" : "s");
         }
+    for (unsigned i = 0; i < m->ncombos; i++) {
+        kc_t kc = m->combos[i].result;
+        if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+            (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "combo %u gives TD(%u), but the keymap defines %u tap dance%s (it does "
+                     "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                     m->ntap_dances == 1 ? "" : "s");
+    }
     static uint8_t img[CFG_MAX_IMAGE];
     if (!cfg_image_write(m, img, sizeof img))
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,

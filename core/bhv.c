@@ -5,7 +5,7 @@
 
 static void none_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; }
 
-/* Keycodes the engine does not implement (tap dance, macros, lighting...) are held and ignored. */
+/* Keycodes the engine does not implement (macros, lighting...) are held and ignored. */
 static const engine_bhv_t bhv_none = {none_press, none_press, 0};
 
 typedef struct bhv_range {
@@ -24,9 +24,11 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX, &eng_bhv_osm},
     {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, &eng_bhv_tap_toggle},
     {QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX, &eng_bhv_layer},
+    {QK_TAP_DANCE, QK_TAP_DANCE_MAX, &eng_bhv_tap_dance},
     {NK_ON, NK_TOGG, &eng_bhv_system},
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
+    {QK_COMBO_ON, QK_COMBO_TOGGLE, &eng_bhv_combo_ctl},
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
 };
 

@@ -1,11 +1,9 @@
 /* The engine's entry points and its processing pipeline: an event enters with its time, passes the
- * tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
+ * combo stage (engine_combo.c) and the tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
  * the behaviour of that keycode (core/bhv_*.c). Timers are deadlines the caller honours. */
 #include <string.h>
 
 #include "core/engine_int.h"
-
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
@@ -154,6 +152,13 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->rec_time = r->time;
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
+        if (e->td_idx != 0xFFu && kc != KC_TD(e->td_idx)) {
+            /* QMK: another key's press ends a tap dance first; it may have changed the layers */
+            eng_td_interrupt(e);
+            e->rec_time = r->time;
+            e->weak_mods = 0; /* a held result's own mods do not apply to the interrupting key */
+            kc = eng_keymap_lookup(e, r->pos);
+        }
         flow_update(e, r, kc, eng_rec_count(r));
         if (e->nheld >= ENGINE_HELD_MAX) {
             eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
@@ -212,7 +217,7 @@ static void drain(engine_t *e)
     }
 }
 
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
@@ -261,6 +266,8 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+    e->td_idx = 0xFFu;
+    eng_combo_reset(e);
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
@@ -268,7 +275,9 @@ static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
     if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
-    exec(e, CFG_POS_NONE, false, t);
+    eng_combo_tick(e, t);
+    eng_exec(e, CFG_POS_NONE, false, t);
+    eng_td_tick(e, t);
     eng_mouse_task(e);
 }
 
@@ -290,7 +299,7 @@ void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
     if (pos >= e->cfg->npos) return;
-    exec(e, pos, pressed, e->now);
+    eng_combo_event(e, pos, pressed, e->now);
 }
 
 uint32_t engine_next_deadline(const engine_t *e)
@@ -309,6 +318,8 @@ uint32_t engine_next_deadline(const engine_t *e)
         }
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
+    if (e->cb_n) d = earliest(d, e->cb_deadline);
+    if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
     return d;
@@ -322,6 +333,13 @@ static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
     return true;
 }
 
+static bool combos_idle(const engine_t *e)
+{
+    for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++)
+        if (e->cb_act[s].idx != 0xFFu) return false;
+    return e->cb_n == 0;
+}
+
 bool engine_idle(const engine_t *e)
 {
     const mouse_report_t *m = &e->mouse.dir;
@@ -331,7 +349,7 @@ bool engine_idle(const engine_t *e)
            !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
            kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
            m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
-           e->mouse.last.buttons == 0;
+           e->mouse.last.buttons == 0 && combos_idle(e);
 }
 
 void engine_release_all(engine_t *e, uint32_t now_ms)
@@ -343,6 +361,8 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
         eng_process_record(e, &rel);
     }
     eng_tap_reset(e);
+    eng_combo_reset(e);
+    e->td_idx = 0xFFu;
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
     eng_clear_keyboard(e);

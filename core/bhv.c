@@ -24,11 +24,15 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX, &eng_bhv_osm},
     {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, &eng_bhv_tap_toggle},
     {QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX, &eng_bhv_layer},
+#ifndef KESTREL_NO_COMBOS
     {QK_TAP_DANCE, QK_TAP_DANCE_MAX, &eng_bhv_tap_dance},
+#endif
     {NK_ON, NK_TOGG, &eng_bhv_system},
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
+#ifndef KESTREL_NO_COMBOS
     {QK_COMBO_ON, QK_COMBO_TOGGLE, &eng_bhv_combo_ctl},
+#endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
 };
 

@@ -5,6 +5,8 @@
  * Rules and the table of endings in docs/behaviours.md, "Tap dance". */
 #include "core/engine_int.h"
 
+#ifndef KESTREL_NO_COMBOS
+
 #define NONE 0xFFu
 
 static kc_t field(const engine_t *e, uint8_t off)
@@ -29,19 +31,16 @@ static void tap_kc(engine_t *e, kc_t kc, uint8_t pos)
 
 /* Ends the dance. `cur` is the dance key's entry while its own press is being processed (the
  * caller stores it back), else NULL. Vial's table: one tap gives on_tap (held: on_hold, or on_tap
- * held); two give on_double_tap (or on_tap twice), held on_tap_hold (or on_tap then on_hold /
- * on_tap), and two interrupted on_tap twice. A keycode from a hold entry is pressed as a hold
- * (count 0: MT gives its mods, LT its layer), the others as taps. */
+ * held); two give on_double_tap (or on_tap twice), held on_tap_hold, and two interrupted on_tap
+ * twice. A keycode from a hold entry is pressed as a hold (count 0: MT gives its mods, LT its
+ * layer), the others as taps. */
 static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
 {
     kc_t tap = field(e, CFG_TD_ON_TAP), pre = KC_NO, kc = tap;
     uint8_t n = e->td_count, hold = 0;
     if (how == ENGINE_TD_HOLD) {
+        /* (two taps are only still undecided at the term when there is an on_tap_hold) */
         kc_t h = field(e, n == 1 ? CFG_TD_ON_HOLD : CFG_TD_ON_TAP_HOLD);
-        if (!h && n == 2) {
-            pre = tap;
-            h = field(e, CFG_TD_ON_HOLD);
-        }
         if (h) {
             kc = h;
             hold = 1;
@@ -117,3 +116,7 @@ void eng_td_tick(engine_t *e, uint32_t t)
 }
 
 const engine_bhv_t eng_bhv_tap_dance = {td_press, td_release, 0};
+
+#else
+typedef int eng_no_combos_t; /* left out of this firmware (core/cfg.h) */
+#endif

@@ -98,6 +98,7 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
+#ifndef KESTREL_NO_COMBOS
     if (c->off[CFG_SEC_COMBOS]) {
         uint16_t n = cnt[CFG_SEC_COMBOS];
         if (n > CFG_MAX_COMBOS || c->npos + n >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
@@ -115,6 +116,7 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (len[CFG_SEC_TAP_DANCES] != CFG_TAP_DANCE_SIZE * cnt[CFG_SEC_TAP_DANCES])
             return CFG_ERR_SECTIONS;
     }
+#endif
     return CFG_OK;
 }
 

@@ -48,6 +48,13 @@
 #include "core/cfg_settings.h"
 #include "core/keycodes.h"
 
+/* Combos and tap dance do not fit in the ATmega32U4's flash beside everything else (numbers in
+ * docs/performance.md): that firmware leaves them out, and ignores their sections, unless built
+ * with KESTREL_COMBOS. Every other target has them. */
+#if defined(__AVR__) && !defined(KESTREL_COMBOS)
+#define KESTREL_NO_COMBOS 1
+#endif
+
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
 #define CFG_VERSION 1u
 #define CFG_HEADER_SIZE 16u

@@ -152,6 +152,7 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->rec_time = r->time;
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
+#ifndef KESTREL_NO_COMBOS
         if (e->td_idx != 0xFFu && kc != KC_TD(e->td_idx)) {
             /* QMK: another key's press ends a tap dance first; it may have changed the layers */
             eng_td_interrupt(e);
@@ -159,6 +160,7 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->weak_mods = 0; /* a held result's own mods do not apply to the interrupting key */
             kc = eng_keymap_lookup(e, r->pos);
         }
+#endif
         flow_update(e, r, kc, eng_rec_count(r));
         if (e->nheld >= ENGINE_HELD_MAX) {
             eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
@@ -266,7 +268,9 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+#ifndef KESTREL_NO_COMBOS
     e->td_idx = 0xFFu;
+#endif
     eng_combo_reset(e);
 }
 
@@ -318,8 +322,10 @@ uint32_t engine_next_deadline(const engine_t *e)
         }
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
+#ifndef KESTREL_NO_COMBOS
     if (e->cb_n) d = earliest(d, e->cb_deadline);
     if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
+#endif
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
     return d;
@@ -335,9 +341,14 @@ static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
 
 static bool combos_idle(const engine_t *e)
 {
+#ifdef KESTREL_NO_COMBOS
+    (void)e;
+    return true;
+#else
     for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++)
         if (e->cb_act[s].idx != 0xFFu) return false;
     return e->cb_n == 0;
+#endif
 }
 
 bool engine_idle(const engine_t *e)
@@ -362,7 +373,9 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
     }
     eng_tap_reset(e);
     eng_combo_reset(e);
+#ifndef KESTREL_NO_COMBOS
     e->td_idx = 0xFFu;
+#endif
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
     eng_clear_keyboard(e);

@@ -4,6 +4,8 @@
  * order, with their own times). Rules in docs/behaviours.md, "Combos". */
 #include "core/engine_int.h"
 
+#ifndef KESTREL_NO_COMBOS
+
 #define NONE 0xFFu
 
 static uint8_t ncombos(const engine_t *e)
@@ -214,3 +216,7 @@ static void combo_ctl_release(engine_t *e, engine_held_t *k)
 }
 
 const engine_bhv_t eng_bhv_combo_ctl = {combo_ctl_press, combo_ctl_release, 0};
+
+#else
+typedef int eng_no_combos_t; /* left out of this firmware (core/cfg.h) */
+#endif

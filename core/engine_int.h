@@ -106,18 +106,32 @@ void eng_osl_clear_state(engine_t *e, uint8_t bits);
 bool eng_osl_expired(const engine_t *e, uint32_t now);
 
 /* ---- the combo stage (engine_combo.c): first in the pipeline, before the tap-hold stage -------- */
+/* An event after the combo stage: into the tap-hold stage and on (pos may be a combo's virtual key) */
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 #define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
+#ifndef KESTREL_NO_COMBOS
 void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t); /* a matrix key event */
 void eng_combo_tick(engine_t *e, uint32_t t);
 void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
+#else
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    eng_exec(e, pos, pressed, t);
+}
+static inline void eng_combo_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_combo_reset(engine_t *e) { (void)e; }
+#endif
 
 /* ---- tap dance (bhv_tap_dance.c) ---------------------------------------------------------------- */
+#ifndef KESTREL_NO_COMBOS
 void eng_td_interrupt(engine_t *e);   /* another key is pressed: the dance ends first */
 void eng_td_tick(engine_t *e, uint32_t t);
+#else
+static inline void eng_td_interrupt(engine_t *e) { (void)e; }
+static inline void eng_td_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+#endif
 
 /* ---- the processing pipeline (engine.c) and the tap-hold stage (engine_tap.c) ----------------- */
-/* An event after the combo stage: into the tap-hold stage and on (pos may be a combo's virtual key) */
-void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 /* Must this release wait behind a pending decision (a modifier or layer key), QMK's rule? */
 bool eng_release_must_wait(engine_t *e, const engine_rec_t *r);
 void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */

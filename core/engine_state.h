@@ -88,6 +88,7 @@ struct engine {
     uint32_t tap_release_at;
     engine_mouse_state_t mouse;
 
+#ifndef KESTREL_NO_COMBOS
     /* combos (engine_combo.c): presses held back while a combo may still complete, as positions
      * and ms after the first one (all fall inside the combo term, so 16 bits are enough) */
     uint8_t cb_n;
@@ -107,6 +108,7 @@ struct engine {
     uint8_t td_pos, td_count, td_down;
     uint16_t td_term;
     uint32_t td_time;          /* its last press */
+#endif
 };
 
 #endif

@@ -52,7 +52,7 @@ static void put_str(wbuf *w, const char *s, size_t max)
 }
 
 /* Sections always written; the optional ones below are written only when they have entries. */
-enum { NSEC_FIXED = 10 };
+enum { NSEC_FIXED = 12 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -61,7 +61,8 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES || m->ncombos > CFG_MAX_COMBOS ||
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
+        m->nunicode > CFG_MAX_UNICODE_MAP || m->ncombos > CFG_MAX_COMBOS ||
         (m->ncombos && npos + m->ncombos >= CFG_POS_NONE) || m->ntap_dances > CFG_MAX_TAP_DANCES)
         return 0;
     unsigned nsec = NSEC_FIXED + (m->ncombos != 0) + (m->ntap_dances != 0);
@@ -175,6 +176,20 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
     }
     END(CFG_SEC_MACROS, m->nmacros);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nleader; i++) {
+        for (unsigned k = 0; k < 5; k++) put16(&w, m->leader[i].seq[k]);
+        put16(&w, m->leader[i].result);
+    }
+    END(CFG_SEC_LEADER, m->nleader);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nunicode; i++) {
+        put16(&w, (uint16_t)m->unicode_map[i]);
+        put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
+    }
+    END(CFG_SEC_UNICODE_MAP, m->nunicode);
 
     if (m->ncombos) {
         BEGIN();

@@ -1111,9 +1111,12 @@ bool kc_implemented(kc_t kc)
     case QK_ONE_SHOT_ON:
     case QK_ONE_SHOT_OFF:
     case QK_ONE_SHOT_TOGGLE:
+    case QK_LEADER:
         return true;
     default:
-        return false;
+        return KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE ||
+               KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+               KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2);
     }
 }
 

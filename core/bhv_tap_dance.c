@@ -5,7 +5,7 @@
  * Rules and the table of endings in docs/behaviours.md, "Tap dance". */
 #include "core/engine_int.h"
 
-#ifndef KESTREL_NO_COMBOS
+#if ENGINE_HAS_TAP_DANCE
 
 #define NONE 0xFFu
 
@@ -118,5 +118,5 @@ void eng_td_tick(engine_t *e, uint32_t t)
 const engine_bhv_t eng_bhv_tap_dance = {td_press, td_release, 0};
 
 #else
-typedef int eng_no_combos_t; /* left out of this firmware (core/cfg.h) */
+typedef int eng_no_combos_t; /* left out of this firmware (core/features.h) */
 #endif

@@ -98,7 +98,15 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
-#ifndef KESTREL_NO_COMBOS
+    if (c->off[CFG_SEC_LEADER]) {
+        if (cnt[CFG_SEC_LEADER] > CFG_MAX_LEADER) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_LEADER] != 12u * cnt[CFG_SEC_LEADER]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_UNICODE_MAP]) {
+        if (cnt[CFG_SEC_UNICODE_MAP] > CFG_MAX_UNICODE_MAP) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_UNICODE_MAP] != 3u * cnt[CFG_SEC_UNICODE_MAP]) return CFG_ERR_SECTIONS;
+    }
+#if ENGINE_HAS_COMBO
     if (c->off[CFG_SEC_COMBOS]) {
         uint16_t n = cnt[CFG_SEC_COMBOS];
         if (n > CFG_MAX_COMBOS || c->npos + n >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
@@ -111,6 +119,8 @@ static enum cfg_open_result check_shapes(cfg_t *c)
                 if (CFG_RD8(p + CFG_CB_KEYS + k) >= c->npos) return CFG_ERR_SECTIONS;
         }
     }
+#endif
+#if ENGINE_HAS_TAP_DANCE
     if (c->off[CFG_SEC_TAP_DANCES]) {
         if (cnt[CFG_SEC_TAP_DANCES] > CFG_MAX_TAP_DANCES) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_TAP_DANCES] != CFG_TAP_DANCE_SIZE * cnt[CFG_SEC_TAP_DANCES])

@@ -27,6 +27,8 @@
  *            after them: encoders x {u8 pin_a, u8 pin_b, u8 resolution, u8 0}
  *   MACROS   count = macros; u16 offset table (count+1 entries, relative to the section), then the
  *            macro byte code (see docs/keymap-format.md)
+ *   LEADER   count = sequences; 12 bytes each: 5 u16 keycodes (unused ones 0), u16 result keycode
+ *   UNICODE_MAP count = entries; 3 bytes each: the code point, u24 little-endian (<= 0x10FFFF)
  *   COMBOS   count = combos; CFG_CB_SIZE bytes each (CFG_CB_* offsets below):
  *              u16 result keycode, u16 term ms (0 = combo.term), u16 require-prior-idle ms (0 = off),
  *              u32 layer mask (bit l: active when l is the highest active layer), u8 flags
@@ -46,14 +48,9 @@
 #include <stdint.h>
 
 #include "core/cfg_settings.h"
+#include "core/features.h"
 #include "core/keycodes.h"
 
-/* Combos and tap dance do not fit in the ATmega32U4's flash beside everything else (numbers in
- * docs/performance.md): that firmware leaves them out, and ignores their sections, unless built
- * with KESTREL_COMBOS. Every other target has them. */
-#if defined(__AVR__) && !defined(KESTREL_COMBOS)
-#define KESTREL_NO_COMBOS 1
-#endif
 
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
 #define CFG_VERSION 1u
@@ -69,6 +66,8 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+#define CFG_MAX_LEADER     64u     /* leader_sequences entries */
+#define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_COMBOS     32u
 #define CFG_COMBO_KEYS_MAX 8u
 #define CFG_MAX_TAP_DANCES 32u

@@ -152,7 +152,7 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->rec_time = r->time;
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
-#ifndef KESTREL_NO_COMBOS
+#if ENGINE_HAS_TAP_DANCE
         if (e->td_idx != 0xFFu && kc != KC_TD(e->td_idx)) {
             /* QMK: another key's press ends a tap dance first; it may have changed the layers */
             eng_td_interrupt(e);
@@ -162,6 +162,8 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         }
 #endif
         flow_update(e, r, kc, eng_rec_count(r));
+        if (eng_dm_recording(e)) eng_dm_record(e, r, kc);
+        if (eng_leader_active(e) && eng_leader_take(e, kc)) return; /* the leader sequence took it */
         if (e->nheld >= ENGINE_HELD_MAX) {
             eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
             return;
@@ -174,7 +176,8 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         process_action(e, r, (uint8_t)(e->nheld - 1));
     } else {
         engine_held_t *h = eng_held_find(e, r->pos);
-        if (!h) return; /* its press was dropped or already undone */
+        if (!h) return; /* its press was dropped, taken by the leader key or already undone */
+        if (eng_dm_recording(e)) eng_dm_record(e, r, h->kc);
         flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
         process_action(e, r, (uint8_t)(h - e->held));
     }
@@ -268,10 +271,9 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
-#ifndef KESTREL_NO_COMBOS
-    e->td_idx = 0xFFu;
-#endif
+    eng_unicode_init(e);
     eng_combo_reset(e);
+    eng_td_reset(e);
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
@@ -282,6 +284,8 @@ static void run_timers(engine_t *e, uint32_t t)
     eng_combo_tick(e, t);
     eng_exec(e, CFG_POS_NONE, false, t);
     eng_td_tick(e, t);
+    eng_leader_task(e);
+    eng_seq_task(e);
     eng_mouse_task(e);
 }
 
@@ -322,12 +326,16 @@ uint32_t engine_next_deadline(const engine_t *e)
         }
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
-#ifndef KESTREL_NO_COMBOS
+#if ENGINE_HAS_COMBO
     if (e->cb_n) d = earliest(d, e->cb_deadline);
+#endif
+#if ENGINE_HAS_TAP_DANCE
     if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
 #endif
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    d = earliest(d, eng_seq_deadline(e));
+    if (eng_leader_active(e)) d = earliest(d, eng_leader_deadline(e));
     return d;
 }
 
@@ -341,7 +349,7 @@ static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
 
 static bool combos_idle(const engine_t *e)
 {
-#ifdef KESTREL_NO_COMBOS
+#if !ENGINE_HAS_COMBO
     (void)e;
     return true;
 #else
@@ -373,8 +381,10 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
     }
     eng_tap_reset(e);
     eng_combo_reset(e);
-#ifndef KESTREL_NO_COMBOS
-    e->td_idx = 0xFFu;
+    eng_td_reset(e);
+    eng_seq_reset(e);
+#if ENGINE_HAS_LEADER
+    e->leader.active = 0;
 #endif
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
@@ -383,6 +393,5 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
 
 void engine_set_host_leds(engine_t *e, uint8_t leds)
 {
-    (void)e;
-    (void)leds; /* no behaviour reads the host LEDs yet */
+    e->host_leds = leds; /* unicode input reads Caps Lock and Num Lock (HID LED bits 2 and 1) */
 }

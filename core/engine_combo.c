@@ -4,7 +4,7 @@
  * order, with their own times). Rules in docs/behaviours.md, "Combos". */
 #include "core/engine_int.h"
 
-#ifndef KESTREL_NO_COMBOS
+#if ENGINE_HAS_COMBO
 
 #define NONE 0xFFu
 
@@ -218,5 +218,5 @@ static void combo_ctl_release(engine_t *e, engine_held_t *k)
 const engine_bhv_t eng_bhv_combo_ctl = {combo_ctl_press, combo_ctl_release, 0};
 
 #else
-typedef int eng_no_combos_t; /* left out of this firmware (core/cfg.h) */
+typedef int eng_no_combos_t; /* left out of this firmware (core/features.h) */
 #endif

@@ -41,7 +41,7 @@ void eng_default_layer_set(engine_t *e, uint8_t layer)
 kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
 {
     const cfg_t *c = e->cfg;
-#ifndef KESTREL_NO_COMBOS
+#if ENGINE_HAS_COMBO
     /* positions past the matrix are the combos' virtual keys: their result on every layer */
     if (pos >= c->npos)
         return (unsigned)(pos - c->npos) < c->count[CFG_SEC_COMBOS]

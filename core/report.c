@@ -78,9 +78,12 @@ void eng_send_kbd(engine_t *e)
             e->os_mods = 0;
         }
     }
-    e->kbd.mods = mods;
+    /* The sequence player's own mods (a typed capital's Shift) are its alone; while a unicode
+     * sequence types, everyone else's are hidden (bhv_macro.c). */
+    e->kbd.mods = eng_seq_mods(e, mods);
     if (memcmp(&e->kbd, &e->kbd_sent, sizeof e->kbd) == 0) return;
     e->kbd_sent = e->kbd;
+    eng_seq_count_report(e);
     if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
 }
 
@@ -88,6 +91,7 @@ void eng_consumer_send(engine_t *e, uint16_t usage)
 {
     if (usage == e->consumer) return;
     e->consumer = usage;
+    eng_seq_count_report(e);
     if (e->sink->consumer) e->sink->consumer(e->ctx, usage, e->now);
 }
 
@@ -95,6 +99,7 @@ void eng_system_send(engine_t *e, uint16_t usage)
 {
     if (usage == e->system) return;
     e->system = usage;
+    eng_seq_count_report(e);
     if (e->sink->system) e->sink->system(e->ctx, usage, e->now);
 }
 
@@ -198,6 +203,7 @@ void eng_clear_keyboard(engine_t *e)
 {
     e->tap_release = 0;
     e->real_mods = e->weak_mods = e->os_mods = e->os_locked_mods = 0;
+    eng_seq_clear_mods(e);
     memset(e->kbd.keys, 0, sizeof e->kbd.keys);
     e->nkeys = 0;
     eng_system_send(e, 0);

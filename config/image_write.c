@@ -51,6 +51,8 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
+/* Sections always written; the optional ones below follow only when they have entries, so a config
+ * without them costs nothing (the ATmega32U4's fallback image sits in its flash). */
 enum { NSEC = 10 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
@@ -60,17 +62,19 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES)
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->nko > CFG_MAX_KEY_OVERRIDES ||
+        m->nkcancel > CFG_MAX_KEY_CANCEL)
         return 0;
 
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
-    put16(&w, NSEC);
+    unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u);
+    put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
     size_t table = w.pos;
-    for (unsigned i = 0; i < NSEC * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
+    for (unsigned i = 0; i < nsec * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
 
     unsigned sec = 0;
     size_t start = 0;
@@ -172,6 +176,32 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
     }
     END(CFG_SEC_MACROS, m->nmacros);
+
+    if (m->nko) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nko; i++) {
+            const cfg_key_override_t *o = &m->ko[i];
+            put16(&w, o->trigger);
+            put16(&w, o->replacement);
+            put32(&w, o->layers);
+            put8(&w, o->trigger_mods);
+            put8(&w, o->negative_mods);
+            put8(&w, o->suppressed_mods);
+            put8(&w, o->options);
+        }
+        END(CFG_SEC_KEY_OVERRIDES, m->nko);
+    }
+
+    if (m->nkcancel) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nkcancel; i++) {
+            put16(&w, m->kcancel[i].a);
+            put16(&w, m->kcancel[i].b);
+            put8(&w, m->kcancel[i].mode);
+            put8(&w, 0);
+        }
+        END(CFG_SEC_KEY_CANCEL, m->nkcancel);
+    }
 #undef BEGIN
 #undef END
 

@@ -21,6 +21,17 @@ typedef struct cfg_encoder {
     uint8_t pin_a, pin_b, resolution;
 } cfg_encoder_t;
 
+typedef struct cfg_key_override {
+    kc_t trigger, replacement;
+    uint32_t layers;
+    uint8_t trigger_mods, negative_mods, suppressed_mods, options; /* report bits; CFG_KO_* */
+} cfg_key_override_t;
+
+typedef struct cfg_key_cancel {
+    kc_t a, b;
+    uint8_t mode; /* CFG_KEY_CANCEL_* */
+} cfg_key_cancel_t;
+
 typedef struct cfg_model {
     uint8_t processor, bootloader, dev_board;       /* enum cfg_processor / cfg_bootloader */
     uint8_t rows, cols, diode, matrix_kind, flags;
@@ -44,6 +55,9 @@ typedef struct cfg_model {
     uint16_t macro_len;                                /* bytes used in macro_bytes */
     uint16_t macro_off[CFG_MAX_MACROS + 1];            /* macro i = [off[i], off[i+1]) */
     uint8_t macro_bytes[CFG_MAX_MACRO_BYTES];
+    uint8_t nko, nkcancel;
+    cfg_key_override_t ko[CFG_MAX_KEY_OVERRIDES];
+    cfg_key_cancel_t kcancel[CFG_MAX_KEY_CANCEL];
 } cfg_model_t;
 
 /* Empty model: every setting at its default, no matrix, no layers, strings empty. */

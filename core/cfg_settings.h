@@ -9,6 +9,14 @@
 
 #define CFG_SAME_AS_TERM 0xFFFFu
 
+/* auto_shift.retro_shift: 0 = off, CFG_RETRO_SHIFT_ANY = on with no hold-time limit, else the
+ * limit in ms (QMK's RETRO_SHIFT with a value) */
+#define CFG_RETRO_SHIFT_ANY 0xFFFFu
+
+/* grave_esc.override: bits of the modifiers that make QK_GESC send Escape even with Shift/GUI held
+ * (QMK's GRAVE_ESC_*_OVERRIDE) */
+enum { CFG_GESC_ALT = 1, CFG_GESC_CTRL = 2, CFG_GESC_GUI = 4, CFG_GESC_SHIFT = 8 };
+
 /* tapping.flavor */
 enum { CFG_FLAVOR_QMK = 0, CFG_FLAVOR_HOLD_PREFERRED, CFG_FLAVOR_BALANCED, CFG_FLAVOR_TAP_PREFERRED,
        CFG_FLAVOR_TAP_UNLESS_INTERRUPTED };
@@ -50,7 +58,19 @@ enum { CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK = 0, CFG_DEBOUNCE_SYM_DEFER_G, CFG_DEBOU
     X(MOUSE_WHEEL_DELAY,           "mouse_key.wheel_delay",             10) \
     X(MOUSE_WHEEL_INTERVAL,        "mouse_key.wheel_interval",          80) \
     X(MOUSE_WHEEL_MAX_SPEED,       "mouse_key.wheel_max_speed",         8) \
-    X(MOUSE_WHEEL_TIME_TO_MAX,     "mouse_key.wheel_time_to_max",       40)
+    X(MOUSE_WHEEL_TIME_TO_MAX,     "mouse_key.wheel_time_to_max",       40) \
+    X(CAPS_WORD_DOUBLE_TAP_SHIFT,  "caps_word.double_tap_shift_turns_on", 0) \
+    X(CAPS_WORD_INVERT_ON_SHIFT,   "caps_word.invert_on_shift",         0) \
+    X(AUTO_SHIFT_NO_ALPHA,         "auto_shift.no_alpha",               0) \
+    X(AUTO_SHIFT_NO_NUMERIC,       "auto_shift.no_numeric",             0) \
+    X(AUTO_SHIFT_NO_SPECIAL,       "auto_shift.no_special",             0) \
+    X(AUTO_SHIFT_REPEAT,           "auto_shift.repeat",                 0) \
+    X(AUTO_SHIFT_RETRO,            "auto_shift.retro_shift",            0) \
+    X(LAYER_LOCK_TIMEOUT,          "layer_lock.timeout",                0) \
+    X(TRI_LAYER_LOWER,             "tri_layer.lower",                   1) \
+    X(TRI_LAYER_UPPER,             "tri_layer.upper",                   2) \
+    X(TRI_LAYER_ADJUST,            "tri_layer.adjust",                  3) \
+    X(GRAVE_ESC_OVERRIDE,          "grave_esc.override",                0)
 
 enum cfg_setting_id {
 #define CFG_X_ENUM(id, name, def) CFG_##id,

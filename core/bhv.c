@@ -5,7 +5,9 @@
 
 static void none_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; }
 
-/* Keycodes the engine does not implement (tap dance, macros, lighting...) are held and ignored. */
+/* Keycodes the engine does not implement (tap dance, macros, lighting...) are held and ignored.
+ * Those core/engine_mods.c takes before any behaviour (CW_TOGG, AS_*, KO_*, QK_REP, QK_AREP,
+ * QK_LLCK, SC_*) never reach this table. */
 static const engine_bhv_t bhv_none = {none_press, none_press, 0};
 
 typedef struct bhv_range {
@@ -27,7 +29,13 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {NK_ON, NK_TOGG, &eng_bhv_system},
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
+#ifndef ENGINE_NO_MODS
+    {QK_GRAVE_ESCAPE, QK_GRAVE_ESCAPE, &eng_bhv_grave_esc},
+#endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
+#ifndef ENGINE_NO_MODS
+    {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
+#endif
 };
 
 const engine_bhv_t *eng_bhv_for(kc_t kc)

@@ -78,9 +78,18 @@ void eng_send_kbd(engine_t *e)
             e->os_mods = 0;
         }
     }
-    e->kbd.mods = mods;
-    if (memcmp(&e->kbd, &e->kbd_sent, sizeof e->kbd) == 0) return;
-    e->kbd_sent = e->kbd;
+    e->kbd.mods = eng_mods_report(e, mods);
+#ifndef ENGINE_NO_MODS
+    /* The report sent is the state minus what key cancellation holds back (the state keeps both
+     * keys of a pair, so the other one comes back when one is released). */
+    kbd_report_t out = e->kbd;
+    eng_socd_filter(e, &out);
+#else
+#define out (e->kbd)
+#endif
+    if (memcmp(&out, &e->kbd_sent, sizeof out) == 0) return;
+    e->kbd_sent = out;
+#undef out
     if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
 }
 
@@ -116,6 +125,7 @@ void eng_register_code(engine_t *e, uint8_t code)
             eng_send_kbd(e);
         }
         add_key(e, code);
+        eng_socd_note_press(e, code);
         note_key_press(e);
         eng_send_kbd(e);
     } else if (IS_MODIFIER_KC(code)) {

@@ -24,6 +24,12 @@ const char *engine_trace_text(uint8_t code)
         [ENGINE_TRACE_NKRO] = "NKRO",
         [ENGINE_TRACE_ACTION] = "firmware action",
         [ENGINE_TRACE_RETRO_TAP] = "retro tap",
+        [ENGINE_TRACE_CAPS_WORD] = "caps word",
+        [ENGINE_TRACE_AUTO_SHIFT] = "auto shift",
+        [ENGINE_TRACE_AUTO_SHIFT_STATE] = "auto shift state",
+        [ENGINE_TRACE_KEY_OVERRIDE] = "key override",
+        [ENGINE_TRACE_REPEAT] = "repeat",
+        [ENGINE_TRACE_LAYER_LOCK] = "layer lock",
     };
     return code < ENGINE_TRACE_CODE_LIMIT && text[code] ? text[code] : "?";
 }

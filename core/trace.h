@@ -27,6 +27,12 @@ enum engine_trace_code {
     ENGINE_TRACE_NKRO,                /* arg = 1 NKRO on, 0 off */
     ENGINE_TRACE_ACTION,              /* a keycode handed to the firmware (QK_BOOT ...); kc */
     ENGINE_TRACE_RETRO_TAP,           /* a held dual-role key released alone sends its tap; kc */
+    ENGINE_TRACE_CAPS_WORD,           /* caps word; arg = 1 on, 0 off */
+    ENGINE_TRACE_AUTO_SHIFT,          /* an auto-shift key settled; kc = its keycode, arg = 1 shifted */
+    ENGINE_TRACE_AUTO_SHIFT_STATE,    /* AS_ON/AS_OFF/AS_TOGG/AS_UP/AS_DOWN; arg = timeout, 0 = off */
+    ENGINE_TRACE_KEY_OVERRIDE,        /* arg = override index + 1 activated, 0 = deactivated */
+    ENGINE_TRACE_REPEAT,              /* repeat / alternate repeat; kc = the keycode sent */
+    ENGINE_TRACE_LAYER_LOCK,          /* arg = layer, | 0x100 when locked (0 when unlocked) */
     ENGINE_TRACE_CODE_LIMIT
 };
 

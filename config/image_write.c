@@ -51,9 +51,10 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-/* Sections always written; the optional ones below follow only when they have entries, so a config
- * without them costs nothing (the ATmega32U4's fallback image sits in its flash). */
-enum { NSEC = 10 };
+/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL) follow only when they have
+ * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
+ * flash). */
+enum { NSEC = 12 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -62,7 +63,8 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES || m->nko > CFG_MAX_KEY_OVERRIDES ||
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
+        m->nunicode > CFG_MAX_UNICODE_MAP || m->nko > CFG_MAX_KEY_OVERRIDES ||
         m->nkcancel > CFG_MAX_KEY_CANCEL)
         return 0;
 
@@ -177,6 +179,19 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     }
     END(CFG_SEC_MACROS, m->nmacros);
 
+    BEGIN();
+    for (unsigned i = 0; i < m->nleader; i++) {
+        for (unsigned k = 0; k < 5; k++) put16(&w, m->leader[i].seq[k]);
+        put16(&w, m->leader[i].result);
+    }
+    END(CFG_SEC_LEADER, m->nleader);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nunicode; i++) {
+        put16(&w, (uint16_t)m->unicode_map[i]);
+        put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
+    }
+    END(CFG_SEC_UNICODE_MAP, m->nunicode);
     if (m->nko) {
         BEGIN();
         for (unsigned i = 0; i < m->nko; i++) {

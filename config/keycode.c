@@ -1107,6 +1107,7 @@ bool kc_implemented(kc_t kc)
     case QK_ONE_SHOT_ON:
     case QK_ONE_SHOT_OFF:
     case QK_ONE_SHOT_TOGGLE:
+    case QK_LEADER:
     case QK_CAPS_WORD_TOGGLE:
     case QK_GRAVE_ESCAPE:
     case QK_TRI_LAYER_LOWER:
@@ -1114,7 +1115,6 @@ bool kc_implemented(kc_t kc)
     case QK_REPEAT_KEY:
     case QK_ALT_REPEAT_KEY:
     case QK_LAYER_LOCK:
-        return true;
     case 0x7C10: /* AS_DOWN AS_UP AS_RPT AS_ON AS_OFF AS_TOGG */
     case 0x7C11:
     case 0x7C12:
@@ -1133,7 +1133,9 @@ bool kc_implemented(kc_t kc)
     case 0x7C5F:
         return true;
     default:
-        return false;
+        return KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE ||
+               KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+               KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2);
     }
 }
 

@@ -147,7 +147,8 @@ static int edit_distance(const char *a, const char *b)
 
 /* ---- the settings' value kinds ---------------------------------------------------------------- */
 
-enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_RETRO, SK_LAYER, SK_GESC };
+enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
+       SK_GESC };
 
 static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_TAPPING_TERM] = SK_MS,
@@ -182,6 +183,14 @@ static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_MOUSE_WHEEL_INTERVAL] = SK_MS,
     [CFG_MOUSE_WHEEL_MAX_SPEED] = SK_U8,
     [CFG_MOUSE_WHEEL_TIME_TO_MAX] = SK_U8,
+    [CFG_MACRO_TAP_DELAY] = SK_MS,
+    [CFG_LEADER_PER_KEY_TIMING] = SK_BOOL,
+    [CFG_LEADER_STRICT_PROCESSING] = SK_BOOL,
+    [CFG_LEADER_NO_TIMEOUT] = SK_BOOL,
+    [CFG_UNICODE_INPUT_MODE] = SK_UC_MODE,
+    [CFG_UNICODE_SELECTED_MODES] = SK_UC_MODES,
+    [CFG_UNICODE_TYPE_DELAY] = SK_MS,
+    [CFG_DYNAMIC_MACRO_DELAY] = SK_MS,
     [CFG_CAPS_WORD_DOUBLE_TAP_SHIFT] = SK_BOOL,
     [CFG_CAPS_WORD_INVERT_ON_SHIFT] = SK_BOOL,
     [CFG_AUTO_SHIFT_NO_ALPHA] = SK_BOOL,
@@ -211,6 +220,27 @@ static int name_index(const char *const *names, int n, const char *s)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(names[i], s)) return i;
+    return -1;
+}
+
+/* unicode.input_mode: our names, or QMK's constants (UNICODE_MODE_MACOS, UC_MAC) as in config.h */
+static const char *const uc_mode_names[CFG_UC_MODE_COUNT] = {"macos", "linux", "windows", "bsd",
+                                                             "wincompose", "emacs"};
+static const char *const uc_mode_qmk[CFG_UC_MODE_COUNT][2] = {
+    {"UNICODE_MODE_MACOS", "UC_MAC"}, {"UNICODE_MODE_LINUX", "UC_LINX"},
+    {"UNICODE_MODE_WINDOWS", "UC_WIN"}, {"UNICODE_MODE_BSD", "UC_BSD"},
+    {"UNICODE_MODE_WINCOMPOSE", "UC_WINC"}, {"UNICODE_MODE_EMACS", "UC_EMAC"}};
+
+static int uc_mode_index(actx_t *a, int t, const char *what)
+{
+    char s[40];
+    if (!json_want(a->doc, t, JSON_STRING, what, a->d)) return -1;
+    json_str(a->doc, t, s, sizeof s);
+    for (int i = 0; i < CFG_UC_MODE_COUNT; i++)
+        if (!strcmp(s, uc_mode_names[i]) || !strcmp(s, uc_mode_qmk[i][0]) || !strcmp(s, uc_mode_qmk[i][1]))
+            return i;
+    ERR(a, t, "unknown unicode input mode \"%s\" (choose one of macos, linux, windows, bsd, "
+              "wincompose, emacs)", s);
     return -1;
 }
 
@@ -275,6 +305,33 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
             return false;
         }
         *out = (uint16_t)k;
+        return true;
+    }
+    case SK_UC_MODE: {
+        int k = uc_mode_index(a, t, what);
+        if (k < 0) return false;
+        *out = (uint16_t)k;
+        return true;
+    }
+    case SK_UC_MODES: {
+        /* an ordered list of distinct modes, packed 3 bits each (core/cfg_settings.h) */
+        if (!json_want(doc, t, JSON_ARRAY, what, a->d)) return false;
+        if (json_size(doc, t) > 5) {
+            ERR(a, t, "%s lists %d modes; Kestrel keeps at most 5", what, json_size(doc, t));
+            return false;
+        }
+        unsigned packed = 0, n = 0, seen = 0;
+        for (int e = json_first(doc, t); e >= 0; e = json_next_elem(doc, e), n++) {
+            int k = uc_mode_index(a, e, "a unicode input mode");
+            if (k < 0) return false;
+            if (seen >> k & 1u) {
+                ERR(a, e, "unicode input mode \"%s\" is listed twice", uc_mode_names[k]);
+                return false;
+            }
+            seen |= 1u << k;
+            packed |= (unsigned)(k + 1) << (3 * n);
+        }
+        *out = (uint16_t)packed;
         return true;
     }
     default:
@@ -734,6 +791,14 @@ static bool f_perkey(actx_t *a, const char *path, int t)
     return perkey_entry(a, -1, kc, t);
 }
 
+/* keymap.json's sequence blocks, also accepted as scenario `config` lines (docs/keymap-format.md) */
+static bool f_sequences(actx_t *a, const char *path, int t)
+{
+    if (!strcmp(path, "macros")) return cfg_ls_macros(a, t);
+    if (!strcmp(path, "leader_sequences")) return cfg_ls_leader(a, t);
+    return cfg_ls_unicode_map(a, t);
+}
+
 static const field_t fields[] = {
     {"keyboard_name", F_FN, f_string},
     {"manufacturer", F_FN, f_string},
@@ -768,6 +833,9 @@ static const field_t fields[] = {
     {"tapping.per_key", F_FN, f_perkey},
     {"tapping.per_key.*", F_FN, f_perkey},
     {"split.enabled", F_FN, f_matrix},
+    {"macros", F_FN, f_sequences},
+    {"leader_sequences", F_FN, f_sequences},
+    {"unicode_map", F_FN, f_sequences},
     {"split.matrix_pins.right.rows", F_FN, f_structural},
     {"split.matrix_pins.right.cols", F_FN, f_structural},
     {"split.matrix_pins.right.direct", F_FN, f_structural},
@@ -799,8 +867,6 @@ static const field_t fields[] = {
     {"tapping.quick_tap_term_per_key", F_QUIET, NULL},
     {"tapping.chordal_hold_per_key", F_QUIET, NULL},
     {"combo.count", F_QUIET, NULL},
-    {"leader_key.timing", F_QUIET, NULL},
-    {"leader_key.strict_processing", F_QUIET, NULL},
     {"caps_word.enabled", F_QUIET, NULL},
     {"mouse_key.enabled", F_QUIET, NULL},
     {"qmk.keys_per_scan", F_QUIET, NULL},
@@ -829,7 +895,6 @@ static const field_t fields[] = {
     {"pointing_device", F_NOTE, NULL},
     {"rp2040_bootloader", F_NOTE, NULL},
     {"dynamic_keymap", F_NOTE, NULL},
-    {"unicode", F_NOTE, NULL},
     {"os_detection", F_NOTE, NULL},
     {"midi", F_NOTE, NULL},
     {"stenography", F_NOTE, NULL},
@@ -1105,6 +1170,25 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                          "layer %u key %u is macro %u, but the keymap defines %u macro%s", l, k,
                          (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
         }
+    /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
+     * unicode_map every such keycode is an index into it */
+    for (unsigned l = 0; m->nunicode && l < m->layers; l++)
+        for (unsigned k = 0; k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            unsigned i = kc >= QK_UNICODEMAP_PAIR ? (kc & 0x7Fu) > ((kc >> 7) & 0x7Fu) ? kc & 0x7Fu : (kc >> 7) & 0x7Fu
+                                                  : kc & 0x3FFFu;
+            if (kc >= QK_UNICODE && i >= m->nunicode)
+                diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,
+                         "layer %u key %u refers to unicode_map entry %u, but the map has %u "
+                         "entr%s", l, k, i, m->nunicode, m->nunicode == 1 ? "y" : "ies");
+        }
+    for (unsigned i = 0; i < m->nleader; i++) {
+        kc_t kc = m->leader[i].result;
+        if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) && (unsigned)(kc - QK_MACRO) >= m->nmacros)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "leader sequence %u results in macro %u, but the keymap defines %u macro%s", i,
+                     (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+    }
     cfg_ls_check_modifiers(m, file, d);
     static uint8_t img[CFG_MAX_IMAGE];
     if (!cfg_image_write(m, img, sizeof img))

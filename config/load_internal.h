@@ -72,6 +72,7 @@ struct cfg_ls_session {
     bool started, dirty, built, keyboard_ok, layers_from_json;
     bool kb_broken; /* a keyboard file did not parse: nothing to build from */
 
+    int unicode_map_src, unicode_map_tok; /* where unicode_map was given (for messages) */
     char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
     char features_str[512];
 };
@@ -130,6 +131,15 @@ const char *cfg_ls_intern(const char *s);
 bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d);
 /* False (with an error) when no keyboard was loaded into `m` in this session. */
 bool cfg_ls_in_session(cfg_model_t *m, const char *file, diag_t *d);
+/* The keymap's sequence behaviours; also reached from a scenario's `config macros [...]` lines. */
+bool cfg_ls_macros(actx_t *a, int t);
+bool cfg_ls_leader(actx_t *a, int t);
+bool cfg_ls_unicode_map(actx_t *a, int t);
+static inline bool cfg_ls_kc_dual_role(kc_t kc)
+{
+    return kc >= QK_MOD_TAP && kc <= QK_LAYER_TAP_MAX;
+}
+
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
 

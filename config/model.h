@@ -21,6 +21,10 @@ typedef struct cfg_encoder {
     uint8_t pin_a, pin_b, resolution;
 } cfg_encoder_t;
 
+typedef struct cfg_leader_seq {
+    kc_t seq[5];   /* unused keys 0 */
+    kc_t result;
+} cfg_leader_seq_t;
 typedef struct cfg_key_override {
     kc_t trigger, replacement;
     uint32_t layers;
@@ -55,6 +59,10 @@ typedef struct cfg_model {
     uint16_t macro_len;                                /* bytes used in macro_bytes */
     uint16_t macro_off[CFG_MAX_MACROS + 1];            /* macro i = [off[i], off[i+1]) */
     uint8_t macro_bytes[CFG_MAX_MACRO_BYTES];
+    uint8_t nleader;
+    cfg_leader_seq_t leader[CFG_MAX_LEADER];
+    uint16_t nunicode;                                 /* unicode_map entries (0: UC() keys) */
+    uint32_t unicode_map[CFG_MAX_UNICODE_MAP];
     uint8_t nko, nkcancel;
     cfg_key_override_t ko[CFG_MAX_KEY_OVERRIDES];
     cfg_key_cancel_t kcancel[CFG_MAX_KEY_CANCEL];

@@ -27,14 +27,29 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, &eng_bhv_tap_toggle},
     {QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX, &eng_bhv_layer},
     {NK_ON, NK_TOGG, &eng_bhv_system},
+#if ENGINE_HAS_MACRO
+    {QK_MACRO, QK_MACRO_MAX, &eng_bhv_macro},
+#endif
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
 #ifndef ENGINE_NO_MODS
     {QK_GRAVE_ESCAPE, QK_GRAVE_ESCAPE, &eng_bhv_grave_esc},
 #endif
+#if ENGINE_HAS_UNICODE
+    {QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS, &eng_bhv_uc_mode},
+#endif
+#if ENGINE_HAS_DYNMACRO
+    {QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2, &eng_bhv_dynmacro},
+#endif
+#if ENGINE_HAS_LEADER
+    {QK_LEADER, QK_LEADER, &eng_bhv_leader},
+#endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
 #ifndef ENGINE_NO_MODS
     {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
+#endif
+#if ENGINE_HAS_UNICODE
+    {QK_UNICODE, QK_UNICODE_MAX, &eng_bhv_unicode},
 #endif
 };
 

@@ -110,6 +110,7 @@ static void send(engine_t *e, const mouse_report_t *r)
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
+    eng_seq_count_report(e);
     if (e->sink->mouse) e->sink->mouse(e->ctx, r, e->now);
 }
 

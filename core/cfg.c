@@ -108,6 +108,14 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
+    if (c->off[CFG_SEC_LEADER]) {
+        if (cnt[CFG_SEC_LEADER] > CFG_MAX_LEADER) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_LEADER] != 12u * cnt[CFG_SEC_LEADER]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_UNICODE_MAP]) {
+        if (cnt[CFG_SEC_UNICODE_MAP] > CFG_MAX_UNICODE_MAP) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_UNICODE_MAP] != 3u * cnt[CFG_SEC_UNICODE_MAP]) return CFG_ERR_SECTIONS;
+    }
     return CFG_OK;
 }
 

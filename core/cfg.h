@@ -27,6 +27,8 @@
  *            after them: encoders x {u8 pin_a, u8 pin_b, u8 resolution, u8 0}
  *   MACROS   count = macros; u16 offset table (count+1 entries, relative to the section), then the
  *            macro byte code (see docs/keymap-format.md)
+ *   LEADER   count = sequences; 12 bytes each: 5 u16 keycodes (unused ones 0), u16 result keycode
+ *   UNICODE_MAP count = entries; 3 bytes each: the code point, u24 little-endian (<= 0x10FFFF)
  *   KEY_OVERRIDES count = overrides; CFG_KO_SIZE bytes each: u16 trigger, u16 replacement,
  *            u32 layers, u8 trigger mods, u8 negative mods, u8 suppressed mods, u8 options (CFG_KO_*)
  *            (mods as report bits)
@@ -65,6 +67,8 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+#define CFG_MAX_LEADER     64u     /* leader_sequences entries */
+#define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_KEY_OVERRIDES 32u
 #define CFG_MAX_KEY_CANCEL 16u
 #define CFG_MAX_SECTIONS   32u

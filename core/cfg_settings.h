@@ -25,6 +25,11 @@ enum { CFG_FLAVOR_QMK = 0, CFG_FLAVOR_HOLD_PREFERRED, CFG_FLAVOR_BALANCED, CFG_F
 enum { CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK = 0, CFG_DEBOUNCE_SYM_DEFER_G, CFG_DEBOUNCE_SYM_DEFER_PR,
        CFG_DEBOUNCE_SYM_DEFER_PK, CFG_DEBOUNCE_SYM_EAGER_PR, CFG_DEBOUNCE_SYM_EAGER_PK };
 
+/* unicode.input_mode (QMK's UNICODE_MODE_* order). unicode.selected_modes packs an ordered list
+ * of up to five modes, 3 bits each from bit 0, each stored as mode + 1 (0 ends the list). */
+enum { CFG_UC_MACOS = 0, CFG_UC_LINUX, CFG_UC_WINDOWS, CFG_UC_BSD, CFG_UC_WINCOMPOSE, CFG_UC_EMACS,
+       CFG_UC_MODE_COUNT };
+
 /*        id                          dotted name                         default */
 #define CFG_SETTINGS(X) \
     X(TAPPING_TERM,                "tapping.term",                      200) \
@@ -59,6 +64,14 @@ enum { CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK = 0, CFG_DEBOUNCE_SYM_DEFER_G, CFG_DEBOU
     X(MOUSE_WHEEL_INTERVAL,        "mouse_key.wheel_interval",          80) \
     X(MOUSE_WHEEL_MAX_SPEED,       "mouse_key.wheel_max_speed",         8) \
     X(MOUSE_WHEEL_TIME_TO_MAX,     "mouse_key.wheel_time_to_max",       40) \
+    X(MACRO_TAP_DELAY,             "macro.tap_delay",                   0) \
+    X(LEADER_PER_KEY_TIMING,       "leader_key.timing",                 0) \
+    X(LEADER_STRICT_PROCESSING,    "leader_key.strict_processing",      0) \
+    X(LEADER_NO_TIMEOUT,           "leader_key.no_timeout",             0) \
+    X(UNICODE_INPUT_MODE,          "unicode.input_mode",                CFG_UC_MACOS) \
+    X(UNICODE_SELECTED_MODES,      "unicode.selected_modes",            0) \
+    X(UNICODE_TYPE_DELAY,          "unicode.type_delay",                10) \
+    X(DYNAMIC_MACRO_DELAY,         "dynamic_macro.delay",               0) \
     X(CAPS_WORD_DOUBLE_TAP_SHIFT,  "caps_word.double_tap_shift_turns_on", 0) \
     X(CAPS_WORD_INVERT_ON_SHIFT,   "caps_word.invert_on_shift",         0) \
     X(AUTO_SHIFT_NO_ALPHA,         "auto_shift.no_alpha",               0) \

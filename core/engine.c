@@ -164,6 +164,8 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
         flow_update(e, r, kc, eng_rec_count(r));
+        if (eng_dm_recording(e)) eng_dm_record(e, r, kc);
+        if (eng_leader_active(e) && eng_leader_take(e, kc)) return; /* the leader sequence took it */
         if (e->nheld >= ENGINE_HELD_MAX) {
             eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
             return;
@@ -176,7 +178,8 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         process_action(e, r, (uint8_t)(e->nheld - 1));
     } else {
         engine_held_t *h = eng_held_find(e, r->pos);
-        if (!h) return; /* its press was dropped or already undone */
+        if (!h) return; /* its press was dropped, taken by the leader key or already undone */
+        if (eng_dm_recording(e)) eng_dm_record(e, r, h->kc);
         flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
         process_action(e, r, (uint8_t)(h - e->held));
     }
@@ -270,6 +273,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+    eng_unicode_init(e);
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
@@ -278,6 +282,8 @@ static void run_timers(engine_t *e, uint32_t t)
     e->now = t;
     if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
     exec(e, CFG_POS_NONE, false, t);
+    eng_leader_task(e);
+    eng_seq_task(e);
     eng_mods_task(e);
     eng_mouse_task(e);
 }
@@ -322,6 +328,8 @@ uint32_t engine_next_deadline(const engine_t *e)
     d = earliest(d, eng_mods_deadline(e));
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    d = earliest(d, eng_seq_deadline(e));
+    if (eng_leader_active(e)) d = earliest(d, eng_leader_deadline(e));
     return d;
 }
 
@@ -354,6 +362,10 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
         eng_process_record(e, &rel);
     }
     eng_tap_reset(e);
+    eng_seq_reset(e);
+#if ENGINE_HAS_LEADER
+    e->leader.active = 0;
+#endif
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
     eng_mods_reset(e);
@@ -362,6 +374,5 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
 
 void engine_set_host_leds(engine_t *e, uint8_t leds)
 {
-    (void)e;
-    (void)leds; /* no behaviour reads the host LEDs yet */
+    e->host_leds = leds; /* unicode input reads Caps Lock and Num Lock (HID LED bits 2 and 1) */
 }

@@ -4,6 +4,7 @@
 #define KESTREL_CORE_ENGINE_INT_H
 
 #include "core/engine.h"
+#include "core/features.h"
 #include "core/trace.h"
 
 /* ---- behaviours ------------------------------------------------------------------------- */
@@ -35,6 +36,11 @@ extern const engine_bhv_t eng_bhv_osl;       /* bhv_oneshot.c */
 extern const engine_bhv_t eng_bhv_os_ctl;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
 extern const engine_bhv_t eng_bhv_mouse;     /* bhv_mouse.c */
 extern const engine_bhv_t eng_bhv_system;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
+extern const engine_bhv_t eng_bhv_macro;     /* bhv_macro.c: MC_n */
+extern const engine_bhv_t eng_bhv_unicode;   /* bhv_unicode.c: UC() UM() UP() */
+extern const engine_bhv_t eng_bhv_uc_mode;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
+extern const engine_bhv_t eng_bhv_leader;    /* bhv_leader.c: QK_LEAD */
+extern const engine_bhv_t eng_bhv_dynmacro;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
 
 static inline bool eng_is_tap_hold_kc(kc_t kc)
 {
@@ -84,6 +90,67 @@ void eng_mouse_send(engine_t *e);
 void eng_mouse_task(engine_t *e);
 uint32_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
+
+/* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
+/* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),
+ * a keycode to tap (leader results), a dynamic macro to play (arg = slot 1 or 2). */
+enum { ENG_JOB_MACRO = 1, ENG_JOB_UNICODE, ENG_JOB_KEY, ENG_JOB_DM };
+enum { ENG_SEQ_SRC_CFG = 1, ENG_SEQ_SRC_RAM, ENG_SEQ_SRC_DM };
+/* Byte code ops. 1-5 and ASCII are the MACROS section's (docs/keymap-format.md); the others are
+ * generated in RAM only (unicode input). */
+enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_BEEP = 5,
+       ENG_OP_MODS_DOWN = 0x10, ENG_OP_MODS_UP = 0x11, ENG_OP_MASK = 0x12, ENG_OP_UNMASK = 0x13 };
+#if ENGINE_HAS_PLAYER
+/* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
+static inline void eng_seq_count_report(engine_t *e) { e->seq.reports++; }
+static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
+{
+    return (uint8_t)((mods & ~e->seq.mask) | e->seq.mods);
+}
+static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
+void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);
+void eng_seq_task(engine_t *e);                 /* runs every step due by e->now */
+uint32_t eng_seq_deadline(const engine_t *e);
+bool eng_seq_busy(const engine_t *e);
+void eng_seq_reset(engine_t *e);                /* stops everything it plays, releases what it holds */
+#else
+static inline void eng_seq_count_report(engine_t *e) { (void)e; }
+static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods) { (void)e; return mods; }
+static inline void eng_seq_clear_mods(engine_t *e) { (void)e; }
+static inline void eng_seq_task(engine_t *e) { (void)e; }
+static inline uint32_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline void eng_seq_reset(engine_t *e) { (void)e; }
+#endif
+/* unicode (bhv_unicode.c): writes the input sequence of code point cp into e->seq.buf */
+uint8_t eng_unicode_compile(engine_t *e, uint32_t cp);
+#if ENGINE_HAS_UNICODE
+void eng_unicode_init(engine_t *e);
+#else
+static inline void eng_unicode_init(engine_t *e) { (void)e; }
+#endif
+/* leader key (bhv_leader.c): a press while the leader sequence collects keys is taken by it */
+#if ENGINE_HAS_LEADER
+bool eng_leader_take(engine_t *e, kc_t kc);
+void eng_leader_task(engine_t *e);
+uint32_t eng_leader_deadline(const engine_t *e);
+static inline bool eng_leader_active(const engine_t *e) { return e->leader.active != 0; }
+#else
+static inline bool eng_leader_take(engine_t *e, kc_t kc) { (void)e; (void)kc; return false; }
+static inline void eng_leader_task(engine_t *e) { (void)e; }
+static inline uint32_t eng_leader_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline bool eng_leader_active(const engine_t *e) { (void)e; return false; }
+#endif
+/* dynamic macros (bhv_dynmacro.c) */
+bool eng_dm_play_start(engine_t *e, uint8_t slot); /* sets e->seq.pc = 0, end = its length */
+void eng_dm_play_event(engine_t *e, uint16_t i);   /* replays event i of e->seq.dm_slot */
+void eng_dm_play_end(engine_t *e);
+#if ENGINE_HAS_DYNMACRO
+void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc);
+static inline bool eng_dm_recording(const engine_t *e) { return e->dm.recording != 0; }
+#else
+static inline void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc) { (void)e; (void)r; (void)kc; }
+static inline bool eng_dm_recording(const engine_t *e) { (void)e; return false; }
+#endif
 
 /* ---- layers (layer.c) ---------------------------------------------------------------------- */
 void eng_layer_state_set(engine_t *e, uint32_t state);

@@ -9,6 +9,8 @@
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
 
+#include "core/features.h"
+
 #define ENGINE_WAIT_MAX 8u
 #define ENGINE_HELD_MAX 16u
 
@@ -39,6 +41,62 @@ typedef struct engine_mouse_state {
     uint8_t repeat, wheel_repeat, accel;
 } engine_mouse_state_t;
 
+/* The sequence player (bhv_macro.c): macros, unicode input, leader results and dynamic macro
+ * playback are jobs, played one after the other as timed steps (never blocking other keys).
+ *   ENGINE_SEQ_JOBS  jobs waiting behind the one playing; one more is dropped (traced).
+ *   ENGINE_SEQ_BUF   byte code generated for one job (a unicode input sequence needs <= 33). */
+#define ENGINE_SEQ_JOBS 4u
+#define ENGINE_SEQ_BUF  36u
+
+typedef struct engine_seq_job {
+    uint8_t kind;  /* ENG_JOB_* (engine_int.h) */
+    uint8_t hi;    /* bits 16-23 of the argument (a code point) */
+    uint16_t arg;
+} engine_seq_job_t;
+
+typedef struct engine_seq {
+    uint8_t src;              /* what plays now: ENG_SEQ_SRC_* (0 = nothing) */
+    uint8_t njobs;            /* waiting jobs in job[] */
+    uint16_t pc, end;         /* next byte (or record) and the end of what plays */
+    uint32_t due;             /* time of the next step; also paces the job after the last one */
+    uint8_t rel;              /* a tapped key waiting for its release (0 = none) */
+    uint8_t rel_mods;         /* its own mods (shift of a typed character, mods of LCTL(KC_C)) */
+    uint8_t mods;             /* mods the player holds: reported with the keys, no one else's */
+    uint8_t mask;             /* mods hidden from reports while a unicode sequence types */
+    uint8_t reports;          /* reports sent so far (wraps); the player paces on its own share */
+    uint8_t running;          /* inside eng_seq_task: jobs pushed meanwhile only queue up */
+    uint8_t dm_slot;          /* the dynamic macro playing (1 or 2) */
+    uint8_t saved_layers_on;  /* dynamic macro playback: layer state to restore */
+    uint32_t saved_layers;
+    engine_seq_job_t job[ENGINE_SEQ_JOBS];
+    uint8_t buf[ENGINE_SEQ_BUF];
+} engine_seq_t;
+
+/* Leader key (bhv_leader.c): QMK's sequence of up to five keycodes. */
+#define ENGINE_LEADER_KEYS 5u
+typedef struct engine_leader {
+    uint8_t active, n;
+    kc_t seq[ENGINE_LEADER_KEYS];
+    uint32_t time;            /* the timer: from QK_LEAD, or the last key with per-key timing */
+} engine_leader_t;
+
+/* Dynamic macros (bhv_dynmacro.c): QMK's two recordings share one buffer, macro 1 from the start,
+ * macro 2 from the end. ENGINE_DM_MAX key events in all (documented in docs/behaviours.md). */
+#ifndef ENGINE_DM_MAX
+#if defined(__AVR__)
+#define ENGINE_DM_MAX 32u
+#else
+#define ENGINE_DM_MAX 128u
+#endif
+#endif
+typedef struct engine_dynmacro {
+    uint8_t recording;        /* 0, or the slot being recorded (1 or 2) */
+    uint8_t len[2];           /* recorded events of slot 1 and 2 */
+    uint8_t n;                /* events of the recording in progress */
+    struct {
+        uint8_t pos, flags;   /* an engine_rec_t without its time: pressed, tap count */
+    } ev[ENGINE_DM_MAX];
+} engine_dynmacro_t;
 /* Caps word, auto shift, key overrides, repeat key, layer lock, space cadet, key cancellation
  * (core/engine_mods.c and the bhv files it calls). Zero = everything off. */
 typedef struct engine_mods {
@@ -111,6 +169,19 @@ struct engine {
     uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
     uint32_t tap_release_at;
     engine_mouse_state_t mouse;
+    uint8_t host_leds;         /* the host's LEDs (engine_set_host_leds): caps/num lock for unicode */
+#if ENGINE_HAS_UNICODE
+    uint8_t uc_mode, uc_index; /* unicode input mode and its place in unicode.selected_modes */
+#endif
+#if ENGINE_HAS_PLAYER
+    engine_seq_t seq;
+#endif
+#if ENGINE_HAS_LEADER
+    engine_leader_t leader;
+#endif
+#if ENGINE_HAS_DYNMACRO
+    engine_dynmacro_t dm;
+#endif
 #ifndef ENGINE_NO_MODS
     engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
 #endif

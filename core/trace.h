@@ -27,6 +27,16 @@ enum engine_trace_code {
     ENGINE_TRACE_NKRO,                /* arg = 1 NKRO on, 0 off */
     ENGINE_TRACE_ACTION,              /* a keycode handed to the firmware (QK_BOOT ...); kc */
     ENGINE_TRACE_RETRO_TAP,           /* a held dual-role key released alone sends its tap; kc */
+    ENGINE_TRACE_SEQ_START,           /* the player starts a job; arg = kind (1 macro 2 unicode 3 key 4 dynamic macro), kc = MC_n */
+    ENGINE_TRACE_SEQ_END,             /* the job playing ended */
+    ENGINE_TRACE_SEQ_DROPPED,         /* a job found the player's queue full; arg = kind */
+    ENGINE_TRACE_LEADER_START,        /* QK_LEAD: the leader sequence collects keys */
+    ENGINE_TRACE_LEADER_KEY,          /* a key joined the sequence; kc = the keycode recorded, arg = count */
+    ENGINE_TRACE_LEADER_END,          /* the sequence ended; arg = index of the matching entry, 0xFFFF none */
+    ENGINE_TRACE_UNICODE_MODE,        /* unicode input mode changed; arg = mode (0 macOS .. 5 Emacs) */
+    ENGINE_TRACE_DM_RECORD_START,     /* dynamic macro recording starts; arg = slot */
+    ENGINE_TRACE_DM_RECORD_STOP,      /* recording stops; arg = slot << 8 | events kept */
+    ENGINE_TRACE_DM_FULL,             /* a key event did not fit in the dynamic macro buffer */
     ENGINE_TRACE_CAPS_WORD,           /* caps word; arg = 1 on, 0 off */
     ENGINE_TRACE_AUTO_SHIFT,          /* an auto-shift key settled; kc = its keycode, arg = 1 shifted */
     ENGINE_TRACE_AUTO_SHIFT_STATE,    /* AS_ON/AS_OFF/AS_TOGG/AS_UP/AS_DOWN; arg = timeout, 0 = off */

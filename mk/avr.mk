@@ -19,7 +19,6 @@ AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.
 
 AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
 AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
-              -DKESTREL_BUILD_ID='"$(AVR_BUILD_ID)"' \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
               -DUSB_QUEUE_LEN=6u -DUSB_STRING_MAX=24u -DDEBOUNCE_MAX_POS=169u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues
@@ -36,7 +35,7 @@ $(3)/.flags: FORCE
 
 $(3)/%.o: %.c $(3)/.flags
 	@mkdir -p $$(dir $$@)
-	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) -MMD -MP -c $$< -o $$@
+	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) $$(if $$(filter hal/atmega32u4/hal_avr.c,$$<),-DKESTREL_BUILD_ID='"$$(AVR_BUILD_ID)"') -MMD -MP -c $$< -o $$@
 
 # The link fails when code + .data initialisers reach the config region: the flash map is a
 # contract with `kestrel build`, not a suggestion.
@@ -79,6 +78,11 @@ $(BUILD)/emu/obj/%.o: %.c
 $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 	$(HOSTCC) $^ -o $@ $(SIMAVR_LIBS)
 
+# The firmware in simavr: enumeration, malformed requests, bootloader entry, suspend/wake-up and
+# the scenario suite (tests/avr/run.sh; exclusions with reasons in tests/avr/EXCLUDED).
+avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
+	@tests/avr/run.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
+
 .PHONY: avr avr-test avr-bench FORCE
 FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
@@ -88,3 +92,4 @@ avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.
 
 ALL_TARGETS   += $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 BENCH_TARGETS += avr-bench
+TEST_TARGETS  += avr-test

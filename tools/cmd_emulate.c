@@ -47,64 +47,14 @@ static const char *target_of(const sim_config_t *c)
 
 int cmd_emulate(int argc, char **argv)
 {
-    const char *keyboard = NULL, *keymap = NULL, *events = NULL;
-    bool text = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--keyboard") || !strcmp(a, "--keymap")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "kestrel emulate: %s needs a value\n", a);
-                return 2;
-            }
-            if (!strcmp(a, "--keyboard")) keyboard = argv[++i];
-            else keymap = argv[++i];
-        } else if (!strncmp(a, "--keyboard=", 11)) {
-            keyboard = a + 11;
-        } else if (!strncmp(a, "--keymap=", 9)) {
-            keymap = a + 9;
-        } else if (!strcmp(a, "--text")) {
-            text = true;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "kestrel emulate: unknown option '%s' (try kestrel emulate --help)\n", a);
-            return 2;
-        } else if (events) {
-            fprintf(stderr, "kestrel emulate: one event script only ('%s' and '%s')\n", events, a);
-            return 2;
-        } else {
-            events = a;
-        }
-    }
-    if (!keyboard || !keymap) {
-        fprintf(stderr, "kestrel emulate: --keyboard and --keymap are required (try kestrel emulate --help)\n");
-        return 2;
-    }
-    if (!events) events = "-";
-
+    sim_cli_t cli;
+    int rc = sim_cli_parse("emulate", argc, argv, false, usage, &cli);
+    if (rc >= 0) return rc;
     scn_t s;
-    scn_error_t perr;
-    if (!scn_parse_file(&s, events, SCN_EVENTS, &perr)) {
-        scn_print_error(stderr, &s, &perr);
-        scn_free(&s);
-        return 2;
-    }
-    int rc = 2;
-    sim_config_t *c = sim_config_new();
-    static diag_t d;
-    diag_init(&d);
+    sim_config_t *c;
+    if (!sim_cli_load("emulate", &cli, &s, &c)) return 2;
+    rc = 2;
     sim_reports_t out = {0};
-    if (!sim_config_from_files(c, keyboard, keymap, &s, &d)) {
-        sim_print_diag(stderr, &d);
-        if (d.errors == 0) fprintf(stderr, "kestrel emulate: the config could not be loaded\n");
-        goto done;
-    }
-    if (d.n) sim_print_diag(stderr, &d); /* warnings */
-    if (!sim_check_events(c, &s, &perr)) {
-        scn_print_error(stderr, &s, &perr);
-        goto done;
-    }
     const char *target = target_of(c);
     const sim_backend_t *be = sim_backend_find(target);
     if (!be || !be->emulated || !be->run) {
@@ -112,7 +62,7 @@ int cmd_emulate(int argc, char **argv)
         goto done;
     }
     /* The host run tells the emulator how long the engine keeps timers after the last event. */
-    sim_job_t job = {events, c, s.events, s.nevents, s.end_ms, SIM_SETTLE_MS, 0};
+    sim_job_t job = {cli.events, c, s.events, s.nevents, s.end_ms, SIM_SETTLE_MS, 0};
     sim_host_opts_t quiet = {NULL, false};
     sim_reports_t host = {0};
     char err[256];
@@ -129,7 +79,7 @@ int cmd_emulate(int argc, char **argv)
         report_format(&out.v[i], true, line, sizeof line);
         printf("%s\n", line);
     }
-    if (text) {
+    if (cli.text) {
         char buf[8192];
         sim_text_decode(out.v, out.n, buf, sizeof buf);
         printf("text: %s\n", buf);

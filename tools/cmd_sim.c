@@ -37,75 +37,19 @@ static void usage(FILE *f)
 
 int cmd_sim(int argc, char **argv)
 {
-    const char *keyboard = NULL, *keymap = NULL, *events = NULL;
-    bool trace = false, text = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--keyboard") || !strcmp(a, "--keymap")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "kestrel sim: %s needs a value\n", a);
-                return 2;
-            }
-            if (!strcmp(a, "--keyboard")) keyboard = argv[++i];
-            else keymap = argv[++i];
-        } else if (!strncmp(a, "--keyboard=", 11)) {
-            keyboard = a + 11;
-        } else if (!strncmp(a, "--keymap=", 9)) {
-            keymap = a + 9;
-        } else if (!strcmp(a, "--trace")) {
-            trace = true;
-        } else if (!strcmp(a, "--text")) {
-            text = true;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "kestrel sim: unknown option '%s' (try kestrel sim --help)\n", a);
-            return 2;
-        } else if (events) {
-            fprintf(stderr, "kestrel sim: one event script only ('%s' and '%s')\n", events, a);
-            return 2;
-        } else {
-            events = a;
-        }
-    }
-    if (!keyboard || !keymap) {
-        fprintf(stderr, "kestrel sim: --keyboard and --keymap are required (try kestrel sim --help)\n");
-        return 2;
-    }
-    if (!events) events = "-";
-
+    sim_cli_t cli;
+    int rc = sim_cli_parse("sim", argc, argv, true, usage, &cli);
+    if (rc >= 0) return rc;
     scn_t s;
-    scn_error_t perr;
-    if (!scn_parse_file(&s, events, SCN_EVENTS, &perr)) {
-        scn_print_error(stderr, &s, &perr);
-        scn_free(&s);
-        return 2;
-    }
-    sim_config_t *c = sim_config_new();
-    static diag_t d;
-    diag_init(&d);
-    if (!sim_config_from_files(c, keyboard, keymap, &s, &d)) {
-        sim_print_diag(stderr, &d);
-        if (d.errors == 0) fprintf(stderr, "kestrel sim: the config could not be loaded\n");
-        sim_config_free(c);
-        scn_free(&s);
-        return 2;
-    }
-    if (d.n) sim_print_diag(stderr, &d); /* warnings */
-    if (!sim_check_events(c, &s, &perr)) {
-        scn_print_error(stderr, &s, &perr);
-        sim_config_free(c);
-        scn_free(&s);
-        return 2;
-    }
-    sim_job_t job = {events, c, s.events, s.nevents, s.end_ms, SIM_SETTLE_MS, 0};
-    sim_host_opts_t opts = {stdout, trace};
+    sim_config_t *c;
+    if (!sim_cli_load("sim", &cli, &s, &c)) return 2;
+    sim_job_t job = {cli.events, c, s.events, s.nevents, s.end_ms, SIM_SETTLE_MS, 0};
+    sim_host_opts_t opts = {stdout, cli.trace};
     sim_reports_t out = {0};
     char err[256];
-    int rc = sim_host_run(&job, &opts, &out, NULL, err, sizeof err);
+    rc = sim_host_run(&job, &opts, &out, NULL, err, sizeof err);
     if (rc) fprintf(stderr, "kestrel sim: %s\n", err);
-    if (rc == 0 && text) {
+    if (rc == 0 && cli.text) {
         char buf[8192];
         sim_text_decode(out.v, out.n, buf, sizeof buf);
         printf("text: %s\n", buf);

@@ -13,24 +13,6 @@
 #include "tools/ihex.h"
 #include "tools/uf2.h"
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 const char *fwimage_num(char *buf, size_t len, uint64_t n)
 {
     char tmp[32];
@@ -109,45 +91,45 @@ uint32_t fwimage_avr_limit(unsigned b)
 static bool info_valid(const fw_info_t *in, uint32_t at, char *err, size_t errlen)
 {
     if (in->info_version != 1)
-        return fail(err, errlen,
+        return memimg_fail(err, errlen,
                     "firmware info block at 0x%08X has version %u; this kestrel reads version 1 "
                     "(use the kestrel that came with this firmware)", at, in->info_version);
     const char *t = fwimage_target_name(in->target);
-    if (!t) return fail(err, errlen, "firmware info block at 0x%08X names unknown target %u", at, in->target);
+    if (!t) return memimg_fail(err, errlen, "firmware info block at 0x%08X names unknown target %u", at, in->target);
     uint32_t base = in->target == FW_TARGET_ATMEGA32U4 ? 0 : FWIMAGE_RP2_FLASH_BASE;
     uint64_t flash_end = in->target == FW_TARGET_ATMEGA32U4 ? FWIMAGE_AVR_HALFKAY_MAX
                                                             : (uint64_t)FWIMAGE_RP2_FLASH_BASE + 0x1000000u;
     if (in->flash_base != base)
-        return fail(err, errlen, "%s firmware info block: flash_base 0x%08X (expected 0x%08X)", t,
+        return memimg_fail(err, errlen, "%s firmware info block: flash_base 0x%08X (expected 0x%08X)", t,
                     in->flash_base, base);
     if (in->image_end <= in->flash_base || at < in->flash_base || at + sizeof *in > in->image_end)
-        return fail(err, errlen,
+        return memimg_fail(err, errlen,
                     "%s firmware info block: image 0x%08X..0x%08X does not contain the block at "
                     "0x%08X", t, in->flash_base, in->image_end, at);
     if (in->config_addr < in->image_end)
-        return fail(err, errlen,
+        return memimg_fail(err, errlen,
                     "%s firmware info block: config region 0x%08X starts inside the firmware "
                     "(which ends at 0x%08X)", t, in->config_addr, in->image_end);
     if (in->config_max < CFG_HEADER_SIZE || (uint64_t)in->config_addr + in->config_max > flash_end)
-        return fail(err, errlen,
+        return memimg_fail(err, errlen,
                     "%s firmware info block: config region 0x%08X + %u bytes is outside flash", t,
                     in->config_addr, in->config_max);
     if (memchr(in->build_id, 0, sizeof in->build_id) == NULL)
-        return fail(err, errlen, "%s firmware info block: build id is not NUL-terminated", t);
+        return memimg_fail(err, errlen, "%s firmware info block: build id is not NUL-terminated", t);
     return true;
 }
 
 static void decode_info(const uint8_t *p, fw_info_t *in)
 {
-    in->magic0 = rd32(p);
-    in->magic1 = rd32(p + 4);
-    in->info_version = rd32(p + 8);
-    in->target = rd32(p + 12);
-    in->fw_version = rd32(p + 16);
-    in->flash_base = rd32(p + 20);
-    in->config_addr = rd32(p + 24);
-    in->config_max = rd32(p + 28);
-    in->image_end = rd32(p + 32);
+    in->magic0 = memimg_rd32(p);
+    in->magic1 = memimg_rd32(p + 4);
+    in->info_version = memimg_rd32(p + 8);
+    in->target = memimg_rd32(p + 12);
+    in->fw_version = memimg_rd32(p + 16);
+    in->flash_base = memimg_rd32(p + 20);
+    in->config_addr = memimg_rd32(p + 24);
+    in->config_max = memimg_rd32(p + 28);
+    in->image_end = memimg_rd32(p + 32);
     memcpy(in->build_id, p + 36, sizeof in->build_id);
 }
 
@@ -159,7 +141,7 @@ int fwimage_find_info(const memimg_t *m, fw_info_t *info, uint32_t *addr, char *
     for (size_t s = 0; s < m->n; s++) {
         const memimg_seg_t *g = &m->seg[s];
         for (size_t o = 0; o + sz <= g->len; o++) {
-            if (rd32(g->data + o) != FWINFO_MAGIC0 || rd32(g->data + o + 4) != FWINFO_MAGIC1)
+            if (memimg_rd32(g->data + o) != FWINFO_MAGIC0 || memimg_rd32(g->data + o + 4) != FWINFO_MAGIC1)
                 continue;
             fw_info_t in;
             decode_info(g->data + o, &in);
@@ -174,7 +156,7 @@ int fwimage_find_info(const memimg_t *m, fw_info_t *info, uint32_t *addr, char *
         }
     }
     if (first_err[0]) {
-        fail(err, errlen, "%s", first_err);
+        memimg_fail(err, errlen, "%s", first_err);
         return -1;
     }
     return 0;
@@ -188,12 +170,12 @@ bool fwimage_parse(const char *name, const uint8_t *buf, size_t len, uint32_t bi
     memimg_init(out);
     *fmt = FW_FORMAT_NONE;
     if (len >= 4 && !memcmp(buf, "\x7f" "ELF", 4))
-        return fail(err, errlen, "%s: an ELF file; give the .bin, .hex or .uf2 made from it", name);
+        return memimg_fail(err, errlen, "%s: an ELF file; give the .bin, .hex or .uf2 made from it", name);
     if (uf2_sniff(buf, len)) {
         *fmt = FW_FORMAT_UF2;
         uf2_file_t f;
         char e[256];
-        if (!uf2_read(buf, len, &f, e, sizeof e)) return fail(err, errlen, "%s: %s", name, e);
+        if (!uf2_read(buf, len, &f, e, sizeof e)) return memimg_fail(err, errlen, "%s: %s", name, e);
         size_t pick = f.ngroups;
         if (f.ngroups == 1) pick = 0;
         for (size_t i = 0; i < f.ngroups && pick == f.ngroups; i++)
@@ -202,7 +184,7 @@ bool fwimage_parse(const char *name, const uint8_t *buf, size_t len, uint32_t bi
                 pick = i;
         if (pick == f.ngroups) {
             uf2_file_free(&f);
-            return fail(err, errlen, "%s: holds several UF2 families and none is RP2040 or RP2350_ARM_S", name);
+            return memimg_fail(err, errlen, "%s: holds several UF2 families and none is RP2040 or RP2350_ARM_S", name);
         }
         *out = f.group[pick].mem;
         memimg_init(&f.group[pick].mem);
@@ -217,17 +199,17 @@ bool fwimage_parse(const char *name, const uint8_t *buf, size_t len, uint32_t bi
         return true;
     }
     *fmt = FW_FORMAT_BIN;
-    if (len == 0) return fail(err, errlen, "%s: empty file", name);
+    if (len == 0) return memimg_fail(err, errlen, "%s: empty file", name);
     /* A BIN carries no address: the info block it holds says where it belongs. */
     uint32_t base = bin_base;
     for (size_t o = 0; o + 60 <= len; o++)
-        if (rd32(buf + o) == FWINFO_MAGIC0 && rd32(buf + o + 4) == FWINFO_MAGIC1) {
-            base = rd32(buf + o + 20); /* flash_base */
+        if (memimg_rd32(buf + o) == FWINFO_MAGIC0 && memimg_rd32(buf + o + 4) == FWINFO_MAGIC1) {
+            base = memimg_rd32(buf + o + 20); /* flash_base */
             break;
         }
     if ((uint64_t)base + len > 0x100000000ull)
-        return fail(err, errlen, "%s: %zu bytes at 0x%08X pass the 32-bit address space", name, len, base);
-    if (!memimg_add(out, base, buf, len, NULL)) return fail(err, errlen, "%s: out of memory", name);
+        return memimg_fail(err, errlen, "%s: %zu bytes at 0x%08X pass the 32-bit address space", name, len, base);
+    if (!memimg_add(out, base, buf, len, NULL)) return memimg_fail(err, errlen, "%s: out of memory", name);
     return true;
 }
 
@@ -247,15 +229,15 @@ bool fwimage_load(fwimage_t *fw, const char *name, const uint8_t *buf, size_t le
     int r = fwimage_find_info(&fw->mem, &fw->info, &fw->info_addr, e, sizeof e);
     if (r <= 0) {
         if (r == 0)
-            fail(err, errlen,
+            memimg_fail(err, errlen,
                  "%s: no Kestrel firmware info block: not a Kestrel generic firmware image", name);
         else
-            fail(err, errlen, "%s: %s", name, e);
+            memimg_fail(err, errlen, "%s: %s", name, e);
         fwimage_free(fw);
         return false;
     }
     if (memimg_lo(&fw->mem) < fw->info.flash_base) {
-        fail(err, errlen, "%s: data at 0x%08X lies below the flash base 0x%08X", name,
+        memimg_fail(err, errlen, "%s: data at 0x%08X lies below the flash base 0x%08X", name,
              memimg_lo(&fw->mem), fw->info.flash_base);
         fwimage_free(fw);
         return false;
@@ -269,16 +251,16 @@ bool fwimage_set_config(fwimage_t *fw, const uint8_t *cfg, size_t n, char *err, 
     const char *t = fwimage_target_name(in->target);
     char a[32], b[32];
     if (n > in->config_max)
-        return fail(err, errlen, "config image is %s bytes; the %s firmware's config region holds %s",
+        return memimg_fail(err, errlen, "config image is %s bytes; the %s firmware's config region holds %s",
                     fwimage_num(a, sizeof a, n), t, fwimage_num(b, sizeof b, in->config_max));
     cfg_t c;
     enum cfg_open_result r = cfg_open(&c, cfg, n);
-    if (r != CFG_OK) return fail(err, errlen, "refusing a bad config image: %s", cfg_open_strerror(r));
+    if (r != CFG_OK) return memimg_fail(err, errlen, "refusing a bad config image: %s", cfg_open_strerror(r));
     if (c.size != n)
-        return fail(err, errlen, "config image claims %u bytes but %zu were given", c.size, n);
+        return memimg_fail(err, errlen, "config image claims %u bytes but %zu were given", c.size, n);
     uint32_t want = fwimage_target_from_processor(cfg_info8(&c, CFG_INFO_PROCESSOR));
     if (want != in->target)
-        return fail(err, errlen, "the keyboard's processor is %s, but this firmware is for %s",
+        return memimg_fail(err, errlen, "the keyboard's processor is %s, but this firmware is for %s",
                     want ? fwimage_target_name(want) : "unknown", t);
     /* Blank what the firmware image already has in the region, then write the config. */
     uint64_t r0 = in->config_addr, r1 = (uint64_t)in->config_addr + in->config_max;
@@ -288,18 +270,18 @@ bool fwimage_set_config(fwimage_t *fw, const uint8_t *cfg, size_t n, char *err, 
         uint64_t hi = g->addr + (uint64_t)g->len < r1 ? g->addr + (uint64_t)g->len : r1;
         if (lo < hi) memset(g->data + (lo - g->addr), 0xFF, (size_t)(hi - lo));
     }
-    if (!memimg_set(&fw->mem, in->config_addr, cfg, n)) return fail(err, errlen, "out of memory");
+    if (!memimg_set(&fw->mem, in->config_addr, cfg, n)) return memimg_fail(err, errlen, "out of memory");
     return true;
 }
 
 bool fwimage_blank_config(fwimage_t *fw, char *err, size_t errlen)
 {
     uint8_t *ff = malloc(fw->info.config_max);
-    if (!ff) return fail(err, errlen, "out of memory");
+    if (!ff) return memimg_fail(err, errlen, "out of memory");
     memset(ff, 0xFF, fw->info.config_max);
     bool ok = memimg_set(&fw->mem, fw->info.config_addr, ff, fw->info.config_max);
     free(ff);
-    return ok ? true : fail(err, errlen, "out of memory");
+    return ok ? true : memimg_fail(err, errlen, "out of memory");
 }
 
 bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit, uint8_t **out,
@@ -313,7 +295,7 @@ bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit,
         uint32_t lim = avr_limit ? avr_limit : FWIMAGE_AVR_APP_MAX;
         if (hi > lim) {
             char a[32], b[32];
-            return fail(err, errlen,
+            return memimg_fail(err, errlen,
                         "the image ends at byte %s (0x%04llX); with %s the application may use "
                         "%s bytes (0x0000-0x%04X)",
                         fwimage_num(a, sizeof a, hi), (unsigned long long)hi,
@@ -325,7 +307,7 @@ bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit,
     switch (fmt) {
     case FW_FORMAT_UF2: {
         if (in->target == FW_TARGET_ATMEGA32U4)
-            return fail(err, errlen, "UF2 is for the RP2040/RP2350; the atmega32u4 takes HEX or BIN");
+            return memimg_fail(err, errlen, "UF2 is for the RP2040/RP2350; the atmega32u4 takes HEX or BIN");
         uf2_opts_t o = {0};
         o.family = in->target == FW_TARGET_RP2040 ? UF2_FAMILY_RP2040 : UF2_FAMILY_RP2350_ARM_S;
         o.sector = 4096; /* RP2040-E14: whole sectors only */
@@ -342,9 +324,9 @@ bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit,
     }
     case FW_FORMAT_BIN: {
         uint64_t n = hi - in->flash_base;
-        if (n > 0x4000000u) return fail(err, errlen, "BIN would be larger than 64 MB");
+        if (n > 0x4000000u) return memimg_fail(err, errlen, "BIN would be larger than 64 MB");
         uint8_t *b = malloc(n ? (size_t)n : 1);
-        if (!b) return fail(err, errlen, "out of memory");
+        if (!b) return memimg_fail(err, errlen, "out of memory");
         memimg_read(&fw->mem, in->flash_base, b, (size_t)n, 0xFF);
         *out = b;
         *len = (size_t)n;
@@ -352,7 +334,7 @@ bool fwimage_render(const fwimage_t *fw, enum fw_format fmt, uint32_t avr_limit,
     }
     case FW_FORMAT_NONE: break;
     }
-    return fail(err, errlen, "no output format");
+    return memimg_fail(err, errlen, "no output format");
 }
 
 bool fwimage_build(const uint8_t *fwbuf, size_t fwlen, const uint8_t *cfg, size_t cfglen,
@@ -403,7 +385,7 @@ static bool rd32_at(const memimg_t *m, uint32_t addr, uint32_t *v)
     uint8_t b[4];
     if (!memimg_has(m, addr, 4)) return false;
     memimg_read(m, addr, b, 4, 0);
-    *v = rd32(b);
+    *v = memimg_rd32(b);
     return true;
 }
 
@@ -435,7 +417,7 @@ void fwimage_check_rp2040(const memimg_t *m, fwcheck_t *r)
     } else {
         uint8_t b2[256];
         memimg_read(m, base, b2, sizeof b2, 0);
-        uint32_t want = fwimage_crc32_mpeg2(b2, 252), have = rd32(b2 + 252);
+        uint32_t want = fwimage_crc32_mpeg2(b2, 252), have = memimg_rd32(b2 + 252);
         if (want != have)
             fwcheck_add(r, FWCHK_ERR, "boot2: CRC 0x%08X at 0x100000FC, computed 0x%08X: the ROM "
                                       "will not boot this image", have, want);
@@ -469,7 +451,7 @@ static bool parse_block(const memimg_t *m, uint32_t addr, picoblock_t *b, char *
     uint8_t buf[PICOBIN_MAX_BLOCK];
     size_t have = memimg_read(m, addr, buf, sizeof buf, 0);
     (void)have;
-    if (!memimg_has(m, addr, 4) || rd32(buf) != PICOBIN_START) {
+    if (!memimg_has(m, addr, 4) || memimg_rd32(buf) != PICOBIN_START) {
         snprintf(why, wl, "no block start marker at 0x%08X", addr);
         return false;
     }
@@ -507,14 +489,14 @@ static bool parse_block(const memimg_t *m, uint32_t addr, picoblock_t *b, char *
         case 0x03: /* VECTOR_TABLE */
             if (sz >= 2) {
                 b->has_vt = true;
-                b->vt = rd32(buf + o + 4);
+                b->vt = memimg_rd32(buf + o + 4);
             }
             break;
         case 0x44 & 0x7F: /* ENTRY_POINT */
             if (sz >= 3) {
                 b->has_entry = true;
-                b->entry_pc = rd32(buf + o + 4);
-                b->entry_sp = rd32(buf + o + 8);
+                b->entry_pc = memimg_rd32(buf + o + 4);
+                b->entry_sp = memimg_rd32(buf + o + 8);
             }
             break;
         }
@@ -525,10 +507,10 @@ static bool parse_block(const memimg_t *m, uint32_t addr, picoblock_t *b, char *
         snprintf(why, wl, "block at 0x%08X: link word and end marker missing", addr);
         return false;
     }
-    b->link = (int32_t)rd32(buf + o);
-    if (rd32(buf + o + 4) != PICOBIN_END) {
+    b->link = (int32_t)memimg_rd32(buf + o);
+    if (memimg_rd32(buf + o + 4) != PICOBIN_END) {
         snprintf(why, wl, "block at 0x%08X: end marker 0x%08X (expected 0x%08X)", addr,
-                 rd32(buf + o + 4), PICOBIN_END);
+                 memimg_rd32(buf + o + 4), PICOBIN_END);
         return false;
     }
     b->size = o + 8;

@@ -7,19 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 /* ---- writer ---- */
 
 typedef struct sbuf {
@@ -73,9 +60,9 @@ bool ihex_write(const memimg_t *m, const ihex_opts_t *o, char **out, size_t *len
     *out = NULL;
     *len = 0;
     if (o->record_len == 0 || o->record_len > 255)
-        return fail(err, errlen, "HEX record length %u (must be 1..255)", o->record_len);
+        return memimg_fail(err, errlen, "HEX record length %u (must be 1..255)", o->record_len);
     if (o->has_start && o->start_type != 3 && o->start_type != 5)
-        return fail(err, errlen, "HEX start record type %u (must be 3 or 5)", o->start_type);
+        return memimg_fail(err, errlen, "HEX start record type %u (must be 3 or 5)", o->start_type);
     sbuf s = {0};
     uint32_t bank = 0;
     for (size_t i = 0; i < m->n; i++) {
@@ -104,7 +91,7 @@ bool ihex_write(const memimg_t *m, const ihex_opts_t *o, char **out, size_t *len
     record(&s, 1, 0, NULL, 0);
     if (s.oom) {
         free(s.p);
-        return fail(err, errlen, "out of memory writing HEX");
+        return memimg_fail(err, errlen, "out of memory writing HEX");
     }
     *out = s.p;
     *len = s.len;
@@ -156,7 +143,7 @@ bool ihex_read(const char *name, const uint8_t *buf, size_t len, ihex_file_t *f,
 #define BAD(col, ...)                                                                      \
     do {                                                                                   \
         snprintf(tmp, sizeof tmp, __VA_ARGS__);                                            \
-        fail(err, errlen, "%s:%u:%u: %s", name, line, (unsigned)(col), tmp);               \
+        memimg_fail(err, errlen, "%s:%u:%u: %s", name, line, (unsigned)(col), tmp);               \
         goto bad;                                                                          \
     } while (0)
     while (pos < len) {
@@ -245,7 +232,7 @@ bool ihex_read(const char *name, const uint8_t *buf, size_t len, ihex_file_t *f,
     if (!eof) {
         line++;
         snprintf(tmp, sizeof tmp, "no end-of-file record (:00000001FF): the file is truncated");
-        fail(err, errlen, "%s:%u:1: %s", name, line, tmp);
+        memimg_fail(err, errlen, "%s:%u:1: %s", name, line, tmp);
         goto bad;
     }
     return true;

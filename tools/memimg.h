@@ -38,6 +38,12 @@ size_t memimg_read(const memimg_t *m, uint32_t addr, uint8_t *out, size_t n, uin
 bool memimg_has(const memimg_t *m, uint32_t addr, size_t n);
 
 size_t memimg_bytes(const memimg_t *m);   /* bytes set */
+
+/* Shared by the image readers and writers (UF2, HEX, firmware images): little-endian fields and
+ * the "write the reason into err, return false" idiom of their error paths. */
+uint32_t memimg_rd32(const uint8_t *p);
+void memimg_wr32(uint8_t *p, uint32_t v);
+bool memimg_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint32_t memimg_lo(const memimg_t *m);    /* lowest address set (0 when empty) */
 uint64_t memimg_hi(const memimg_t *m);    /* one past the highest address set (0 when empty) */
 bool memimg_equal(const memimg_t *a, const memimg_t *b);

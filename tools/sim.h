@@ -48,6 +48,20 @@ void sim_print_diag(FILE *f, const diag_t *d);
 /* The same text into a buffer (for expect-error matching); returns the length. */
 size_t sim_format_diag(const diag_t *d, char *buf, size_t cap);
 
+/* The command line `kestrel sim` and `kestrel emulate` share: --keyboard, --keymap, --text,
+ * (--trace where allowed) and one event script (default stdin). */
+typedef struct sim_cli {
+    const char *keyboard, *keymap, *events;
+    bool trace, text;
+} sim_cli_t;
+
+/* Returns -1 when the command should go on, else the exit status (0 after --help). */
+int sim_cli_parse(const char *cmd, int argc, char **argv, bool allow_trace, void (*usage)(FILE *),
+                  sim_cli_t *cli);
+/* Parses the event script and loads the config it runs on, printing every error and warning.
+ * False (exit status 2) when anything is wrong; *s and *c are then released. */
+bool sim_cli_load(const char *cmd, const sim_cli_t *cli, scn_t *s, sim_config_t **c);
+
 typedef struct sim_reports {
     report_t *v;
     size_t n, cap;

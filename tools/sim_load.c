@@ -206,3 +206,76 @@ void sim_print_diag(FILE *f, const diag_t *d)
     diag_format_all(d, buf, sizeof buf);
     fputs(buf, f);
 }
+
+int sim_cli_parse(const char *cmd, int argc, char **argv, bool allow_trace, void (*usage)(FILE *),
+                  sim_cli_t *cli)
+{
+    memset(cli, 0, sizeof *cli);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--keyboard") || !strcmp(a, "--keymap")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "kestrel %s: %s needs a value\n", cmd, a);
+                return 2;
+            }
+            if (!strcmp(a, "--keyboard")) cli->keyboard = argv[++i];
+            else cli->keymap = argv[++i];
+        } else if (!strncmp(a, "--keyboard=", 11)) {
+            cli->keyboard = a + 11;
+        } else if (!strncmp(a, "--keymap=", 9)) {
+            cli->keymap = a + 9;
+        } else if (allow_trace && !strcmp(a, "--trace")) {
+            cli->trace = true;
+        } else if (!strcmp(a, "--text")) {
+            cli->text = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "kestrel %s: unknown option '%s' (try kestrel %s --help)\n", cmd, a, cmd);
+            return 2;
+        } else if (cli->events) {
+            fprintf(stderr, "kestrel %s: one event script only ('%s' and '%s')\n", cmd, cli->events, a);
+            return 2;
+        } else {
+            cli->events = a;
+        }
+    }
+    if (!cli->keyboard || !cli->keymap) {
+        fprintf(stderr, "kestrel %s: --keyboard and --keymap are required (try kestrel %s --help)\n",
+                cmd, cmd);
+        return 2;
+    }
+    if (!cli->events) cli->events = "-";
+    return -1;
+}
+
+bool sim_cli_load(const char *cmd, const sim_cli_t *cli, scn_t *s, sim_config_t **out)
+{
+    scn_error_t perr;
+    *out = NULL;
+    if (!scn_parse_file(s, cli->events, SCN_EVENTS, &perr)) {
+        scn_print_error(stderr, s, &perr);
+        scn_free(s);
+        return false;
+    }
+    sim_config_t *c = sim_config_new();
+    static diag_t d;
+    diag_init(&d);
+    bool ok = sim_config_from_files(c, cli->keyboard, cli->keymap, s, &d);
+    if (!ok) {
+        sim_print_diag(stderr, &d);
+        if (d.errors == 0) fprintf(stderr, "kestrel %s: the config could not be loaded\n", cmd);
+    } else {
+        if (d.n) sim_print_diag(stderr, &d); /* warnings */
+        ok = sim_check_events(c, s, &perr);
+        if (!ok) scn_print_error(stderr, s, &perr);
+    }
+    if (!ok) {
+        sim_config_free(c);
+        scn_free(s);
+        return false;
+    }
+    *out = c;
+    return true;
+}

@@ -7,32 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 const char *uf2_family_name(uint32_t family)
 {
     switch (family) {
@@ -83,7 +57,7 @@ static bool is_rp2_family(uint32_t f)
 
 bool uf2_sniff(const uint8_t *buf, size_t len)
 {
-    return len >= 8 && rd32(buf) == UF2_MAGIC_START0 && rd32(buf + 4) == UF2_MAGIC_START1;
+    return len >= 8 && memimg_rd32(buf) == UF2_MAGIC_START0 && memimg_rd32(buf + 4) == UF2_MAGIC_START1;
 }
 
 /* ---- writer ---- */
@@ -92,15 +66,15 @@ static void put_header(uint8_t *b, uint32_t flags, uint32_t addr, uint32_t no, u
                        uint32_t family)
 {
     memset(b, 0, UF2_BLOCK_SIZE);
-    wr32(b + 0, UF2_MAGIC_START0);
-    wr32(b + 4, UF2_MAGIC_START1);
-    wr32(b + 8, flags);
-    wr32(b + 12, addr);
-    wr32(b + 16, UF2_PAGE);
-    wr32(b + 20, no);
-    wr32(b + 24, count);
-    wr32(b + 28, family);
-    wr32(b + 508, UF2_MAGIC_END);
+    memimg_wr32(b + 0, UF2_MAGIC_START0);
+    memimg_wr32(b + 4, UF2_MAGIC_START1);
+    memimg_wr32(b + 8, flags);
+    memimg_wr32(b + 12, addr);
+    memimg_wr32(b + 16, UF2_PAGE);
+    memimg_wr32(b + 20, no);
+    memimg_wr32(b + 24, count);
+    memimg_wr32(b + 28, family);
+    memimg_wr32(b + 508, UF2_MAGIC_END);
 }
 
 /* Calls fn for each unit (sector or page) the image touches, in ascending order, once each. */
@@ -126,15 +100,15 @@ bool uf2_write(const memimg_t *m, const uf2_opts_t *o, uint8_t **out, size_t *le
     *len = 0;
     uint32_t unit = o->sector ? o->sector : UF2_PAGE;
     if (unit < UF2_PAGE || (unit & (unit - 1)))
-        return fail(err, errlen, "UF2 sector size %u is not a power of two >= 256", unit);
-    if (m->n == 0) return fail(err, errlen, "nothing to write: the image is empty");
+        return memimg_fail(err, errlen, "UF2 sector size %u is not a power of two >= 256", unit);
+    if (m->n == 0) return memimg_fail(err, errlen, "nothing to write: the image is empty");
     uint64_t units = count_units(m, unit);
     uint64_t pages = units * (unit / UF2_PAGE);
-    if (pages > 0xFFFFFFFFu) return fail(err, errlen, "image needs more than 2^32 UF2 blocks");
+    if (pages > 0xFFFFFFFFu) return memimg_fail(err, errlen, "image needs more than 2^32 UF2 blocks");
     size_t extra = o->e10_block ? 1 : 0;
     size_t total = (size_t)pages + extra;
     uint8_t *buf = malloc(total * UF2_BLOCK_SIZE);
-    if (!buf) return fail(err, errlen, "out of memory for %zu UF2 blocks", total);
+    if (!buf) return memimg_fail(err, errlen, "out of memory for %zu UF2 blocks", total);
 
     uint8_t *b = buf;
     if (o->e10_block) {
@@ -143,7 +117,7 @@ bool uf2_write(const memimg_t *m, const uf2_opts_t *o, uint8_t **out, size_t *le
         put_header(b, UF2_FLAG_FAMILY_ID | UF2_FLAG_EXT_TAGS, UF2_E10_ADDR, 0, 2,
                    UF2_FAMILY_RP2_ABSOLUTE);
         memset(b + 32, UF2_E10_FILL, UF2_PAGE);
-        wr32(b + 32 + UF2_PAGE, 4u | UF2_TAG_RP2_IGNORE << 8);
+        memimg_wr32(b + 32 + UF2_PAGE, 4u | UF2_TAG_RP2_IGNORE << 8);
         b += UF2_BLOCK_SIZE;
     }
     uint32_t no = 0;
@@ -183,7 +157,7 @@ static bool read_tags(const uint8_t *data, uint32_t payload, bool *ignore, char 
     *ignore = false;
     while (at + 4 <= UF2_DATA_SIZE) {
         uint32_t size = data[at];
-        uint32_t type = rd32(data + at) >> 8;
+        uint32_t type = memimg_rd32(data + at) >> 8;
         if (size == 0) return true; /* end of tags */
         if (size < 4) {
             snprintf(what, whatlen, "extension tag at data[%u] has size %u (< 4)", at, size);
@@ -202,26 +176,26 @@ static bool read_tags(const uint8_t *data, uint32_t payload, bool *ignore, char 
 
 static bool is_e10_block(const uint8_t *b)
 {
-    if (rd32(b + 8) != (UF2_FLAG_FAMILY_ID | UF2_FLAG_EXT_TAGS) || rd32(b + 12) != UF2_E10_ADDR ||
-        rd32(b + 16) != UF2_PAGE || rd32(b + 20) != 0 || rd32(b + 24) != 2 ||
-        rd32(b + 28) != UF2_FAMILY_RP2_ABSOLUTE)
+    if (memimg_rd32(b + 8) != (UF2_FLAG_FAMILY_ID | UF2_FLAG_EXT_TAGS) || memimg_rd32(b + 12) != UF2_E10_ADDR ||
+        memimg_rd32(b + 16) != UF2_PAGE || memimg_rd32(b + 20) != 0 || memimg_rd32(b + 24) != 2 ||
+        memimg_rd32(b + 28) != UF2_FAMILY_RP2_ABSOLUTE)
         return false;
     for (unsigned i = 0; i < UF2_PAGE; i++)
         if (b[32 + i] != UF2_E10_FILL) return false;
-    return rd32(b + 32 + UF2_PAGE) == (4u | UF2_TAG_RP2_IGNORE << 8);
+    return memimg_rd32(b + 32 + UF2_PAGE) == (4u | UF2_TAG_RP2_IGNORE << 8);
 }
 
 bool uf2_read(const uint8_t *buf, size_t len, uf2_file_t *f, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
-    if (len == 0) return fail(err, errlen, "empty file");
+    if (len == 0) return memimg_fail(err, errlen, "empty file");
     if (len % UF2_BLOCK_SIZE)
-        return fail(err, errlen,
+        return memimg_fail(err, errlen,
                     "file size %zu is not a multiple of 512: the last block is cut short "
                     "(%zu bytes)", len, len % UF2_BLOCK_SIZE);
     f->blocks = len / UF2_BLOCK_SIZE;
     uint8_t **seen = calloc(UF2_MAX_GROUPS, sizeof *seen); /* block-number bitmaps per group */
-    if (!seen) return fail(err, errlen, "out of memory");
+    if (!seen) return memimg_fail(err, errlen, "out of memory");
     char why[160];
     bool ok = false;
 
@@ -231,17 +205,17 @@ bool uf2_read(const uint8_t *buf, size_t len, uf2_file_t *f, char *err, size_t e
 #define BAD(...)                                                                           \
     do {                                                                                   \
         snprintf(why, sizeof why, __VA_ARGS__);                                            \
-        fail(err, errlen, "block %zu (offset 0x%zX): %s", i, off, why);                    \
+        memimg_fail(err, errlen, "block %zu (offset 0x%zX): %s", i, off, why);                    \
         goto out;                                                                          \
     } while (0)
-        if (rd32(b) != UF2_MAGIC_START0)
-            BAD("bad magicStart0 0x%08X (expected 0x%08X)", rd32(b), UF2_MAGIC_START0);
-        if (rd32(b + 4) != UF2_MAGIC_START1)
-            BAD("bad magicStart1 0x%08X (expected 0x%08X)", rd32(b + 4), UF2_MAGIC_START1);
-        if (rd32(b + 508) != UF2_MAGIC_END)
-            BAD("bad magicEnd 0x%08X (expected 0x%08X)", rd32(b + 508), UF2_MAGIC_END);
-        uint32_t flags = rd32(b + 8), addr = rd32(b + 12), payload = rd32(b + 16);
-        uint32_t no = rd32(b + 20), count = rd32(b + 24), fam = rd32(b + 28);
+        if (memimg_rd32(b) != UF2_MAGIC_START0)
+            BAD("bad magicStart0 0x%08X (expected 0x%08X)", memimg_rd32(b), UF2_MAGIC_START0);
+        if (memimg_rd32(b + 4) != UF2_MAGIC_START1)
+            BAD("bad magicStart1 0x%08X (expected 0x%08X)", memimg_rd32(b + 4), UF2_MAGIC_START1);
+        if (memimg_rd32(b + 508) != UF2_MAGIC_END)
+            BAD("bad magicEnd 0x%08X (expected 0x%08X)", memimg_rd32(b + 508), UF2_MAGIC_END);
+        uint32_t flags = memimg_rd32(b + 8), addr = memimg_rd32(b + 12), payload = memimg_rd32(b + 16);
+        uint32_t no = memimg_rd32(b + 20), count = memimg_rd32(b + 24), fam = memimg_rd32(b + 28);
         const uint8_t *data = b + 32;
         if (payload == 0 || payload > UF2_DATA_SIZE)
             BAD("payload size %u (must be 1..476)", payload);
@@ -319,7 +293,7 @@ bool uf2_read(const uint8_t *buf, size_t len, uf2_file_t *f, char *err, size_t e
             while (missing < gr->num_blocks && (seen[g][missing / 8] & (1u << (missing % 8))))
                 missing++;
             const char *fn = gr->has_family ? uf2_family_name(gr->family) : "no family";
-            fail(err, errlen,
+            memimg_fail(err, errlen,
                  "family 0x%08X (%s): numBlocks says %u blocks but the file has %u (block %u "
                  "missing)",
                  gr->family, fn ? fn : "unknown", gr->num_blocks, gr->blocks, missing);
@@ -327,7 +301,7 @@ bool uf2_read(const uint8_t *buf, size_t len, uf2_file_t *f, char *err, size_t e
         }
     }
     if (f->ngroups == 0 && f->ignored == f->blocks) {
-        fail(err, errlen, "every block is tagged 'ignore': nothing would be written");
+        memimg_fail(err, errlen, "every block is tagged 'ignore': nothing would be written");
         goto out;
     }
     ok = true;

@@ -80,6 +80,7 @@ static key_ev_t pend[HX_PENDING];
 static unsigned npend;
 static bool key_unseen[CFG_MAX_ROWS][CFG_MAX_COLS], key_reading[CFG_MAX_ROWS][CFG_MAX_COLS];
 static unsigned keys_unseen;   /* keys of the last batch no scan has read yet */
+static int last_read_sel = -1; /* the select line the scan read last (-1: none yet) */
 
 static bool pin_ok(uint8_t pin)
 {
@@ -130,6 +131,26 @@ static void matrix_update(bool all)
     }
 }
 
+/* How many pending changes form the next batch. */
+static unsigned batch_len(void)
+{
+    unsigned k = 0;
+    int last = -1;
+    while (k < npend) {
+        int pos = pend[k].r * ncols + pend[k].c;
+        if (pos <= last) break;
+        last = pos;
+        k++;
+    }
+    return k;
+}
+
+/* The index of a key's select line (its row for COL2ROW, its column for ROW2COL). */
+static unsigned key_sel(const key_ev_t *e)
+{
+    return diode == CFG_COL2ROW ? e->r : e->c;
+}
+
 /* Applies the pending changes that form the next batch. */
 static void batch_next(void)
 {
@@ -158,24 +179,41 @@ static void batch_next(void)
  * read, 0 after a port write. */
 static void scan_watch(char pin_port)
 {
-    if (!keys_unseen) return;
+    if (!keys_unseen && !npend) return;
     bool c2r = diode == CFG_COL2ROW;
     unsigned ndrive = c2r ? nrows : ncols, driven = 0;
     for (unsigned d = 0; d < ndrive; d++) driven += driven_low(c2r ? row_pin[d] : col_pin[d]);
-    for (unsigned r = 0; r < nrows; r++)
+    for (unsigned r = 0; r < nrows && keys_unseen; r++)
         for (unsigned c = 0; c < ncols; c++) {
             if (!key_unseen[r][c]) continue;
             uint8_t sel = c2r ? row_pin[r] : col_pin[c], sense = c2r ? col_pin[c] : row_pin[r];
             if (pin_port) {
                 if (driven == 1 && driven_low(sel) && pin_ok(sense) && 'A' + (sense >> 3) == pin_port)
                     key_reading[r][c] = true;
+                if (driven == 1 && driven_low(sel)) last_read_sel = (int)(c2r ? r : c);
             } else if (key_reading[r][c] && !driven_low(sel)) {
                 key_reading[r][c] = false;
                 key_unseen[r][c] = false;
                 keys_unseen--;
             }
         }
-    if (!keys_unseen && npend) batch_next();
+    if (!keys_unseen && npend && !pin_port) {
+        /* A scan must never see half a batch. Mid-scan, a batch whose keys all sit on lines the
+         * scan has already read (the next scan sees all of it) or all on lines still to come
+         * (this one does) can go at once; any other waits for a scan to start (its first select
+         * line driven alone). */
+        unsigned k = batch_len(), before = 0;
+        for (unsigned i = 0; i < k; i++) before += (int)key_sel(&pend[i]) <= last_read_sel;
+        bool start = false;
+        if (driven == 1)
+            for (unsigned d = 0; d < ndrive; d++) {
+                uint8_t sel = c2r ? row_pin[d] : col_pin[d];
+                if (!pin_ok(sel)) continue;
+                start = driven_low(sel);
+                break;
+            }
+        if (start || before == 0 || before == k) batch_next();
+    }
 }
 
 /* PINx reads: the port module's own read handler (which computes the levels), then the watch.
@@ -211,7 +249,8 @@ void hx_key(uint8_t row, uint8_t col, bool down)
     pend[npend++] = (key_ev_t){row, col, down};
 }
 
-/* The changes of one instant are all in: start them. */
+/* The changes of one instant are all in: start them (the first batch at once -- the firmware
+ * reads its keys some time after any port write, so this is as good as a scan start). */
 static void keys_flush(void)
 {
     if (!keys_unseen && npend) batch_next();
@@ -491,6 +530,7 @@ static void probe_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *
 
 /* hal_micros() marks its time 0 with GPIOR1 = 0xA5 (see align_t0). */
 static uint64_t fw_clock_zero;
+static long sof_offset = -1; /* cycles after the firmware ms boundary (--sof-phase); -1: free-running */
 static bool fw_clock_seen;
 static void gpior1_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
 {
@@ -499,6 +539,14 @@ static void gpior1_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void 
     if (v == 0xA5 && !fw_clock_seen) {
         fw_clock_seen = true;
         fw_clock_zero = avr->cycle;
+        /* Frames start on the firmware's millisecond from now on: the SOF interrupt then wakes
+         * it together with its own timer tick rather than at some other phase, so its scans keep
+         * a fixed phase (align_t0 relies on it). A host's frame clock is free-running; any phase
+         * is one a real host could have. */
+        if (sof_offset >= 0) {
+            avr_cycle_timer_cancel(avr, sof_tick, NULL);
+            avr_cycle_timer_register(avr, HX_CYC_PER_MS + (avr_cycle_count_t)sof_offset, sof_tick, NULL);
+        }
     }
 }
 
@@ -555,6 +603,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--enum-only")) enum_only = true;
         else if (!strcmp(a, "-v")) hx.verbose = true;
         else if (!strcmp(a, "--probes")) probes = true;
+        else if (!strcmp(a, "--sof-phase") && more) sof_offset = (long)(atof(argv[++i]) * HX_CYC_PER_MS);
         else if (a[0] == '-' || image) {
             usage();
             return 2;

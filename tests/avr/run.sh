@@ -45,9 +45,10 @@ if "$harness" --malformed 400 --seed 7 --events "$tmp/type.ev" "$tmp/caterina.he
    grep -q ' 81 0000040000000000$' "$tmp/mal.out" && tail -n 1 "$tmp/mal.out" | grep -q ' 81 0000000000000000$'
 then ok "400 malformed requests stalled, keyboard still types"; else bad "malformed requests" "$tmp/mal.err"; fi
 
-# 4. QK_BOOT enters the bootloader the config names: Caterina by its RAM key and a watchdog
+# 4. QK_BOOT (tapped: the firmware leaves once every key is up) enters the bootloader the config
+#    names: Caterina by its RAM key and a watchdog
 #    reset, Atmel DFU by a jump to 0x7000, HalfKay by a jump to 0x7E00.
-printf 'wait 5\npress 0 1\nwait 300\n' >"$tmp/boot.ev"
+printf 'wait 5\npress 0 1\nwait 5\nrelease 0 1\nwait 300\n' >"$tmp/boot.ev"
 for boot in caterina atmel-dfu halfkay; do
   if "$harness" --events "$tmp/boot.ev" "$tmp/$boot.hex" >"$tmp/boot.out" 2>"$tmp/boot.err" &&
      grep -q " bootloader $boot\$" "$tmp/boot.out"
@@ -61,7 +62,9 @@ if "$harness" --events "$tmp/susp.ev" "$tmp/caterina.hex" >"$tmp/susp.out" 2>"$t
    grep -q ' remote-wakeup$' "$tmp/susp.out" && grep -q ' 81 0000040000000000$' "$tmp/susp.out"
 then ok "suspend, remote wake-up, key delivered"; else cat "$tmp/susp.out" >>"$tmp/susp.err"; bad "suspend and remote wake-up" "$tmp/susp.err"; fi
 
-# 6. The engine scenario suite on the emulated chip, minus the listed exclusions.
+# 6. The engine scenario suite on the emulated chip, minus the listed exclusions
+#    (AVR_SUITE=0 skips it, for a quick run of the checks above).
+[ "${AVR_SUITE:-1}" = 0 ] && { [ $failed -eq 0 ] && echo "avr: checks passed (suite skipped)"; exit $failed; }
 excluded="$here/EXCLUDED"
 start=$(date +%s)
 "$kestrel" test --quiet --target atmega32u4 "$root/tests/scenarios" >"$tmp/suite.out" 2>&1

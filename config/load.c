@@ -18,7 +18,7 @@ static jsmntok_t S_tok[CFG_LS_TOKENS];
 
 /* ---- the source store ------------------------------------------------------------------------ */
 
-static char names_pool[65536];
+static char names_pool[CFG_LS_NAMES];
 static size_t names_used;
 
 const char *cfg_ls_intern(const char *s)
@@ -346,6 +346,29 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
     }
 }
 
+bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap)
+{
+    if (id >= CFG_SETTING_COUNT || !cap) return false;
+    int n;
+    switch (setting_kind[id]) {
+    case SK_BOOL:
+        n = snprintf(out, cap, "%s", v ? "true" : "false");
+        break;
+    case SK_FLAVOR:
+        if (v >= sizeof flavor_names / sizeof flavor_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", flavor_names[v]);
+        break;
+    case SK_DEBOUNCE:
+        if (v >= sizeof debounce_names / sizeof debounce_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", debounce_names[v]);
+        break;
+    default:
+        n = snprintf(out, cap, "%u", (unsigned)v);
+        break;
+    }
+    return n > 0 && (size_t)n < cap;
+}
+
 /* ---- field table -------------------------------------------------------------------------------- */
 
 enum fkind { F_FN, F_QUIET, F_NOTE };
@@ -398,6 +421,16 @@ static bool f_structural(actx_t *a, const char *path, int t)
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].path, path)) return cfg_ls_set_ref(a, map[i].r, t, map[i].ty, path);
     return false;
+}
+
+/* Kestrel's own: the keyboard's USB drive (docs/drive.md) shown or not. */
+static bool f_drive(actx_t *a, const char *path, int t)
+{
+    bool b;
+    if (!json_get_bool(a->doc, t, &b, path, a->d)) return false;
+    if (b) a->m->flags |= CFG_FLAG_DRIVE_HIDDEN;
+    else a->m->flags &= (uint8_t)~CFG_FLAG_DRIVE_HIDDEN;
+    return true;
 }
 
 static bool hex4(const json_doc_t *doc, int t, uint16_t *out)
@@ -687,6 +720,13 @@ static const struct {
 };
 #define NPERKEY_NAMES (int)(sizeof perkey_names / sizeof perkey_names[0])
 
+const char *cfg_perkey_name(uint8_t id)
+{
+    for (int i = 0; i < NPERKEY_NAMES; i++)
+        if (perkey_names[i].id == id) return perkey_names[i].name;
+    return NULL;
+}
+
 /* Parses keycode text inside a JSON string token; errors point into the string. */
 bool cfg_ls_parse_kc(const json_doc_t *doc, diag_t *d, int t, kc_t *out, bool warn_unimpl)
 {
@@ -815,6 +855,7 @@ static const field_t fields[] = {
     {"matrix_pins.ghost", F_FN, f_matrix},
     {"matrix_pins.input_pressed_state", F_FN, f_matrix},
     {"diode_direction", F_FN, f_matrix},
+    {"drive.hidden", F_FN, f_drive},
     {"usb.vid", F_FN, f_usb},
     {"usb.pid", F_FN, f_usb},
     {"usb.device_version", F_FN, f_usb},
@@ -1118,6 +1159,43 @@ bool cfg_load_keymap_text(cfg_model_t *m, const char *name, const char *text, si
     return d->errors == errors;
 }
 
+/* A text read by the caller straight into the session's store (no second copy of it in RAM). */
+static int add_read(const char *name, cfg_reader_fn read, void *ctx, diag_t *d)
+{
+    size_t cap;
+    char *buf = cfg_ls_reserve(&cap);
+    const char *nm = cfg_ls_intern(name);
+    long n = read(ctx, buf, cap, d);
+    if (n < 0) return -1;
+    if ((size_t)n > cap) {
+        diag_add(d, DIAG_ERROR, nm, NULL, 0, 0, 0,
+                 "the files of this load exceed %u bytes together", (unsigned)CFG_LS_TEXT);
+        return -1;
+    }
+    return cfg_ls_add_reserved(name, (size_t)n, d);
+}
+
+bool cfg_load_keyboard_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                              diag_t *d)
+{
+    int errors = d->errors;
+    cfg_ls_begin(m);
+    int s = add_read(name, read, ctx, d);
+    cfg_ls_keyboard(m, &s, 1, d);
+    return d->errors == errors;
+}
+
+bool cfg_load_keymap_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                            diag_t *d)
+{
+    int errors = d->errors;
+    if (!in_session(m, name, d)) return false;
+    int s = add_read(name, read, ctx, d);
+    if (s < 0) return false;
+    cfg_ls_keymap(m, s, d);
+    return d->errors == errors;
+}
+
 bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, size_t jsonlen,
                        const char *file, int line, int col, diag_t *d)
 {
@@ -1138,8 +1216,12 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     return d->errors == errors;
 }
 
+static uint8_t finish_img[CFG_LS_IMAGE];
+static size_t finish_len;
+
 bool cfg_finish(cfg_model_t *m, diag_t *d)
 {
+    finish_len = 0;
     int errors = d->errors;
     const char *file = S.kb_last_src >= 0 ? S.src[S.kb_last_src].name : "config";
     if (!in_session(m, file, d) || !S.keyboard_ok) return false;
@@ -1190,12 +1272,18 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
     }
     cfg_ls_check_modifiers(m, file, d);
-    static uint8_t img[CFG_MAX_IMAGE];
-    if (!cfg_image_write(m, img, sizeof img))
+    finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
+    if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,
                  "the config image would exceed %u bytes (fewer layers or keys would fit)",
-                 CFG_MAX_IMAGE);
+                 (unsigned)sizeof finish_img);
     return d->errors == errors;
+}
+
+const uint8_t *cfg_finish_image(size_t *len)
+{
+    *len = finish_len;
+    return finish_len ? finish_img : NULL;
 }
 
 void cfg_load_get_info(cfg_load_info_t *info)

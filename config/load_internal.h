@@ -21,6 +21,14 @@
 #ifndef CFG_LS_TOKENS
 #define CFG_LS_TOKENS    262144       /* JSON tokens kept by one session */
 #endif
+/* The firmware's drive builds configs on the chip, in 264 KB of RAM: its build sets smaller
+ * pools (mk/drive.mk); the host keeps these. */
+#ifndef CFG_LS_NAMES
+#define CFG_LS_NAMES     65536        /* interned file names (messages of old sessions recycle) */
+#endif
+#ifndef CFG_LS_IMAGE
+#define CFG_LS_IMAGE     CFG_MAX_IMAGE /* the image cfg_finish builds (cfg_finish_image) */
+#endif
 
 #define LS_LAYOUTS     64   /* layout names in one keyboard */
 #define LS_LAYOUT_REFS 8    /* definitions of one layout name across a QMK tree */

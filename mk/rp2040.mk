@@ -117,10 +117,10 @@ FUZZ_USB_BIN := $(BUILD)/fuzz/fuzz_usb
 $(FUZZ_USB_BIN): tests/rp2040/fuzz_usb.c $(wildcard usb/*.c usb/*.h) core/cfg.c core/cfg.h
 	@mkdir -p $(dir $@)
 	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer $(INC) tests/rp2040/fuzz_usb.c $(wildcard usb/*.c) core/cfg.c -o $@
+	  -fno-omit-frame-pointer -DUSB_MSC=1 $(INC) tests/rp2040/fuzz_usb.c $(wildcard usb/*.c) core/cfg.c -o $@
 rp2040-fuzz-usb-smoke: $(FUZZ_USB_BIN)
 	@rm -rf $(BUILD)/fuzz/smoke-usb && mkdir -p $(BUILD)/fuzz/smoke-usb
-	@$(FUZZ_USB_BIN) -runs=200000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-usb \
+	@$(FUZZ_USB_BIN) -runs=200000 -seed=1 -max_len=2048 $(BUILD)/fuzz/smoke-usb \
 	  tests/rp2040/fuzz_usb_seeds 2>$(BUILD)/fuzz/smoke-usb.log || { tail -40 $(BUILD)/fuzz/smoke-usb.log; exit 1; }
 	@echo "rp2040-fuzz-usb-smoke: 200000 runs, no crash"
 TEST_TARGETS += rp2040-fuzz-usb-smoke

@@ -51,8 +51,10 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-/* Sections always written; the optional ones below are written only when they have entries. */
-enum { NSEC_FIXED = 12 };
+/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES) follow only when they have
+ * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
+ * flash). */
+enum { NSEC = 12 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -62,14 +64,16 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
         m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
-        m->nunicode > CFG_MAX_UNICODE_MAP || m->ncombos > CFG_MAX_COMBOS ||
+        m->nunicode > CFG_MAX_UNICODE_MAP || m->nko > CFG_MAX_KEY_OVERRIDES ||
+        m->nkcancel > CFG_MAX_KEY_CANCEL || m->ncombos > CFG_MAX_COMBOS ||
         (m->ncombos && npos + m->ncombos >= CFG_POS_NONE) || m->ntap_dances > CFG_MAX_TAP_DANCES)
         return 0;
-    unsigned nsec = NSEC_FIXED + (m->ncombos != 0) + (m->ntap_dances != 0);
 
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
+    unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u) + (m->ncombos ? 1u : 0u) +
+                    (m->ntap_dances ? 1u : 0u);
     put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
@@ -190,6 +194,32 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
     }
     END(CFG_SEC_UNICODE_MAP, m->nunicode);
+
+    if (m->nko) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nko; i++) {
+            const cfg_key_override_t *o = &m->ko[i];
+            put16(&w, o->trigger);
+            put16(&w, o->replacement);
+            put32(&w, o->layers);
+            put8(&w, o->trigger_mods);
+            put8(&w, o->negative_mods);
+            put8(&w, o->suppressed_mods);
+            put8(&w, o->options);
+        }
+        END(CFG_SEC_KEY_OVERRIDES, m->nko);
+    }
+
+    if (m->nkcancel) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nkcancel; i++) {
+            put16(&w, m->kcancel[i].a);
+            put16(&w, m->kcancel[i].b);
+            put8(&w, m->kcancel[i].mode);
+            put8(&w, 0);
+        }
+        END(CFG_SEC_KEY_CANCEL, m->nkcancel);
+    }
 
     if (m->ncombos) {
         BEGIN();

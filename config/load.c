@@ -147,7 +147,8 @@ int cfg_ls_edit_distance(const char *a, const char *b)
 
 /* ---- the settings' value kinds ---------------------------------------------------------------- */
 
-enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES };
+enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
+       SK_GESC };
 
 static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_TAPPING_TERM] = SK_MS,
@@ -190,6 +191,18 @@ static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_UNICODE_SELECTED_MODES] = SK_UC_MODES,
     [CFG_UNICODE_TYPE_DELAY] = SK_MS,
     [CFG_DYNAMIC_MACRO_DELAY] = SK_MS,
+    [CFG_CAPS_WORD_DOUBLE_TAP_SHIFT] = SK_BOOL,
+    [CFG_CAPS_WORD_INVERT_ON_SHIFT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_ALPHA] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_NUMERIC] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_SPECIAL] = SK_BOOL,
+    [CFG_AUTO_SHIFT_REPEAT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_RETRO] = SK_RETRO,
+    [CFG_LAYER_LOCK_TIMEOUT] = SK_MS,
+    [CFG_TRI_LAYER_LOWER] = SK_LAYER,
+    [CFG_TRI_LAYER_UPPER] = SK_LAYER,
+    [CFG_TRI_LAYER_ADJUST] = SK_LAYER,
+    [CFG_GRAVE_ESC_OVERRIDE] = SK_GESC,
 };
 
 static const char *const setting_names[CFG_SETTING_COUNT] = {
@@ -251,6 +264,26 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
         if (!json_get_bool(doc, t, &b, what, a->d)) return false;
         *out = b;
         return true;
+    case SK_RETRO:
+        if (json_type(doc, t) == JSON_BOOL) {
+            json_get_bool(doc, t, &b, what, a->d);
+            *out = b ? CFG_RETRO_SHIFT_ANY : 0;
+            return true;
+        }
+        if (json_type(doc, t) != JSON_NUMBER) {
+            ERR(a, t, "%s must be true, false or a hold-time limit in ms, not %s", what,
+                json_type_name(json_type(doc, t)));
+            return false;
+        }
+        if (!json_get_int(doc, t, 0, 65534, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_LAYER:
+        if (!json_get_int(doc, t, 0, CFG_MAX_LAYERS - 1, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_GESC:
+        return cfg_ls_gesc_override(a, t, what, out);
     case SK_FLAVOR:
     case SK_DEBOUNCE: {
         bool fl = setting_kind[id] == SK_FLAVOR;
@@ -847,6 +880,8 @@ static const field_t fields[] = {
     {"split.matrix_pins.right.rows", F_FN, f_structural},
     {"split.matrix_pins.right.cols", F_FN, f_structural},
     {"split.matrix_pins.right.direct", F_FN, f_structural},
+    {"key_overrides", F_FN, cfg_ls_key_overrides},
+    {"key_cancellation", F_FN, cfg_ls_key_cancellation},
     /* known QMK fields that need no action: metadata, and behaviour switches that are implied */
     {"maintainer", F_QUIET, NULL},
     {"url", F_QUIET, NULL},
@@ -874,8 +909,6 @@ static const field_t fields[] = {
     {"tapping.chordal_hold_per_key", F_QUIET, NULL},
     {"combo.count", F_QUIET, NULL},
     {"caps_word.enabled", F_QUIET, NULL},
-    {"caps_word.double_tap_shift_turns_on", F_QUIET, NULL},
-    {"caps_word.invert_on_shift", F_QUIET, NULL},
     {"mouse_key.enabled", F_QUIET, NULL},
     {"qmk.keys_per_scan", F_QUIET, NULL},
     {"qmk.locking", F_QUIET, NULL},
@@ -899,12 +932,10 @@ static const field_t fields[] = {
     {"eeprom", F_NOTE, NULL},
     {"keycodes", F_NOTE, NULL},
     {"modules", F_NOTE, NULL},
-    {"layer_lock", F_NOTE, NULL},
     {"oled", F_NOTE, NULL},
     {"pointing_device", F_NOTE, NULL},
     {"rp2040_bootloader", F_NOTE, NULL},
     {"dynamic_keymap", F_NOTE, NULL},
-    {"tri_layer", F_NOTE, NULL},
     {"os_detection", F_NOTE, NULL},
     {"midi", F_NOTE, NULL},
     {"stenography", F_NOTE, NULL},
@@ -1247,6 +1278,7 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      "leader sequence %u results in macro %u, but the keymap defines %u macro%s", i,
                      (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
     }
+    cfg_ls_check_modifiers(m, file, d);
     for (unsigned i = 0; i < m->ncombos; i++) {
         kc_t kc = m->combos[i].result;
         if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&

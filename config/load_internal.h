@@ -115,6 +115,14 @@ int cfg_ls_kc_layer(kc_t kc);                                     /* -1: no laye
 /* Rebuilds the keyboard part of the model from the session's references. */
 bool cfg_ls_build_keyboard(cfg_model_t *m, diag_t *d);
 
+/* The modifier behaviours' shapes (config/load_modifiers.c): the keymap's "key_overrides" and
+ * "key_cancellation" arrays (also accepted as `config` names), grave_esc.override's value, and the
+ * checks that need the whole keymap (run by cfg_finish). */
+bool cfg_ls_key_overrides(actx_t *a, const char *path, int t);
+bool cfg_ls_key_cancellation(actx_t *a, const char *path, int t);
+bool cfg_ls_gesc_override(actx_t *a, int t, const char *what, uint16_t *out);
+void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d);
+
 /* Starts a session: resets the model and the store. */
 void cfg_ls_begin(cfg_model_t *m);
 /* Copies `text` into the store under `name` (interned) and parses it; returns the source index

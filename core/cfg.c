@@ -85,6 +85,16 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
     }
+#ifndef ENGINE_NO_MODS
+    if (c->off[CFG_SEC_KEY_OVERRIDES]) {
+        if (cnt[CFG_SEC_KEY_OVERRIDES] > CFG_MAX_KEY_OVERRIDES) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_KEY_OVERRIDES] != CFG_KO_SIZE * cnt[CFG_SEC_KEY_OVERRIDES]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_KEY_CANCEL]) {
+        if (cnt[CFG_SEC_KEY_CANCEL] > CFG_MAX_KEY_CANCEL) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_KEY_CANCEL] != CFG_KEY_CANCEL_SIZE * cnt[CFG_SEC_KEY_CANCEL]) return CFG_ERR_SECTIONS;
+    }
+#endif
     if (c->off[CFG_SEC_MACROS]) {
         uint16_t n = cnt[CFG_SEC_MACROS], l = len[CFG_SEC_MACROS];
         if (n > CFG_MAX_MACROS) return CFG_ERR_BOUNDS;

@@ -29,6 +29,10 @@
  *            macro byte code (see docs/keymap-format.md)
  *   LEADER   count = sequences; 12 bytes each: 5 u16 keycodes (unused ones 0), u16 result keycode
  *   UNICODE_MAP count = entries; 3 bytes each: the code point, u24 little-endian (<= 0x10FFFF)
+ *   KEY_OVERRIDES count = overrides; CFG_KO_SIZE bytes each: u16 trigger, u16 replacement,
+ *            u32 layers, u8 trigger mods, u8 negative mods, u8 suppressed mods, u8 options (CFG_KO_*)
+ *            (mods as report bits)
+ *   KEY_CANCEL count = pairs; CFG_KEY_CANCEL_SIZE bytes each: u16 key, u16 key, u8 mode, u8 0
  *   COMBOS   count = combos; CFG_CB_SIZE bytes each (CFG_CB_* offsets below):
  *              u16 result keycode, u16 term ms (0 = combo.term), u16 require-prior-idle ms (0 = off),
  *              u32 layer mask (bit l: active when l is the highest active layer), u8 flags
@@ -51,6 +55,13 @@
 #include "core/features.h"
 #include "core/keycodes.h"
 
+/* The ATmega32U4 image has no flash left for the modifier behaviours of issue 9 (caps word, auto
+ * shift, key overrides, repeat key, layer lock, tri layer, grave escape, space cadet, key
+ * cancellation; docs/behaviours.md, "ATmega32U4"): there they are compiled out, their keycodes do
+ * nothing, and their config sections are skipped. ENGINE_ALL_FEATURES builds them anyway. */
+#if defined(__AVR__) && !defined(ENGINE_ALL_FEATURES)
+#define ENGINE_NO_MODS 1
+#endif
 
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
 #define CFG_VERSION 1u
@@ -68,6 +79,8 @@
 #define CFG_MAX_MACRO_BYTES 2048u
 #define CFG_MAX_LEADER     64u     /* leader_sequences entries */
 #define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
+#define CFG_MAX_KEY_OVERRIDES 32u
+#define CFG_MAX_KEY_CANCEL 16u
 #define CFG_MAX_COMBOS     32u
 #define CFG_COMBO_KEYS_MAX 8u
 #define CFG_MAX_TAP_DANCES 32u
@@ -97,6 +110,21 @@ enum cfg_section_id {
     CFG_SEC_KEY_CANCEL = 16, /* SOCD pairs */
     CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
 };
+
+/* KEY_OVERRIDES entries; option bits are QMK's ko_option_t, plus Vial's "enabled" bit */
+#define CFG_KO_SIZE 12u
+#define CFG_KO_TRIGGER_DOWN      0x01u /* activate when the trigger is pressed with the mods */
+#define CFG_KO_REQUIRED_MOD_DOWN 0x02u /* ... when a trigger mod is pressed with the trigger held */
+#define CFG_KO_NEGATIVE_MOD_UP   0x04u /* ... when a negative mod is released */
+#define CFG_KO_ONE_MOD           0x08u /* one of the trigger mods is enough */
+#define CFG_KO_NO_REREGISTER     0x10u /* the trigger is not sent again when the override ends */
+#define CFG_KO_NO_UNREG_ON_OTHER 0x20u /* another key's press does not end the override */
+#define CFG_KO_DEFAULT           0x07u
+#define CFG_KO_ENABLED           0x80u
+
+/* KEY_CANCEL entries */
+#define CFG_KEY_CANCEL_SIZE 6u
+enum { CFG_KEY_CANCEL_LAST = 0, CFG_KEY_CANCEL_NEUTRAL = 1 };
 
 enum cfg_processor { CFG_PROC_UNKNOWN = 0, CFG_PROC_RP2040, CFG_PROC_RP2350, CFG_PROC_ATMEGA32U4 };
 enum cfg_bootloader {

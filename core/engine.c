@@ -96,29 +96,36 @@ static bool is_layer_action(kc_t kc, uint8_t count)
 static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
 {
     engine_held_t k = e->held[idx];
-    const engine_bhv_t *b = eng_bhv_for(k.kc);
     bool pressed = eng_rec_pressed(r);
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
 
+    /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the event
+     * first; they may take it, or rewrite the keycode (repeat key). */
+    bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+    if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
+    const engine_bhv_t *b = eng_bhv_for(k.kc);
+
     if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
         eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
-        release_now = !eng_osl_state(e) && !is_layer_action(k.kc, count);
+        release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
     }
 
     if (pressed) {
-        if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
-        b->press(e, &k);
+        if (!hooked) {
+            if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
+            b->press(e, &k);
+        }
         engine_held_t *h = eng_held_find(e, k.pos);
         if (h) *h = k; /* keep what press() recorded for release() */
-    } else {
+    } else if (!hooked) {
         b->release(e, &k);
     }
 
     /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
      * pressed since its press sends its tap after releasing the hold, with the modifiers that
      * were held when its hold began. Releases of other keys meanwhile do not matter. */
-    if (eng_is_mt_or_lt(k.kc) && count == 0) {
+    if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
         if (pressed) {
             if (e->retro_pos == k.pos) e->retro_primed = 1;
         } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
@@ -131,12 +138,14 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
         }
     }
     if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
+    eng_mods_after(e, &k, pressed);
 
     if (!pressed) {
         held_remove(e, k.pos);
     } else if (release_now) {
         /* QMK: the key that used a one-shot layer is pressed and released in the same instant */
-        b->release(e, &k);
+        if (!eng_mods_release(e, &k)) b->release(e, &k);
+        eng_mods_after(e, &k, false);
         held_remove(e, k.pos);
     }
 }
@@ -286,6 +295,7 @@ static void run_timers(engine_t *e, uint32_t t)
     eng_td_tick(e, t);
     eng_leader_task(e);
     eng_seq_task(e);
+    eng_mods_task(e);
     eng_mouse_task(e);
 }
 
@@ -326,6 +336,7 @@ uint32_t engine_next_deadline(const engine_t *e)
         }
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
+    d = earliest(d, eng_mods_deadline(e));
 #if ENGINE_HAS_COMBO
     if (e->cb_n) d = earliest(d, e->cb_deadline);
 #endif
@@ -388,6 +399,7 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
 #endif
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
+    eng_mods_reset(e);
     eng_clear_keyboard(e);
 }
 

@@ -100,6 +100,32 @@ typedef struct engine_dynmacro {
         uint8_t pos, flags;   /* an engine_rec_t without its time: pressed, tap count */
     } ev[ENGINE_DM_MAX];
 } engine_dynmacro_t;
+/* Caps word, auto shift, key overrides, repeat key, layer lock, space cadet, key cancellation
+ * (core/engine_mods.c and the bhv files it calls). Zero = everything off. */
+typedef struct engine_mods {
+    uint8_t cw;                /* caps word: ENG_CW_* bits */
+    uint8_t cw_held;           /* invert_on_shift: shift bits held while on, kept out of the report */
+    uint32_t cw_time, cw_dtap_time; /* last event while on (idle timeout); double-tap shift window */
+    uint8_t as_state;          /* auto shift: ENG_AS_* bits */
+    uint8_t as_pos;            /* position + 1 of the key waiting for its shift decision, 0 = none */
+    uint8_t as_code;           /* its basic keycode */
+    uint8_t as_last;           /* last resolved keycode, for auto_shift.repeat's tap-then-hold */
+    uint8_t as_retro_pos;      /* retro shift: position + 1 of a held MT/LT whose hold waits, 0 = none */
+    int8_t as_adj;             /* AS_UP / AS_DOWN, in steps of 5 ms */
+    uint32_t as_time, as_last_time, as_retro_time;
+    kc_t rep_kc;               /* repeat key: the last key and the mods it was pressed with */
+    uint8_t rep_mods;
+    uint32_t ll_layers, ll_time; /* layer lock: locked layers, last key event */
+    kc_t sc_kc;                /* space cadet: the key pressed last if it is one (0 otherwise) */
+    uint32_t sc_time;
+    uint8_t ko_active;         /* key override: index + 1 of the active one, 0 = none */
+    uint8_t ko_flags;          /* ENG_KO_* */
+    uint8_t ko_suppressed, ko_weak; /* mods kept out of the report / added by the replacement */
+    uint8_t ko_pos;            /* position + 1 of the trigger key whose press was replaced */
+    kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
+    uint32_t ko_last_time, ko_defer_at;
+    uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */
+} engine_mods_t;
 
 typedef struct engine engine_t;
 
@@ -158,6 +184,9 @@ struct engine {
 #endif
 #if ENGINE_HAS_DYNMACRO
     engine_dynmacro_t dm;
+#endif
+#ifndef ENGINE_NO_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
 #endif
 
 #if ENGINE_HAS_COMBO

@@ -37,6 +37,12 @@ enum engine_trace_code {
     ENGINE_TRACE_DM_RECORD_START,     /* dynamic macro recording starts; arg = slot */
     ENGINE_TRACE_DM_RECORD_STOP,      /* recording stops; arg = slot << 8 | events kept */
     ENGINE_TRACE_DM_FULL,             /* a key event did not fit in the dynamic macro buffer */
+    ENGINE_TRACE_CAPS_WORD,           /* caps word; arg = 1 on, 0 off */
+    ENGINE_TRACE_AUTO_SHIFT,          /* an auto-shift key settled; kc = its keycode, arg = 1 shifted */
+    ENGINE_TRACE_AUTO_SHIFT_STATE,    /* AS_ON/AS_OFF/AS_TOGG/AS_UP/AS_DOWN; arg = timeout, 0 = off */
+    ENGINE_TRACE_KEY_OVERRIDE,        /* arg = override index + 1 activated, 0 = deactivated */
+    ENGINE_TRACE_REPEAT,              /* repeat / alternate repeat; kc = the keycode sent */
+    ENGINE_TRACE_LAYER_LOCK,          /* arg = layer, | 0x100 when locked (0 when unlocked) */
     ENGINE_TRACE_COMBO_PRESS,         /* a combo fired; pos = its first key, kc = result, arg = combo index */
     ENGINE_TRACE_COMBO_RELEASE,       /* its result released; pos = the key whose release did it */
     ENGINE_TRACE_COMBO_REPLAY,        /* a held-back press goes on as an ordinary key (no combo) */

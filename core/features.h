@@ -23,6 +23,12 @@
 #ifndef ENGINE_HAS_DYNMACRO    /* DM_REC1 .. DM_PLY2 */
 #define ENGINE_HAS_DYNMACRO ENGINE_FEATURE_DEFAULT
 #endif
+#ifndef ENGINE_HAS_COMBO       /* the combo stage, CM_ON CM_OFF CM_TOGG */
+#define ENGINE_HAS_COMBO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
+#define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
+#endif
 #ifndef ENGINE_HAS_MOUSE_MODES /* mouse_key.mode other than the default acceleration */
 #define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT
 #endif

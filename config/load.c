@@ -124,7 +124,7 @@ void cfg_ls_copy(char *dst, size_t cap, const char *s)
 }
 
 /* Edit distance (bounded strings), for "did you mean" suggestions. */
-static int edit_distance(const char *a, const char *b)
+int cfg_ls_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return 99;
@@ -147,7 +147,8 @@ static int edit_distance(const char *a, const char *b)
 
 /* ---- the settings' value kinds ---------------------------------------------------------------- */
 
-enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES };
+enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
+       SK_GESC };
 
 static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_TAPPING_TERM] = SK_MS,
@@ -190,6 +191,18 @@ static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_UNICODE_SELECTED_MODES] = SK_UC_MODES,
     [CFG_UNICODE_TYPE_DELAY] = SK_MS,
     [CFG_DYNAMIC_MACRO_DELAY] = SK_MS,
+    [CFG_CAPS_WORD_DOUBLE_TAP_SHIFT] = SK_BOOL,
+    [CFG_CAPS_WORD_INVERT_ON_SHIFT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_ALPHA] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_NUMERIC] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_SPECIAL] = SK_BOOL,
+    [CFG_AUTO_SHIFT_REPEAT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_RETRO] = SK_RETRO,
+    [CFG_LAYER_LOCK_TIMEOUT] = SK_MS,
+    [CFG_TRI_LAYER_LOWER] = SK_LAYER,
+    [CFG_TRI_LAYER_UPPER] = SK_LAYER,
+    [CFG_TRI_LAYER_ADJUST] = SK_LAYER,
+    [CFG_GRAVE_ESC_OVERRIDE] = SK_GESC,
 };
 
 static const char *const setting_names[CFG_SETTING_COUNT] = {
@@ -251,6 +264,26 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
         if (!json_get_bool(doc, t, &b, what, a->d)) return false;
         *out = b;
         return true;
+    case SK_RETRO:
+        if (json_type(doc, t) == JSON_BOOL) {
+            json_get_bool(doc, t, &b, what, a->d);
+            *out = b ? CFG_RETRO_SHIFT_ANY : 0;
+            return true;
+        }
+        if (json_type(doc, t) != JSON_NUMBER) {
+            ERR(a, t, "%s must be true, false or a hold-time limit in ms, not %s", what,
+                json_type_name(json_type(doc, t)));
+            return false;
+        }
+        if (!json_get_int(doc, t, 0, 65534, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_LAYER:
+        if (!json_get_int(doc, t, 0, CFG_MAX_LAYERS - 1, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_GESC:
+        return cfg_ls_gesc_override(a, t, what, out);
     case SK_FLAVOR:
     case SK_DEBOUNCE: {
         bool fl = setting_kind[id] == SK_FLAVOR;
@@ -752,7 +785,7 @@ static bool perkey_entry(actx_t *a, int kt, kc_t kc, int obj)
         const char *sugg = NULL;
         for (int i = 0; i < NPERKEY_NAMES; i++) {
             if (!strcmp(perkey_names[i].name, name)) id = perkey_names[i].id;
-            int dd = edit_distance(name, perkey_names[i].name);
+            int dd = cfg_ls_edit_distance(name, perkey_names[i].name);
             if (dd < best) best = dd, sugg = perkey_names[i].name;
         }
         if (id < 0) {
@@ -847,6 +880,8 @@ static const field_t fields[] = {
     {"split.matrix_pins.right.rows", F_FN, f_structural},
     {"split.matrix_pins.right.cols", F_FN, f_structural},
     {"split.matrix_pins.right.direct", F_FN, f_structural},
+    {"key_overrides", F_FN, cfg_ls_key_overrides},
+    {"key_cancellation", F_FN, cfg_ls_key_cancellation},
     /* known QMK fields that need no action: metadata, and behaviour switches that are implied */
     {"maintainer", F_QUIET, NULL},
     {"url", F_QUIET, NULL},
@@ -874,8 +909,6 @@ static const field_t fields[] = {
     {"tapping.chordal_hold_per_key", F_QUIET, NULL},
     {"combo.count", F_QUIET, NULL},
     {"caps_word.enabled", F_QUIET, NULL},
-    {"caps_word.double_tap_shift_turns_on", F_QUIET, NULL},
-    {"caps_word.invert_on_shift", F_QUIET, NULL},
     {"mouse_key.enabled", F_QUIET, NULL},
     {"qmk.keys_per_scan", F_QUIET, NULL},
     {"qmk.locking", F_QUIET, NULL},
@@ -899,12 +932,10 @@ static const field_t fields[] = {
     {"eeprom", F_NOTE, NULL},
     {"keycodes", F_NOTE, NULL},
     {"modules", F_NOTE, NULL},
-    {"layer_lock", F_NOTE, NULL},
     {"oled", F_NOTE, NULL},
     {"pointing_device", F_NOTE, NULL},
     {"rp2040_bootloader", F_NOTE, NULL},
     {"dynamic_keymap", F_NOTE, NULL},
-    {"tri_layer", F_NOTE, NULL},
     {"os_detection", F_NOTE, NULL},
     {"midi", F_NOTE, NULL},
     {"stenography", F_NOTE, NULL},
@@ -982,7 +1013,7 @@ static void unknown_name(actx_t *a, const char *path, int t)
     for (int i = 0; i < NFIELDS + CFG_SETTING_COUNT; i++) {
         const char *c = i < NFIELDS ? fields[i].path : setting_names[i - NFIELDS];
         if (strchr(c, '*')) continue;
-        int dd = edit_distance(path, c);
+        int dd = cfg_ls_edit_distance(path, c);
         if (dd < bd) bd = dd, best = c;
     }
     size_t pl = strlen(path);
@@ -1180,7 +1211,8 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     int s = add_src(fn, json, jsonlen, line, col, d);
     if (s < 0) return false;
     actx_t a = {m, d, s, DOC(s), true};
-    apply_value(&a, dotted, 0);
+    bool ext_ok;
+    if (!cfg_ls_extension(&a, dotted, 0, &ext_ok)) apply_value(&a, dotted, 0);
     if (S.dirty) cfg_ls_build_keyboard(m, d);
     return d->errors == errors;
 }
@@ -1220,6 +1252,27 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                 diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                          "layer %u key %u is macro %u, but the keymap defines %u macro%s", l, k,
                          (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+            if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+                (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u is TD(%u), but the keymap defines %u tap dance%s (it "
+                         "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                         m->ntap_dances == 1 ? "" : "s");
+        }
+    /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
+    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+        for (unsigned k = 0; !warned && k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
+                KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+                KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)) {
+                char txt[KC_FORMAT_MAX];
+                kc_format(kc, txt, sizeof txt);
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
+                         "out macros, unicode input, the leader key and dynamic macros (flash)", l, k, txt);
+                warned = 1;
+            }
         }
     /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
      * unicode_map every such keycode is an index into it */
@@ -1240,6 +1293,20 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      "leader sequence %u results in macro %u, but the keymap defines %u macro%s", i,
                      (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
     }
+    cfg_ls_check_modifiers(m, file, d);
+    for (unsigned i = 0; i < m->ncombos; i++) {
+        kc_t kc = m->combos[i].result;
+        if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+            (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "combo %u gives TD(%u), but the keymap defines %u tap dance%s (it does "
+                     "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                     m->ntap_dances == 1 ? "" : "s");
+    }
+    if (m->processor == CFG_PROC_ATMEGA32U4 && (m->ncombos || m->ntap_dances))
+        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                 "the ATmega32U4 firmware has no room for combos and tap dances: this keyboard "
+                 "will ignore them (docs/performance.md)");
     finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
     if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,

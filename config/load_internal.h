@@ -105,6 +105,7 @@ extern struct cfg_ls_session cfg_ls_s;
 #define WARN(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_WARNING, (t), __VA_ARGS__)
 
 void cfg_ls_copy(char *dst, size_t cap, const char *s);          /* cut to cap - 1 bytes */
+int cfg_ls_edit_distance(const char *a, const char *b);           /* for "did you mean" */
 bool cfg_ls_apply_root(actx_t *a, int obj);                       /* the field walker */
 bool cfg_ls_set_ref(actx_t *a, ref_t *r, int t, enum json_type ty, const char *path);
 layout_def_t *cfg_ls_layout_find(const char *name);
@@ -113,6 +114,14 @@ bool cfg_ls_parse_kc(const json_doc_t *doc, diag_t *d, int t, kc_t *out, bool wa
 int cfg_ls_kc_layer(kc_t kc);                                     /* -1: no layer argument */
 /* Rebuilds the keyboard part of the model from the session's references. */
 bool cfg_ls_build_keyboard(cfg_model_t *m, diag_t *d);
+
+/* The modifier behaviours' shapes (config/load_modifiers.c): the keymap's "key_overrides" and
+ * "key_cancellation" arrays (also accepted as `config` names), grave_esc.override's value, and the
+ * checks that need the whole keymap (run by cfg_finish). */
+bool cfg_ls_key_overrides(actx_t *a, const char *path, int t);
+bool cfg_ls_key_cancellation(actx_t *a, const char *path, int t);
+bool cfg_ls_gesc_override(actx_t *a, int t, const char *what, uint16_t *out);
+void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d);
 
 /* Starts a session: resets the model and the store. */
 void cfg_ls_begin(cfg_model_t *m);
@@ -142,5 +151,12 @@ static inline bool cfg_ls_kc_dual_role(kc_t kc)
 
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
+
+/* Kestrel's top-level keymap.json extensions (docs/keymap-format.md), applied after the layers;
+ * a scenario's `config NAME VALUE` reaches them too. Returns false when `name` is not one;
+ * otherwise applies value token t and sets *ok. */
+bool cfg_ls_extension(actx_t *a, const char *name, int t, bool *ok);
+bool cfg_ls_combos(actx_t *a, int t);      /* load_combos.c: "combos" */
+bool cfg_ls_tap_dances(actx_t *a, int t);  /* load_combos.c: "tap_dances" */
 
 #endif

@@ -9,6 +9,14 @@
 
 #define CFG_SAME_AS_TERM 0xFFFFu
 
+/* auto_shift.retro_shift: 0 = off, CFG_RETRO_SHIFT_ANY = on with no hold-time limit, else the
+ * limit in ms (QMK's RETRO_SHIFT with a value) */
+#define CFG_RETRO_SHIFT_ANY 0xFFFFu
+
+/* grave_esc.override: bits of the modifiers that make QK_GESC send Escape even with Shift/GUI held
+ * (QMK's GRAVE_ESC_*_OVERRIDE) */
+enum { CFG_GESC_ALT = 1, CFG_GESC_CTRL = 2, CFG_GESC_GUI = 4, CFG_GESC_SHIFT = 8 };
+
 /* tapping.flavor */
 enum { CFG_FLAVOR_QMK = 0, CFG_FLAVOR_HOLD_PREFERRED, CFG_FLAVOR_BALANCED, CFG_FLAVOR_TAP_PREFERRED,
        CFG_FLAVOR_TAP_UNLESS_INTERRUPTED };
@@ -63,7 +71,19 @@ enum { CFG_UC_MACOS = 0, CFG_UC_LINUX, CFG_UC_WINDOWS, CFG_UC_BSD, CFG_UC_WINCOM
     X(UNICODE_INPUT_MODE,          "unicode.input_mode",                CFG_UC_MACOS) \
     X(UNICODE_SELECTED_MODES,      "unicode.selected_modes",            0) \
     X(UNICODE_TYPE_DELAY,          "unicode.type_delay",                10) \
-    X(DYNAMIC_MACRO_DELAY,         "dynamic_macro.delay",               0)
+    X(DYNAMIC_MACRO_DELAY,         "dynamic_macro.delay",               0) \
+    X(CAPS_WORD_DOUBLE_TAP_SHIFT,  "caps_word.double_tap_shift_turns_on", 0) \
+    X(CAPS_WORD_INVERT_ON_SHIFT,   "caps_word.invert_on_shift",         0) \
+    X(AUTO_SHIFT_NO_ALPHA,         "auto_shift.no_alpha",               0) \
+    X(AUTO_SHIFT_NO_NUMERIC,       "auto_shift.no_numeric",             0) \
+    X(AUTO_SHIFT_NO_SPECIAL,       "auto_shift.no_special",             0) \
+    X(AUTO_SHIFT_REPEAT,           "auto_shift.repeat",                 0) \
+    X(AUTO_SHIFT_RETRO,            "auto_shift.retro_shift",            0) \
+    X(LAYER_LOCK_TIMEOUT,          "layer_lock.timeout",                0) \
+    X(TRI_LAYER_LOWER,             "tri_layer.lower",                   1) \
+    X(TRI_LAYER_UPPER,             "tri_layer.upper",                   2) \
+    X(TRI_LAYER_ADJUST,            "tri_layer.adjust",                  3) \
+    X(GRAVE_ESC_OVERRIDE,          "grave_esc.override",                0)
 
 enum cfg_setting_id {
 #define CFG_X_ENUM(id, name, def) CFG_##id,

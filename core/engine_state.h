@@ -5,6 +5,8 @@
  *   ENGINE_WAIT_MAX  events waiting for a tap-hold decision. When an event does not fit, the
  *                    engine releases everything cleanly (as QMK does on overflow): no stuck keys.
  *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
+ *   ENGINE_COMBO_ACTIVE_MAX  combos active at once; a combo that completes beyond it does not fire
+ *                    (its keys are replayed as ordinary keys).
  * Size: 290 bytes on the ATmega32U4, 360 on x86-64 (docs/performance.md). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
@@ -13,6 +15,7 @@
 
 #define ENGINE_WAIT_MAX 8u
 #define ENGINE_HELD_MAX 16u
+#define ENGINE_COMBO_ACTIVE_MAX 4u /* combos whose keys are held at the same time */
 
 /* One key event as the tap-hold stage sees it. pos == CFG_POS_NONE is a timer tick. */
 typedef struct engine_rec {
@@ -97,6 +100,32 @@ typedef struct engine_dynmacro {
         uint8_t pos, flags;   /* an engine_rec_t without its time: pressed, tap count */
     } ev[ENGINE_DM_MAX];
 } engine_dynmacro_t;
+/* Caps word, auto shift, key overrides, repeat key, layer lock, space cadet, key cancellation
+ * (core/engine_mods.c and the bhv files it calls). Zero = everything off. */
+typedef struct engine_mods {
+    uint8_t cw;                /* caps word: ENG_CW_* bits */
+    uint8_t cw_held;           /* invert_on_shift: shift bits held while on, kept out of the report */
+    uint32_t cw_time, cw_dtap_time; /* last event while on (idle timeout); double-tap shift window */
+    uint8_t as_state;          /* auto shift: ENG_AS_* bits */
+    uint8_t as_pos;            /* position + 1 of the key waiting for its shift decision, 0 = none */
+    uint8_t as_code;           /* its basic keycode */
+    uint8_t as_last;           /* last resolved keycode, for auto_shift.repeat's tap-then-hold */
+    uint8_t as_retro_pos;      /* retro shift: position + 1 of a held MT/LT whose hold waits, 0 = none */
+    int8_t as_adj;             /* AS_UP / AS_DOWN, in steps of 5 ms */
+    uint32_t as_time, as_last_time, as_retro_time;
+    kc_t rep_kc;               /* repeat key: the last key and the mods it was pressed with */
+    uint8_t rep_mods;
+    uint32_t ll_layers, ll_time; /* layer lock: locked layers, last key event */
+    kc_t sc_kc;                /* space cadet: the key pressed last if it is one (0 otherwise) */
+    uint32_t sc_time;
+    uint8_t ko_active;         /* key override: index + 1 of the active one, 0 = none */
+    uint8_t ko_flags;          /* ENG_KO_* */
+    uint8_t ko_suppressed, ko_weak; /* mods kept out of the report / added by the replacement */
+    uint8_t ko_pos;            /* position + 1 of the trigger key whose press was replaced */
+    kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
+    uint32_t ko_last_time, ko_defer_at;
+    uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */
+} engine_mods_t;
 
 typedef struct engine engine_t;
 
@@ -155,6 +184,33 @@ struct engine {
 #endif
 #if ENGINE_HAS_DYNMACRO
     engine_dynmacro_t dm;
+#endif
+#ifndef ENGINE_NO_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
+#endif
+
+#if ENGINE_HAS_COMBO
+    /* combos (engine_combo.c): presses held back while a combo may still complete, as positions
+     * and ms after the first one (all fall inside the combo term, so 16 bits are enough) */
+    uint8_t cb_n;
+    uint8_t cb_done;           /* a complete combo waiting for longer ones to fail, 0xFF = none */
+    uint8_t cb_off;            /* CM_OFF */
+    uint8_t cb_pos[CFG_COMBO_KEYS_MAX];
+    uint16_t cb_dt[CFG_COMBO_KEYS_MAX];
+    uint32_t cb_first, cb_deadline;
+    uint32_t cb_cand;          /* combos that contain every held-back key and can still complete */
+    struct {
+        uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
+        uint8_t keys;          /* bit k: the combo's key k is still down */
+    } cb_act[ENGINE_COMBO_ACTIVE_MAX];
+#endif
+
+#if ENGINE_HAS_TAP_DANCE
+    /* tap dance (bhv_tap_dance.c): the dance in progress */
+    uint8_t td_idx;            /* 0xFF = none */
+    uint8_t td_pos, td_count, td_down;
+    uint16_t td_term;
+    uint32_t td_time;          /* its last press */
 #endif
 };
 

@@ -1259,6 +1259,21 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                          "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                          m->ntap_dances == 1 ? "" : "s");
         }
+    /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
+    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+        for (unsigned k = 0; !warned && k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
+                KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+                KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)) {
+                char txt[KC_FORMAT_MAX];
+                kc_format(kc, txt, sizeof txt);
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
+                         "out macros, unicode input, the leader key and dynamic macros (flash)", l, k, txt);
+                warned = 1;
+            }
+        }
     /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
      * unicode_map every such keycode is an index into it */
     for (unsigned l = 0; m->nunicode && l < m->layers; l++)

@@ -1,7 +1,7 @@
 /* Which of the sequence behaviours this build of the engine has. Every target has all of them but
  * the ATmega32U4, whose flash cannot hold them next to the rest of the firmware (sizes in
  * docs/performance.md); a build may override any switch with -DENGINE_HAS_...=0/1. The config
- * tools know the same table (kc_implemented_on) and warn about keys a chip's firmware lacks. */
+ * loader (cfg_finish in config/load.c) warns about these keys in an ATmega32U4 keymap. */
 #ifndef KESTREL_CORE_FEATURES_H
 #define KESTREL_CORE_FEATURES_H
 

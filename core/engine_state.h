@@ -205,8 +205,8 @@ struct engine {
     uint8_t cb_off;            /* CM_OFF */
     uint8_t cb_pos[CFG_COMBO_KEYS_MAX];
     uint16_t cb_dt[CFG_COMBO_KEYS_MAX];
+    uint8_t cb_top;            /* the highest active layer at the first held-back press */
     uint32_t cb_first, cb_deadline;
-    uint32_t cb_cand;          /* combos that contain every held-back key and can still complete */
     struct {
         uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
         uint8_t keys;          /* bit k: the combo's key k is still down */

@@ -51,7 +51,7 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL) follow only when they have
+/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES) follow only when they have
  * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
  * flash). */
 enum { NSEC = 12 };
@@ -65,13 +65,15 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
         m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
         m->nunicode > CFG_MAX_UNICODE_MAP || m->nko > CFG_MAX_KEY_OVERRIDES ||
-        m->nkcancel > CFG_MAX_KEY_CANCEL)
+        m->nkcancel > CFG_MAX_KEY_CANCEL || m->ncombos > CFG_MAX_COMBOS ||
+        (m->ncombos && npos + m->ncombos >= CFG_POS_NONE) || m->ntap_dances > CFG_MAX_TAP_DANCES)
         return 0;
 
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
-    unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u);
+    unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u) + (m->ncombos ? 1u : 0u) +
+                    (m->ntap_dances ? 1u : 0u);
     put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
@@ -192,6 +194,7 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
     }
     END(CFG_SEC_UNICODE_MAP, m->nunicode);
+
     if (m->nko) {
         BEGIN();
         for (unsigned i = 0; i < m->nko; i++) {
@@ -216,6 +219,36 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
             put8(&w, 0);
         }
         END(CFG_SEC_KEY_CANCEL, m->nkcancel);
+    }
+
+    if (m->ncombos) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ncombos; i++) {
+            const cfg_combo_def_t *c = &m->combos[i];
+            if (c->nkeys < 2 || c->nkeys > CFG_COMBO_KEYS_MAX) return 0;
+            put16(&w, c->result);
+            put16(&w, c->term);
+            put16(&w, c->idle);
+            put32(&w, c->layers);
+            put8(&w, c->flags);
+            put8(&w, c->nkeys);
+            for (unsigned k = 0; k < CFG_COMBO_KEYS_MAX; k++)
+                put8(&w, k < c->nkeys ? c->keys[k] : CFG_POS_NONE);
+        }
+        END(CFG_SEC_COMBOS, m->ncombos);
+    }
+
+    if (m->ntap_dances) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ntap_dances; i++) {
+            const cfg_tap_dance_def_t *t = &m->tap_dances[i];
+            put16(&w, t->on_tap);
+            put16(&w, t->on_hold);
+            put16(&w, t->on_double_tap);
+            put16(&w, t->on_tap_hold);
+            put16(&w, t->term);
+        }
+        END(CFG_SEC_TAP_DANCES, m->ntap_dances);
     }
 #undef BEGIN
 #undef END

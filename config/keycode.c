@@ -1097,7 +1097,11 @@ bool kc_implemented(kc_t kc)
     if (kc <= QK_MOD_TAP_MAX) return basic_implemented(QK_MOD_TAP_GET_TAP(kc));
     if (kc <= QK_LAYER_TAP_MAX) return basic_implemented(QK_LAYER_TAP_GET_TAP(kc));
     if (kc <= QK_PERSISTENT_DEF_LAYER_MAX) return true; /* LM TO MO DF TG OSL OSM TT PDF */
+    if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX)) return true;
     switch (kc) {
+    case QK_COMBO_ON:
+    case QK_COMBO_OFF:
+    case QK_COMBO_TOGGLE:
     case QK_BOOT:
     case QK_REBOOT:
     case QK_CLEAR_EEPROM:

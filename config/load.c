@@ -124,7 +124,7 @@ void cfg_ls_copy(char *dst, size_t cap, const char *s)
 }
 
 /* Edit distance (bounded strings), for "did you mean" suggestions. */
-static int edit_distance(const char *a, const char *b)
+int cfg_ls_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return 99;
@@ -785,7 +785,7 @@ static bool perkey_entry(actx_t *a, int kt, kc_t kc, int obj)
         const char *sugg = NULL;
         for (int i = 0; i < NPERKEY_NAMES; i++) {
             if (!strcmp(perkey_names[i].name, name)) id = perkey_names[i].id;
-            int dd = edit_distance(name, perkey_names[i].name);
+            int dd = cfg_ls_edit_distance(name, perkey_names[i].name);
             if (dd < best) best = dd, sugg = perkey_names[i].name;
         }
         if (id < 0) {
@@ -1013,7 +1013,7 @@ static void unknown_name(actx_t *a, const char *path, int t)
     for (int i = 0; i < NFIELDS + CFG_SETTING_COUNT; i++) {
         const char *c = i < NFIELDS ? fields[i].path : setting_names[i - NFIELDS];
         if (strchr(c, '*')) continue;
-        int dd = edit_distance(path, c);
+        int dd = cfg_ls_edit_distance(path, c);
         if (dd < bd) bd = dd, best = c;
     }
     size_t pl = strlen(path);
@@ -1211,7 +1211,8 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     int s = add_src(fn, json, jsonlen, line, col, d);
     if (s < 0) return false;
     actx_t a = {m, d, s, DOC(s), true};
-    apply_value(&a, dotted, 0);
+    bool ext_ok;
+    if (!cfg_ls_extension(&a, dotted, 0, &ext_ok)) apply_value(&a, dotted, 0);
     if (S.dirty) cfg_ls_build_keyboard(m, d);
     return d->errors == errors;
 }
@@ -1251,6 +1252,27 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                 diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                          "layer %u key %u is macro %u, but the keymap defines %u macro%s", l, k,
                          (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+            if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+                (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u is TD(%u), but the keymap defines %u tap dance%s (it "
+                         "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                         m->ntap_dances == 1 ? "" : "s");
+        }
+    /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
+    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+        for (unsigned k = 0; !warned && k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
+                KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+                KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)) {
+                char txt[KC_FORMAT_MAX];
+                kc_format(kc, txt, sizeof txt);
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
+                         "out macros, unicode input, the leader key and dynamic macros (flash)", l, k, txt);
+                warned = 1;
+            }
         }
     /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
      * unicode_map every such keycode is an index into it */
@@ -1272,6 +1294,19 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
     }
     cfg_ls_check_modifiers(m, file, d);
+    for (unsigned i = 0; i < m->ncombos; i++) {
+        kc_t kc = m->combos[i].result;
+        if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+            (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "combo %u gives TD(%u), but the keymap defines %u tap dance%s (it does "
+                     "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                     m->ntap_dances == 1 ? "" : "s");
+    }
+    if (m->processor == CFG_PROC_ATMEGA32U4 && (m->ncombos || m->ntap_dances))
+        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                 "the ATmega32U4 firmware has no room for combos and tap dances: this keyboard "
+                 "will ignore them (docs/performance.md)");
     finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
     if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,

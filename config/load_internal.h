@@ -105,6 +105,7 @@ extern struct cfg_ls_session cfg_ls_s;
 #define WARN(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_WARNING, (t), __VA_ARGS__)
 
 void cfg_ls_copy(char *dst, size_t cap, const char *s);          /* cut to cap - 1 bytes */
+int cfg_ls_edit_distance(const char *a, const char *b);           /* for "did you mean" */
 bool cfg_ls_apply_root(actx_t *a, int obj);                       /* the field walker */
 bool cfg_ls_set_ref(actx_t *a, ref_t *r, int t, enum json_type ty, const char *path);
 layout_def_t *cfg_ls_layout_find(const char *name);
@@ -150,5 +151,12 @@ static inline bool cfg_ls_kc_dual_role(kc_t kc)
 
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
+
+/* Kestrel's top-level keymap.json extensions (docs/keymap-format.md), applied after the layers;
+ * a scenario's `config NAME VALUE` reaches them too. Returns false when `name` is not one;
+ * otherwise applies value token t and sets *ok. */
+bool cfg_ls_extension(actx_t *a, const char *name, int t, bool *ok);
+bool cfg_ls_combos(actx_t *a, int t);      /* load_combos.c: "combos" */
+bool cfg_ls_tap_dances(actx_t *a, int t);  /* load_combos.c: "tap_dances" */
 
 #endif

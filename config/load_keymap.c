@@ -560,6 +560,32 @@ bool cfg_ls_leader(actx_t *a, int t)
     return ok;
 }
 
+/* Kestrel's top-level extensions, in the order they are applied (tap dances before the combos
+ * whose results may use them). */
+static const struct {
+    const char *name;
+    bool (*fn)(actx_t *a, int t);
+} extensions[] = {
+    {"tap_dances", cfg_ls_tap_dances},
+    {"combos", cfg_ls_combos},
+};
+#define NEXTENSIONS (int)(sizeof extensions / sizeof extensions[0])
+
+static int extension_index(const char *name)
+{
+    for (int i = 0; i < NEXTENSIONS; i++)
+        if (!strcmp(extensions[i].name, name)) return i;
+    return -1;
+}
+
+bool cfg_ls_extension(actx_t *a, const char *name, int t, bool *ok)
+{
+    int i = extension_index(name);
+    if (i < 0) return false;
+    *ok = extensions[i].fn(a, t);
+    return true;
+}
+
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d)
 {
     int errors = d->errors;
@@ -568,11 +594,14 @@ bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d)
     const json_doc_t *doc = a.doc;
     if (!json_want(doc, 0, JSON_OBJECT, "a keymap", d)) return false;
     int layers = -1, encoders = -1, macros = -1, leader = -1, umap = -1, overrides = -1, cancels = -1;
+    int ext[NEXTENSIONS];
+    for (int i = 0; i < NEXTENSIONS; i++) ext[i] = -1;
     for (int k = json_first(doc, 0); k >= 0; k = json_next_member(doc, k)) {
         int v = k + 1;
         char key[LS_NAME];
         json_str(doc, k, key, sizeof key);
-        if (!strcmp(key, "layers")) layers = v;
+        if (extension_index(key) >= 0) ext[extension_index(key)] = v;
+        else if (!strcmp(key, "layers")) layers = v;
         else if (!strcmp(key, "encoders")) encoders = v;
         else if (!strcmp(key, "macros")) macros = v;
         else if (!strcmp(key, "leader_sequences")) leader = v;
@@ -604,6 +633,8 @@ bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d)
     /* after the layers: an override's layers are checked against them */
     if (overrides >= 0) cfg_ls_key_overrides(&a, "key_overrides", overrides);
     if (cancels >= 0) cfg_ls_key_cancellation(&a, "key_cancellation", cancels);
+    for (int i = 0; i < NEXTENSIONS; i++)
+        if (ext[i] >= 0 && m->layers) extensions[i].fn(&a, ext[i]);
     return d->errors == errors;
 }
 

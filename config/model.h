@@ -36,6 +36,22 @@ typedef struct cfg_key_cancel {
     uint8_t mode; /* CFG_KEY_CANCEL_* */
 } cfg_key_cancel_t;
 
+/* A combo (keymap.json "combos"): keys are matrix positions; layers is a mask (all bits = every
+ * layer); term and idle in ms (term 0 = combo.term, idle 0 = off); flags CFG_COMBO_*. */
+typedef struct cfg_combo_def {
+    kc_t result;
+    uint16_t term, idle;
+    uint32_t layers;
+    uint8_t flags, nkeys;
+    uint8_t keys[CFG_COMBO_KEYS_MAX];
+} cfg_combo_def_t;
+
+/* A tap dance (keymap.json "tap_dances"), Vial's entry; KC_NO = unset, term 0 = tapping.term. */
+typedef struct cfg_tap_dance_def {
+    kc_t on_tap, on_hold, on_double_tap, on_tap_hold;
+    uint16_t term;
+} cfg_tap_dance_def_t;
+
 typedef struct cfg_model {
     uint8_t processor, bootloader, dev_board;       /* enum cfg_processor / cfg_bootloader */
     uint8_t rows, cols, diode, matrix_kind, flags;
@@ -66,6 +82,11 @@ typedef struct cfg_model {
     uint8_t nko, nkcancel;
     cfg_key_override_t ko[CFG_MAX_KEY_OVERRIDES];
     cfg_key_cancel_t kcancel[CFG_MAX_KEY_CANCEL];
+
+    uint8_t ncombos;
+    cfg_combo_def_t combos[CFG_MAX_COMBOS];
+    uint8_t ntap_dances;
+    cfg_tap_dance_def_t tap_dances[CFG_MAX_TAP_DANCES];
 } cfg_model_t;
 
 /* Empty model: every setting at its default, no matrix, no layers, strings empty. */

@@ -116,6 +116,22 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (cnt[CFG_SEC_UNICODE_MAP] > CFG_MAX_UNICODE_MAP) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_UNICODE_MAP] != 3u * cnt[CFG_SEC_UNICODE_MAP]) return CFG_ERR_SECTIONS;
     }
+#if ENGINE_HAS_COMBO
+    if (c->off[CFG_SEC_COMBOS]) {
+        uint16_t n = cnt[CFG_SEC_COMBOS];
+        if (n > CFG_MAX_COMBOS || c->npos + n >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
+        /* The entries themselves need no check to be safe: a key count or position out of range
+         * only makes a combo that never completes (the writer never produces one). */
+        if (len[CFG_SEC_COMBOS] != CFG_CB_SIZE * n) return CFG_ERR_SECTIONS;
+    }
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    if (c->off[CFG_SEC_TAP_DANCES]) {
+        if (cnt[CFG_SEC_TAP_DANCES] > CFG_MAX_TAP_DANCES) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_TAP_DANCES] != CFG_TAP_DANCE_SIZE * cnt[CFG_SEC_TAP_DANCES])
+            return CFG_ERR_SECTIONS;
+    }
+#endif
     return CFG_OK;
 }
 

@@ -33,6 +33,15 @@
  *            u32 layers, u8 trigger mods, u8 negative mods, u8 suppressed mods, u8 options (CFG_KO_*)
  *            (mods as report bits)
  *   KEY_CANCEL count = pairs; CFG_KEY_CANCEL_SIZE bytes each: u16 key, u16 key, u8 mode, u8 0
+ *   COMBOS   count = combos; CFG_CB_SIZE bytes each (CFG_CB_* offsets below):
+ *              u16 result keycode, u16 term ms (0 = combo.term), u16 require-prior-idle ms (0 = off),
+ *              u32 layer mask (bit l: active when l is the highest active layer), u8 flags
+ *              (CFG_CB_SLOW_RELEASE), u8 key count n (2..CFG_COMBO_KEYS_MAX), then
+ *              CFG_COMBO_KEYS_MAX u8 matrix positions (n used, distinct; the rest 0xFF).
+ *            Combo i's result is a virtual key at position npos + i, so npos + count < 0xFF.
+ *   TAP_DANCES count = dances; CFG_TAP_DANCE_SIZE bytes each, Vial's entry: u16 on_tap, on_hold,
+ *            on_double_tap, on_tap_hold (KC_NO = unset; never a TD() keycode), u16 term ms
+ *            (0 = the TD(i) keycode's tapping.term)
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -43,6 +52,7 @@
 #include <stdint.h>
 
 #include "core/cfg_settings.h"
+#include "core/features.h"
 #include "core/keycodes.h"
 
 /* The ATmega32U4 image has no flash left for the modifier behaviours of issue 9 (caps word, auto
@@ -71,6 +81,9 @@
 #define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_KEY_OVERRIDES 32u
 #define CFG_MAX_KEY_CANCEL 16u
+#define CFG_MAX_COMBOS     32u
+#define CFG_COMBO_KEYS_MAX 8u
+#define CFG_MAX_TAP_DANCES 32u
 #define CFG_MAX_SECTIONS   32u
 #define CFG_MAX_IMAGE      65535u  /* offsets are 16-bit */
 #define CFG_POS_NONE       0xFFu
@@ -144,6 +157,25 @@ enum cfg_hand { CFG_HAND_ANY = 0 /* '*' or not given */, CFG_HAND_LEFT = 1, CFG_
 
 #define CFG_FLAG_DRIVE_HIDDEN 0x01u /* the mass-storage drive is hidden (issue: the drive) */
 
+/* COMBOS entry */
+#define CFG_CB_RESULT  0  /* u16 keycode */
+#define CFG_CB_TERM    2  /* u16 ms, 0 = combo.term */
+#define CFG_CB_IDLE    4  /* u16 ms, 0 = off */
+#define CFG_CB_LAYERS  6  /* u32 */
+#define CFG_CB_FLAGS   10 /* u8 */
+#define CFG_CB_NKEYS   11 /* u8 */
+#define CFG_CB_KEYS    12 /* u8[CFG_COMBO_KEYS_MAX] */
+#define CFG_CB_SIZE    (12 + CFG_COMBO_KEYS_MAX)
+#define CFG_CB_SLOW_RELEASE 0x01u /* the result is released with the last key, not the first */
+
+/* TAP_DANCES entry */
+#define CFG_TD_ON_TAP        0
+#define CFG_TD_ON_HOLD       2
+#define CFG_TD_ON_DOUBLE_TAP 4
+#define CFG_TD_ON_TAP_HOLD   6
+#define CFG_TD_TERM          8
+#define CFG_TAP_DANCE_SIZE   10
+
 /* Byte access. On AVR the image lives in program memory; everywhere else it is ordinary memory
  * (RAM on the host, XIP flash on RP2). */
 #if defined(__AVR__)
@@ -213,6 +245,16 @@ uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id);
 uint16_t cfg_setting_kc(const cfg_t *c, enum cfg_setting_id id, kc_t kc);
 /* The compiled-in default of a setting. */
 uint16_t cfg_setting_default(enum cfg_setting_id id);
+
+/* Combo i's entry (CFG_CB_* offsets) and tap dance i's (CFG_TD_*); callers check i < count. */
+static inline const uint8_t *cfg_combo(const cfg_t *c, uint8_t i)
+{
+    return c->base + c->off[CFG_SEC_COMBOS] + (unsigned)i * CFG_CB_SIZE;
+}
+static inline const uint8_t *cfg_tap_dance(const cfg_t *c, uint8_t i)
+{
+    return c->base + c->off[CFG_SEC_TAP_DANCES] + (unsigned)i * CFG_TAP_DANCE_SIZE;
+}
 
 uint8_t cfg_hand(const cfg_t *c, uint8_t pos);  /* CFG_HAND_* */
 uint8_t cfg_pin(const cfg_t *c, unsigned idx);   /* PINS byte idx, CFG_PIN_NONE outside */

@@ -1,11 +1,9 @@
 /* The engine's entry points and its processing pipeline: an event enters with its time, passes the
- * tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
+ * combo stage (engine_combo.c) and the tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
  * the behaviour of that keycode (core/bhv_*.c). Timers are deadlines the caller honours. */
 #include <string.h>
 
 #include "core/engine_int.h"
-
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
@@ -163,6 +161,15 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->rec_time = r->time;
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
+#if ENGINE_HAS_TAP_DANCE
+        if (e->td_idx != 0xFFu && kc != KC_TD(e->td_idx)) {
+            /* QMK: another key's press ends a tap dance first; it may have changed the layers */
+            eng_td_interrupt(e);
+            e->rec_time = r->time;
+            e->weak_mods = 0; /* a held result's own mods do not apply to the interrupting key */
+            kc = eng_keymap_lookup(e, r->pos);
+        }
+#endif
         flow_update(e, r, kc, eng_rec_count(r));
         if (eng_dm_recording(e)) eng_dm_record(e, r, kc);
         if (eng_leader_active(e) && eng_leader_take(e, kc)) return; /* the leader sequence took it */
@@ -224,7 +231,7 @@ static void drain(engine_t *e)
     }
 }
 
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
@@ -274,6 +281,8 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
     eng_unicode_init(e);
+    eng_combo_reset(e);
+    eng_td_reset(e);
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
@@ -281,7 +290,9 @@ static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
     if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
-    exec(e, CFG_POS_NONE, false, t);
+    eng_combo_tick(e, t);
+    eng_exec(e, CFG_POS_NONE, false, t);
+    eng_td_tick(e, t);
     eng_leader_task(e);
     eng_seq_task(e);
     eng_mods_task(e);
@@ -306,7 +317,7 @@ void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
     if (pos >= e->cfg->npos) return;
-    exec(e, pos, pressed, e->now);
+    eng_combo_event(e, pos, pressed, e->now);
 }
 
 uint32_t engine_next_deadline(const engine_t *e)
@@ -326,6 +337,12 @@ uint32_t engine_next_deadline(const engine_t *e)
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
     d = earliest(d, eng_mods_deadline(e));
+#if ENGINE_HAS_COMBO
+    if (e->cb_n) d = earliest(d, e->cb_deadline);
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
+#endif
     const mouse_report_t *m = &e->mouse.dir;
     if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
     d = earliest(d, eng_seq_deadline(e));
@@ -341,6 +358,18 @@ static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
     return true;
 }
 
+static bool combos_idle(const engine_t *e)
+{
+#if !ENGINE_HAS_COMBO
+    (void)e;
+    return true;
+#else
+    for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++)
+        if (e->cb_act[s].idx != 0xFFu) return false;
+    return e->cb_n == 0;
+#endif
+}
+
 bool engine_idle(const engine_t *e)
 {
     const mouse_report_t *m = &e->mouse.dir;
@@ -350,7 +379,7 @@ bool engine_idle(const engine_t *e)
            !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
            kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
            m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
-           e->mouse.last.buttons == 0;
+           e->mouse.last.buttons == 0 && combos_idle(e);
 }
 
 void engine_release_all(engine_t *e, uint32_t now_ms)
@@ -362,6 +391,8 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
         eng_process_record(e, &rel);
     }
     eng_tap_reset(e);
+    eng_combo_reset(e);
+    eng_td_reset(e);
     eng_seq_reset(e);
 #if ENGINE_HAS_LEADER
     e->leader.active = 0;

@@ -41,6 +41,8 @@ extern const engine_bhv_t eng_bhv_unicode;   /* bhv_unicode.c: UC() UM() UP() */
 extern const engine_bhv_t eng_bhv_uc_mode;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
 extern const engine_bhv_t eng_bhv_leader;    /* bhv_leader.c: QK_LEAD */
 extern const engine_bhv_t eng_bhv_dynmacro;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
+extern const engine_bhv_t eng_bhv_tap_dance; /* bhv_tap_dance.c: TD(i) */
+extern const engine_bhv_t eng_bhv_combo_ctl; /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
 
 static inline bool eng_is_tap_hold_kc(kc_t kc)
 {
@@ -170,7 +172,36 @@ static inline uint8_t eng_osl_layer(const engine_t *e) { return (uint8_t)(e->os_
 void eng_osl_clear_state(engine_t *e, uint8_t bits);
 bool eng_osl_expired(const engine_t *e, uint32_t now);
 
+/* ---- the combo stage (engine_combo.c): first in the pipeline, before the tap-hold stage -------- */
+/* An event after the combo stage: into the tap-hold stage and on (pos may be a combo's virtual key) */
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+#define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
+#if ENGINE_HAS_COMBO
+void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t); /* a matrix key event */
+void eng_combo_tick(engine_t *e, uint32_t t);
+void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
+#else
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    eng_exec(e, pos, pressed, t);
+}
+static inline void eng_combo_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_combo_reset(engine_t *e) { (void)e; }
+#endif
+
+/* ---- tap dance (bhv_tap_dance.c) ---------------------------------------------------------------- */
+#if ENGINE_HAS_TAP_DANCE
+void eng_td_interrupt(engine_t *e);   /* another key is pressed: the dance ends first */
+void eng_td_tick(engine_t *e, uint32_t t);
+static inline void eng_td_reset(engine_t *e) { e->td_idx = 0xFFu; }
+#else
+static inline void eng_td_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_td_reset(engine_t *e) { (void)e; }
+#endif
+
 /* ---- the processing pipeline (engine.c) and the tap-hold stage (engine_tap.c) ----------------- */
+/* Must this release wait behind a pending decision (a modifier or layer key), QMK's rule? */
+bool eng_release_must_wait(engine_t *e, const engine_rec_t *r);
 void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */
 bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false: buffer it */
 void eng_tap_reset(engine_t *e);

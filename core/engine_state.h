@@ -5,6 +5,8 @@
  *   ENGINE_WAIT_MAX  events waiting for a tap-hold decision. When an event does not fit, the
  *                    engine releases everything cleanly (as QMK does on overflow): no stuck keys.
  *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
+ *   ENGINE_COMBO_ACTIVE_MAX  combos active at once; a combo that completes beyond it does not fire
+ *                    (its keys are replayed as ordinary keys).
  * Size: 290 bytes on the ATmega32U4, 360 on x86-64 (docs/performance.md). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
@@ -13,6 +15,7 @@
 
 #define ENGINE_WAIT_MAX 8u
 #define ENGINE_HELD_MAX 16u
+#define ENGINE_COMBO_ACTIVE_MAX 4u /* combos whose keys are held at the same time */
 
 /* One key event as the tap-hold stage sees it. pos == CFG_POS_NONE is a timer tick. */
 typedef struct engine_rec {
@@ -184,6 +187,30 @@ struct engine {
 #endif
 #ifndef ENGINE_NO_MODS
     engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
+#endif
+
+#if ENGINE_HAS_COMBO
+    /* combos (engine_combo.c): presses held back while a combo may still complete, as positions
+     * and ms after the first one (all fall inside the combo term, so 16 bits are enough) */
+    uint8_t cb_n;
+    uint8_t cb_done;           /* a complete combo waiting for longer ones to fail, 0xFF = none */
+    uint8_t cb_off;            /* CM_OFF */
+    uint8_t cb_pos[CFG_COMBO_KEYS_MAX];
+    uint16_t cb_dt[CFG_COMBO_KEYS_MAX];
+    uint8_t cb_top;            /* the highest active layer at the first held-back press */
+    uint32_t cb_first, cb_deadline;
+    struct {
+        uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
+        uint8_t keys;          /* bit k: the combo's key k is still down */
+    } cb_act[ENGINE_COMBO_ACTIVE_MAX];
+#endif
+
+#if ENGINE_HAS_TAP_DANCE
+    /* tap dance (bhv_tap_dance.c): the dance in progress */
+    uint8_t td_idx;            /* 0xFF = none */
+    uint8_t td_pos, td_count, td_down;
+    uint16_t td_term;
+    uint32_t td_time;          /* its last press */
 #endif
 };
 

@@ -1,7 +1,7 @@
 /* Which of the sequence behaviours this build of the engine has. Every target has all of them but
  * the ATmega32U4, whose flash cannot hold them next to the rest of the firmware (sizes in
  * docs/performance.md); a build may override any switch with -DENGINE_HAS_...=0/1. The config
- * tools know the same table (kc_implemented_on) and warn about keys a chip's firmware lacks. */
+ * loader (cfg_finish in config/load.c) warns about these keys in an ATmega32U4 keymap. */
 #ifndef KESTREL_CORE_FEATURES_H
 #define KESTREL_CORE_FEATURES_H
 
@@ -22,6 +22,12 @@
 #endif
 #ifndef ENGINE_HAS_DYNMACRO    /* DM_REC1 .. DM_PLY2 */
 #define ENGINE_HAS_DYNMACRO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_COMBO       /* the combo stage, CM_ON CM_OFF CM_TOGG */
+#define ENGINE_HAS_COMBO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
+#define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
 #endif
 #ifndef ENGINE_HAS_MOUSE_MODES /* mouse_key.mode other than the default acceleration */
 #define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT

@@ -212,6 +212,9 @@ static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 #define QK_DEBUG_TOGGLE  0x7C02u
 #define QK_CLEAR_EEPROM  0x7C03u
 #define QK_GRAVE_ESCAPE  0x7C16u
+#define QK_COMBO_ON        0x7C50u
+#define QK_COMBO_OFF       0x7C51u
+#define QK_COMBO_TOGGLE    0x7C52u
 #define QK_ONE_SHOT_ON     0x7C5Au
 #define QK_ONE_SHOT_OFF    0x7C5Bu
 #define QK_ONE_SHOT_TOGGLE 0x7C5Cu

@@ -40,6 +40,11 @@ const char *engine_trace_text(uint8_t code)
         [ENGINE_TRACE_KEY_OVERRIDE] = "key override",
         [ENGINE_TRACE_REPEAT] = "repeat",
         [ENGINE_TRACE_LAYER_LOCK] = "layer lock",
+        [ENGINE_TRACE_COMBO_PRESS] = "combo",
+        [ENGINE_TRACE_COMBO_RELEASE] = "combo released",
+        [ENGINE_TRACE_COMBO_REPLAY] = "no combo: key replayed",
+        [ENGINE_TRACE_COMBO_ENABLED] = "combos enabled",
+        [ENGINE_TRACE_TAP_DANCE] = "tap dance",
     };
     return code < ENGINE_TRACE_CODE_LIMIT && text[code] ? text[code] : "?";
 }

@@ -43,6 +43,11 @@ enum engine_trace_code {
     ENGINE_TRACE_KEY_OVERRIDE,        /* arg = override index + 1 activated, 0 = deactivated */
     ENGINE_TRACE_REPEAT,              /* repeat / alternate repeat; kc = the keycode sent */
     ENGINE_TRACE_LAYER_LOCK,          /* arg = layer, | 0x100 when locked (0 when unlocked) */
+    ENGINE_TRACE_COMBO_PRESS,         /* a combo fired; pos = its first key, kc = result, arg = combo index */
+    ENGINE_TRACE_COMBO_RELEASE,       /* its result released; pos = the key whose release did it */
+    ENGINE_TRACE_COMBO_REPLAY,        /* a held-back press goes on as an ordinary key (no combo) */
+    ENGINE_TRACE_COMBO_ENABLED,       /* CM_ON/CM_OFF/CM_TOGG; arg = 1 on, 0 off */
+    ENGINE_TRACE_TAP_DANCE,           /* a tap dance ended; kc = keycode it gives, arg = taps | how << 8 */
     ENGINE_TRACE_CODE_LIMIT
 };
 
@@ -61,6 +66,9 @@ enum engine_trace_reason {
     ENGINE_REASON_NEXT_TAP_KEY,             /* tap: an earlier tap's release was already buffered */
     ENGINE_REASON_LIMIT
 };
+
+/* How a tap dance ended (arg >> 8 of ENGINE_TRACE_TAP_DANCE) */
+enum engine_td_end { ENGINE_TD_TAP = 0, ENGINE_TD_HOLD = 1, ENGINE_TD_INTERRUPTED = 2 };
 
 /* Short text of a code ("tap-hold pressed", "layer on", ...); "?" for unknown codes. */
 const char *engine_trace_text(uint8_t code);

@@ -130,6 +130,23 @@ case("macro-unknown-action", keymap=km(extra={"macros": [[{"action": "press", "k
 case("macro-delay-no-duration", keymap=km(extra={"macros": [[{"action": "delay"}]]}), keyboard=kb())
 case("macro-bad-keycode", keymap=km(extra={"macros": [[{"action": "tap", "keycodes": ["LCTL", "CC"]}]]}), keyboard=kb())
 case("macro-too-many", keymap=km(extra={"macros": [["x"]] * 129}), keyboard=kb())
+# --- leader key, unicode input, sequence settings
+LS = lambda seq, res="KC_X": {"sequence": seq, "result": res}
+case("leader-too-long", keymap=km(extra={"leader_sequences": [LS(["KC_A"] * 6)]}), keyboard=kb())
+case("leader-trns-in-sequence", keymap=km(extra={"leader_sequences": [LS(["KC_A", "KC_TRNS"])]}), keyboard=kb())
+case("leader-duplicate", keymap=km(extra={"leader_sequences": [LS(["KC_A", "KC_B"]), LS(["KC_A", "KC_B"], "KC_Y")]}), keyboard=kb())
+case("leader-result-lead", keymap=km(extra={"leader_sequences": [LS(["KC_A"], "QK_LEAD")]}), keyboard=kb())
+case("leader-no-result", keymap=km(extra={"leader_sequences": [{"sequence": ["KC_A"]}]}), keyboard=kb())
+case("leader-bad-keycode", keymap=km(extra={"leader_sequences": [LS(["KC_A", "KC_BB"])]}), keyboard=kb())
+case("unicode-map-two-chars", keymap=km(extra={"unicode_map": ["\u00e9\u00e8"]}), keyboard=kb())
+case("unicode-map-bad-code-point", keymap=km(extra={"unicode_map": ["U+110000"]}), keyboard=kb())
+case("unicode-map-surrogate", keymap=km(extra={"unicode_map": ["U+D800"]}), keyboard=kb())
+case("unicode-um-beyond-map", keymap=km(layers=[["UM(2)", "KC_B", "KC_C", "KC_D", "KC_E", "KC_F"]], extra={"unicode_map": ["U+E9", "U+C9"]}), keyboard=kb())
+case("unicode-uc-with-map", keymap=km(layers=[["UC(0xE9)", "KC_B", "KC_C", "KC_D", "KC_E", "KC_F"]], extra={"unicode_map": ["U+E9"]}), keyboard=kb())
+case("unicode-um-without-map", keymap=km(layers=[["UM(0)", "KC_B", "KC_C", "KC_D", "KC_E", "KC_F"]]), keyboard=kb())
+case("unicode-mode-unknown", keymap=km(extra={"config": {"unicode": {"input_mode": "osx"}}}), keyboard=kb())
+case("unicode-modes-twice", keymap=km(extra={"config": {"unicode": {"selected_modes": ["macos", "linux", "macos"]}}}), keyboard=kb())
+case("macro-tap-delay-string", keymap=km(extra={"config": {"macro": {"tap_delay": "10ms"}}}), keyboard=kb())
 
 for name, (k, b, rk, rb) in cases.items():
     d = os.path.join(root, name)

@@ -283,9 +283,10 @@ static void implemented(void **state)
         "MC_0", "QK_MACRO_31", "UC(0x00E9)", "UM(3)", "UP(1,2)", "UC_NEXT", "UC_EMAC", "QK_LEAD",
         "DM_REC1", "DM_PLY2", "CW_TOGG", "QK_GESC", "QK_REP", "QK_AREP", "QK_LLCK", "TL_LOWR",
         "TL_UPPR", "AS_TOGG", "AS_RPT", "SC_LSPO", "SC_SENT", "KO_TOGG", "KO_OFF",
+        "TD(0)", "TD(255)", "CM_ON", "CM_OFF", "CM_TOGG",
     };
     static const char *const no[] = {
-        "0x02", "0xC3", "TD(0)", "UG_TOGG", "SH_T(KC_A)",
+        "0x02", "0xC3", "UG_TOGG", "SH_T(KC_A)",
         "QK_USER_0", "DB_TOGG", "0x5300", "LT(1,0x02)", "MI_C", "AC_TOGG", "0x7C17",
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)

@@ -147,7 +147,7 @@ int cfg_ls_edit_distance(const char *a, const char *b)
 
 /* ---- the settings' value kinds ---------------------------------------------------------------- */
 
-enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
+enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_MOUSE_MODE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
        SK_GESC };
 
 static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
@@ -203,6 +203,29 @@ static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_TRI_LAYER_UPPER] = SK_LAYER,
     [CFG_TRI_LAYER_ADJUST] = SK_LAYER,
     [CFG_GRAVE_ESC_OVERRIDE] = SK_GESC,
+    [CFG_MOUSE_MODE] = SK_MOUSE_MODE,
+    [CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_BASE_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_FRICTION] = SK_U8,
+    [CFG_MOUSE_MOMENTARY_ACCEL] = SK_BOOL,
+    [CFG_MOUSE_C_OFFSET_UNMOD] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_UNMOD] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_0] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_0] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_1] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_1] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_2] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_2] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_UNMOD] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_UNMOD] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_0] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_0] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_1] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_1] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_2] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_2] = SK_MS,
 };
 
 static const char *const setting_names[CFG_SETTING_COUNT] = {
@@ -213,6 +236,9 @@ static const char *const setting_names[CFG_SETTING_COUNT] = {
 
 static const char *const flavor_names[] = {"qmk", "hold-preferred", "balanced", "tap-preferred",
                                            "tap-unless-interrupted"};
+/* mouse_key.mode: QMK's MK_KINETIC_SPEED, MK_3_SPEED (here "constant"), MK_COMBINED, MOUSEKEY_INERTIA */
+static const char *const mouse_mode_names[] = {"accelerated", "kinetic", "constant", "combined",
+                                               "inertia"};
 static const char *const debounce_names[] = {"asym_eager_defer_pk", "sym_defer_g", "sym_defer_pr",
                                              "sym_defer_pk", "sym_eager_pr", "sym_eager_pk"};
 
@@ -285,10 +311,11 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
     case SK_GESC:
         return cfg_ls_gesc_override(a, t, what, out);
     case SK_FLAVOR:
+    case SK_MOUSE_MODE:
     case SK_DEBOUNCE: {
-        bool fl = setting_kind[id] == SK_FLAVOR;
-        const char *const *names = fl ? flavor_names : debounce_names;
-        int n = fl ? 5 : 6;
+        bool fl = setting_kind[id] == SK_FLAVOR, mm = setting_kind[id] == SK_MOUSE_MODE;
+        const char *const *names = fl ? flavor_names : mm ? mouse_mode_names : debounce_names;
+        int n = fl || mm ? 5 : 6;
         if (!json_want(doc, t, JSON_STRING, what, a->d)) return false;
         json_str(doc, t, s, sizeof s);
         int k = name_index(names, n, s);
@@ -297,7 +324,7 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
             for (int i = 0; i < n; i++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                          names[i]);
-            if (!fl && !strcmp(s, "custom"))
+            if (!fl && !mm && !strcmp(s, "custom"))
                 ERR(a, t, "build.debounce_type \"custom\" needs C code, which Kestrel does not run "
                           "(choose one of %s)", list);
             else
@@ -361,6 +388,10 @@ bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap)
     case SK_DEBOUNCE:
         if (v >= sizeof debounce_names / sizeof debounce_names[0]) return false;
         n = snprintf(out, cap, "\"%s\"", debounce_names[v]);
+        break;
+    case SK_MOUSE_MODE:
+        if (v >= sizeof mouse_mode_names / sizeof mouse_mode_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", mouse_mode_names[v]);
         break;
     default:
         n = snprintf(out, cap, "%u", (unsigned)v);
@@ -1259,6 +1290,10 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                          "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                          m->ntap_dances == 1 ? "" : "s");
         }
+    if (m->processor == CFG_PROC_ATMEGA32U4 && m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_ACCELERATED)
+        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                 "mouse_key.mode: the ATmega32U4 firmware has the default (accelerated) mode only "
+                 "(flash); mouse keys will use it");
     /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
     for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
         for (unsigned k = 0; !warned && k < m->nkeys; k++) {

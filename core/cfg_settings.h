@@ -30,6 +30,13 @@ enum { CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK = 0, CFG_DEBOUNCE_SYM_DEFER_G, CFG_DEBOU
 enum { CFG_UC_MACOS = 0, CFG_UC_LINUX, CFG_UC_WINDOWS, CFG_UC_BSD, CFG_UC_WINCOMPOSE, CFG_UC_EMACS,
        CFG_UC_MODE_COUNT };
 
+/* mouse_key.mode: QMK's build options as one run-time choice (default; MK_KINETIC_SPEED; MK_3_SPEED,
+ * here "constant"; MK_COMBINED; MOUSEKEY_INERTIA). The constant mode's offsets and intervals
+ * (mouse_key.c_* / w_*) are in speed order unmod, 0, 1, 2, offset then interval: bhv_mouse.c
+ * indexes them from MOUSE_C_OFFSET_UNMOD / MOUSE_W_OFFSET_UNMOD. */
+enum { CFG_MOUSE_ACCELERATED = 0, CFG_MOUSE_KINETIC, CFG_MOUSE_CONSTANT, CFG_MOUSE_COMBINED,
+       CFG_MOUSE_INERTIA };
+
 /*        id                          dotted name                         default */
 #define CFG_SETTINGS(X) \
     X(TAPPING_TERM,                "tapping.term",                      200) \
@@ -83,7 +90,34 @@ enum { CFG_UC_MACOS = 0, CFG_UC_LINUX, CFG_UC_WINDOWS, CFG_UC_BSD, CFG_UC_WINCOM
     X(TRI_LAYER_LOWER,             "tri_layer.lower",                   1) \
     X(TRI_LAYER_UPPER,             "tri_layer.upper",                   2) \
     X(TRI_LAYER_ADJUST,            "tri_layer.adjust",                  3) \
-    X(GRAVE_ESC_OVERRIDE,          "grave_esc.override",                0)
+    X(GRAVE_ESC_OVERRIDE,          "grave_esc.override",                0) \
+    X(MOUSE_MODE,                  "mouse_key.mode",                    CFG_MOUSE_ACCELERATED) \
+    X(MOUSE_INITIAL_SPEED,         "mouse_key.initial_speed",           100) \
+    X(MOUSE_BASE_SPEED,            "mouse_key.base_speed",              1000) \
+    X(MOUSE_DECELERATED_SPEED,     "mouse_key.decelerated_speed",       400) \
+    X(MOUSE_ACCELERATED_SPEED,     "mouse_key.accelerated_speed",       3000) \
+    X(MOUSE_WHEEL_INITIAL_MOVEMENTS, "mouse_key.wheel_initial_movements", 16) \
+    X(MOUSE_WHEEL_BASE_MOVEMENTS,  "mouse_key.wheel_base_movements",    32) \
+    X(MOUSE_WHEEL_ACCELERATED_MOVEMENTS, "mouse_key.wheel_accelerated_movements", 48) \
+    X(MOUSE_WHEEL_DECELERATED_MOVEMENTS, "mouse_key.wheel_decelerated_movements", 8) \
+    X(MOUSE_FRICTION,              "mouse_key.friction",                24) \
+    X(MOUSE_MOMENTARY_ACCEL,       "mouse_key.momentary_accel",         0) \
+    X(MOUSE_C_OFFSET_UNMOD,        "mouse_key.c_offset_unmod",          16) \
+    X(MOUSE_C_INTERVAL_UNMOD,      "mouse_key.c_interval_unmod",        16) \
+    X(MOUSE_C_OFFSET_0,            "mouse_key.c_offset_0",              1) \
+    X(MOUSE_C_INTERVAL_0,          "mouse_key.c_interval_0",            32) \
+    X(MOUSE_C_OFFSET_1,            "mouse_key.c_offset_1",              4) \
+    X(MOUSE_C_INTERVAL_1,          "mouse_key.c_interval_1",            16) \
+    X(MOUSE_C_OFFSET_2,            "mouse_key.c_offset_2",              32) \
+    X(MOUSE_C_INTERVAL_2,          "mouse_key.c_interval_2",            16) \
+    X(MOUSE_W_OFFSET_UNMOD,        "mouse_key.w_offset_unmod",          1) \
+    X(MOUSE_W_INTERVAL_UNMOD,      "mouse_key.w_interval_unmod",        40) \
+    X(MOUSE_W_OFFSET_0,            "mouse_key.w_offset_0",              1) \
+    X(MOUSE_W_INTERVAL_0,          "mouse_key.w_interval_0",            360) \
+    X(MOUSE_W_OFFSET_1,            "mouse_key.w_offset_1",              1) \
+    X(MOUSE_W_INTERVAL_1,          "mouse_key.w_interval_1",            120) \
+    X(MOUSE_W_OFFSET_2,            "mouse_key.w_offset_2",              1) \
+    X(MOUSE_W_INTERVAL_2,          "mouse_key.w_interval_2",            20)
 
 enum cfg_setting_id {
 #define CFG_X_ENUM(id, name, def) CFG_##id,

@@ -343,8 +343,7 @@ uint32_t engine_next_deadline(const engine_t *e)
 #if ENGINE_HAS_TAP_DANCE
     if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
 #endif
-    const mouse_report_t *m = &e->mouse.dir;
-    if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
     d = earliest(d, eng_seq_deadline(e));
     if (eng_leader_active(e)) d = earliest(d, eng_leader_deadline(e));
     return d;

@@ -42,6 +42,14 @@ typedef struct engine_mouse_state {
     mouse_report_t last;      /* last report sent */
     uint32_t timer_c, timer_w; /* time of the last cursor / wheel report */
     uint8_t repeat, wheel_repeat, accel;
+#if ENGINE_HAS_MOUSE_MODES
+    uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
+    uint8_t speed;            /* constant: 0 = the default speed, n + 1 after MS_ACLn */
+    uint8_t frame;            /* inertia: 0 still, 1 first frame, 2 moving */
+    int8_t xdir, ydir, xvel, yvel; /* inertia: keys held (-1 0 1) and velocity per axis */
+    uint16_t kin_wheel_iv;    /* kinetic: the wheel's interval, from its speed */
+    uint32_t kin_t0;
+#endif
 } engine_mouse_state_t;
 
 /* The sequence player (bhv_macro.c): macros, unicode input, leader results and dynamic macro

@@ -24,7 +24,15 @@ RP2040_LDFLAGS := -mcpu=cortex-m0plus -mthumb -O2 -flto -nostartfiles --specs=na
 
 RP2040_SRC := $(filter-out hal/rp2040/boot2_pad.c,$(wildcard hal/rp2040/*.c)) \
               $(wildcard hal/rp2/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+# The keyboard's drive (mk/drive.mk): its sources and defines.
+RP2040_SRC    += $(DRIVE_FW_SRC)
+RP2040_CFLAGS += $(DRIVE_FW_CFLAGS)
 RP2040_OBJ := $(patsubst %.c,$(RP2040_OBJDIR)/%.o,$(RP2040_SRC)) $(RP2040_OBJDIR)/boot2_blob.o
+# The drive's defines change what usb/, fw/ and config/ compile to: rebuild when they change.
+RP2040_DRIVE_STAMP := $(RP2040_OBJDIR)/drive_flags.txt
+$(shell mkdir -p $(RP2040_OBJDIR) && (echo '$(DRIVE_FW_CFLAGS)' | cmp -s - $(RP2040_DRIVE_STAMP) || \
+        echo '$(DRIVE_FW_CFLAGS)' > $(RP2040_DRIVE_STAMP)))
+$(filter-out $(RP2040_OBJDIR)/boot2_blob.o,$(RP2040_OBJ)): $(RP2040_DRIVE_STAMP)
 
 # The build id is compiled into the info block; rebuild it when `git describe` changes.
 RP2040_ID_STAMP := $(RP2040_OBJDIR)/build_id.txt

@@ -146,6 +146,8 @@ case("unicode-uc-with-map", keymap=km(layers=[["UC(0xE9)", "KC_B", "KC_C", "KC_D
 case("unicode-um-without-map", keymap=km(layers=[["UM(0)", "KC_B", "KC_C", "KC_D", "KC_E", "KC_F"]]), keyboard=kb())
 case("unicode-mode-unknown", keymap=km(extra={"config": {"unicode": {"input_mode": "osx"}}}), keyboard=kb())
 case("unicode-modes-twice", keymap=km(extra={"config": {"unicode": {"selected_modes": ["macos", "linux", "macos"]}}}), keyboard=kb())
+case("mouse-mode-unknown", keymap=km(extra={"config": {"mouse_key": {"mode": "fast"}}}), keyboard=kb())
+case("mouse-friction-too-big", keymap=km(extra={"config": {"mouse_key": {"friction": 300}}}), keyboard=kb())
 case("macro-tap-delay-string", keymap=km(extra={"config": {"macro": {"tap_delay": "10ms"}}}), keyboard=kb())
 
 # --- combos and tap dances

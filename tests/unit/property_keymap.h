@@ -120,6 +120,7 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_ONESHOT_TIMEOUT] = 500;
         break;
     case 2:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_INERTIA;
         s[CFG_HOLD_ON_OTHER_KEY_PRESS] = 1;
         s[CFG_CHORDAL_HOLD] = 1;
         s[CFG_QUICK_TAP_TERM] = 120;
@@ -127,6 +128,7 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_NKRO] = 1;
         break;
     case 3:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_COMBINED;
         s[CFG_TAP_CODE_DELAY] = 10;
         s[CFG_DYNAMIC_MACRO_DELAY] = 15;
         s[CFG_LEADER_NO_TIMEOUT] = 1;
@@ -136,12 +138,15 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_ONESHOT_TAP_TOGGLE] = 3;
         break;
     case 4:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_KINETIC;
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_TAP_UNLESS_INTERRUPTED;
         s[CFG_QUICK_TAP_TERM] = 0;
         s[CFG_ONESHOT_TIMEOUT] = 300;
         s[CFG_TAPPING_TERM] = 150;
         break;
     case 5:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_CONSTANT;
+        s[CFG_MOUSE_MOMENTARY_ACCEL] = 1;
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_HOLD_PREFERRED;
         s[CFG_RETRO_TAPPING] = 1;
         s[CFG_FLOW_TAP_TERM] = 100;

@@ -129,8 +129,9 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     uint8_t mods = e->real_mods | e->os_mods;
     if (mods & ~MOD_MASK_SHIFT) return false; /* a shortcut: sent as it is */
     if (mods || (k->count & ENG_HELD_SHIFTED)) flags |= ENG_AS_SHIFT;
-    if (k->count & ENG_HELD_SHIFTED) { /* caps word's Shift is applied when the key is settled */
-        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+    if (k->count & ENG_HELD_SHIFTED) {
+        /* caps word's Shift goes out now, as in QMK; the key follows when it is settled */
+        eng_send_kbd(e);
         k->count &= (uint8_t)~ENG_HELD_SHIFTED;
     }
     e->os_mods = 0; /* a one-shot Shift is used by this key */

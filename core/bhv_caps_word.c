@@ -11,12 +11,12 @@ void eng_cw_on(engine_t *e)
     if (m->cw & ENG_CW_ON) return;
     m->cw |= ENG_CW_ON;
     m->cw_time = e->now;
-    /* QMK clears every modifier, held and one-shot, as caps word starts */
+    /* QMK clears every modifier, held and one-shot, as caps word starts; the next report shows it
+     * (no report of its own) */
     e->real_mods = 0;
     e->os_mods = 0;
     m->sc_kc = 0; /* a space cadet shift that turned it on must not type its parenthesis */
     eng_trace(e, ENGINE_TRACE_CAPS_WORD, CFG_POS_NONE, KC_NO, 1, CFG_POS_NONE);
-    eng_send_kbd(e);
 }
 
 void eng_cw_off(engine_t *e)
@@ -131,12 +131,14 @@ bool eng_cw_release(engine_t *e, engine_held_t *k)
     return true;
 }
 
-/* Both shifts held (and nothing else) turn caps word on, as QMK's BOTH_SHIFTS_TURNS_ON_CAPS_WORD;
- * checked after every event, so it starts as soon as the second Shift is down. */
-void eng_cw_after(engine_t *e)
+/* Both shifts held (and nothing else) turn caps word on, as QMK's BOTH_SHIFTS_TURNS_ON_CAPS_WORD:
+ * checked as each key event arrives, before it is processed, so it starts with the event after
+ * the second Shift went down (usually the release of one of them). */
+void eng_cw_before(engine_t *e)
 {
     if (!(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT &&
-        cfg_setting(e->cfg, CFG_CAPS_WORD_BOTH_SHIFTS))
+        cfg_setting(e->cfg, CFG_CAPS_WORD_BOTH_SHIFTS)) {
         eng_cw_on(e);
+    }
 }
 #endif

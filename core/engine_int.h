@@ -263,7 +263,7 @@ void eng_cw_on(engine_t *e);
 void eng_cw_off(engine_t *e);
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_cw_release(engine_t *e, engine_held_t *k);
-void eng_cw_after(engine_t *e);
+void eng_cw_before(engine_t *e);
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_release(engine_t *e, engine_held_t *k);
 void eng_as_interrupt(engine_t *e);

@@ -15,6 +15,7 @@ static uint32_t sooner(uint32_t a, uint32_t b)
 
 bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
+    eng_cw_before(e);
     /* A key waiting for auto shift, or a retro-shift hold, is settled before any other press. */
     eng_as_interrupt(e);
     /* Repeat key turns into the key it repeats: every later feature sees that key. */
@@ -23,11 +24,14 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     if (eng_ko_event(e, k, true)) return true;
     if (eng_cw_press(e, k, r)) return true;
     if (eng_as_press(e, k, r)) return true;
+    /* QMK: caps word's Shift goes out in a report of its own, before the key it shifts */
+    if (k->count & ENG_HELD_SHIFTED) eng_send_kbd(e);
     return eng_sc_event(e, k, true);
 }
 
 bool eng_mods_release(engine_t *e, engine_held_t *k)
 {
+    eng_cw_before(e);
     bool taken = eng_cw_release(e, k);
     taken |= eng_ll_event(e, k, false);
     taken |= eng_ko_event(e, k, false);
@@ -51,8 +55,7 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
         e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         eng_send_kbd(e);
     }
-keep:
-    eng_cw_after(e);
+keep:;
 }
 
 uint32_t eng_mods_deadline(const engine_t *e)

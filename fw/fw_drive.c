@@ -289,11 +289,11 @@ bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len)
         show_errors();
         return false;
     }
-    slot_info_t cur;
-    if (slots_pick(&slots, region, &cur) && cur.len == n && memcmp(cur.image, built, n) == 0) {
+    if (running && running->size == n && memcmp(running->base, built, n) == 0) {
         clear_errors(); /* saved again unchanged, or a fix back to what runs */
         return false;
     }
+    slot_info_t cur;
     uint32_t src = cfg_crc32(0, built, n);
     if (slots_write(&slots, built, (uint32_t)n, region, src) != SLOTS_OK ||
         !slots_pick(&slots, region, &cur)) {

@@ -24,10 +24,13 @@
 #define FW_DRIVE_VOLUME 0x80000u
 #define FW_DRIVE_VOLUME_SECTORS 1024u /* 512 KB */
 
-/* The host wrote nothing for this long: the files are read. A file that does not load is only
- * reported (ERRORS.TXT) after a longer quiet, since the host may still be half-way through
- * saving it and the drive must not write while the host does. */
-#define FW_DRIVE_QUIET_MS 20u
+/* The host wrote nothing for this long: the files are read. Hosts write a saved file's blocks
+ * back to back, so 10 ms of silence nearly always means the save is complete; when it was not,
+ * the read sees the old file (nothing changes), a broken chain or half a file (an error, which
+ * waits), and the host's next writes start another read: the end state is always the last file
+ * saved. A file that does not load is only reported (ERRORS.TXT) after a longer quiet, since the
+ * host may still be half-way through saving it and the drive must not write while the host does. */
+#define FW_DRIVE_QUIET_MS 10u
 #define FW_DRIVE_ERROR_QUIET_MS 1000u
 
 /* What a hal with a drive provides (hal/rp2040/flash_rp2040.c): flash as the CPU reads it, and

@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define DIAG_MAX 64          /* messages kept; more are counted, not stored */
+#ifndef DIAG_MAX
+#define DIAG_MAX 64          /* messages kept; more are counted, not stored (the firmware keeps fewer) */
+#endif
 #define DIAG_MSG_MAX 240
 
 enum diag_level { DIAG_ERROR = 0, DIAG_WARNING = 1, DIAG_NOTE = 2 };

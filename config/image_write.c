@@ -51,7 +51,10 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-enum { NSEC = 10 };
+/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES) follow only when they have
+ * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
+ * flash). */
+enum { NSEC = 12 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -60,17 +63,22 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         npos > CFG_MAX_POSITIONS || m->layers == 0 || m->layers > CFG_MAX_LAYERS ||
         m->nkeys > CFG_MAX_KEYS || m->nperkey > CFG_MAX_PERKEY ||
         m->nencoders > CFG_MAX_ENCODERS || m->nmacros > CFG_MAX_MACROS ||
-        m->macro_len > CFG_MAX_MACRO_BYTES)
+        m->macro_len > CFG_MAX_MACRO_BYTES || m->nleader > CFG_MAX_LEADER ||
+        m->nunicode > CFG_MAX_UNICODE_MAP || m->nko > CFG_MAX_KEY_OVERRIDES ||
+        m->nkcancel > CFG_MAX_KEY_CANCEL || m->ncombos > CFG_MAX_COMBOS ||
+        (m->ncombos && npos + m->ncombos >= CFG_POS_NONE) || m->ntap_dances > CFG_MAX_TAP_DANCES)
         return 0;
 
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
-    put16(&w, NSEC);
+    unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u) + (m->ncombos ? 1u : 0u) +
+                    (m->ntap_dances ? 1u : 0u);
+    put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
     size_t table = w.pos;
-    for (unsigned i = 0; i < NSEC * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
+    for (unsigned i = 0; i < nsec * CFG_SECTION_ENTRY_SIZE; i++) put8(&w, 0);
 
     unsigned sec = 0;
     size_t start = 0;
@@ -172,6 +180,76 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
     }
     END(CFG_SEC_MACROS, m->nmacros);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nleader; i++) {
+        for (unsigned k = 0; k < 5; k++) put16(&w, m->leader[i].seq[k]);
+        put16(&w, m->leader[i].result);
+    }
+    END(CFG_SEC_LEADER, m->nleader);
+
+    BEGIN();
+    for (unsigned i = 0; i < m->nunicode; i++) {
+        put16(&w, (uint16_t)m->unicode_map[i]);
+        put8(&w, (uint8_t)(m->unicode_map[i] >> 16));
+    }
+    END(CFG_SEC_UNICODE_MAP, m->nunicode);
+
+    if (m->nko) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nko; i++) {
+            const cfg_key_override_t *o = &m->ko[i];
+            put16(&w, o->trigger);
+            put16(&w, o->replacement);
+            put32(&w, o->layers);
+            put8(&w, o->trigger_mods);
+            put8(&w, o->negative_mods);
+            put8(&w, o->suppressed_mods);
+            put8(&w, o->options);
+        }
+        END(CFG_SEC_KEY_OVERRIDES, m->nko);
+    }
+
+    if (m->nkcancel) {
+        BEGIN();
+        for (unsigned i = 0; i < m->nkcancel; i++) {
+            put16(&w, m->kcancel[i].a);
+            put16(&w, m->kcancel[i].b);
+            put8(&w, m->kcancel[i].mode);
+            put8(&w, 0);
+        }
+        END(CFG_SEC_KEY_CANCEL, m->nkcancel);
+    }
+
+    if (m->ncombos) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ncombos; i++) {
+            const cfg_combo_def_t *c = &m->combos[i];
+            if (c->nkeys < 2 || c->nkeys > CFG_COMBO_KEYS_MAX) return 0;
+            put16(&w, c->result);
+            put16(&w, c->term);
+            put16(&w, c->idle);
+            put32(&w, c->layers);
+            put8(&w, c->flags);
+            put8(&w, c->nkeys);
+            for (unsigned k = 0; k < CFG_COMBO_KEYS_MAX; k++)
+                put8(&w, k < c->nkeys ? c->keys[k] : CFG_POS_NONE);
+        }
+        END(CFG_SEC_COMBOS, m->ncombos);
+    }
+
+    if (m->ntap_dances) {
+        BEGIN();
+        for (unsigned i = 0; i < m->ntap_dances; i++) {
+            const cfg_tap_dance_def_t *t = &m->tap_dances[i];
+            put16(&w, t->on_tap);
+            put16(&w, t->on_hold);
+            put16(&w, t->on_double_tap);
+            put16(&w, t->on_tap_hold);
+            put16(&w, t->term);
+        }
+        END(CFG_SEC_TAP_DANCES, m->ntap_dances);
+    }
 #undef BEGIN
 #undef END
 

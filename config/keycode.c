@@ -1097,7 +1097,11 @@ bool kc_implemented(kc_t kc)
     if (kc <= QK_MOD_TAP_MAX) return basic_implemented(QK_MOD_TAP_GET_TAP(kc));
     if (kc <= QK_LAYER_TAP_MAX) return basic_implemented(QK_LAYER_TAP_GET_TAP(kc));
     if (kc <= QK_PERSISTENT_DEF_LAYER_MAX) return true; /* LM TO MO DF TG OSL OSM TT PDF */
+    if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX)) return true;
     switch (kc) {
+    case QK_COMBO_ON:
+    case QK_COMBO_OFF:
+    case QK_COMBO_TOGGLE:
     case QK_BOOT:
     case QK_REBOOT:
     case QK_CLEAR_EEPROM:
@@ -1107,9 +1111,35 @@ bool kc_implemented(kc_t kc)
     case QK_ONE_SHOT_ON:
     case QK_ONE_SHOT_OFF:
     case QK_ONE_SHOT_TOGGLE:
+    case QK_LEADER:
+    case QK_CAPS_WORD_TOGGLE:
+    case QK_GRAVE_ESCAPE:
+    case QK_TRI_LAYER_LOWER:
+    case QK_TRI_LAYER_UPPER:
+    case QK_REPEAT_KEY:
+    case QK_ALT_REPEAT_KEY:
+    case QK_LAYER_LOCK:
+    case 0x7C10: /* AS_DOWN AS_UP AS_RPT AS_ON AS_OFF AS_TOGG */
+    case 0x7C11:
+    case 0x7C12:
+    case 0x7C13:
+    case 0x7C14:
+    case 0x7C15:
+    case 0x7C18: /* SC_LCPO SC_RCPC SC_LSPO SC_RSPC SC_LAPO SC_RAPC SC_SENT */
+    case 0x7C19:
+    case 0x7C1A:
+    case 0x7C1B:
+    case 0x7C1C:
+    case 0x7C1D:
+    case 0x7C1E:
+    case 0x7C5D: /* KO_TOGG KO_ON KO_OFF */
+    case 0x7C5E:
+    case 0x7C5F:
         return true;
     default:
-        return false;
+        return KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE ||
+               KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+               KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2);
     }
 }
 

@@ -18,7 +18,7 @@ static jsmntok_t S_tok[CFG_LS_TOKENS];
 
 /* ---- the source store ------------------------------------------------------------------------ */
 
-static char names_pool[65536];
+static char names_pool[CFG_LS_NAMES];
 static size_t names_used;
 
 const char *cfg_ls_intern(const char *s)
@@ -124,7 +124,7 @@ void cfg_ls_copy(char *dst, size_t cap, const char *s)
 }
 
 /* Edit distance (bounded strings), for "did you mean" suggestions. */
-static int edit_distance(const char *a, const char *b)
+int cfg_ls_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return 99;
@@ -147,7 +147,8 @@ static int edit_distance(const char *a, const char *b)
 
 /* ---- the settings' value kinds ---------------------------------------------------------------- */
 
-enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE };
+enum { SK_ANY = 0, SK_MS, SK_U8, SK_BOOL, SK_FLAVOR, SK_DEBOUNCE, SK_MOUSE_MODE, SK_UC_MODE, SK_UC_MODES, SK_RETRO, SK_LAYER,
+       SK_GESC };
 
 static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_TAPPING_TERM] = SK_MS,
@@ -182,6 +183,49 @@ static const uint8_t setting_kind[CFG_SETTING_COUNT] = {
     [CFG_MOUSE_WHEEL_INTERVAL] = SK_MS,
     [CFG_MOUSE_WHEEL_MAX_SPEED] = SK_U8,
     [CFG_MOUSE_WHEEL_TIME_TO_MAX] = SK_U8,
+    [CFG_MACRO_TAP_DELAY] = SK_MS,
+    [CFG_LEADER_PER_KEY_TIMING] = SK_BOOL,
+    [CFG_LEADER_STRICT_PROCESSING] = SK_BOOL,
+    [CFG_LEADER_NO_TIMEOUT] = SK_BOOL,
+    [CFG_UNICODE_INPUT_MODE] = SK_UC_MODE,
+    [CFG_UNICODE_SELECTED_MODES] = SK_UC_MODES,
+    [CFG_UNICODE_TYPE_DELAY] = SK_MS,
+    [CFG_DYNAMIC_MACRO_DELAY] = SK_MS,
+    [CFG_CAPS_WORD_DOUBLE_TAP_SHIFT] = SK_BOOL,
+    [CFG_CAPS_WORD_INVERT_ON_SHIFT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_ALPHA] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_NUMERIC] = SK_BOOL,
+    [CFG_AUTO_SHIFT_NO_SPECIAL] = SK_BOOL,
+    [CFG_AUTO_SHIFT_REPEAT] = SK_BOOL,
+    [CFG_AUTO_SHIFT_RETRO] = SK_RETRO,
+    [CFG_LAYER_LOCK_TIMEOUT] = SK_MS,
+    [CFG_TRI_LAYER_LOWER] = SK_LAYER,
+    [CFG_TRI_LAYER_UPPER] = SK_LAYER,
+    [CFG_TRI_LAYER_ADJUST] = SK_LAYER,
+    [CFG_GRAVE_ESC_OVERRIDE] = SK_GESC,
+    [CFG_MOUSE_MODE] = SK_MOUSE_MODE,
+    [CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_BASE_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS] = SK_U8,
+    [CFG_MOUSE_FRICTION] = SK_U8,
+    [CFG_MOUSE_MOMENTARY_ACCEL] = SK_BOOL,
+    [CFG_MOUSE_C_OFFSET_UNMOD] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_UNMOD] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_0] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_0] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_1] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_1] = SK_MS,
+    [CFG_MOUSE_C_OFFSET_2] = SK_U8,
+    [CFG_MOUSE_C_INTERVAL_2] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_UNMOD] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_UNMOD] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_0] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_0] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_1] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_1] = SK_MS,
+    [CFG_MOUSE_W_OFFSET_2] = SK_U8,
+    [CFG_MOUSE_W_INTERVAL_2] = SK_MS,
 };
 
 static const char *const setting_names[CFG_SETTING_COUNT] = {
@@ -192,6 +236,9 @@ static const char *const setting_names[CFG_SETTING_COUNT] = {
 
 static const char *const flavor_names[] = {"qmk", "hold-preferred", "balanced", "tap-preferred",
                                            "tap-unless-interrupted"};
+/* mouse_key.mode: QMK's MK_KINETIC_SPEED, MK_3_SPEED (here "constant"), MK_COMBINED, MOUSEKEY_INERTIA */
+static const char *const mouse_mode_names[] = {"accelerated", "kinetic", "constant", "combined",
+                                               "inertia"};
 static const char *const debounce_names[] = {"asym_eager_defer_pk", "sym_defer_g", "sym_defer_pr",
                                              "sym_defer_pk", "sym_eager_pr", "sym_eager_pk"};
 
@@ -199,6 +246,27 @@ static int name_index(const char *const *names, int n, const char *s)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(names[i], s)) return i;
+    return -1;
+}
+
+/* unicode.input_mode: our names, or QMK's constants (UNICODE_MODE_MACOS, UC_MAC) as in config.h */
+static const char *const uc_mode_names[CFG_UC_MODE_COUNT] = {"macos", "linux", "windows", "bsd",
+                                                             "wincompose", "emacs"};
+static const char *const uc_mode_qmk[CFG_UC_MODE_COUNT][2] = {
+    {"UNICODE_MODE_MACOS", "UC_MAC"}, {"UNICODE_MODE_LINUX", "UC_LINX"},
+    {"UNICODE_MODE_WINDOWS", "UC_WIN"}, {"UNICODE_MODE_BSD", "UC_BSD"},
+    {"UNICODE_MODE_WINCOMPOSE", "UC_WINC"}, {"UNICODE_MODE_EMACS", "UC_EMAC"}};
+
+static int uc_mode_index(actx_t *a, int t, const char *what)
+{
+    char s[40];
+    if (!json_want(a->doc, t, JSON_STRING, what, a->d)) return -1;
+    json_str(a->doc, t, s, sizeof s);
+    for (int i = 0; i < CFG_UC_MODE_COUNT; i++)
+        if (!strcmp(s, uc_mode_names[i]) || !strcmp(s, uc_mode_qmk[i][0]) || !strcmp(s, uc_mode_qmk[i][1]))
+            return i;
+    ERR(a, t, "unknown unicode input mode \"%s\" (choose one of macos, linux, windows, bsd, "
+              "wincompose, emacs)", s);
     return -1;
 }
 
@@ -222,11 +290,32 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
         if (!json_get_bool(doc, t, &b, what, a->d)) return false;
         *out = b;
         return true;
+    case SK_RETRO:
+        if (json_type(doc, t) == JSON_BOOL) {
+            json_get_bool(doc, t, &b, what, a->d);
+            *out = b ? CFG_RETRO_SHIFT_ANY : 0;
+            return true;
+        }
+        if (json_type(doc, t) != JSON_NUMBER) {
+            ERR(a, t, "%s must be true, false or a hold-time limit in ms, not %s", what,
+                json_type_name(json_type(doc, t)));
+            return false;
+        }
+        if (!json_get_int(doc, t, 0, 65534, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_LAYER:
+        if (!json_get_int(doc, t, 0, CFG_MAX_LAYERS - 1, &v, what, a->d)) return false;
+        *out = (uint16_t)v;
+        return true;
+    case SK_GESC:
+        return cfg_ls_gesc_override(a, t, what, out);
     case SK_FLAVOR:
+    case SK_MOUSE_MODE:
     case SK_DEBOUNCE: {
-        bool fl = setting_kind[id] == SK_FLAVOR;
-        const char *const *names = fl ? flavor_names : debounce_names;
-        int n = fl ? 5 : 6;
+        bool fl = setting_kind[id] == SK_FLAVOR, mm = setting_kind[id] == SK_MOUSE_MODE;
+        const char *const *names = fl ? flavor_names : mm ? mouse_mode_names : debounce_names;
+        int n = fl || mm ? 5 : 6;
         if (!json_want(doc, t, JSON_STRING, what, a->d)) return false;
         json_str(doc, t, s, sizeof s);
         int k = name_index(names, n, s);
@@ -235,7 +324,7 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
             for (int i = 0; i < n; i++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                          names[i]);
-            if (!fl && !strcmp(s, "custom"))
+            if (!fl && !mm && !strcmp(s, "custom"))
                 ERR(a, t, "build.debounce_type \"custom\" needs C code, which Kestrel does not run "
                           "(choose one of %s)", list);
             else
@@ -243,6 +332,33 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
             return false;
         }
         *out = (uint16_t)k;
+        return true;
+    }
+    case SK_UC_MODE: {
+        int k = uc_mode_index(a, t, what);
+        if (k < 0) return false;
+        *out = (uint16_t)k;
+        return true;
+    }
+    case SK_UC_MODES: {
+        /* an ordered list of distinct modes, packed 3 bits each (core/cfg_settings.h) */
+        if (!json_want(doc, t, JSON_ARRAY, what, a->d)) return false;
+        if (json_size(doc, t) > 5) {
+            ERR(a, t, "%s lists %d modes; Kestrel keeps at most 5", what, json_size(doc, t));
+            return false;
+        }
+        unsigned packed = 0, n = 0, seen = 0;
+        for (int e = json_first(doc, t); e >= 0; e = json_next_elem(doc, e), n++) {
+            int k = uc_mode_index(a, e, "a unicode input mode");
+            if (k < 0) return false;
+            if (seen >> k & 1u) {
+                ERR(a, e, "unicode input mode \"%s\" is listed twice", uc_mode_names[k]);
+                return false;
+            }
+            seen |= 1u << k;
+            packed |= (unsigned)(k + 1) << (3 * n);
+        }
+        *out = (uint16_t)packed;
         return true;
     }
     default:
@@ -255,6 +371,33 @@ static bool setting_value(actx_t *a, int id, int t, const char *what, uint16_t *
         *out = (uint16_t)v;
         return true;
     }
+}
+
+bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap)
+{
+    if (id >= CFG_SETTING_COUNT || !cap) return false;
+    int n;
+    switch (setting_kind[id]) {
+    case SK_BOOL:
+        n = snprintf(out, cap, "%s", v ? "true" : "false");
+        break;
+    case SK_FLAVOR:
+        if (v >= sizeof flavor_names / sizeof flavor_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", flavor_names[v]);
+        break;
+    case SK_DEBOUNCE:
+        if (v >= sizeof debounce_names / sizeof debounce_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", debounce_names[v]);
+        break;
+    case SK_MOUSE_MODE:
+        if (v >= sizeof mouse_mode_names / sizeof mouse_mode_names[0]) return false;
+        n = snprintf(out, cap, "\"%s\"", mouse_mode_names[v]);
+        break;
+    default:
+        n = snprintf(out, cap, "%u", (unsigned)v);
+        break;
+    }
+    return n > 0 && (size_t)n < cap;
 }
 
 /* ---- field table -------------------------------------------------------------------------------- */
@@ -309,6 +452,16 @@ static bool f_structural(actx_t *a, const char *path, int t)
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].path, path)) return cfg_ls_set_ref(a, map[i].r, t, map[i].ty, path);
     return false;
+}
+
+/* Kestrel's own: the keyboard's USB drive (docs/drive.md) shown or not. */
+static bool f_drive(actx_t *a, const char *path, int t)
+{
+    bool b;
+    if (!json_get_bool(a->doc, t, &b, path, a->d)) return false;
+    if (b) a->m->flags |= CFG_FLAG_DRIVE_HIDDEN;
+    else a->m->flags &= (uint8_t)~CFG_FLAG_DRIVE_HIDDEN;
+    return true;
 }
 
 static bool hex4(const json_doc_t *doc, int t, uint16_t *out)
@@ -598,6 +751,13 @@ static const struct {
 };
 #define NPERKEY_NAMES (int)(sizeof perkey_names / sizeof perkey_names[0])
 
+const char *cfg_perkey_name(uint8_t id)
+{
+    for (int i = 0; i < NPERKEY_NAMES; i++)
+        if (perkey_names[i].id == id) return perkey_names[i].name;
+    return NULL;
+}
+
 /* Parses keycode text inside a JSON string token; errors point into the string. */
 bool cfg_ls_parse_kc(const json_doc_t *doc, diag_t *d, int t, kc_t *out, bool warn_unimpl)
 {
@@ -656,7 +816,7 @@ static bool perkey_entry(actx_t *a, int kt, kc_t kc, int obj)
         const char *sugg = NULL;
         for (int i = 0; i < NPERKEY_NAMES; i++) {
             if (!strcmp(perkey_names[i].name, name)) id = perkey_names[i].id;
-            int dd = edit_distance(name, perkey_names[i].name);
+            int dd = cfg_ls_edit_distance(name, perkey_names[i].name);
             if (dd < best) best = dd, sugg = perkey_names[i].name;
         }
         if (id < 0) {
@@ -702,6 +862,14 @@ static bool f_perkey(actx_t *a, const char *path, int t)
     return perkey_entry(a, -1, kc, t);
 }
 
+/* keymap.json's sequence blocks, also accepted as scenario `config` lines (docs/keymap-format.md) */
+static bool f_sequences(actx_t *a, const char *path, int t)
+{
+    if (!strcmp(path, "macros")) return cfg_ls_macros(a, t);
+    if (!strcmp(path, "leader_sequences")) return cfg_ls_leader(a, t);
+    return cfg_ls_unicode_map(a, t);
+}
+
 static const field_t fields[] = {
     {"keyboard_name", F_FN, f_string},
     {"manufacturer", F_FN, f_string},
@@ -718,6 +886,7 @@ static const field_t fields[] = {
     {"matrix_pins.ghost", F_FN, f_matrix},
     {"matrix_pins.input_pressed_state", F_FN, f_matrix},
     {"diode_direction", F_FN, f_matrix},
+    {"drive.hidden", F_FN, f_drive},
     {"usb.vid", F_FN, f_usb},
     {"usb.pid", F_FN, f_usb},
     {"usb.device_version", F_FN, f_usb},
@@ -736,9 +905,14 @@ static const field_t fields[] = {
     {"tapping.per_key", F_FN, f_perkey},
     {"tapping.per_key.*", F_FN, f_perkey},
     {"split.enabled", F_FN, f_matrix},
+    {"macros", F_FN, f_sequences},
+    {"leader_sequences", F_FN, f_sequences},
+    {"unicode_map", F_FN, f_sequences},
     {"split.matrix_pins.right.rows", F_FN, f_structural},
     {"split.matrix_pins.right.cols", F_FN, f_structural},
     {"split.matrix_pins.right.direct", F_FN, f_structural},
+    {"key_overrides", F_FN, cfg_ls_key_overrides},
+    {"key_cancellation", F_FN, cfg_ls_key_cancellation},
     /* known QMK fields that need no action: metadata, and behaviour switches that are implied */
     {"maintainer", F_QUIET, NULL},
     {"url", F_QUIET, NULL},
@@ -765,11 +939,7 @@ static const field_t fields[] = {
     {"tapping.quick_tap_term_per_key", F_QUIET, NULL},
     {"tapping.chordal_hold_per_key", F_QUIET, NULL},
     {"combo.count", F_QUIET, NULL},
-    {"leader_key.timing", F_QUIET, NULL},
-    {"leader_key.strict_processing", F_QUIET, NULL},
     {"caps_word.enabled", F_QUIET, NULL},
-    {"caps_word.double_tap_shift_turns_on", F_QUIET, NULL},
-    {"caps_word.invert_on_shift", F_QUIET, NULL},
     {"mouse_key.enabled", F_QUIET, NULL},
     {"qmk.keys_per_scan", F_QUIET, NULL},
     {"qmk.locking", F_QUIET, NULL},
@@ -793,13 +963,10 @@ static const field_t fields[] = {
     {"eeprom", F_NOTE, NULL},
     {"keycodes", F_NOTE, NULL},
     {"modules", F_NOTE, NULL},
-    {"layer_lock", F_NOTE, NULL},
     {"oled", F_NOTE, NULL},
     {"pointing_device", F_NOTE, NULL},
     {"rp2040_bootloader", F_NOTE, NULL},
     {"dynamic_keymap", F_NOTE, NULL},
-    {"unicode", F_NOTE, NULL},
-    {"tri_layer", F_NOTE, NULL},
     {"os_detection", F_NOTE, NULL},
     {"midi", F_NOTE, NULL},
     {"stenography", F_NOTE, NULL},
@@ -877,7 +1044,7 @@ static void unknown_name(actx_t *a, const char *path, int t)
     for (int i = 0; i < NFIELDS + CFG_SETTING_COUNT; i++) {
         const char *c = i < NFIELDS ? fields[i].path : setting_names[i - NFIELDS];
         if (strchr(c, '*')) continue;
-        int dd = edit_distance(path, c);
+        int dd = cfg_ls_edit_distance(path, c);
         if (dd < bd) bd = dd, best = c;
     }
     size_t pl = strlen(path);
@@ -1023,6 +1190,43 @@ bool cfg_load_keymap_text(cfg_model_t *m, const char *name, const char *text, si
     return d->errors == errors;
 }
 
+/* A text read by the caller straight into the session's store (no second copy of it in RAM). */
+static int add_read(const char *name, cfg_reader_fn read, void *ctx, diag_t *d)
+{
+    size_t cap;
+    char *buf = cfg_ls_reserve(&cap);
+    const char *nm = cfg_ls_intern(name);
+    long n = read(ctx, buf, cap, d);
+    if (n < 0) return -1;
+    if ((size_t)n > cap) {
+        diag_add(d, DIAG_ERROR, nm, NULL, 0, 0, 0,
+                 "the files of this load exceed %u bytes together", (unsigned)CFG_LS_TEXT);
+        return -1;
+    }
+    return cfg_ls_add_reserved(name, (size_t)n, d);
+}
+
+bool cfg_load_keyboard_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                              diag_t *d)
+{
+    int errors = d->errors;
+    cfg_ls_begin(m);
+    int s = add_read(name, read, ctx, d);
+    cfg_ls_keyboard(m, &s, 1, d);
+    return d->errors == errors;
+}
+
+bool cfg_load_keymap_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                            diag_t *d)
+{
+    int errors = d->errors;
+    if (!in_session(m, name, d)) return false;
+    int s = add_read(name, read, ctx, d);
+    if (s < 0) return false;
+    cfg_ls_keymap(m, s, d);
+    return d->errors == errors;
+}
+
 bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, size_t jsonlen,
                        const char *file, int line, int col, diag_t *d)
 {
@@ -1038,13 +1242,18 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     int s = add_src(fn, json, jsonlen, line, col, d);
     if (s < 0) return false;
     actx_t a = {m, d, s, DOC(s), true};
-    apply_value(&a, dotted, 0);
+    bool ext_ok;
+    if (!cfg_ls_extension(&a, dotted, 0, &ext_ok)) apply_value(&a, dotted, 0);
     if (S.dirty) cfg_ls_build_keyboard(m, d);
     return d->errors == errors;
 }
 
+static uint8_t finish_img[CFG_LS_IMAGE];
+static size_t finish_len;
+
 bool cfg_finish(cfg_model_t *m, diag_t *d)
 {
+    finish_len = 0;
     int errors = d->errors;
     const char *file = S.kb_last_src >= 0 ? S.src[S.kb_last_src].name : "config";
     if (!in_session(m, file, d) || !S.keyboard_ok) return false;
@@ -1074,13 +1283,77 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                 diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                          "layer %u key %u is macro %u, but the keymap defines %u macro%s", l, k,
                          (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+            if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+                (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u is TD(%u), but the keymap defines %u tap dance%s (it "
+                         "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                         m->ntap_dances == 1 ? "" : "s");
         }
-    static uint8_t img[CFG_MAX_IMAGE];
-    if (!cfg_image_write(m, img, sizeof img))
+    if (m->processor == CFG_PROC_ATMEGA32U4 && m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_ACCELERATED)
+        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                 "mouse_key.mode: the ATmega32U4 firmware has the default (accelerated) mode only "
+                 "(flash); mouse keys will use it");
+    /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
+    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+        for (unsigned k = 0; !warned && k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
+                KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
+                KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)) {
+                char txt[KC_FORMAT_MAX];
+                kc_format(kc, txt, sizeof txt);
+                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                         "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
+                         "out macros, unicode input, the leader key and dynamic macros (flash)", l, k, txt);
+                warned = 1;
+            }
+        }
+    /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
+     * unicode_map every such keycode is an index into it */
+    for (unsigned l = 0; m->nunicode && l < m->layers; l++)
+        for (unsigned k = 0; k < m->nkeys; k++) {
+            kc_t kc = m->keymap[l][m->layout[k]];
+            unsigned i = kc >= QK_UNICODEMAP_PAIR ? (kc & 0x7Fu) > ((kc >> 7) & 0x7Fu) ? kc & 0x7Fu : (kc >> 7) & 0x7Fu
+                                                  : kc & 0x3FFFu;
+            if (kc >= QK_UNICODE && i >= m->nunicode)
+                diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,
+                         "layer %u key %u refers to unicode_map entry %u, but the map has %u "
+                         "entr%s", l, k, i, m->nunicode, m->nunicode == 1 ? "y" : "ies");
+        }
+    for (unsigned i = 0; i < m->nleader; i++) {
+        kc_t kc = m->leader[i].result;
+        if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) && (unsigned)(kc - QK_MACRO) >= m->nmacros)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "leader sequence %u results in macro %u, but the keymap defines %u macro%s", i,
+                     (unsigned)(kc - QK_MACRO), m->nmacros, m->nmacros == 1 ? "" : "s");
+    }
+    cfg_ls_check_modifiers(m, file, d);
+    for (unsigned i = 0; i < m->ncombos; i++) {
+        kc_t kc = m->combos[i].result;
+        if (KC_IN(kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX) &&
+            (unsigned)(kc - QK_TAP_DANCE) >= m->ntap_dances)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "combo %u gives TD(%u), but the keymap defines %u tap dance%s (it does "
+                     "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
+                     m->ntap_dances == 1 ? "" : "s");
+    }
+    if (m->processor == CFG_PROC_ATMEGA32U4 && (m->ncombos || m->ntap_dances))
+        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                 "the ATmega32U4 firmware has no room for combos and tap dances: this keyboard "
+                 "will ignore them (docs/performance.md)");
+    finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
+    if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,
                  "the config image would exceed %u bytes (fewer layers or keys would fit)",
-                 CFG_MAX_IMAGE);
+                 (unsigned)sizeof finish_img);
     return d->errors == errors;
+}
+
+const uint8_t *cfg_finish_image(size_t *len)
+{
+    *len = finish_len;
+    return finish_len ? finish_img : NULL;
 }
 
 void cfg_load_get_info(cfg_load_info_t *info)

@@ -30,6 +30,15 @@ bool cfg_load_keymap(cfg_model_t *m, const char *path, diag_t *d);
 bool cfg_load_keymap_text(cfg_model_t *m, const char *name, const char *text, size_t len,
                           diag_t *d);
 
+/* The same for texts from elsewhere (the keyboard's drive reads them from its FAT volume): `read`
+ * puts the text into buf (at most cap bytes) and returns its length, more than cap when it does
+ * not fit, or -1 after reporting an error to d. */
+typedef long (*cfg_reader_fn)(void *ctx, char *buf, size_t cap, diag_t *d);
+bool cfg_load_keyboard_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                              diag_t *d);
+bool cfg_load_keymap_reader(cfg_model_t *m, const char *name, cfg_reader_fn read, void *ctx,
+                            diag_t *d);
+
 /* One `config` override: dotted keyboard.json/keymap.json name and a JSON value text, e.g.
  * ("tapping.term", "180") or ("tapping.per_key", "{\"LSFT_T(KC_A)\": {\"term\": 250}}").
  * `file`/`line`/`col` locate the value for messages (file may be NULL). Names and validation are
@@ -41,6 +50,9 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
 /* Final cross-checks once everything is loaded: at least one layer, layer numbers inside the
  * keymap, macros that exist, and an image that fits CFG_MAX_IMAGE. */
 bool cfg_finish(cfg_model_t *m, diag_t *d);
+/* The config image the last successful cfg_finish built (NULL after a failed one); valid until
+ * the next cfg_finish. */
+const uint8_t *cfg_finish_image(size_t *len);
 
 /* What the session saw, for `kestrel check`'s summary. */
 typedef struct cfg_load_info {
@@ -54,6 +66,15 @@ typedef struct cfg_load_info {
     bool split;
 } cfg_load_info_t;
 void cfg_load_get_info(cfg_load_info_t *info);
+
+/* Names as keyboard.json / keymap.json write them, for writers of those files (the drive writes
+ * the current config as JSON): NULL when the value has no name. */
+const char *cfg_processor_name(uint8_t proc);     /* enum cfg_processor */
+const char *cfg_bootloader_name(uint8_t boot);    /* enum cfg_bootloader */
+const char *cfg_dev_board_name(uint8_t board);    /* the INFO section's development_board byte */
+const char *cfg_perkey_name(uint8_t id);          /* "term" for CFG_TAPPING_TERM in tapping.per_key */
+/* A setting's value as JSON text ("true", "180", "\"balanced\""); false when it has none. */
+bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap);
 
 /* Text of one of the builtin keyboards (NULL when unknown); the list ends with a NULL name. */
 typedef struct cfg_builtin {

@@ -21,6 +21,14 @@
 #ifndef CFG_LS_TOKENS
 #define CFG_LS_TOKENS    262144       /* JSON tokens kept by one session */
 #endif
+/* The firmware's drive builds configs on the chip, in 264 KB of RAM: its build sets smaller
+ * pools (mk/drive.mk); the host keeps these. */
+#ifndef CFG_LS_NAMES
+#define CFG_LS_NAMES     65536        /* interned file names (messages of old sessions recycle) */
+#endif
+#ifndef CFG_LS_IMAGE
+#define CFG_LS_IMAGE     CFG_MAX_IMAGE /* the image cfg_finish builds (cfg_finish_image) */
+#endif
 
 #define LS_LAYOUTS     64   /* layout names in one keyboard */
 #define LS_LAYOUT_REFS 8    /* definitions of one layout name across a QMK tree */
@@ -72,6 +80,7 @@ struct cfg_ls_session {
     bool started, dirty, built, keyboard_ok, layers_from_json;
     bool kb_broken; /* a keyboard file did not parse: nothing to build from */
 
+    int unicode_map_src, unicode_map_tok; /* where unicode_map was given (for messages) */
     char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
     char features_str[512];
 };
@@ -96,6 +105,7 @@ extern struct cfg_ls_session cfg_ls_s;
 #define WARN(a, t, ...) json_diag((a)->doc, (a)->d, DIAG_WARNING, (t), __VA_ARGS__)
 
 void cfg_ls_copy(char *dst, size_t cap, const char *s);          /* cut to cap - 1 bytes */
+int cfg_ls_edit_distance(const char *a, const char *b);           /* for "did you mean" */
 bool cfg_ls_apply_root(actx_t *a, int obj);                       /* the field walker */
 bool cfg_ls_set_ref(actx_t *a, ref_t *r, int t, enum json_type ty, const char *path);
 layout_def_t *cfg_ls_layout_find(const char *name);
@@ -104,6 +114,14 @@ bool cfg_ls_parse_kc(const json_doc_t *doc, diag_t *d, int t, kc_t *out, bool wa
 int cfg_ls_kc_layer(kc_t kc);                                     /* -1: no layer argument */
 /* Rebuilds the keyboard part of the model from the session's references. */
 bool cfg_ls_build_keyboard(cfg_model_t *m, diag_t *d);
+
+/* The modifier behaviours' shapes (config/load_modifiers.c): the keymap's "key_overrides" and
+ * "key_cancellation" arrays (also accepted as `config` names), grave_esc.override's value, and the
+ * checks that need the whole keymap (run by cfg_finish). */
+bool cfg_ls_key_overrides(actx_t *a, const char *path, int t);
+bool cfg_ls_key_cancellation(actx_t *a, const char *path, int t);
+bool cfg_ls_gesc_override(actx_t *a, int t, const char *what, uint16_t *out);
+void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d);
 
 /* Starts a session: resets the model and the store. */
 void cfg_ls_begin(cfg_model_t *m);
@@ -122,7 +140,23 @@ const char *cfg_ls_intern(const char *s);
 bool cfg_ls_keyboard(cfg_model_t *m, const int *srcs, int n, diag_t *d);
 /* False (with an error) when no keyboard was loaded into `m` in this session. */
 bool cfg_ls_in_session(cfg_model_t *m, const char *file, diag_t *d);
+/* The keymap's sequence behaviours; also reached from a scenario's `config macros [...]` lines. */
+bool cfg_ls_macros(actx_t *a, int t);
+bool cfg_ls_leader(actx_t *a, int t);
+bool cfg_ls_unicode_map(actx_t *a, int t);
+static inline bool cfg_ls_kc_dual_role(kc_t kc)
+{
+    return kc >= QK_MOD_TAP && kc <= QK_LAYER_TAP_MAX;
+}
+
 /* Applies a keymap source. */
 bool cfg_ls_keymap(cfg_model_t *m, int src, diag_t *d);
+
+/* Kestrel's top-level keymap.json extensions (docs/keymap-format.md), applied after the layers;
+ * a scenario's `config NAME VALUE` reaches them too. Returns false when `name` is not one;
+ * otherwise applies value token t and sets *ok. */
+bool cfg_ls_extension(actx_t *a, const char *name, int t, bool *ok);
+bool cfg_ls_combos(actx_t *a, int t);      /* load_combos.c: "combos" */
+bool cfg_ls_tap_dances(actx_t *a, int t);  /* load_combos.c: "tap_dances" */
 
 #endif

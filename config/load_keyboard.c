@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config/json.h"
+#include "config/load.h"
 #include "config/load_internal.h"
 
 static bool ieq(const char *a, const char *b)
@@ -71,6 +72,25 @@ static const struct {
     {"lufa-dfu", CFG_BOOT_LUFA_DFU, 1u << CFG_PROC_ATMEGA32U4},
     {"custom", CFG_BOOT_CUSTOM, 0xFF},
 };
+
+const char *cfg_processor_name(uint8_t proc)
+{
+    for (size_t i = 0; i < sizeof processors / sizeof processors[0]; i++)
+        if (processors[i].proc == proc) return processors[i].name;
+    return NULL;
+}
+
+const char *cfg_bootloader_name(uint8_t boot)
+{
+    for (size_t i = 0; i < sizeof bootloaders / sizeof bootloaders[0]; i++)
+        if (bootloaders[i].boot == boot) return bootloaders[i].name;
+    return NULL;
+}
+
+const char *cfg_dev_board_name(uint8_t board)
+{
+    return board >= 1 && board <= NBOARDS && boards[board - 1].proc ? boards[board - 1].name : NULL;
+}
 
 static const char *proc_name(uint8_t p)
 {

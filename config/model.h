@@ -21,6 +21,37 @@ typedef struct cfg_encoder {
     uint8_t pin_a, pin_b, resolution;
 } cfg_encoder_t;
 
+typedef struct cfg_leader_seq {
+    kc_t seq[5];   /* unused keys 0 */
+    kc_t result;
+} cfg_leader_seq_t;
+typedef struct cfg_key_override {
+    kc_t trigger, replacement;
+    uint32_t layers;
+    uint8_t trigger_mods, negative_mods, suppressed_mods, options; /* report bits; CFG_KO_* */
+} cfg_key_override_t;
+
+typedef struct cfg_key_cancel {
+    kc_t a, b;
+    uint8_t mode; /* CFG_KEY_CANCEL_* */
+} cfg_key_cancel_t;
+
+/* A combo (keymap.json "combos"): keys are matrix positions; layers is a mask (all bits = every
+ * layer); term and idle in ms (term 0 = combo.term, idle 0 = off); flags CFG_COMBO_*. */
+typedef struct cfg_combo_def {
+    kc_t result;
+    uint16_t term, idle;
+    uint32_t layers;
+    uint8_t flags, nkeys;
+    uint8_t keys[CFG_COMBO_KEYS_MAX];
+} cfg_combo_def_t;
+
+/* A tap dance (keymap.json "tap_dances"), Vial's entry; KC_NO = unset, term 0 = tapping.term. */
+typedef struct cfg_tap_dance_def {
+    kc_t on_tap, on_hold, on_double_tap, on_tap_hold;
+    uint16_t term;
+} cfg_tap_dance_def_t;
+
 typedef struct cfg_model {
     uint8_t processor, bootloader, dev_board;       /* enum cfg_processor / cfg_bootloader */
     uint8_t rows, cols, diode, matrix_kind, flags;
@@ -44,6 +75,18 @@ typedef struct cfg_model {
     uint16_t macro_len;                                /* bytes used in macro_bytes */
     uint16_t macro_off[CFG_MAX_MACROS + 1];            /* macro i = [off[i], off[i+1]) */
     uint8_t macro_bytes[CFG_MAX_MACRO_BYTES];
+    uint8_t nleader;
+    cfg_leader_seq_t leader[CFG_MAX_LEADER];
+    uint16_t nunicode;                                 /* unicode_map entries (0: UC() keys) */
+    uint32_t unicode_map[CFG_MAX_UNICODE_MAP];
+    uint8_t nko, nkcancel;
+    cfg_key_override_t ko[CFG_MAX_KEY_OVERRIDES];
+    cfg_key_cancel_t kcancel[CFG_MAX_KEY_CANCEL];
+
+    uint8_t ncombos;
+    cfg_combo_def_t combos[CFG_MAX_COMBOS];
+    uint8_t ntap_dances;
+    cfg_tap_dance_def_t tap_dances[CFG_MAX_TAP_DANCES];
 } cfg_model_t;
 
 /* Empty model: every setting at its default, no matrix, no layers, strings empty. */

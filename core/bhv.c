@@ -5,7 +5,9 @@
 
 static void none_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; }
 
-/* Keycodes the engine does not implement (tap dance, macros, lighting...) are held and ignored. */
+/* Keycodes the engine does not implement (macros, lighting...) are held and ignored.
+ * Those core/engine_mods.c takes before any behaviour (CW_TOGG, AS_*, KO_*, QK_REP, QK_AREP,
+ * QK_LLCK, SC_*) never reach this table. */
 static const engine_bhv_t bhv_none = {none_press, none_press, 0};
 
 typedef struct bhv_range {
@@ -24,10 +26,37 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {QK_ONE_SHOT_MOD, QK_ONE_SHOT_MOD_MAX, &eng_bhv_osm},
     {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, &eng_bhv_tap_toggle},
     {QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX, &eng_bhv_layer},
+#if ENGINE_HAS_TAP_DANCE
+    {QK_TAP_DANCE, QK_TAP_DANCE_MAX, &eng_bhv_tap_dance},
+#endif
     {NK_ON, NK_TOGG, &eng_bhv_system},
+#if ENGINE_HAS_MACRO
+    {QK_MACRO, QK_MACRO_MAX, &eng_bhv_macro},
+#endif
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
+#ifndef ENGINE_NO_MODS
+    {QK_GRAVE_ESCAPE, QK_GRAVE_ESCAPE, &eng_bhv_grave_esc},
+#endif
+#if ENGINE_HAS_UNICODE
+    {QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS, &eng_bhv_uc_mode},
+#endif
+#if ENGINE_HAS_COMBO
+    {QK_COMBO_ON, QK_COMBO_TOGGLE, &eng_bhv_combo_ctl},
+#endif
+#if ENGINE_HAS_DYNMACRO
+    {QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2, &eng_bhv_dynmacro},
+#endif
+#if ENGINE_HAS_LEADER
+    {QK_LEADER, QK_LEADER, &eng_bhv_leader},
+#endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
+#ifndef ENGINE_NO_MODS
+    {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
+#endif
+#if ENGINE_HAS_UNICODE
+    {QK_UNICODE, QK_UNICODE_MAX, &eng_bhv_unicode},
+#endif
 };
 
 const engine_bhv_t *eng_bhv_for(kc_t kc)

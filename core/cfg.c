@@ -85,6 +85,16 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
     }
+#ifndef ENGINE_NO_MODS
+    if (c->off[CFG_SEC_KEY_OVERRIDES]) {
+        if (cnt[CFG_SEC_KEY_OVERRIDES] > CFG_MAX_KEY_OVERRIDES) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_KEY_OVERRIDES] != CFG_KO_SIZE * cnt[CFG_SEC_KEY_OVERRIDES]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_KEY_CANCEL]) {
+        if (cnt[CFG_SEC_KEY_CANCEL] > CFG_MAX_KEY_CANCEL) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_KEY_CANCEL] != CFG_KEY_CANCEL_SIZE * cnt[CFG_SEC_KEY_CANCEL]) return CFG_ERR_SECTIONS;
+    }
+#endif
     if (c->off[CFG_SEC_MACROS]) {
         uint16_t n = cnt[CFG_SEC_MACROS], l = len[CFG_SEC_MACROS];
         if (n > CFG_MAX_MACROS) return CFG_ERR_BOUNDS;
@@ -98,6 +108,30 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
+    if (c->off[CFG_SEC_LEADER]) {
+        if (cnt[CFG_SEC_LEADER] > CFG_MAX_LEADER) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_LEADER] != 12u * cnt[CFG_SEC_LEADER]) return CFG_ERR_SECTIONS;
+    }
+    if (c->off[CFG_SEC_UNICODE_MAP]) {
+        if (cnt[CFG_SEC_UNICODE_MAP] > CFG_MAX_UNICODE_MAP) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_UNICODE_MAP] != 3u * cnt[CFG_SEC_UNICODE_MAP]) return CFG_ERR_SECTIONS;
+    }
+#if ENGINE_HAS_COMBO
+    if (c->off[CFG_SEC_COMBOS]) {
+        uint16_t n = cnt[CFG_SEC_COMBOS];
+        if (n > CFG_MAX_COMBOS || c->npos + n >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
+        /* The entries themselves need no check to be safe: a key count or position out of range
+         * only makes a combo that never completes (the writer never produces one). */
+        if (len[CFG_SEC_COMBOS] != CFG_CB_SIZE * n) return CFG_ERR_SECTIONS;
+    }
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    if (c->off[CFG_SEC_TAP_DANCES]) {
+        if (cnt[CFG_SEC_TAP_DANCES] > CFG_MAX_TAP_DANCES) return CFG_ERR_BOUNDS;
+        if (len[CFG_SEC_TAP_DANCES] != CFG_TAP_DANCE_SIZE * cnt[CFG_SEC_TAP_DANCES])
+            return CFG_ERR_SECTIONS;
+    }
+#endif
     return CFG_OK;
 }
 

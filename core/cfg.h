@@ -27,6 +27,21 @@
  *            after them: encoders x {u8 pin_a, u8 pin_b, u8 resolution, u8 0}
  *   MACROS   count = macros; u16 offset table (count+1 entries, relative to the section), then the
  *            macro byte code (see docs/keymap-format.md)
+ *   LEADER   count = sequences; 12 bytes each: 5 u16 keycodes (unused ones 0), u16 result keycode
+ *   UNICODE_MAP count = entries; 3 bytes each: the code point, u24 little-endian (<= 0x10FFFF)
+ *   KEY_OVERRIDES count = overrides; CFG_KO_SIZE bytes each: u16 trigger, u16 replacement,
+ *            u32 layers, u8 trigger mods, u8 negative mods, u8 suppressed mods, u8 options (CFG_KO_*)
+ *            (mods as report bits)
+ *   KEY_CANCEL count = pairs; CFG_KEY_CANCEL_SIZE bytes each: u16 key, u16 key, u8 mode, u8 0
+ *   COMBOS   count = combos; CFG_CB_SIZE bytes each (CFG_CB_* offsets below):
+ *              u16 result keycode, u16 term ms (0 = combo.term), u16 require-prior-idle ms (0 = off),
+ *              u32 layer mask (bit l: active when l is the highest active layer), u8 flags
+ *              (CFG_CB_SLOW_RELEASE), u8 key count n (2..CFG_COMBO_KEYS_MAX), then
+ *              CFG_COMBO_KEYS_MAX u8 matrix positions (n used, distinct; the rest 0xFF).
+ *            Combo i's result is a virtual key at position npos + i, so npos + count < 0xFF.
+ *   TAP_DANCES count = dances; CFG_TAP_DANCE_SIZE bytes each, Vial's entry: u16 on_tap, on_hold,
+ *            on_double_tap, on_tap_hold (KC_NO = unset; never a TD() keycode), u16 term ms
+ *            (0 = the TD(i) keycode's tapping.term)
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -37,7 +52,16 @@
 #include <stdint.h>
 
 #include "core/cfg_settings.h"
+#include "core/features.h"
 #include "core/keycodes.h"
+
+/* The ATmega32U4 image has no flash left for the modifier behaviours of issue 9 (caps word, auto
+ * shift, key overrides, repeat key, layer lock, tri layer, grave escape, space cadet, key
+ * cancellation; docs/behaviours.md, "ATmega32U4"): there they are compiled out, their keycodes do
+ * nothing, and their config sections are skipped. ENGINE_ALL_FEATURES builds them anyway. */
+#if defined(__AVR__) && !defined(ENGINE_ALL_FEATURES)
+#define ENGINE_NO_MODS 1
+#endif
 
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
 #define CFG_VERSION 1u
@@ -53,6 +77,13 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+#define CFG_MAX_LEADER     64u     /* leader_sequences entries */
+#define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
+#define CFG_MAX_KEY_OVERRIDES 32u
+#define CFG_MAX_KEY_CANCEL 16u
+#define CFG_MAX_COMBOS     32u
+#define CFG_COMBO_KEYS_MAX 8u
+#define CFG_MAX_TAP_DANCES 32u
 #define CFG_MAX_SECTIONS   32u
 #define CFG_MAX_IMAGE      65535u  /* offsets are 16-bit */
 #define CFG_POS_NONE       0xFFu
@@ -79,6 +110,21 @@ enum cfg_section_id {
     CFG_SEC_KEY_CANCEL = 16, /* SOCD pairs */
     CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
 };
+
+/* KEY_OVERRIDES entries; option bits are QMK's ko_option_t, plus Vial's "enabled" bit */
+#define CFG_KO_SIZE 12u
+#define CFG_KO_TRIGGER_DOWN      0x01u /* activate when the trigger is pressed with the mods */
+#define CFG_KO_REQUIRED_MOD_DOWN 0x02u /* ... when a trigger mod is pressed with the trigger held */
+#define CFG_KO_NEGATIVE_MOD_UP   0x04u /* ... when a negative mod is released */
+#define CFG_KO_ONE_MOD           0x08u /* one of the trigger mods is enough */
+#define CFG_KO_NO_REREGISTER     0x10u /* the trigger is not sent again when the override ends */
+#define CFG_KO_NO_UNREG_ON_OTHER 0x20u /* another key's press does not end the override */
+#define CFG_KO_DEFAULT           0x07u
+#define CFG_KO_ENABLED           0x80u
+
+/* KEY_CANCEL entries */
+#define CFG_KEY_CANCEL_SIZE 6u
+enum { CFG_KEY_CANCEL_LAST = 0, CFG_KEY_CANCEL_NEUTRAL = 1 };
 
 enum cfg_processor { CFG_PROC_UNKNOWN = 0, CFG_PROC_RP2040, CFG_PROC_RP2350, CFG_PROC_ATMEGA32U4 };
 enum cfg_bootloader {
@@ -110,6 +156,25 @@ enum cfg_hand { CFG_HAND_ANY = 0 /* '*' or not given */, CFG_HAND_LEFT = 1, CFG_
 #define CFG_INFO_SIZE        24
 
 #define CFG_FLAG_DRIVE_HIDDEN 0x01u /* the mass-storage drive is hidden (issue: the drive) */
+
+/* COMBOS entry */
+#define CFG_CB_RESULT  0  /* u16 keycode */
+#define CFG_CB_TERM    2  /* u16 ms, 0 = combo.term */
+#define CFG_CB_IDLE    4  /* u16 ms, 0 = off */
+#define CFG_CB_LAYERS  6  /* u32 */
+#define CFG_CB_FLAGS   10 /* u8 */
+#define CFG_CB_NKEYS   11 /* u8 */
+#define CFG_CB_KEYS    12 /* u8[CFG_COMBO_KEYS_MAX] */
+#define CFG_CB_SIZE    (12 + CFG_COMBO_KEYS_MAX)
+#define CFG_CB_SLOW_RELEASE 0x01u /* the result is released with the last key, not the first */
+
+/* TAP_DANCES entry */
+#define CFG_TD_ON_TAP        0
+#define CFG_TD_ON_HOLD       2
+#define CFG_TD_ON_DOUBLE_TAP 4
+#define CFG_TD_ON_TAP_HOLD   6
+#define CFG_TD_TERM          8
+#define CFG_TAP_DANCE_SIZE   10
 
 /* Byte access. On AVR the image lives in program memory; everywhere else it is ordinary memory
  * (RAM on the host, XIP flash on RP2). */
@@ -180,6 +245,16 @@ uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id);
 uint16_t cfg_setting_kc(const cfg_t *c, enum cfg_setting_id id, kc_t kc);
 /* The compiled-in default of a setting. */
 uint16_t cfg_setting_default(enum cfg_setting_id id);
+
+/* Combo i's entry (CFG_CB_* offsets) and tap dance i's (CFG_TD_*); callers check i < count. */
+static inline const uint8_t *cfg_combo(const cfg_t *c, uint8_t i)
+{
+    return c->base + c->off[CFG_SEC_COMBOS] + (unsigned)i * CFG_CB_SIZE;
+}
+static inline const uint8_t *cfg_tap_dance(const cfg_t *c, uint8_t i)
+{
+    return c->base + c->off[CFG_SEC_TAP_DANCES] + (unsigned)i * CFG_TAP_DANCE_SIZE;
+}
 
 uint8_t cfg_hand(const cfg_t *c, uint8_t pos);  /* CFG_HAND_* */
 uint8_t cfg_pin(const cfg_t *c, unsigned idx);   /* PINS byte idx, CFG_PIN_NONE outside */

@@ -1,11 +1,9 @@
 /* The engine's entry points and its processing pipeline: an event enters with its time, passes the
- * tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
+ * combo stage (engine_combo.c) and the tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
  * the behaviour of that keycode (core/bhv_*.c). Timers are deadlines the caller honours. */
 #include <string.h>
 
 #include "core/engine_int.h"
-
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
@@ -98,29 +96,36 @@ static bool is_layer_action(kc_t kc, uint8_t count)
 static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
 {
     engine_held_t k = e->held[idx];
-    const engine_bhv_t *b = eng_bhv_for(k.kc);
     bool pressed = eng_rec_pressed(r);
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
 
+    /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the event
+     * first; they may take it, or rewrite the keycode (repeat key). */
+    bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+    if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
+    const engine_bhv_t *b = eng_bhv_for(k.kc);
+
     if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
         eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
-        release_now = !eng_osl_state(e) && !is_layer_action(k.kc, count);
+        release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
     }
 
     if (pressed) {
-        if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
-        b->press(e, &k);
+        if (!hooked) {
+            if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
+            b->press(e, &k);
+        }
         engine_held_t *h = eng_held_find(e, k.pos);
         if (h) *h = k; /* keep what press() recorded for release() */
-    } else {
+    } else if (!hooked) {
         b->release(e, &k);
     }
 
     /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
      * pressed since its press sends its tap after releasing the hold, with the modifiers that
      * were held when its hold began. Releases of other keys meanwhile do not matter. */
-    if (eng_is_mt_or_lt(k.kc) && count == 0) {
+    if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
         if (pressed) {
             if (e->retro_pos == k.pos) e->retro_primed = 1;
         } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
@@ -133,12 +138,14 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
         }
     }
     if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
+    eng_mods_after(e, &k, pressed);
 
     if (!pressed) {
         held_remove(e, k.pos);
     } else if (release_now) {
         /* QMK: the key that used a one-shot layer is pressed and released in the same instant */
-        b->release(e, &k);
+        if (!eng_mods_release(e, &k)) b->release(e, &k);
+        eng_mods_after(e, &k, false);
         held_remove(e, k.pos);
     }
 }
@@ -154,7 +161,18 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
             e->rec_time = r->time;
         }
         kc_t kc = eng_keymap_lookup(e, r->pos);
+#if ENGINE_HAS_TAP_DANCE
+        if (e->td_idx != 0xFFu && kc != KC_TD(e->td_idx)) {
+            /* QMK: another key's press ends a tap dance first; it may have changed the layers */
+            eng_td_interrupt(e);
+            e->rec_time = r->time;
+            e->weak_mods = 0; /* a held result's own mods do not apply to the interrupting key */
+            kc = eng_keymap_lookup(e, r->pos);
+        }
+#endif
         flow_update(e, r, kc, eng_rec_count(r));
+        if (eng_dm_recording(e)) eng_dm_record(e, r, kc);
+        if (eng_leader_active(e) && eng_leader_take(e, kc)) return; /* the leader sequence took it */
         if (e->nheld >= ENGINE_HELD_MAX) {
             eng_trace(e, ENGINE_TRACE_KEY_DROPPED_HELD, r->pos, kc, 0, CFG_POS_NONE);
             return;
@@ -167,7 +185,8 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         process_action(e, r, (uint8_t)(e->nheld - 1));
     } else {
         engine_held_t *h = eng_held_find(e, r->pos);
-        if (!h) return; /* its press was dropped or already undone */
+        if (!h) return; /* its press was dropped, taken by the leader key or already undone */
+        if (eng_dm_recording(e)) eng_dm_record(e, r, h->kc);
         flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
         process_action(e, r, (uint8_t)(h - e->held));
     }
@@ -212,7 +231,7 @@ static void drain(engine_t *e)
     }
 }
 
-static void exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
@@ -261,6 +280,9 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+    eng_unicode_init(e);
+    eng_combo_reset(e);
+    eng_td_reset(e);
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
@@ -268,7 +290,12 @@ static void run_timers(engine_t *e, uint32_t t)
 {
     e->now = t;
     if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
-    exec(e, CFG_POS_NONE, false, t);
+    eng_combo_tick(e, t);
+    eng_exec(e, CFG_POS_NONE, false, t);
+    eng_td_tick(e, t);
+    eng_leader_task(e);
+    eng_seq_task(e);
+    eng_mods_task(e);
     eng_mouse_task(e);
 }
 
@@ -290,7 +317,7 @@ void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms)
 {
     engine_tick(e, now_ms);
     if (pos >= e->cfg->npos) return;
-    exec(e, pos, pressed, e->now);
+    eng_combo_event(e, pos, pressed, e->now);
 }
 
 uint32_t engine_next_deadline(const engine_t *e)
@@ -309,8 +336,16 @@ uint32_t engine_next_deadline(const engine_t *e)
         }
     }
     if (e->tap_release) d = earliest(d, e->tap_release_at);
-    const mouse_report_t *m = &e->mouse.dir;
-    if (m->x | m->y | m->v | m->h) d = earliest(d, eng_mouse_deadline(e));
+    d = earliest(d, eng_mods_deadline(e));
+#if ENGINE_HAS_COMBO
+    if (e->cb_n) d = earliest(d, e->cb_deadline);
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
+#endif
+    d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
+    d = earliest(d, eng_seq_deadline(e));
+    if (eng_leader_active(e)) d = earliest(d, eng_leader_deadline(e));
     return d;
 }
 
@@ -322,6 +357,18 @@ static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
     return true;
 }
 
+static bool combos_idle(const engine_t *e)
+{
+#if !ENGINE_HAS_COMBO
+    (void)e;
+    return true;
+#else
+    for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++)
+        if (e->cb_act[s].idx != 0xFFu) return false;
+    return e->cb_n == 0;
+#endif
+}
+
 bool engine_idle(const engine_t *e)
 {
     const mouse_report_t *m = &e->mouse.dir;
@@ -331,7 +378,7 @@ bool engine_idle(const engine_t *e)
            !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
            kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
            m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
-           e->mouse.last.buttons == 0;
+           e->mouse.last.buttons == 0 && combos_idle(e);
 }
 
 void engine_release_all(engine_t *e, uint32_t now_ms)
@@ -343,13 +390,19 @@ void engine_release_all(engine_t *e, uint32_t now_ms)
         eng_process_record(e, &rel);
     }
     eng_tap_reset(e);
+    eng_combo_reset(e);
+    eng_td_reset(e);
+    eng_seq_reset(e);
+#if ENGINE_HAS_LEADER
+    e->leader.active = 0;
+#endif
     e->os_layer = 0;
     eng_layer_state_set(e, 0);
+    eng_mods_reset(e);
     eng_clear_keyboard(e);
 }
 
 void engine_set_host_leds(engine_t *e, uint8_t leds)
 {
-    (void)e;
-    (void)leds; /* no behaviour reads the host LEDs yet */
+    e->host_leds = leds; /* unicode input reads Caps Lock and Num Lock (HID LED bits 2 and 1) */
 }

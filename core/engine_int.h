@@ -4,6 +4,7 @@
 #define KESTREL_CORE_ENGINE_INT_H
 
 #include "core/engine.h"
+#include "core/features.h"
 #include "core/trace.h"
 
 /* ---- behaviours ------------------------------------------------------------------------- */
@@ -35,6 +36,13 @@ extern const engine_bhv_t eng_bhv_osl;       /* bhv_oneshot.c */
 extern const engine_bhv_t eng_bhv_os_ctl;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
 extern const engine_bhv_t eng_bhv_mouse;     /* bhv_mouse.c */
 extern const engine_bhv_t eng_bhv_system;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
+extern const engine_bhv_t eng_bhv_macro;     /* bhv_macro.c: MC_n */
+extern const engine_bhv_t eng_bhv_unicode;   /* bhv_unicode.c: UC() UM() UP() */
+extern const engine_bhv_t eng_bhv_uc_mode;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
+extern const engine_bhv_t eng_bhv_leader;    /* bhv_leader.c: QK_LEAD */
+extern const engine_bhv_t eng_bhv_dynmacro;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
+extern const engine_bhv_t eng_bhv_tap_dance; /* bhv_tap_dance.c: TD(i) */
+extern const engine_bhv_t eng_bhv_combo_ctl; /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
 
 static inline bool eng_is_tap_hold_kc(kc_t kc)
 {
@@ -85,6 +93,67 @@ void eng_mouse_task(engine_t *e);
 uint32_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
 
+/* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
+/* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),
+ * a keycode to tap (leader results), a dynamic macro to play (arg = slot 1 or 2). */
+enum { ENG_JOB_MACRO = 1, ENG_JOB_UNICODE, ENG_JOB_KEY, ENG_JOB_DM };
+enum { ENG_SEQ_SRC_CFG = 1, ENG_SEQ_SRC_RAM, ENG_SEQ_SRC_DM };
+/* Byte code ops. 1-5 and ASCII are the MACROS section's (docs/keymap-format.md); the others are
+ * generated in RAM only (unicode input). */
+enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_BEEP = 5,
+       ENG_OP_MODS_DOWN = 0x10, ENG_OP_MODS_UP = 0x11, ENG_OP_MASK = 0x12, ENG_OP_UNMASK = 0x13 };
+#if ENGINE_HAS_PLAYER
+/* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
+static inline void eng_seq_count_report(engine_t *e) { e->seq.reports++; }
+static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
+{
+    return (uint8_t)((mods & ~e->seq.mask) | e->seq.mods);
+}
+static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
+void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);
+void eng_seq_task(engine_t *e);                 /* runs every step due by e->now */
+uint32_t eng_seq_deadline(const engine_t *e);
+bool eng_seq_busy(const engine_t *e);
+void eng_seq_reset(engine_t *e);                /* stops everything it plays, releases what it holds */
+#else
+static inline void eng_seq_count_report(engine_t *e) { (void)e; }
+static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods) { (void)e; return mods; }
+static inline void eng_seq_clear_mods(engine_t *e) { (void)e; }
+static inline void eng_seq_task(engine_t *e) { (void)e; }
+static inline uint32_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline void eng_seq_reset(engine_t *e) { (void)e; }
+#endif
+/* unicode (bhv_unicode.c): writes the input sequence of code point cp into e->seq.buf */
+uint8_t eng_unicode_compile(engine_t *e, uint32_t cp);
+#if ENGINE_HAS_UNICODE
+void eng_unicode_init(engine_t *e);
+#else
+static inline void eng_unicode_init(engine_t *e) { (void)e; }
+#endif
+/* leader key (bhv_leader.c): a press while the leader sequence collects keys is taken by it */
+#if ENGINE_HAS_LEADER
+bool eng_leader_take(engine_t *e, kc_t kc);
+void eng_leader_task(engine_t *e);
+uint32_t eng_leader_deadline(const engine_t *e);
+static inline bool eng_leader_active(const engine_t *e) { return e->leader.active != 0; }
+#else
+static inline bool eng_leader_take(engine_t *e, kc_t kc) { (void)e; (void)kc; return false; }
+static inline void eng_leader_task(engine_t *e) { (void)e; }
+static inline uint32_t eng_leader_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline bool eng_leader_active(const engine_t *e) { (void)e; return false; }
+#endif
+/* dynamic macros (bhv_dynmacro.c) */
+bool eng_dm_play_start(engine_t *e, uint8_t slot); /* sets e->seq.pc = 0, end = its length */
+void eng_dm_play_event(engine_t *e, uint16_t i);   /* replays event i of e->seq.dm_slot */
+void eng_dm_play_end(engine_t *e);
+#if ENGINE_HAS_DYNMACRO
+void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc);
+static inline bool eng_dm_recording(const engine_t *e) { return e->dm.recording != 0; }
+#else
+static inline void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc) { (void)e; (void)r; (void)kc; }
+static inline bool eng_dm_recording(const engine_t *e) { (void)e; return false; }
+#endif
+
 /* ---- layers (layer.c) ---------------------------------------------------------------------- */
 void eng_layer_state_set(engine_t *e, uint32_t state);
 void eng_layer_on(engine_t *e, uint8_t layer);
@@ -103,12 +172,112 @@ static inline uint8_t eng_osl_layer(const engine_t *e) { return (uint8_t)(e->os_
 void eng_osl_clear_state(engine_t *e, uint8_t bits);
 bool eng_osl_expired(const engine_t *e, uint32_t now);
 
+/* ---- the combo stage (engine_combo.c): first in the pipeline, before the tap-hold stage -------- */
+/* An event after the combo stage: into the tap-hold stage and on (pos may be a combo's virtual key) */
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+#define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
+#if ENGINE_HAS_COMBO
+void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t); /* a matrix key event */
+void eng_combo_tick(engine_t *e, uint32_t t);
+void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
+#else
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    eng_exec(e, pos, pressed, t);
+}
+static inline void eng_combo_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_combo_reset(engine_t *e) { (void)e; }
+#endif
+
+/* ---- tap dance (bhv_tap_dance.c) ---------------------------------------------------------------- */
+#if ENGINE_HAS_TAP_DANCE
+void eng_td_interrupt(engine_t *e);   /* another key is pressed: the dance ends first */
+void eng_td_tick(engine_t *e, uint32_t t);
+static inline void eng_td_reset(engine_t *e) { e->td_idx = 0xFFu; }
+#else
+static inline void eng_td_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_td_reset(engine_t *e) { (void)e; }
+#endif
+
 /* ---- the processing pipeline (engine.c) and the tap-hold stage (engine_tap.c) ----------------- */
+/* Must this release wait behind a pending decision (a modifier or layer key), QMK's rule? */
+bool eng_release_must_wait(engine_t *e, const engine_rec_t *r);
 void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */
 bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false: buffer it */
 void eng_tap_reset(engine_t *e);
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos);
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per-key aware */
+
+/* ---- caps word, auto shift, key overrides, repeat key, layer lock, tri layer, grave escape, space
+ * cadet, key cancellation (core/engine_mods.c calls the features in QMK's order) ---------------- */
+/* engine_held_t.count flags */
+#define ENG_HELD_HOOKED  0x20u /* a feature took this press: the key's behaviour did not run */
+#define ENG_HELD_SHIFTED 0x80u /* a weak Shift was added for this key (caps word): it goes after it */
+
+/* Every processed press and release passes here before its behaviour runs; true = consumed (the
+ * behaviour is not run, and the press is marked ENG_HELD_HOOKED). A press hook may rewrite k->kc
+ * (repeat key) so that the release undoes what the press did. */
+#ifndef ENGINE_NO_MODS
+bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
+bool eng_mods_release(engine_t *e, engine_held_t *k);
+/* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
+void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
+uint32_t eng_mods_deadline(const engine_t *e);
+void eng_mods_task(engine_t *e);
+void eng_mods_reset(engine_t *e);
+/* The report's modifier byte as the features shape it (key overrides' suppressed mods). */
+uint8_t eng_mods_report(const engine_t *e, uint8_t mods);
+/* Key cancellation: drops the losing keys of pressed pairs from a report about to be sent. */
+void eng_socd_filter(const engine_t *e, kbd_report_t *r);
+void eng_socd_note_press(engine_t *e, uint8_t code);
+#else
+static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+{
+    (void)e; (void)k; (void)r;
+    return false;
+}
+static inline bool eng_mods_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
+static inline void eng_mods_after(engine_t *e, const engine_held_t *k, bool p) { (void)e; (void)k; (void)p; }
+static inline uint32_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline void eng_mods_task(engine_t *e) { (void)e; }
+static inline void eng_mods_reset(engine_t *e) { (void)e; }
+static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods) { (void)e; return mods; }
+static inline void eng_socd_filter(const engine_t *e, kbd_report_t *r) { (void)e; (void)r; }
+static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (void)code; }
+#endif
+
+#define ENG_CW_ON   0x01u
+#define ENG_CW_DTAP 0x02u /* double-tap shift: left shift pressed once */
+
+#define ENG_AS_SET      0x01u /* AS_ON / AS_OFF / AS_TOGG chose the state (else auto_shift.enabled) */
+#define ENG_AS_ON       0x02u
+#define ENG_AS_SHIFT    0x04u /* the waiting key is shifted whatever its duration (caps word, Shift) */
+#define ENG_AS_RETRO    0x08u /* the waiting key is a dual-role key's tap (retro shift): no timer */
+#define ENG_AS_HELD     0x10u /* auto_shift.repeat: the key is registered and stays until release */
+#define ENG_AS_LAST_SHIFTED 0x20u
+
+#define ENG_KO_TRIGGER_DOWN 0x01u
+#define ENG_KO_OFF          0x02u /* KO_OFF */
+
+void eng_cw_on(engine_t *e);
+void eng_cw_off(engine_t *e);
+bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
+bool eng_cw_release(engine_t *e, engine_held_t *k);
+void eng_cw_before(engine_t *e);
+bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
+bool eng_as_release(engine_t *e, engine_held_t *k);
+void eng_as_interrupt(engine_t *e);
+void eng_as_task(engine_t *e);
+uint32_t eng_as_deadline(const engine_t *e);
+bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed);
+void eng_ko_task(engine_t *e);
+bool eng_rep_press(engine_t *e, engine_held_t *k);
+bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed);
+void eng_ll_task(engine_t *e);
+bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed);
+
+extern const engine_bhv_t eng_bhv_tri_layer;  /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
+extern const engine_bhv_t eng_bhv_grave_esc;  /* bhv_grave_esc.c: QK_GESC */
 
 static inline uint8_t eng_rec_count(const engine_rec_t *r) { return r->flags & ENGINE_REC_COUNT; }
 static inline bool eng_rec_pressed(const engine_rec_t *r) { return (r->flags & ENGINE_REC_PRESSED) != 0; }

@@ -5,12 +5,17 @@
  *   ENGINE_WAIT_MAX  events waiting for a tap-hold decision. When an event does not fit, the
  *                    engine releases everything cleanly (as QMK does on overflow): no stuck keys.
  *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
+ *   ENGINE_COMBO_ACTIVE_MAX  combos active at once; a combo that completes beyond it does not fire
+ *                    (its keys are replayed as ordinary keys).
  * Size: 290 bytes on the ATmega32U4, 360 on x86-64 (docs/performance.md). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
 
+#include "core/features.h"
+
 #define ENGINE_WAIT_MAX 8u
 #define ENGINE_HELD_MAX 16u
+#define ENGINE_COMBO_ACTIVE_MAX 4u /* combos whose keys are held at the same time */
 
 /* One key event as the tap-hold stage sees it. pos == CFG_POS_NONE is a timer tick. */
 typedef struct engine_rec {
@@ -37,7 +42,98 @@ typedef struct engine_mouse_state {
     mouse_report_t last;      /* last report sent */
     uint32_t timer_c, timer_w; /* time of the last cursor / wheel report */
     uint8_t repeat, wheel_repeat, accel;
+#if ENGINE_HAS_MOUSE_MODES
+    uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
+    uint8_t speed;            /* constant: 0 = the default speed, n + 1 after MS_ACLn */
+    uint8_t frame;            /* inertia: 0 still, 1 first frame, 2 moving */
+    int8_t xdir, ydir, xvel, yvel; /* inertia: keys held (-1 0 1) and velocity per axis */
+    uint16_t kin_wheel_iv;    /* kinetic: the wheel's interval, from its speed */
+    uint32_t kin_t0;
+#endif
 } engine_mouse_state_t;
+
+/* The sequence player (bhv_macro.c): macros, unicode input, leader results and dynamic macro
+ * playback are jobs, played one after the other as timed steps (never blocking other keys).
+ *   ENGINE_SEQ_JOBS  jobs waiting behind the one playing; one more is dropped (traced).
+ *   ENGINE_SEQ_BUF   byte code generated for one job (a unicode input sequence needs <= 33). */
+#define ENGINE_SEQ_JOBS 4u
+#define ENGINE_SEQ_BUF  36u
+
+typedef struct engine_seq_job {
+    uint8_t kind;  /* ENG_JOB_* (engine_int.h) */
+    uint8_t hi;    /* bits 16-23 of the argument (a code point) */
+    uint16_t arg;
+} engine_seq_job_t;
+
+typedef struct engine_seq {
+    uint8_t src;              /* what plays now: ENG_SEQ_SRC_* (0 = nothing) */
+    uint8_t njobs;            /* waiting jobs in job[] */
+    uint16_t pc, end;         /* next byte (or record) and the end of what plays */
+    uint32_t due;             /* time of the next step; also paces the job after the last one */
+    uint8_t rel;              /* a tapped key waiting for its release (0 = none) */
+    uint8_t rel_mods;         /* its own mods (shift of a typed character, mods of LCTL(KC_C)) */
+    uint8_t mods;             /* mods the player holds: reported with the keys, no one else's */
+    uint8_t mask;             /* mods hidden from reports while a unicode sequence types */
+    uint8_t reports;          /* reports sent so far (wraps); the player paces on its own share */
+    uint8_t running;          /* inside eng_seq_task: jobs pushed meanwhile only queue up */
+    uint8_t dm_slot;          /* the dynamic macro playing (1 or 2) */
+    uint8_t saved_layers_on;  /* dynamic macro playback: layer state to restore */
+    uint32_t saved_layers;
+    engine_seq_job_t job[ENGINE_SEQ_JOBS];
+    uint8_t buf[ENGINE_SEQ_BUF];
+} engine_seq_t;
+
+/* Leader key (bhv_leader.c): QMK's sequence of up to five keycodes. */
+#define ENGINE_LEADER_KEYS 5u
+typedef struct engine_leader {
+    uint8_t active, n;
+    kc_t seq[ENGINE_LEADER_KEYS];
+    uint32_t time;            /* the timer: from QK_LEAD, or the last key with per-key timing */
+} engine_leader_t;
+
+/* Dynamic macros (bhv_dynmacro.c): QMK's two recordings share one buffer, macro 1 from the start,
+ * macro 2 from the end. ENGINE_DM_MAX key events in all (documented in docs/behaviours.md). */
+#ifndef ENGINE_DM_MAX
+#if defined(__AVR__)
+#define ENGINE_DM_MAX 32u
+#else
+#define ENGINE_DM_MAX 128u
+#endif
+#endif
+typedef struct engine_dynmacro {
+    uint8_t recording;        /* 0, or the slot being recorded (1 or 2) */
+    uint8_t len[2];           /* recorded events of slot 1 and 2 */
+    uint8_t n;                /* events of the recording in progress */
+    struct {
+        uint8_t pos, flags;   /* an engine_rec_t without its time: pressed, tap count */
+    } ev[ENGINE_DM_MAX];
+} engine_dynmacro_t;
+/* Caps word, auto shift, key overrides, repeat key, layer lock, space cadet, key cancellation
+ * (core/engine_mods.c and the bhv files it calls). Zero = everything off. */
+typedef struct engine_mods {
+    uint8_t cw;                /* caps word: ENG_CW_* bits */
+    uint8_t cw_held;           /* invert_on_shift: shift bits held while on, kept out of the report */
+    uint32_t cw_time, cw_dtap_time; /* last event while on (idle timeout); double-tap shift window */
+    uint8_t as_state;          /* auto shift: ENG_AS_* bits */
+    uint8_t as_pos;            /* position + 1 of the key waiting for its shift decision, 0 = none */
+    uint8_t as_code;           /* its basic keycode */
+    uint8_t as_last;           /* last resolved keycode, for auto_shift.repeat's tap-then-hold */
+    uint8_t as_retro_pos;      /* retro shift: position + 1 of a held MT/LT whose hold waits, 0 = none */
+    int8_t as_adj;             /* AS_UP / AS_DOWN, in steps of 5 ms */
+    uint32_t as_time, as_last_time, as_retro_time;
+    kc_t rep_kc;               /* repeat key: the last key and the mods it was pressed with */
+    uint8_t rep_mods;
+    uint32_t ll_layers, ll_time; /* layer lock: locked layers, last key event */
+    kc_t sc_kc;                /* space cadet: the key pressed last if it is one (0 otherwise) */
+    uint32_t sc_time;
+    uint8_t ko_active;         /* key override: index + 1 of the active one, 0 = none */
+    uint8_t ko_flags;          /* ENG_KO_* */
+    uint8_t ko_suppressed, ko_weak; /* mods kept out of the report / added by the replacement */
+    uint8_t ko_pos;            /* position + 1 of the trigger key whose press was replaced */
+    kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
+    uint32_t ko_last_time, ko_defer_at;
+    uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */
+} engine_mods_t;
 
 typedef struct engine engine_t;
 
@@ -84,6 +180,46 @@ struct engine {
     uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
     uint32_t tap_release_at;
     engine_mouse_state_t mouse;
+    uint8_t host_leds;         /* the host's LEDs (engine_set_host_leds): caps/num lock for unicode */
+#if ENGINE_HAS_UNICODE
+    uint8_t uc_mode, uc_index; /* unicode input mode and its place in unicode.selected_modes */
+#endif
+#if ENGINE_HAS_PLAYER
+    engine_seq_t seq;
+#endif
+#if ENGINE_HAS_LEADER
+    engine_leader_t leader;
+#endif
+#if ENGINE_HAS_DYNMACRO
+    engine_dynmacro_t dm;
+#endif
+#ifndef ENGINE_NO_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
+#endif
+
+#if ENGINE_HAS_COMBO
+    /* combos (engine_combo.c): presses held back while a combo may still complete, as positions
+     * and ms after the first one (all fall inside the combo term, so 16 bits are enough) */
+    uint8_t cb_n;
+    uint8_t cb_done;           /* a complete combo waiting for longer ones to fail, 0xFF = none */
+    uint8_t cb_off;            /* CM_OFF */
+    uint8_t cb_pos[CFG_COMBO_KEYS_MAX];
+    uint16_t cb_dt[CFG_COMBO_KEYS_MAX];
+    uint8_t cb_top;            /* the highest active layer at the first held-back press */
+    uint32_t cb_first, cb_deadline;
+    struct {
+        uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
+        uint8_t keys;          /* bit k: the combo's key k is still down */
+    } cb_act[ENGINE_COMBO_ACTIVE_MAX];
+#endif
+
+#if ENGINE_HAS_TAP_DANCE
+    /* tap dance (bhv_tap_dance.c): the dance in progress */
+    uint8_t td_idx;            /* 0xFF = none */
+    uint8_t td_pos, td_count, td_down;
+    uint16_t td_term;
+    uint32_t td_time;          /* its last press */
+#endif
 };
 
 #endif

@@ -213,7 +213,7 @@ static void scan_tap(engine_t *e)
 
 /* Releases that come while a key is being decided, of keys pressed before it, are processed at
  * once, except modifiers and layer keys, which must stay in effect until the decision (QMK). */
-static bool release_must_wait(engine_t *e, const engine_rec_t *r)
+bool eng_release_must_wait(engine_t *e, const engine_rec_t *r)
 {
     engine_held_t *h = eng_held_find(e, r->pos);
     kc_t kc = h ? h->kc : eng_keymap_lookup(e, r->pos);
@@ -300,7 +300,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
     }
 
     if (!pressed && !typed(e, r)) {
-        if (release_must_wait(e, r)) return false;
+        if (eng_release_must_wait(e, r)) return false;
         eng_process_record(e, r);
         return true;
     }

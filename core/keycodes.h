@@ -163,6 +163,10 @@ static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 #define KC_CAPS_LOCK     0x0039u
 #define KC_F1            0x003Au
 #define KC_DELETE        0x004Cu
+#define KC_NUM_LOCK      0x0053u
+#define KC_KP_PLUS       0x0057u
+#define KC_KP_1          0x0059u
+#define KC_KP_0          0x0062u
 #define KC_RIGHT         0x004Fu
 #define KC_LEFT          0x0050u
 #define KC_DOWN          0x0051u
@@ -208,9 +212,22 @@ static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 #define QK_DEBUG_TOGGLE  0x7C02u
 #define QK_CLEAR_EEPROM  0x7C03u
 #define QK_GRAVE_ESCAPE  0x7C16u
+#define QK_COMBO_ON        0x7C50u
+#define QK_COMBO_OFF       0x7C51u
+#define QK_COMBO_TOGGLE    0x7C52u
 #define QK_ONE_SHOT_ON     0x7C5Au
 #define QK_ONE_SHOT_OFF    0x7C5Bu
 #define QK_ONE_SHOT_TOGGLE 0x7C5Cu
+#define QK_UNICODE_MODE_NEXT       0x7C30u
+#define QK_UNICODE_MODE_PREVIOUS   0x7C31u
+#define QK_UNICODE_MODE_MACOS      0x7C32u /* .. 0x7C37: MACOS LINUX WINDOWS BSD WINCOMPOSE EMACS */
+#define QK_UNICODE_MODE_EMACS      0x7C37u
+#define QK_DYNAMIC_MACRO_RECORD_START_1 0x7C53u
+#define QK_DYNAMIC_MACRO_RECORD_START_2 0x7C54u
+#define QK_DYNAMIC_MACRO_RECORD_STOP    0x7C55u
+#define QK_DYNAMIC_MACRO_PLAY_1         0x7C56u
+#define QK_DYNAMIC_MACRO_PLAY_2         0x7C57u
+#define QK_LEADER          0x7C58u
 #define QK_CAPS_WORD_TOGGLE 0x7C73u
 #define QK_TRI_LAYER_LOWER 0x7C77u
 #define QK_TRI_LAYER_UPPER 0x7C78u

@@ -41,6 +41,13 @@ void eng_default_layer_set(engine_t *e, uint8_t layer)
 kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
 {
     const cfg_t *c = e->cfg;
+#if ENGINE_HAS_COMBO
+    /* positions past the matrix are the combos' virtual keys: their result on every layer */
+    if (pos >= c->npos) {
+        uint8_t i = (uint8_t)(pos - c->npos);
+        return i < c->count[CFG_SEC_COMBOS] ? cfg_rd16(cfg_combo(c, i) + CFG_CB_RESULT) : KC_NO;
+    }
+#endif
     uint32_t layers = e->layer_state | e->default_layer_state;
     /* From the top layer down; the default layer is normally the only one set. */
     for (uint8_t l = c->layers; l-- > 0;) {

@@ -78,9 +78,22 @@ void eng_send_kbd(engine_t *e)
             e->os_mods = 0;
         }
     }
-    e->kbd.mods = mods;
-    if (memcmp(&e->kbd, &e->kbd_sent, sizeof e->kbd) == 0) return;
-    e->kbd_sent = e->kbd;
+    /* The sequence player's own mods (a typed capital's Shift) are its alone; while a unicode
+     * sequence types, everyone else's are hidden (bhv_macro.c). Key overrides' suppressed and
+     * added mods apply to everyone else's. */
+    e->kbd.mods = eng_seq_mods(e, eng_mods_report(e, mods));
+#ifndef ENGINE_NO_MODS
+    /* The report sent is the state minus what key cancellation holds back (the state keeps both
+     * keys of a pair, so the other one comes back when one is released). */
+    kbd_report_t out = e->kbd;
+    eng_socd_filter(e, &out);
+#else
+#define out (e->kbd)
+#endif
+    if (memcmp(&out, &e->kbd_sent, sizeof out) == 0) return;
+    e->kbd_sent = out;
+#undef out
+    eng_seq_count_report(e);
     if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
 }
 
@@ -88,6 +101,7 @@ void eng_consumer_send(engine_t *e, uint16_t usage)
 {
     if (usage == e->consumer) return;
     e->consumer = usage;
+    eng_seq_count_report(e);
     if (e->sink->consumer) e->sink->consumer(e->ctx, usage, e->now);
 }
 
@@ -95,6 +109,7 @@ void eng_system_send(engine_t *e, uint16_t usage)
 {
     if (usage == e->system) return;
     e->system = usage;
+    eng_seq_count_report(e);
     if (e->sink->system) e->sink->system(e->ctx, usage, e->now);
 }
 
@@ -116,6 +131,7 @@ void eng_register_code(engine_t *e, uint8_t code)
             eng_send_kbd(e);
         }
         add_key(e, code);
+        eng_socd_note_press(e, code);
         note_key_press(e);
         eng_send_kbd(e);
     } else if (IS_MODIFIER_KC(code)) {
@@ -198,6 +214,7 @@ void eng_clear_keyboard(engine_t *e)
 {
     e->tap_release = 0;
     e->real_mods = e->weak_mods = e->os_mods = e->os_locked_mods = 0;
+    eng_seq_clear_mods(e);
     memset(e->kbd.keys, 0, sizeof e->kbd.keys);
     e->nkeys = 0;
     eng_system_send(e, 0);

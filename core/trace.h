@@ -27,6 +27,27 @@ enum engine_trace_code {
     ENGINE_TRACE_NKRO,                /* arg = 1 NKRO on, 0 off */
     ENGINE_TRACE_ACTION,              /* a keycode handed to the firmware (QK_BOOT ...); kc */
     ENGINE_TRACE_RETRO_TAP,           /* a held dual-role key released alone sends its tap; kc */
+    ENGINE_TRACE_SEQ_START,           /* the player starts a job; arg = kind (1 macro 2 unicode 3 key 4 dynamic macro), kc = MC_n */
+    ENGINE_TRACE_SEQ_END,             /* the job playing ended */
+    ENGINE_TRACE_SEQ_DROPPED,         /* a job found the player's queue full; arg = kind */
+    ENGINE_TRACE_LEADER_START,        /* QK_LEAD: the leader sequence collects keys */
+    ENGINE_TRACE_LEADER_KEY,          /* a key joined the sequence; kc = the keycode recorded, arg = count */
+    ENGINE_TRACE_LEADER_END,          /* the sequence ended; arg = index of the matching entry, 0xFFFF none */
+    ENGINE_TRACE_UNICODE_MODE,        /* unicode input mode changed; arg = mode (0 macOS .. 5 Emacs) */
+    ENGINE_TRACE_DM_RECORD_START,     /* dynamic macro recording starts; arg = slot */
+    ENGINE_TRACE_DM_RECORD_STOP,      /* recording stops; arg = slot << 8 | events kept */
+    ENGINE_TRACE_DM_FULL,             /* a key event did not fit in the dynamic macro buffer */
+    ENGINE_TRACE_CAPS_WORD,           /* caps word; arg = 1 on, 0 off */
+    ENGINE_TRACE_AUTO_SHIFT,          /* an auto-shift key settled; kc = its keycode, arg = 1 shifted */
+    ENGINE_TRACE_AUTO_SHIFT_STATE,    /* AS_ON/AS_OFF/AS_TOGG/AS_UP/AS_DOWN; arg = timeout, 0 = off */
+    ENGINE_TRACE_KEY_OVERRIDE,        /* arg = override index + 1 activated, 0 = deactivated */
+    ENGINE_TRACE_REPEAT,              /* repeat / alternate repeat; kc = the keycode sent */
+    ENGINE_TRACE_LAYER_LOCK,          /* arg = layer, | 0x100 when locked (0 when unlocked) */
+    ENGINE_TRACE_COMBO_PRESS,         /* a combo fired; pos = its first key, kc = result, arg = combo index */
+    ENGINE_TRACE_COMBO_RELEASE,       /* its result released; pos = the key whose release did it */
+    ENGINE_TRACE_COMBO_REPLAY,        /* a held-back press goes on as an ordinary key (no combo) */
+    ENGINE_TRACE_COMBO_ENABLED,       /* CM_ON/CM_OFF/CM_TOGG; arg = 1 on, 0 off */
+    ENGINE_TRACE_TAP_DANCE,           /* a tap dance ended; kc = keycode it gives, arg = taps | how << 8 */
     ENGINE_TRACE_CODE_LIMIT
 };
 
@@ -45,6 +66,9 @@ enum engine_trace_reason {
     ENGINE_REASON_NEXT_TAP_KEY,             /* tap: an earlier tap's release was already buffered */
     ENGINE_REASON_LIMIT
 };
+
+/* How a tap dance ended (arg >> 8 of ENGINE_TRACE_TAP_DANCE) */
+enum engine_td_end { ENGINE_TD_TAP = 0, ENGINE_TD_HOLD = 1, ENGINE_TD_INTERRUPTED = 2 };
 
 /* Short text of a code ("tap-hold pressed", "layer on", ...); "?" for unknown codes. */
 const char *engine_trace_text(uint8_t code);

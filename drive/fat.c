@@ -371,9 +371,9 @@ enum fat_result fat_find(const fat_vol_t *v, const char *name, fat_file_t *f)
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
-enum fat_result fat_read(const fat_vol_t *v, const fat_file_t *f, uint8_t *buf, uint32_t cap)
+/* Calls fn with the file's bytes, a sector (or the file's tail) at a time, in order. */
+enum fat_result fat_walk(const fat_vol_t *v, const fat_file_t *f, fat_walk_fn fn, void *ctx)
 {
-    if (f->size > cap) return FAT_ERR_TOOBIG;
     /* Brent's cycle detection: a chain that loops is found without remembering clusters */
     uint32_t done = 0, c = f->first_cluster, hops = 0, mark = c, power = 1, lam = 0;
     while (done < f->size) {
@@ -388,7 +388,7 @@ enum fat_result fat_read(const fat_vol_t *v, const fat_file_t *f, uint8_t *buf, 
             const uint8_t *p = dbd_peek(v->bd, v->data_start + (c - 2u) * v->spc + s);
             if (!p) return FAT_ERR_CHAIN;
             uint32_t n = f->size - done < DBD_SECTOR ? f->size - done : DBD_SECTOR;
-            memcpy(buf + done, p, n);
+            fn(ctx, p, n);
             done += n;
         }
         if (done < f->size) {
@@ -397,6 +397,25 @@ enum fat_result fat_read(const fat_vol_t *v, const fat_file_t *f, uint8_t *buf, 
         }
     }
     return FAT_OK;
+}
+
+typedef struct copy_ctx {
+    uint8_t *buf;
+    uint32_t at;
+} copy_ctx_t;
+
+static void copy_fn(void *ctx, const uint8_t *p, uint32_t n)
+{
+    copy_ctx_t *c = ctx;
+    memcpy(c->buf + c->at, p, n);
+    c->at += n;
+}
+
+enum fat_result fat_read(const fat_vol_t *v, const fat_file_t *f, uint8_t *buf, uint32_t cap)
+{
+    if (f->size > cap) return FAT_ERR_TOOBIG;
+    copy_ctx_t c = {buf, 0};
+    return fat_walk(v, f, copy_fn, &c);
 }
 
 /* ---- writing ------------------------------------------------------------------------------- */

@@ -58,6 +58,10 @@ enum fat_result fat_mount(fat_vol_t *v, dbd_t *bd);
 /* A regular file of the root directory whose long name, or else short name, equals `name`
  * (ASCII case-insensitive). */
 enum fat_result fat_find(const fat_vol_t *v, const char *name, fat_file_t *f);
+/* Hands the file's bytes to fn in order, a sector at a time (FAT_ERR_CHAIN when the chain is
+ * broken: fn may have seen part of the file). */
+typedef void (*fat_walk_fn)(void *ctx, const uint8_t *data, uint32_t len);
+enum fat_result fat_walk(const fat_vol_t *v, const fat_file_t *f, fat_walk_fn fn, void *ctx);
 /* Reads the whole file into buf (cap bytes); FAT_ERR_TOOBIG when it is larger. */
 enum fat_result fat_read(const fat_vol_t *v, const fat_file_t *f, uint8_t *buf, uint32_t cap);
 /* Creates or replaces a root-directory file (long name entries when `name` is not a plain

@@ -28,5 +28,6 @@ void fw_run(void) __attribute__((noreturn));
  * over an action (QK_BOOT, QK_REBOOT, QK_CLEAR_EEPROM, ...), FW_PROBE_QUEUED + endpoint. */
 #define FW_PROBE_ACTION 7u
 #define FW_PROBE_QUEUED 8u /* + endpoint number: a report was queued for that endpoint */
+#define FW_PROBE_CONFIG 24u /* the drive's new config is active (fw/fw_drive.h) */
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/engine.h"
 #include "fw/fallback.h"
 #include "fw/fw.h"
+#include "fw/fw_drive.h"
 #include "fw/hal.h"
 #include "fw/matrix.h"
 #include "usb/usb.h"
@@ -104,6 +105,10 @@ static const engine_sink_t sink = {
     .trace = NULL,
 };
 
+#if KESTREL_DRIVE
+static uint32_t region_crc; /* identifies the region's image for the drive's slots (0 = none) */
+#endif
+
 /* Uses the config region's image when it is valid and meant for this chip; else the built-in
  * fallback, and says why in the USB product string (what a user sees first). */
 static const char *load_config(void)
@@ -111,6 +116,18 @@ static const char *load_config(void)
     size_t max;
     const uint8_t *region = hal_cfg_region(&max);
     enum cfg_open_result r = cfg_open(&cfg, region, max);
+#if KESTREL_DRIVE
+    /* A config saved on the drive since the region was last flashed wins over the region's. */
+    region_crc = r == CFG_OK ? cfg_crc32_image(region, cfg.size) : 0;
+    const uint8_t *img;
+    size_t len;
+    cfg_t saved;
+    if (fw_drive_pick(region_crc, &img, &len) && cfg_open(&saved, img, len) == CFG_OK &&
+        hal_cfg_usable(&saved)) {
+        cfg = saved;
+        return NULL;
+    }
+#endif
     if (r == CFG_OK && hal_cfg_usable(&cfg)) return NULL;
 #if FW_FALLBACK_REASON
     const char *why = r != CFG_OK ? cfg_open_strerror(r) : "config image is for another board";
@@ -154,6 +171,38 @@ static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
     hal_probe(4);
 }
 
+#if KESTREL_DRIVE
+/* A new config from the drive, at once and on the same USB connection: whatever is held is
+ * released (the host sees every key go up), then the engine starts over on the new tables. The
+ * matrix is set up again only if its wiring changed; otherwise keys still held stay known to
+ * the debouncer and their release is simply nothing to the new engine. USB names and IDs
+ * change at the next plug-in. */
+static void switch_config(const uint8_t *img, size_t n, uint32_t ms)
+{
+    engine_release_all(&engine, ms);
+    cfg_t next;
+    if (cfg_open(&next, img, n) != CFG_OK) return;
+    uint16_t n1, l1, n2, l2;
+    const uint8_t *p1 = cfg_section(&cfg, CFG_SEC_PINS, &n1, &l1);
+    const uint8_t *p2 = cfg_section(&next, CFG_SEC_PINS, &n2, &l2);
+    bool rewire = next.rows != cfg.rows || next.cols != cfg.cols || l1 != l2 || !p1 || !p2 ||
+                  memcmp(p1, p2, l1) != 0 ||
+                  cfg_info8(&next, CFG_INFO_DIODE) != cfg_info8(&cfg, CFG_INFO_DIODE) ||
+                  cfg_info8(&next, CFG_INFO_MATRIX_KIND) != cfg_info8(&cfg, CFG_INFO_MATRIX_KIND) ||
+                  cfg_info16(&next, CFG_INFO_IO_DELAY) != cfg_info16(&cfg, CFG_INFO_IO_DELAY);
+    bool redebounce = rewire || cfg_setting(&next, CFG_DEBOUNCE_TYPE) != cfg_setting(&cfg, CFG_DEBOUNCE_TYPE) ||
+                      cfg_setting(&next, CFG_DEBOUNCE) != cfg_setting(&cfg, CFG_DEBOUNCE);
+    cfg = next;
+    if (rewire) matrix_init(&matrix, &cfg);
+    if (redebounce) {
+        debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
+                      (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE), cfg.rows, cfg.cols);
+    }
+    engine_init(&engine, &cfg, &sink, NULL);
+    hal_probe(FW_PROBE_CONFIG);
+}
+#endif
+
 void fw_run(void)
 {
     hal_init();
@@ -167,6 +216,9 @@ void fw_run(void)
     }
 #else
     (void)fallback_why;
+#endif
+#if KESTREL_DRIVE
+    fw_drive_start(&cfg, region_crc, &ident);
 #endif
     usb_init(&ident);
     engine_init(&engine, &cfg, &sink, NULL);
@@ -221,6 +273,14 @@ void fw_run(void)
         uint32_t idle_due = usb_tick(ms);
         if (idle_due != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
             deadline = idle_due;
+#if KESTREL_DRIVE
+        const uint8_t *img;
+        size_t n;
+        if (fw_drive_task(ms, &img, &n)) switch_config(img, n, ms);
+        uint32_t drv = fw_drive_deadline();
+        if (drv != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(drv - deadline) < 0))
+            deadline = drv;
+#endif
         uint32_t deb = debounce_next_deadline(&debounce);
         if (deb != DEBOUNCE_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
             deadline = deb;

@@ -24,7 +24,15 @@ RP2040_LDFLAGS := -mcpu=cortex-m0plus -mthumb -O2 -flto -nostartfiles --specs=na
 
 RP2040_SRC := $(filter-out hal/rp2040/boot2_pad.c,$(wildcard hal/rp2040/*.c)) \
               $(wildcard hal/rp2/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+# The keyboard's drive (mk/drive.mk): its sources and defines.
+RP2040_SRC    += $(DRIVE_FW_SRC)
+RP2040_CFLAGS += $(DRIVE_FW_CFLAGS)
 RP2040_OBJ := $(patsubst %.c,$(RP2040_OBJDIR)/%.o,$(RP2040_SRC)) $(RP2040_OBJDIR)/boot2_blob.o
+# The drive's defines change what usb/, fw/ and config/ compile to: rebuild when they change.
+RP2040_DRIVE_STAMP := $(RP2040_OBJDIR)/drive_flags.txt
+$(shell mkdir -p $(RP2040_OBJDIR) && (echo '$(DRIVE_FW_CFLAGS)' | cmp -s - $(RP2040_DRIVE_STAMP) || \
+        echo '$(DRIVE_FW_CFLAGS)' > $(RP2040_DRIVE_STAMP)))
+$(filter-out $(RP2040_OBJDIR)/boot2_blob.o,$(RP2040_OBJ)): $(RP2040_DRIVE_STAMP)
 
 # The build id is compiled into the info block; rebuild it when `git describe` changes.
 RP2040_ID_STAMP := $(RP2040_OBJDIR)/build_id.txt
@@ -117,10 +125,10 @@ FUZZ_USB_BIN := $(BUILD)/fuzz/fuzz_usb
 $(FUZZ_USB_BIN): tests/rp2040/fuzz_usb.c $(wildcard usb/*.c usb/*.h) core/cfg.c core/cfg.h
 	@mkdir -p $(dir $@)
 	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer $(INC) tests/rp2040/fuzz_usb.c $(wildcard usb/*.c) core/cfg.c -o $@
+	  -fno-omit-frame-pointer -DUSB_MSC=1 $(INC) tests/rp2040/fuzz_usb.c $(wildcard usb/*.c) core/cfg.c -o $@
 rp2040-fuzz-usb-smoke: $(FUZZ_USB_BIN)
 	@rm -rf $(BUILD)/fuzz/smoke-usb && mkdir -p $(BUILD)/fuzz/smoke-usb
-	@$(FUZZ_USB_BIN) -runs=200000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-usb \
+	@$(FUZZ_USB_BIN) -runs=200000 -seed=1 -max_len=2048 $(BUILD)/fuzz/smoke-usb \
 	  tests/rp2040/fuzz_usb_seeds 2>$(BUILD)/fuzz/smoke-usb.log || { tail -40 $(BUILD)/fuzz/smoke-usb.log; exit 1; }
 	@echo "rp2040-fuzz-usb-smoke: 200000 runs, no crash"
 TEST_TARGETS += rp2040-fuzz-usb-smoke

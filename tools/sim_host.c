@@ -32,7 +32,7 @@ void sim_reports_free(sim_reports_t *l)
 typedef struct host_ctx {
     sim_reports_t *out;
     const sim_host_opts_t *opts;
-    uint8_t cols;
+    uint8_t cols, npos;
 } host_ctx_t;
 
 static void emit(host_ctx_t *h, report_t *r, uint32_t now)
@@ -82,6 +82,8 @@ static void fmt_pos(const host_ctx_t *h, uint8_t pos, char *buf, size_t cap)
 {
     if (pos == CFG_POS_NONE || h->cols == 0)
         snprintf(buf, cap, "-");
+    else if (pos >= h->npos) /* a combo's virtual key */
+        snprintf(buf, cap, "combo%u", (unsigned)(pos - h->npos));
     else
         snprintf(buf, cap, "%u,%u", pos / h->cols, pos % h->cols);
 }
@@ -184,7 +186,7 @@ int sim_host_run(const sim_job_t *job, const sim_host_opts_t *opts, sim_reports_
         snprintf(err, errcap, "out of memory");
         return 2;
     }
-    host_ctx_t h = {out, opts, job->config->cfg.cols};
+    host_ctx_t h = {out, opts, job->config->cfg.cols, job->config->cfg.npos};
     engine_init(e, &job->config->cfg, &host_sink, &h);
     uint32_t now = 0;
     int rc = 0;

@@ -9,14 +9,18 @@
 
 #include "core/cfg.h"
 #include "core/engine.h"
+#include "usb/msc.h"
 
 /* Interfaces and endpoints, in one table so that later classes (mass storage, raw HID) slot in
  * without renumbering what hosts have already seen. */
 enum usb_interface {
     USB_IF_KBD = 0,    /* HID boot keyboard: 6KRO reports, LED output report */
     USB_IF_EXTRA = 1,  /* HID with report IDs: NKRO keyboard, system, consumer, mouse */
-    USB_IF_COUNT       /* reserved next: 2 mass storage (EP 0x83/0x03), 3 raw HID (0x84/0x04) */
+    USB_IF_COUNT       /* the HID interfaces, always present; next: 2 mass storage, 3 raw HID */
 };
+/* The keyboard's drive (usb/msc.h), when usb_identity_t.msc is set: EP 0x83 IN / 0x03 OUT.
+ * Reserved after it: 3 raw HID (0x84/0x04). */
+#define USB_IF_MSC 2u
 #define USB_EP_KBD_IN   0x81u
 #define USB_EP_EXTRA_IN 0x82u
 
@@ -36,6 +40,9 @@ typedef struct usb_identity {
     /* Strings that point into the config image (bit 0 manufacturer, bit 1 product) are read
      * through CFG_RD8: on the ATmega32U4 the image is in program memory, not RAM. */
     uint8_t in_cfg;
+#if USB_MSC
+    bool msc;                 /* add the mass-storage interface (usb_msc_init() gave it storage) */
+#endif
 } usb_identity_t;
 
 /* Fills an identity from a config image (defaults where it has none). */
@@ -64,5 +71,11 @@ uint8_t usb_send_system(uint16_t usage);
 uint8_t usb_send_consumer(uint16_t usage);
 uint8_t usb_send_mouse(const mouse_report_t *r);
 bool usb_reports_pending(void);
+
+/* Leaves the bus (D+ pull-up off; queued reports are dropped), and comes back with descriptors
+ * rebuilt from `id` (e.g. with or without the drive): the host enumerates the device anew. Keep
+ * detached for a while (the firmware waits 100 ms) so every host and hub sees it go. */
+void usb_detach(void);
+void usb_attach(const usb_identity_t *id);
 
 #endif

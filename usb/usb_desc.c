@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "usb/msc.h"
 #include "usb/usb_internal.h"
 
 /* Interface 0: the boot-protocol keyboard (HID 1.11 appendix B.1 layout): modifier byte,
@@ -51,9 +52,18 @@ static const uint8_t report_extra[] = {
 };
 
 #define CONFIG_LEN (9u + 2u * (9u + 9u + 7u))
+#define MSC_IF_LEN (9u + 7u + 7u)
 
 static uint8_t dev_desc[18];
+#if USB_MSC
+static uint8_t cfg_desc[CONFIG_LEN + MSC_IF_LEN];
+static uint16_t cfg_len;
+static uint8_t if_count;
+#else
 static uint8_t cfg_desc[CONFIG_LEN];
+#define cfg_len ((uint16_t)CONFIG_LEN)
+#define if_count ((uint8_t)USB_IF_COUNT)
+#endif
 /* Longest string descriptor, in characters (126 is USB's limit). A chip with little RAM (ATmega32U4)
  * sets a shorter one; longer names are cut. */
 #ifndef USB_STRING_MAX
@@ -92,16 +102,38 @@ void usb_desc_build(const usb_identity_t *id)
     *p++ = 1; *p++ = 2; *p++ = 3; /* manufacturer, product, serial strings */
     *p++ = 1;                     /* one configuration */
 
+#if USB_MSC
+    bool msc = id->msc && usb_msc_enabled();
+    if_count = (uint8_t)(USB_IF_COUNT + (msc ? 1u : 0u));
+    cfg_len = (uint16_t)(CONFIG_LEN + (msc ? MSC_IF_LEN : 0u));
+#endif
     p = cfg_desc;
-    *p++ = 9; *p++ = USB_DESC_CONFIGURATION; p = put16(p, CONFIG_LEN);
-    *p++ = USB_IF_COUNT; *p++ = 1; *p++ = 0;
+    *p++ = 9; *p++ = USB_DESC_CONFIGURATION; p = put16(p, cfg_len);
+    *p++ = if_count; *p++ = 1; *p++ = 0;
     *p++ = 0xA0;                  /* bus powered, remote wake-up */
     *p++ = id->max_power_2ma;
     p = put_iface(p, USB_IF_KBD, 1, 1, sizeof report_kbd, USB_EP_KBD_IN, USB_BOOT_REPORT_LEN,
                   id->poll_ms);
     p = put_iface(p, USB_IF_EXTRA, 0, 0, sizeof report_extra, USB_EP_EXTRA_IN, USB_EXTRA_EP_SIZE,
                   id->poll_ms);
+#if USB_MSC
+    if (msc) { /* mass storage, SCSI transparent command set, bulk-only transport */
+        *p++ = 9; *p++ = USB_DESC_INTERFACE; *p++ = USB_IF_MSC; *p++ = 0;
+        *p++ = 2; *p++ = 0x08; *p++ = 0x06; *p++ = 0x50; *p++ = 0;
+        *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = USB_EP_MSC_IN; *p++ = 0x02;
+        p = put16(p, USB_MSC_EP_SIZE); *p++ = 0;
+        *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = USB_EP_MSC_OUT; *p++ = 0x02;
+        p = put16(p, USB_MSC_EP_SIZE); *p++ = 0;
+    }
+#endif
 }
+
+#if USB_MSC
+uint8_t usb_if_count(void)
+{
+    return if_count;
+}
+#endif
 
 /* UTF-8 to a UTF-16LE string descriptor; malformed bytes become U+FFFD, characters beyond the
  * BMP too (they would need surrogate pairs that some hosts mishandle). */
@@ -148,7 +180,7 @@ bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **
     case USB_DESC_CONFIGURATION:
         if (index) return false;
         *p = cfg_desc;
-        *len = sizeof cfg_desc;
+        *len = cfg_len;
         return true;
     case USB_DESC_STRING:
         if (index == 0) {
@@ -183,6 +215,6 @@ const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len)
 
 const uint8_t *usb_desc_hid(uint8_t iface)
 {
-    if (iface >= USB_IF_COUNT) return NULL;
+    if (iface >= USB_IF_COUNT) return NULL; /* HID interfaces only */
     return cfg_desc + 9u + iface * 25u + 9u;
 }

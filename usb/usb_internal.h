@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "usb/msc.h"
 #include "usb/usb.h"
 
 typedef struct usb_setup {
@@ -56,5 +57,22 @@ enum usb_ctrl_result usb_hid_request(const usb_setup_t *s);
 enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len);
 void usb_hid_xfer_done(uint8_t ep);
 void usb_hid_feed(void);
+
+/* Endpoint halt state kept by the device core (usbd.c), set by classes that stall. */
+bool usb_ep_halted(uint8_t ep);
+void usb_ep_set_halted(uint8_t ep, bool halted);
+#if USB_MSC
+uint8_t usb_if_count(void);         /* interfaces of the current configuration descriptor */
+#else
+#define usb_if_count() ((uint8_t)USB_IF_COUNT)
+#endif
+
+/* Mass storage (msc.c; only built with USB_MSC) */
+bool usb_msc_enabled(void);         /* storage given (usb_msc_init) */
+void usb_msc_reset(void);           /* bus reset / deconfigure */
+void usb_msc_configured(void);      /* opens the bulk endpoints, waits for a command */
+enum usb_ctrl_result usb_msc_request(const usb_setup_t *s);
+void usb_msc_xfer_done(uint8_t ep, uint16_t len);
+void usb_msc_halt_cleared(uint8_t ep);
 
 #endif

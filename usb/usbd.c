@@ -1,10 +1,11 @@
 /* The USB device core: control transfers on EP0, the standard requests of USB 2.0 chapter 9, and
- * the dispatch of class requests to HID. Anything malformed, unknown or asked in the wrong state
+ * the dispatch of class requests to HID and mass storage. Anything malformed, unknown or asked in the wrong state
  * is answered with STALL and changes nothing. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "usb/dcd.h"
+#include "usb/msc.h"
 #include "usb/usb_internal.h"
 
 uint8_t usb_ctrl_buf[64];
@@ -21,13 +22,24 @@ static struct {
     uint8_t config;        /* 0 = not configured */
     bool remote_wakeup;    /* the host allowed it (SET_FEATURE DEVICE_REMOTE_WAKEUP) */
     bool suspended;
-    bool halted[2];        /* USB_EP_KBD_IN, USB_EP_EXTRA_IN */
+    bool halted[USB_MSC ? 4 : 2]; /* USB_EP_KBD_IN, USB_EP_EXTRA_IN, USB_EP_MSC_IN, USB_EP_MSC_OUT */
 } dev;
+
+#if USB_MSC
+static bool msc_on(void)
+{
+    return usb_if_count() > USB_IF_MSC;
+}
+#endif
 
 static int ep_index(uint16_t ep)
 {
     if (ep == USB_EP_KBD_IN) return 0;
     if (ep == USB_EP_EXTRA_IN) return 1;
+#if USB_MSC
+    if (msc_on() && ep == USB_EP_MSC_IN) return 2;
+    if (msc_on() && ep == USB_EP_MSC_OUT) return 3;
+#endif
     return -1;
 }
 
@@ -41,11 +53,29 @@ bool usb_suspended(void)
     return dev.suspended;
 }
 
-bool usb_ep_halted(uint8_t ep);
 bool usb_ep_halted(uint8_t ep)
 {
     int i = ep_index(ep);
     return i >= 0 && dev.halted[i];
+}
+
+void usb_ep_set_halted(uint8_t ep, bool halted)
+{
+    int i = ep_index(ep);
+    if (i >= 0) dev.halted[i] = halted;
+}
+
+/* After a halt is cleared (or the interface reselected): the class carries on. */
+static void halt_cleared(uint8_t ep)
+{
+#if USB_MSC
+    if (ep == USB_EP_MSC_IN || ep == USB_EP_MSC_OUT) {
+        usb_msc_halt_cleared(ep);
+        return;
+    }
+#endif
+    (void)ep;
+    usb_hid_xfer_done(0); /* nothing in flight any more: feed again */
 }
 
 bool usb_wakeup(void)
@@ -59,12 +89,18 @@ static void set_configuration(uint8_t value)
 {
     dcd_ep_close_all();
     usb_hid_reset();
-    dev.halted[0] = dev.halted[1] = false;
+#if USB_MSC
+    usb_msc_reset();
+#endif
+    for (unsigned i = 0; i < sizeof dev.halted; i++) dev.halted[i] = false;
     dev.config = value;
     if (value) {
         dcd_ep_open(USB_EP_KBD_IN, DCD_EP_INTERRUPT, USB_BOOT_REPORT_LEN);
         dcd_ep_open(USB_EP_EXTRA_IN, DCD_EP_INTERRUPT, USB_EXTRA_EP_SIZE);
         usb_hid_configured();
+#if USB_MSC
+        if (msc_on()) usb_msc_configured();
+#endif
     }
 }
 
@@ -149,7 +185,7 @@ static enum usb_ctrl_result std_device(const usb_setup_t *s)
 static enum usb_ctrl_result std_interface(const usb_setup_t *s)
 {
     bool in = s->bmRequestType & USB_DIR_IN;
-    if (!dev.config || (s->wIndex & 0xFF00u) || s->wIndex >= USB_IF_COUNT) return USB_CTRL_STALL;
+    if (!dev.config || (s->wIndex & 0xFF00u) || s->wIndex >= usb_if_count()) return USB_CTRL_STALL;
     uint8_t iface = (uint8_t)s->wIndex;
     switch (s->bRequest) {
     case 0: /* GET_STATUS */
@@ -176,6 +212,17 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
     case 11: /* SET_INTERFACE: only alternate setting 0 exists; selecting it again resets the
               * interface's endpoint to DATA0 and clears a halt (USB 2.0 §9.4.10) */
         if (in || s->wValue || s->wLength) return USB_CTRL_STALL;
+#if USB_MSC
+        if (iface == USB_IF_MSC) {
+            static const uint8_t msc_eps[2] = {USB_EP_MSC_IN, USB_EP_MSC_OUT};
+            for (unsigned k = 0; k < 2; k++) {
+                dev.halted[ep_index(msc_eps[k])] = false;
+                dcd_ep_clear_stall(msc_eps[k]);
+            }
+            usb_msc_reset();
+            usb_msc_configured();
+        } else
+#endif
         {
             uint8_t ep = iface == USB_IF_KBD ? USB_EP_KBD_IN : USB_EP_EXTRA_IN;
             dev.halted[ep_index(ep)] = false;
@@ -209,7 +256,7 @@ static enum usb_ctrl_result std_endpoint(const usb_setup_t *s)
             dcd_ep_stall((uint8_t)s->wIndex);
         } else {
             dcd_ep_clear_stall((uint8_t)s->wIndex);
-            usb_hid_xfer_done(0); /* nothing in flight any more: feed again */
+            halt_cleared((uint8_t)s->wIndex);
         }
         return USB_CTRL_STATUS;
     default:
@@ -227,9 +274,12 @@ static enum usb_ctrl_result dispatch(const usb_setup_t *s)
         if (recip == USB_RECIP_ENDPOINT) return std_endpoint(s);
         return USB_CTRL_STALL;
     }
-    if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config &&
-        s->wIndex < USB_IF_COUNT)
-        return usb_hid_request(s);
+    if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config) {
+        if (s->wIndex < USB_IF_COUNT) return usb_hid_request(s);
+#if USB_MSC
+        if (msc_on() && s->wIndex == USB_IF_MSC) return usb_msc_request(s);
+#endif
+    }
     return USB_CTRL_STALL;
 }
 
@@ -327,6 +377,12 @@ void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len)
         }
         return;
     }
+#if USB_MSC
+    if (ep_addr == USB_EP_MSC_IN || ep_addr == USB_EP_MSC_OUT) {
+        usb_msc_xfer_done(ep_addr, len);
+        return;
+    }
+#endif
     usb_hid_xfer_done(ep_addr);
 }
 
@@ -334,6 +390,19 @@ void usb_init(const usb_identity_t *id)
 {
     usb_desc_build(id);
     dcd_init();
+    usbd_on_bus_reset();
+    dcd_connect(true);
+}
+
+void usb_detach(void)
+{
+    dcd_connect(false);
+    usbd_on_bus_reset();
+}
+
+void usb_attach(const usb_identity_t *id)
+{
+    usb_desc_build(id);
     usbd_on_bus_reset();
     dcd_connect(true);
 }

@@ -33,10 +33,16 @@ export function parseConfiguration(b, ck) {
       iface = { number: d[2], alt: d[3], numEndpoints: d[4], cls: d[5], subclass: d[6], protocol: d[7], eps: [], hid: null };
       ck.eq(iface.alt, 0, `interface ${d[2]} bAlternateSetting`);
       ck.eq(iface.number, cfg.interfaces.length, 'interfaces numbered 0, 1, ... in order');
-      ck.eq(iface.cls, 3, `interface ${d[2]} bInterfaceClass (HID)`);
-      ck.ok(iface.subclass === 0 || iface.subclass === 1, `interface ${d[2]} bInterfaceSubClass ${iface.subclass}`);
-      ck.ok(iface.subclass === 1 ? iface.protocol === 1 || iface.protocol === 2 : iface.protocol === 0,
-            `interface ${d[2]}: protocol ${iface.protocol} with subclass ${iface.subclass}`);
+      // HID, or the keyboard's drive: mass storage, SCSI transparent, bulk-only (MSC BOT 1.0)
+      ck.ok(iface.cls === 3 || iface.cls === 8, `interface ${d[2]} bInterfaceClass ${iface.cls} (HID or mass storage)`);
+      if (iface.cls === 8) {
+        ck.eq(iface.subclass, 6, `interface ${d[2]} mass storage subclass (SCSI)`);
+        ck.eq(iface.protocol, 0x50, `interface ${d[2]} mass storage protocol (bulk-only)`);
+      } else {
+        ck.ok(iface.subclass === 0 || iface.subclass === 1, `interface ${d[2]} bInterfaceSubClass ${iface.subclass}`);
+        ck.ok(iface.subclass === 1 ? iface.protocol === 1 || iface.protocol === 2 : iface.protocol === 0,
+              `interface ${d[2]}: protocol ${iface.protocol} with subclass ${iface.subclass}`);
+      }
       cfg.interfaces.push(iface);
     } else if (type === 0x21) {
       ck.ok(iface && !iface.hid && iface.eps.length === 0, 'HID descriptor follows its interface, before the endpoints');
@@ -52,9 +58,14 @@ export function parseConfiguration(b, ck) {
       const ep = { address: d[2], attributes: d[3], mps: u16(d, 4), interval: d[6], iface: iface ? iface.number : -1 };
       ck.ok((ep.address & 0x70) === 0 && (ep.address & 15) !== 0, `endpoint address 0x${ep.address.toString(16)}`);
       ck.ok(!cfg.endpoints.some((e) => e.address === ep.address), `endpoint 0x${ep.address.toString(16)} declared twice`);
-      ck.eq(ep.attributes, 3, `endpoint 0x${ep.address.toString(16)} bmAttributes (interrupt)`);
-      ck.ok(ep.mps >= 1 && ep.mps <= 64, `endpoint 0x${ep.address.toString(16)} wMaxPacketSize ${ep.mps} (full speed: 1..64)`);
-      ck.ok(ep.interval >= 1 && ep.interval <= 255, `endpoint bInterval ${ep.interval}`);
+      if (iface && iface.cls === 8) {
+        ck.eq(ep.attributes, 2, `endpoint 0x${ep.address.toString(16)} bmAttributes (bulk)`);
+        ck.ok([8, 16, 32, 64].includes(ep.mps), `bulk endpoint 0x${ep.address.toString(16)} wMaxPacketSize ${ep.mps} (full speed: 8..64)`);
+      } else {
+        ck.eq(ep.attributes, 3, `endpoint 0x${ep.address.toString(16)} bmAttributes (interrupt)`);
+        ck.ok(ep.mps >= 1 && ep.mps <= 64, `endpoint 0x${ep.address.toString(16)} wMaxPacketSize ${ep.mps} (full speed: 1..64)`);
+        ck.ok(ep.interval >= 1 && ep.interval <= 255, `endpoint bInterval ${ep.interval}`);
+      }
       if (iface) iface.eps.push(ep);
       cfg.endpoints.push(ep);
     } else {
@@ -65,6 +76,10 @@ export function parseConfiguration(b, ck) {
   ck.eq(cfg.interfaces.length, cfg.numInterfaces, 'bNumInterfaces');
   for (const i of cfg.interfaces) {
     ck.eq(i.eps.length, i.numEndpoints, `interface ${i.number} bNumEndpoints`);
+    if (i.cls === 8) {
+      ck.ok(i.eps.some((e) => e.address & 0x80) && i.eps.some((e) => !(e.address & 0x80)), `interface ${i.number}: bulk IN and OUT`);
+      continue;
+    }
     ck.ok(!!i.hid, `interface ${i.number} has a HID descriptor`);
     ck.ok(i.eps.some((e) => e.address & 0x80), `interface ${i.number} has an interrupt IN endpoint`);
   }
@@ -177,12 +192,20 @@ export function enumerate(host, ck, { expect = {} } = {}) {
   if (expect.manufacturer !== undefined) ck.eq(info.strings.manufacturer, expect.manufacturer, 'manufacturer string from the config');
   ck.ok(/^[0-9A-F]{16}$/.test(info.strings.serial || ''), `serial number ${JSON.stringify(info.strings.serial)} is 16 hex digits`);
   if (expect.serial !== undefined) ck.eq(info.strings.serial, expect.serial, 'serial number from the flash unique ID');
-  must(host.xfer(setup(0x00, 9, info.config.value, 0, 0)), 'SET_CONFIGURATION');
+  // The pipes exist before SET_CONFIGURATION: the device may arm its bulk OUT endpoint (the
+  // drive waiting for a command) while it handles the request.
   host.openEndpoints(info.config.endpoints);
+  must(host.xfer(setup(0x00, 9, info.config.value, 0, 0)), 'SET_CONFIGURATION');
   const cf = must(host.xfer(setup(0x80, 8, 0, 0, 1)), 'GET_CONFIGURATION');
   ck.eq(cf[0], info.config.value, 'GET_CONFIGURATION after SET_CONFIGURATION');
   info.reports = [];
   for (const i of info.config.interfaces) {
+    if (i.cls === 8) { // the drive: one logical unit
+      const lun = must(host.xfer(setup(0xa1, 0xfe, 0, i.number, 1)), `GET_MAX_LUN interface ${i.number}`);
+      ck.eq(lun[0], 0, 'GET_MAX_LUN: one logical unit');
+      info.msc = i;
+      continue;
+    }
     must(host.xfer(setup(0x21, 0x0a, 0, i.number, 0)), `SET_IDLE(0) interface ${i.number}`);
     const len = i.hid ? i.hid.reportLength : 0;
     const rd = must(host.xfer(setup(0x81, 6, 0x2200, i.number, len + 64)), `GET_DESCRIPTOR(report) interface ${i.number}`);

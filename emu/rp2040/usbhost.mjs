@@ -63,6 +63,7 @@ export class UsbHost {
     this.resetDone = false;
     this.ctrl = null;          // the control transfer in progress
     this.intEps = new Map();   // ep number -> {interval, mps, iface, pid, pending, halted}
+    this.bulkEps = new Map();  // ep address -> {mps, iface, pid, armed, stalled} (mass storage)
     this.onReport = null;      // (ep, data Uint8Array, ns) when an interrupt IN packet arrives
     this.errors = [];          // protocol violations seen (PID errors, unexpected buffers)
     this.frame = 0;
@@ -80,6 +81,14 @@ export class UsbHost {
   bufCtrlWritten(off, v) {
     if (off < 0x80 || off > 0xfc) return;
     const ep = (off - 0x80) >> 3, out = (off & 4) !== 0;
+    const bulk = ep ? this.bulkEps.get(out ? ep : 0x80 | ep) : null;
+    if (bulk) { // bulk endpoints move when the host asks (bulkIn/bulkOut), as fast as the bus goes
+      if (v & BUF_STALL) { bulk.stalled = true; bulk.armed = null; return; }
+      if (!(v & BUF_AVAILABLE)) return;
+      bulk.stalled = false;
+      bulk.armed = { v, ns: this.board.nanos };
+      return;
+    }
     if (v & BUF_STALL) {
       if (ep === 0) {
         if (this.usb.epStallArm & (out ? 2 : 1) && this.ctrl && !this.ctrl.done) this.ctrlFinish('stall');
@@ -191,9 +200,9 @@ export class UsbHost {
     if (result === 'ok' && c.setup[0] === 0 && c.setup[1] === 5) this.address = c.setup[2] & 0x7f;
     // SET_INTERFACE and CLEAR_FEATURE(ENDPOINT_HALT) put the endpoints concerned back to DATA0.
     if (result === 'ok' && c.setup[0] === 0x01 && c.setup[1] === 11)
-      for (const e of this.intEps.values()) if (e.iface === c.setup[4]) { e.pid = 0; e.pending = null; }
+      for (const e of [...this.intEps.values(), ...this.bulkEps.values()]) if (e.iface === c.setup[4]) { e.pid = 0; e.pending = null; }
     if (result === 'ok' && c.setup[0] === 0x02 && c.setup[1] === 1) {
-      const e = this.intEps.get(c.setup[4] & 15);
+      const e = this.bulkEps.get(c.setup[4]) || ((c.setup[4] & 0x80) ? this.intEps.get(c.setup[4] & 15) : null);
       if (e) { e.pid = 0; e.pending = null; }
     }
   }
@@ -265,9 +274,88 @@ export class UsbHost {
     return this.board.run(limitNs, () => this.resetDone);
   }
 
+  // ---- bulk transfers (mass storage) -------------------------------------------------------------
+
+  // Waits (emulated time) for the device to arm the bulk endpoint: until then the controller
+  // NAKs, which is what a host sees while the firmware is busy (a flash erase, a reload).
+  bulkWait(b, limitNs) {
+    const start = Math.max(this.board.nanos, b.nextNs || 0);
+    this.board.run(start, () => false);
+    this.board.run(limitNs, () => !!b.armed || b.stalled);
+    return b.stalled ? 'stall' : b.armed ? 'ok' : (this.board.halted ? 'halted' : 'timeout');
+  }
+
+  // Sends `data` on bulk OUT endpoint `addr`, packet by packet (max packet size, the last one
+  // short; no ZLP: bulk-only transport lengths are announced). Returns 'ok', 'stall' or 'timeout'.
+  bulkOut(addr, data, timeoutMs = 5000) {
+    const b = this.bulkEps.get(addr);
+    if (!b) throw new Error(`no bulk OUT endpoint 0x${addr.toString(16)}`);
+    const limit = this.board.nanos + timeoutMs * FRAME_NS;
+    let sent = 0;
+    do {
+      const r = this.bulkWait(b, limit);
+      if (r !== 'ok') return r;
+      const { v } = b.armed;
+      b.armed = null;
+      const n = Math.min(b.mps, data.length - sent, v & LEN_MASK);
+      const ep = addr & 15;
+      const base = this.dv.getUint32(8 * ep + 4, true) & 0xffc0;
+      this.dpram.set(data.subarray(sent, sent + n), base);
+      let nv = (v & ~(BUF_AVAILABLE | LEN_MASK)) | BUF_FULL | n;
+      nv = b.pid ? nv | BUF_DATA1 : nv & ~BUF_DATA1;
+      if (((v & BUF_DATA1) ? 1 : 0) !== b.pid) this.errors.push(`EP${ep} OUT armed for DATA${(v & BUF_DATA1) ? 1 : 0}, DATA${b.pid} due`);
+      b.pid ^= 1;
+      this.dv.setUint32(0x84 + 8 * ep, nv, true);
+      this.usb.indicateBufferReady(ep, true);
+      b.nextNs = this.board.nanos + PACKET_NS;
+      sent += n;
+    } while (sent < data.length);
+    return 'ok';
+  }
+
+  // Reads from bulk IN endpoint `addr` until a short packet or `maxLen` bytes.
+  // Returns {result: 'ok'|'stall'|'timeout', data}.
+  bulkIn(addr, maxLen, timeoutMs = 5000) {
+    const b = this.bulkEps.get(addr);
+    if (!b) throw new Error(`no bulk IN endpoint 0x${addr.toString(16)}`);
+    const limit = this.board.nanos + timeoutMs * FRAME_NS;
+    const out = [];
+    for (;;) {
+      const r = this.bulkWait(b, limit);
+      if (r !== 'ok') return { result: r, data: Uint8Array.from(out) };
+      const { v } = b.armed;
+      b.armed = null;
+      const ep = addr & 15, len = v & LEN_MASK;
+      const base = this.dv.getUint32(8 * ep, true) & 0xffc0;
+      const pid = (v & BUF_DATA1) ? 1 : 0;
+      if (pid !== b.pid) this.errors.push(`EP${ep} IN: DATA${pid} where DATA${b.pid} was due`);
+      b.pid ^= 1;
+      for (let i = 0; i < len; i++) out.push(this.dpram[base + i]);
+      this.dv.setUint32(0x80 + 8 * ep, v & ~(BUF_AVAILABLE | BUF_FULL), true);
+      this.usb.indicateBufferReady(ep, false);
+      b.nextNs = this.board.nanos + PACKET_NS;
+      if (len < b.mps || out.length >= maxLen) {
+        if (out.length > maxLen) this.errors.push(`EP${ep} IN: ${out.length} bytes where ${maxLen} were asked`);
+        return { result: 'ok', data: Uint8Array.from(out) };
+      }
+    }
+  }
+
+  // CLEAR_FEATURE(ENDPOINT_HALT): the endpoint's toggle goes back to DATA0 on both sides.
+  clearHalt(addr) {
+    const c = this.xfer(setup(0x02, 1, 0, addr, 0));
+    const b = this.bulkEps.get(addr);
+    if (b && c.result === 'ok') { b.pid = 0; b.stalled = false; }
+    return c.result;
+  }
+
   // Configures endpoints the host will poll, from a parsed configuration.
   openEndpoints(eps) {
     this.intEps.clear();
+    this.bulkEps.clear();
+    for (const e of eps)
+      if ((e.attributes & 3) === 2)
+        this.bulkEps.set(e.address, { mps: e.mps, iface: e.iface, pid: 0, armed: null, stalled: false, nextNs: 0 });
     for (const e of eps)
       if ((e.attributes & 3) === 3 && e.address & 0x80)
         this.intEps.set(e.address & 15, { interval: Math.max(1, e.interval), mps: e.mps, iface: e.iface,

@@ -155,3 +155,29 @@ void hal_pin_wake_low(uint8_t pin, bool on)
     else
         mmio_clr(reg, bit);
 }
+
+/* ---- double-tap reset ---------------------------------------------------------------------- */
+
+#define RP2_DOUBLE_TAP_MAGIC 0x7A9C21D5u
+#define RP2_DOUBLE_TAP_WINDOW_MS 500u
+__attribute__((section(".noinit"))) static volatile uint32_t rp2_double_tap[2];
+
+/* SRAM survives a RUN-pin reset, so a marker written at boot and cleared once the window has
+ * passed tells a second reset inside the window from a first one. The complement word guards
+ * against power-up garbage that happens to equal the magic. */
+void rp2_double_tap_check(uint32_t watchdog_reason, void (*enter_bootsel)(void))
+{
+    bool tapped = rp2_double_tap[0] == RP2_DOUBLE_TAP_MAGIC && rp2_double_tap[1] == ~RP2_DOUBLE_TAP_MAGIC &&
+                  watchdog_reason == 0;
+    if (tapped) {
+        rp2_double_tap[0] = 0;
+        enter_bootsel();
+    }
+    rp2_double_tap[0] = RP2_DOUBLE_TAP_MAGIC;
+    rp2_double_tap[1] = ~RP2_DOUBLE_TAP_MAGIC;
+}
+
+void hal_uptime_mark(uint32_t ms)
+{
+    if (ms >= RP2_DOUBLE_TAP_WINDOW_MS && rp2_double_tap[0]) rp2_double_tap[0] = 0;
+}

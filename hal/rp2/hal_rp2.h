@@ -4,9 +4,17 @@
 #ifndef KESTREL_HAL_RP2_HAL_RP2_H
 #define KESTREL_HAL_RP2_HAL_RP2_H
 
+#include <stdint.h>
+
 /* The last step of each chip's hal_init(): alarm 0 and the GPIO level interrupts wake the CPU,
  * interrupts on. The IO_BANK0, PADS_BANK0 and TIMER blocks must be out of reset. */
 void rp2_hal_start(void);
+
+/* Double-tap reset, the first step of each chip's hal_init(): a second RUN-pin reset within 500 ms
+ * of the first calls enter_bootsel(), which does not return. watchdog_reason is the chip's
+ * WATCHDOG_REASON register (non-zero after a watchdog reboot, which must not count as a tap).
+ * hal_uptime_mark() (fw/hal.h) closes the window. */
+void rp2_double_tap_check(uint32_t watchdog_reason, void (*enter_bootsel)(void));
 
 /* Interrupt handlers for the chips' vector tables. */
 void rp2_isr_timer0(void);

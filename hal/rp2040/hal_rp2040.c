@@ -92,37 +92,18 @@ static void clocks_init(void)
     RP2_REG(RP2_WATCHDOG_BASE + 0x2Cu) = 0x20Cu; /* 1 µs tick from 12 MHz clk_ref */
 }
 
-/* ---- double-tap reset ---------------------------------------------------------------------- */
+/* ---- double-tap reset (hal/rp2/hal_rp2.c) --------------------------------------------------- */
 
-#define DOUBLE_TAP_MAGIC 0x7A9C21D5u
-#define DOUBLE_TAP_WINDOW_MS 500u
-__attribute__((section(".noinit"))) static volatile uint32_t double_tap[2];
-
-/* A reset (RUN pin) within DOUBLE_TAP_WINDOW_MS of the previous one enters BOOTSEL. RAM survives
- * the reset, so a marker written at boot and cleared after the window tells the two apart. Only
- * a pin/power reset counts: a watchdog reboot (QK_REBOOT) leaves REASON non-zero. */
-static void double_tap_check(void)
+static void enter_bootsel(void)
 {
-    bool tapped = double_tap[0] == DOUBLE_TAP_MAGIC && double_tap[1] == ~DOUBLE_TAP_MAGIC &&
-                  RP2_REG(RP2_WATCHDOG_REASON) == 0;
-    if (tapped) {
-        double_tap[0] = 0;
-        rom_reset_usb_boot(0, 0);
-    }
-    double_tap[0] = DOUBLE_TAP_MAGIC;
-    double_tap[1] = ~DOUBLE_TAP_MAGIC;
-}
-
-void hal_uptime_mark(uint32_t ms)
-{
-    if (ms >= DOUBLE_TAP_WINDOW_MS && double_tap[0]) double_tap[0] = 0;
+    rom_reset_usb_boot(0, 0);
 }
 
 /* ---- init, time, sleep --------------------------------------------------------------------- */
 
 void hal_init(void)
 {
-    double_tap_check();
+    rp2_double_tap_check(RP2_REG(RP2_WATCHDOG_REASON), enter_bootsel);
     clocks_init();
     rp2_unreset(RP2_RESET_IO_BANK0 | RP2_RESET_PADS_BANK0 | RP2_RESET_TIMER);
     rp2_hal_start(); /* pins, time and sleep: hal/rp2/hal_rp2.c, shared with the RP2350 */

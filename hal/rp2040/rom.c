@@ -97,6 +97,37 @@ __attribute__((used)) bool rom_flash_write(uint32_t offset, const uint8_t *data,
     return true;
 }
 
+/* The drive's flash calls (fw/fw_drive.h): one erase of whole sectors, or one program of whole
+ * pages from RAM. The firmware's code and config region are never targets. */
+static bool drive_range_ok(uint32_t offset, size_t len, uint32_t unit)
+{
+    extern const uint8_t __config_region[], __config_region_size[];
+    uint32_t protect = (uint32_t)(uintptr_t)__config_region + (uint32_t)(uintptr_t)__config_region_size -
+                       0x10000000u;
+    return offset % unit == 0 && len % unit == 0 && len && offset >= protect &&
+           offset + len <= 0x01000000u && offset + len > offset;
+}
+
+bool rom_flash_erase(uint32_t offset, size_t len)
+{
+    static struct rom_flash_fns f;
+    if (!drive_range_ok(offset, len, RP2040_FLASH_SECTOR) || !rom_flash_prepare(&f)) return false;
+    __asm__ volatile("cpsid i" ::: "memory");
+    rom_flash_op(&f, offset, NULL, 0, len);
+    __asm__ volatile("cpsie i" ::: "memory");
+    return true;
+}
+
+bool rom_flash_program(uint32_t offset, const uint8_t *data, size_t len)
+{
+    static struct rom_flash_fns f;
+    if (!drive_range_ok(offset, len, RP2040_FLASH_PAGE) || !rom_flash_prepare(&f)) return false;
+    __asm__ volatile("cpsid i" ::: "memory");
+    rom_flash_op(&f, offset, data, len, 0);
+    __asm__ volatile("cpsie i" ::: "memory");
+    return true;
+}
+
 __attribute__((section(".time_critical.rom_uid"), noinline)) static void
 rom_uid_op(struct rom_flash_fns *f, uint8_t id[8])
 {

@@ -10,35 +10,15 @@
 #include "hal/rp2350/memmap.h"
 #include "hal/rp2350/rp2350.h"
 
-/* ---- double-tap reset ---- */
-
-#define DOUBLE_TAP_MAGIC 0x7A9C21D5u
-#define DOUBLE_TAP_WINDOW_MS 500u
-__attribute__((section(".noinit"))) static volatile uint32_t double_tap[2];
-
-/* A reset (RUN pin) within DOUBLE_TAP_WINDOW_MS of the previous one enters BOOTSEL: SRAM survives
- * the reset, so a marker written at boot and cleared after the window tells the two apart. Only
- * a pin/power reset counts: a watchdog reboot leaves WATCHDOG_REASON non-zero. */
-static void double_tap_check(void)
+/* Double-tap reset: hal/rp2/hal_rp2.c. */
+static void enter_bootsel(void)
 {
-    bool tapped = double_tap[0] == DOUBLE_TAP_MAGIC && double_tap[1] == ~DOUBLE_TAP_MAGIC &&
-                  mmio_rd(WATCHDOG_REASON) == 0;
-    if (tapped) {
-        double_tap[0] = 0;
-        rp2350_reboot_bootsel();
-    }
-    double_tap[0] = DOUBLE_TAP_MAGIC;
-    double_tap[1] = ~DOUBLE_TAP_MAGIC;
-}
-
-void hal_uptime_mark(uint32_t ms)
-{
-    if (ms >= DOUBLE_TAP_WINDOW_MS && double_tap[0]) double_tap[0] = 0;
+    rp2350_reboot_bootsel();
 }
 
 void hal_init(void)
 {
-    double_tap_check();
+    rp2_double_tap_check(mmio_rd(WATCHDOG_REASON), enter_bootsel);
     rp2350_clocks_init();
     rp2350_periph_init();
     rp2_hal_start();

@@ -55,7 +55,7 @@ test('rom_flash_write erases and programs through the ROM, and XIP works again a
   for (let i = bytes.length; i < 4096; i++) assert(flash[off + i] === 0xff, `byte ${i} after the data not erased`);
   assert(flash[off + 4096] === 0x00, 'erased past the sector');
   const what = b.events.map((e) => e.what).join(',');
-  assert(/erase.*program.*program/.test(what), `ROM calls: ${what}`);
+  assert(/erase,program,program$/.test(what), `ROM calls: ${what}`);
   // XIP again: the firmware keeps running from flash afterwards.
   b.run(b.nanos + 50_000_000);
   assert(!b.halted, `stopped after the write: ${b.halted}`);
@@ -67,10 +67,11 @@ test('rom_flash_write refuses an unaligned offset and changes nothing', () => {
   const b = new Board({ image: new Uint8Array(readFileSync(bin)) });
   b.run(20_000_000);
   const before = b.mcu.flash.slice(0x50000, 0x52000);
+  const seen = b.events.length; // the drive may have written its volume while booting
   const ok = call(b, sym('rom_flash_write'), [0x50100, 0x20031000, 16]);
   assert(ok === 0, `returned ${ok}`);
   assert(Buffer.compare(Buffer.from(before), Buffer.from(b.mcu.flash.slice(0x50000, 0x52000))) === 0, 'flash changed');
-  assert(!b.events.some((e) => e.what === 'erase' || e.what === 'program'), 'ROM called');
+  assert(!b.events.slice(seen).some((e) => e.what === 'erase' || e.what === 'program'), 'ROM called');
 });
 
 console.log(`rp2040 rom: ${passed} passed, ${failed} failed`);

@@ -54,7 +54,8 @@ test('enumerates; every descriptor passes the USB 2.0 / HID 1.11 checks', () => 
   assert(s.checks.failures.length === 0, s.checks.failures.join('; '));
   assert(s.checks.count > 250, `only ${s.checks.count} checks ran`);
   const ifs = s.info.config.interfaces;
-  assert(ifs.length === 2, `${ifs.length} interfaces`);
+  assert(ifs.length === 3, `${ifs.length} interfaces`);
+  assert(ifs[2].cls === 8 && ifs[2].subclass === 6 && ifs[2].protocol === 0x50, 'interface 2 is the drive (mass storage, SCSI, bulk-only)');
   assert(ifs[0].subclass === 1 && ifs[0].protocol === 1, 'interface 0 is a boot keyboard');
   const r0 = ifs[0].report.reports.get(0);
   assert(r0 && r0.input === 64 && r0.output === 8, 'boot keyboard: 8-byte input, 1-byte LED output');
@@ -167,11 +168,11 @@ function* malformed(seed, n) {
     () => ['GET_STATUS wrong length', [0x80, 0, 0, 0, pick([1, 3, 8, 64])]],
     () => ['SET_FEATURE unknown selector', [0x00, 3, 3 + rnd(65533), 0, 0]],
     () => ['SET_FEATURE TEST_MODE', [0x00, 3, 2, (1 + rnd(5)) << 8, 0]],
-    () => ['CLEAR_FEATURE on a missing endpoint', [0x02, 1, 0, pick([0x01, 0x03, 0x83, 0x8f, 0x7f]), 0]],
-    () => ['GET_STATUS of a missing interface', [0x81, 0, 0, 2 + rnd(254), 2]],
-    () => ['GET_STATUS of a missing endpoint', [0x82, 0, 0, pick([0x01, 0x02, 0x03, 0x83, 0x8f]), 2]],
+    () => ['CLEAR_FEATURE on a missing endpoint', [0x02, 1, 0, pick([0x01, 0x04, 0x84, 0x8f, 0x7f]), 0]],
+    () => ['GET_STATUS of a missing interface', [0x81, 0, 0, 3 + rnd(253), 2]],
+    () => ['GET_STATUS of a missing endpoint', [0x82, 0, 0, pick([0x01, 0x02, 0x04, 0x84, 0x8f]), 2]],
     () => ['SET_INTERFACE to a missing alternate', [0x01, 11, 1 + rnd(255), rnd(2), 0]],
-    () => ['GET_INTERFACE of a missing interface', [0x81, 10, 0, 2 + rnd(254), 1]],
+    () => ['GET_INTERFACE of a missing interface', [0x81, 10, 0, 3 + rnd(253), 1]],
     () => ['HID GET_DESCRIPTOR of an unknown class type', [0x81, 6, (pick([0x23, 0x24, 0x01, 0x02]) << 8), rnd(2), 64]],
     () => ['HID report descriptor of a missing interface', [0x81, 6, 0x2200, 2 + rnd(254), 255]],
     () => ['HID request to a missing interface', [pick([0x21, 0xa1]), pick([1, 2, 3, 9, 10, 11]), rnd(65536), 2 + rnd(254), rnd(64)]],

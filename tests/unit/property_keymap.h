@@ -10,6 +10,7 @@
 
 #include "config/model.h"
 #include "core/engine.h"
+#include "core/trace.h"
 
 #define PK_ROWS 4
 #define PK_COLS 10
@@ -28,6 +29,36 @@ static const kc_t pk_layer0[PK_NPOS] = {
     QK_BOOT, QK_CLEAR_EEPROM, KC_DF(0), KC_PDF(0), KC_TO(0), 0x1E /* 1 */, KC_MT(MOD_LALT, KC_CAPS_LOCK),
     QK_MOUSE_WHEEL_RIGHT, KC_MODS(MOD_RSFT | MOD_RALT, 0x1F), KC_LT(1, 0xAA /* VOLD */),
 };
+
+/* The sequence behaviours (macros, leader, unicode, dynamic macros) on layers 1 and 2, over keys
+ * that are mouse keys on layer 0. Macro 0 types text, macro 1 a chord with a delay and a
+ * down/up pair, so a macro still typing when the keys are released must finish cleanly. */
+static void pk_fill_sequences(cfg_model_t *m)
+{
+    static const uint8_t mac0[] = {'H', 'i', '!', '\n'};
+    static const uint8_t mac1[] = {2, 0xE0, 0, 1, 0x06, 0, 4, 40, 0, 3, 0xE0, 0, 1, 0xA9, 0x00 /* VOLU */};
+    m->nmacros = 2;
+    m->macro_off[0] = 0;
+    memcpy(m->macro_bytes, mac0, sizeof mac0);
+    m->macro_off[1] = sizeof mac0;
+    memcpy(m->macro_bytes + sizeof mac0, mac1, sizeof mac1);
+    m->macro_off[2] = m->macro_len = sizeof mac0 + sizeof mac1;
+    m->nleader = 2;
+    m->leader[0] = (cfg_leader_seq_t){{0x1F /* 2, layer 1 */, 0}, KC_MC(0)};
+    m->leader[1] = (cfg_leader_seq_t){{KC_A, 0}, KC_MODS(MOD_LSFT, 0x1E)}; /* LSFT_T(KC_A) counts as A */
+    m->keymap[1][21] = KC_MC(0);
+    m->keymap[1][22] = QK_LEADER;
+    m->keymap[1][23] = (kc_t)(QK_UNICODE | 0xE9u);
+    m->keymap[1][24] = QK_DYNAMIC_MACRO_RECORD_START_1;
+    m->keymap[1][25] = QK_DYNAMIC_MACRO_PLAY_1;
+    m->keymap[2][21] = QK_DYNAMIC_MACRO_RECORD_STOP;
+    m->keymap[2][22] = QK_DYNAMIC_MACRO_RECORD_START_2;
+    m->keymap[2][23] = QK_DYNAMIC_MACRO_PLAY_2;
+    m->keymap[2][24] = QK_UNICODE_MODE_NEXT;
+    m->keymap[2][25] = KC_MC(1);
+    m->keymap[3][21] = QK_UNICODE_MODE_MACOS + CFG_UC_WINDOWS;
+    m->keymap[3][22] = QK_LEADER;
+}
 
 /* Upper layers: mostly transparent, with layer keys and keys that differ, so source-layer rules,
  * KC_TRNS and KC_NO all matter. */
@@ -67,6 +98,7 @@ static void pk_fill(cfg_model_t *m)
     m->keymap[3][4] = KC_MODS(MOD_LGUI, 0x1B /* X */);
     m->keymap[3][34] = KC_TO(0);
     m->keymap[3][10] = KC_OSM(MOD_RSFT);
+    pk_fill_sequences(m);
 }
 
 /* Settings variants: each exercises a different part of the tap-hold stage. */
@@ -77,6 +109,9 @@ static void pk_variant(cfg_model_t *m, unsigned v)
     case 0: /* QMK defaults */
         break;
     case 1:
+        s[CFG_MACRO_TAP_DELAY] = 5;
+        s[CFG_LEADER_PER_KEY_TIMING] = 1;
+        s[CFG_UNICODE_SELECTED_MODES] = (CFG_UC_LINUX + 1) | (CFG_UC_WINDOWS + 1) << 3 | (CFG_UC_EMACS + 1) << 6;
         s[CFG_PERMISSIVE_HOLD] = 1;
         s[CFG_RETRO_TAPPING] = 1;
         s[CFG_CHORDAL_HOLD] = 1;
@@ -85,6 +120,7 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_ONESHOT_TIMEOUT] = 500;
         break;
     case 2:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_INERTIA;
         s[CFG_HOLD_ON_OTHER_KEY_PRESS] = 1;
         s[CFG_CHORDAL_HOLD] = 1;
         s[CFG_QUICK_TAP_TERM] = 120;
@@ -92,17 +128,25 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_NKRO] = 1;
         break;
     case 3:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_COMBINED;
+        s[CFG_TAP_CODE_DELAY] = 10;
+        s[CFG_DYNAMIC_MACRO_DELAY] = 15;
+        s[CFG_LEADER_NO_TIMEOUT] = 1;
+        s[CFG_UNICODE_INPUT_MODE] = CFG_UC_WINCOMPOSE;
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_BALANCED;
         s[CFG_REQUIRE_PRIOR_IDLE] = 100;
         s[CFG_ONESHOT_TAP_TOGGLE] = 3;
         break;
     case 4:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_KINETIC;
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_TAP_UNLESS_INTERRUPTED;
         s[CFG_QUICK_TAP_TERM] = 0;
         s[CFG_ONESHOT_TIMEOUT] = 300;
         s[CFG_TAPPING_TERM] = 150;
         break;
     case 5:
+        s[CFG_MOUSE_MODE] = CFG_MOUSE_CONSTANT;
+        s[CFG_MOUSE_MOMENTARY_ACCEL] = 1;
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_HOLD_PREFERRED;
         s[CFG_RETRO_TAPPING] = 1;
         s[CFG_FLOW_TAP_TERM] = 100;
@@ -120,6 +164,8 @@ typedef struct pk_state {
     uint16_t consumer, system;
     mouse_report_t mouse;
     unsigned reports;
+    unsigned seq_kinds[5];     /* sequence player jobs started, by kind (ENGINE_TRACE_SEQ_START) */
+    unsigned leaders, dm_plays_recorded; /* leader sequences started; dynamic macro recordings kept */
 } pk_state_t;
 
 static void pk_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
@@ -134,7 +180,16 @@ static void pk_system(void *ctx, uint16_t u, uint32_t now) { (void)now; ((pk_sta
 static void pk_mouse(void *ctx, const mouse_report_t *r, uint32_t now) { (void)now; ((pk_state_t *)ctx)->mouse = *r; }
 static void pk_action(void *ctx, kc_t kc, uint32_t now) { (void)ctx; (void)kc; (void)now; }
 
-static const engine_sink_t pk_sink = {pk_kbd, pk_consumer, pk_system, pk_mouse, pk_action, NULL};
+/* Counts what the sequence behaviours did, so a test can show they were exercised. */
+static void pk_trace(void *ctx, const engine_trace_t *t)
+{
+    pk_state_t *s = ctx;
+    if (t->code == ENGINE_TRACE_SEQ_START && t->arg < 5) s->seq_kinds[t->arg]++;
+    if (t->code == ENGINE_TRACE_LEADER_START) s->leaders++;
+    if (t->code == ENGINE_TRACE_DM_RECORD_STOP && (t->arg & 0xFFu)) s->dm_plays_recorded++;
+}
+
+static const engine_sink_t pk_sink = {pk_kbd, pk_consumer, pk_system, pk_mouse, pk_action, pk_trace};
 
 /* Releases every key still down, then runs the timers out (at most 60 s of simulated time).
  * Returns NULL when every report is empty and the engine is idle, else what is wrong. */

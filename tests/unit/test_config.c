@@ -167,8 +167,9 @@ static void keymap_text(void **state)
     assert_int_equal(m.settings[CFG_TAPPING_TERM], 190);
     assert_int_equal(m.settings[CFG_COMBO_TERM], 40);
     assert_string_equal(m.keymap_name, "unit");
-    /* macro 0: "hi\n", tap LCTL, tap C, delay 300 */
-    static const uint8_t want[] = {'h', 'i', '\n', 1, 0xE0, 0x00, 1, 0x06, 0x00, 4, 0x2C, 0x01};
+    /* macro 0: "hi\n", the chord LCTL+C as QMK generates a two-keycode tap (LCTL down, C tapped,
+     * LCTL up), delay 300 */
+    static const uint8_t want[] = {'h', 'i', '\n', 2, 0xE0, 0x00, 1, 0x06, 0x00, 3, 0xE0, 0x00, 4, 0x2C, 0x01};
     assert_int_equal(m.nmacros, 1);
     assert_int_equal(m.macro_len, sizeof want);
     assert_memory_equal(m.macro_bytes, want, sizeof want);

@@ -280,10 +280,14 @@ static void implemented(void **state)
         "KC_RGUI", "KC_EXLM", "LCTL(KC_A)", "LSFT_T(KC_A)", "LT(1,KC_SPC)", "MO(1)", "TG(2)", "TO(3)",
         "TT(4)", "DF(1)", "PDF(1)", "LM(1,MOD_LALT)", "OSL(1)", "OSM(MOD_LSFT)", "QK_BOOT", "QK_RBT",
         "EE_CLR", "NK_ON", "NK_OFF", "NK_TOGG", "OS_ON", "OS_OFF", "OS_TOGG",
+        "MC_0", "QK_MACRO_31", "UC(0x00E9)", "UM(3)", "UP(1,2)", "UC_NEXT", "UC_EMAC", "QK_LEAD",
+        "DM_REC1", "DM_PLY2", "CW_TOGG", "QK_GESC", "QK_REP", "QK_AREP", "QK_LLCK", "TL_LOWR",
+        "TL_UPPR", "AS_TOGG", "AS_RPT", "SC_LSPO", "SC_SENT", "KO_TOGG", "KO_OFF",
+        "TD(0)", "TD(255)", "CM_ON", "CM_OFF", "CM_TOGG",
     };
     static const char *const no[] = {
-        "0x02", "0xC3", "TD(0)", "MC_0", "CW_TOGG", "QK_GESC", "UG_TOGG", "SH_T(KC_A)", "UC(0x00E9)",
-        "QK_USER_0", "DB_TOGG", "QK_LEAD", "0x5300", "LT(1,0x02)", "MI_C", "QK_REP",
+        "0x02", "0xC3", "UG_TOGG", "SH_T(KC_A)",
+        "QK_USER_0", "DB_TOGG", "0x5300", "LT(1,0x02)", "MI_C", "AC_TOGG", "0x7C17",
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         if (!kc_implemented(parse_ok(yes[i]))) fail_msg("%s should be implemented", yes[i]);

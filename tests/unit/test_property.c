@@ -109,7 +109,7 @@ static void run_variant(unsigned v)
     static engine_t e;
     pk_state_t st;
     uint32_t now = 0;
-    unsigned total_reports = 0;
+    unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0;
     for (unsigned s = 0; s < SEQUENCES_PER_VARIANT; s++) {
         if (s % 25 == 0) { /* a fresh engine now and then; otherwise state carries over */
             memset(&st, 0, sizeof st);
@@ -148,9 +148,18 @@ static void run_variant(unsigned v)
         }
         total_reports += st.reports;
         st.reports = 0;
+        for (unsigned k = 0; k < 5; k++) kinds[k] += st.seq_kinds[k];
+        leaders += st.leaders;
+        recordings += st.dm_plays_recorded;
+        memset(st.seq_kinds, 0, sizeof st.seq_kinds);
+        st.leaders = st.dm_plays_recorded = 0;
     }
     /* the sequences did produce output: the property is not vacuous */
     assert_true(total_reports > SEQUENCES_PER_VARIANT);
+    /* ... and the sequence behaviours ran: macros, unicode, leader results, dynamic macros */
+    print_message("variant %u: jobs macro %u unicode %u leader-result %u dynamic %u; leader %u, recordings %u\n",
+                  v, kinds[1], kinds[2], kinds[3], kinds[4], leaders, recordings);
+    assert_true(kinds[1] > 0 && kinds[2] > 0 && kinds[4] > 0 && leaders > 0 && recordings > 0);
 }
 
 static void variant0(void **state) { (void)state; rng_state = 0x12345678u ^ SEED_XOR; run_variant(0); }

@@ -1,0 +1,225 @@
+/* Auto shift (QMK's rules): a letter, digit or symbol key sends nothing on press; released before
+ * auto_shift.timeout it is tapped plain, held that long it is tapped with Shift (at the timeout);
+ * another key's press settles it as plain first. auto_shift.repeat keeps a long-held key down
+ * (the OS repeats it) and lets a tap-then-hold repeat the plain key. Retro shift gives dual-role
+ * keys (MT, LT) the same treatment of their tap, and a hold released alone becomes a shifted tap.
+ * AS_ON/AS_OFF/AS_TOGG switch it, AS_UP/AS_DOWN move the timeout by 5 ms, AS_RPT types it. */
+#include "core/engine_int.h"
+
+#ifndef ENGINE_NO_MODS
+#define AS_DOWN 0x7C10u /* QK_AUTO_SHIFT_DOWN ... QK_AUTO_SHIFT_TOGGLE, QMK's order */
+#define AS_UP   0x7C11u
+#define AS_RPT  0x7C12u
+#define AS_ON   0x7C13u
+#define AS_OFF  0x7C14u
+#define AS_TOGG 0x7C15u
+
+static bool enabled(const engine_t *e)
+{
+    uint8_t s = e->mods.as_state;
+    return (s & ENG_AS_SET) ? (s & ENG_AS_ON) != 0 : cfg_setting(e->cfg, CFG_AUTO_SHIFT_ENABLED) != 0;
+}
+
+static uint16_t timeout(const engine_t *e)
+{
+    int32_t t = (int32_t)cfg_setting(e->cfg, CFG_AUTO_SHIFT_TIMEOUT) + 5 * (int32_t)e->mods.as_adj;
+    return t < 0 ? 0 : t > 65534 ? 65534 : (uint16_t)t;
+}
+
+/* QMK's default classes: alpha, numeric, special (Tab and - = [ ] \ # ; ' ` , . / and the ISO \) */
+static bool eligible(const engine_t *e, uint8_t code)
+{
+    if (code >= KC_A && code <= KC_Z) return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_ALPHA);
+    if (code >= KC_1 && code <= KC_0) return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_NUMERIC);
+    if (code == KC_TAB || (code >= KC_MINUS && code <= KC_SLASH) || code == 0x64u)
+        return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_SPECIAL);
+    return false;
+}
+
+static void tap(engine_t *e, uint8_t code, bool shifted)
+{
+    if (shifted) e->weak_mods |= MOD_BIT_LSHIFT;
+    eng_register_code(e, code);
+    eng_unregister_code(e, code);
+    if (shifted) {
+        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        eng_send_kbd(e);
+    }
+}
+
+/* The waiting key is settled: by its release, another key's press, or the timer (by_timer). */
+static void settle(engine_t *e, bool by_timer)
+{
+    engine_mods_t *m = &e->mods;
+    uint8_t code = m->as_code;
+    uint32_t held = e->now - m->as_time;
+    bool shifted = (m->as_state & ENG_AS_SHIFT) || held >= timeout(e);
+    if (m->as_state & ENG_AS_RETRO) {
+        uint16_t limit = cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO);
+        if (limit != CFG_RETRO_SHIFT_ANY && held > limit) goto done; /* QMK: no tap at all */
+    }
+    eng_trace(e, ENGINE_TRACE_AUTO_SHIFT, (uint8_t)(m->as_pos - 1u), code, shifted, CFG_POS_NONE);
+    m->as_last = code;
+    m->as_last_time = e->now;
+    m->as_state = (uint8_t)((m->as_state & ~ENG_AS_LAST_SHIFTED) | (shifted ? ENG_AS_LAST_SHIFTED : 0));
+    if (by_timer && shifted && cfg_setting(e->cfg, CFG_AUTO_SHIFT_REPEAT)) {
+        /* stays down (and shifted) until the key is released, so the host repeats it */
+        e->weak_mods |= MOD_BIT_LSHIFT;
+        eng_register_code(e, code);
+        m->as_state |= ENG_AS_HELD | ENG_AS_SHIFT;
+        return;
+    }
+    tap(e, code, shifted);
+done:
+    m->as_pos = 0;
+    m->as_state &= (uint8_t)~(ENG_AS_SHIFT | ENG_AS_RETRO);
+}
+
+static bool waiting(const engine_mods_t *m)
+{
+    return m->as_pos && !(m->as_state & ENG_AS_HELD);
+}
+
+static void type_timeout(engine_t *e)
+{
+    char digits[6];
+    uint8_t n = 0;
+    uint16_t t = timeout(e);
+    do digits[n++] = (char)(t % 10u); while ((t /= 10u) && n < sizeof digits);
+    while (n--) tap(e, digits[n] ? (uint8_t)(KC_1 + digits[n] - 1) : KC_0, false);
+}
+
+static void control(engine_t *e, kc_t kc)
+{
+    engine_mods_t *m = &e->mods;
+    bool on = enabled(e);
+    switch (kc) {
+    case AS_DOWN: if (m->as_adj > -127) m->as_adj--; break;
+    case AS_UP: if (m->as_adj < 127) m->as_adj++; break;
+    case AS_RPT: type_timeout(e); return;
+    case AS_ON: on = true; break;
+    case AS_OFF: on = false; break;
+    default: on = !on; break;
+    }
+    m->as_state = (uint8_t)((m->as_state & ~ENG_AS_ON) | ENG_AS_SET | (on ? ENG_AS_ON : 0));
+    eng_trace(e, ENGINE_TRACE_AUTO_SHIFT_STATE, CFG_POS_NONE, kc, on ? timeout(e) : 0, CFG_POS_NONE);
+}
+
+bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+{
+    engine_mods_t *m = &e->mods;
+    kc_t kc = k->kc;
+    if (KC_IN(kc, AS_DOWN, AS_TOGG)) {
+        control(e, kc);
+        return true;
+    }
+    if (kc > QK_LAYER_TAP_MAX || (kc > 0xFFu && !eng_is_mt_or_lt(kc)) || !enabled(e)) return false;
+    uint8_t code = (uint8_t)kc, flags = 0;
+    if (!eligible(e, code)) return false;
+    if (eng_is_mt_or_lt(kc)) {
+        if (!cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO)) return false;
+        if ((k->count & ENGINE_REC_COUNT) == 0) {
+            /* retro shift: the hold waits for another key; released alone it is a shifted tap */
+            m->as_retro_pos = (uint8_t)(k->pos + 1u);
+            m->as_retro_time = r->time;
+            return true;
+        }
+        flags = ENG_AS_RETRO;
+    }
+    uint8_t mods = e->real_mods | e->os_mods;
+    if (mods & ~MOD_MASK_SHIFT) return false; /* a shortcut: sent as it is */
+    if (mods || (k->count & ENG_HELD_SHIFTED)) flags |= ENG_AS_SHIFT;
+    if (k->count & ENG_HELD_SHIFTED) {
+        /* caps word's Shift goes out now, as in QMK; the key follows when it is settled */
+        eng_send_kbd(e);
+        k->count &= (uint8_t)~ENG_HELD_SHIFTED;
+    }
+    e->os_mods = 0; /* a one-shot Shift is used by this key */
+    m->as_pos = (uint8_t)(k->pos + 1u);
+    m->as_code = code;
+    m->as_time = r->time;
+    m->as_state = (uint8_t)((m->as_state & (ENG_AS_SET | ENG_AS_ON | ENG_AS_LAST_SHIFTED)) | flags);
+    if (!(flags & ENG_AS_RETRO) && code == m->as_last && !(m->as_state & ENG_AS_LAST_SHIFTED) &&
+        cfg_setting(e->cfg, CFG_AUTO_SHIFT_REPEAT) &&
+        r->time - m->as_last_time < eng_setting(e, CFG_TAPPING_TERM, kc)) {
+        /* tap then hold: the plain key goes down at once and stays, for the host to repeat */
+        if (flags & ENG_AS_SHIFT) e->weak_mods |= MOD_BIT_LSHIFT;
+        eng_register_code(e, code);
+        m->as_state |= ENG_AS_HELD;
+    }
+    return true;
+}
+
+/* Another key is pressed: the waiting key is settled, a waiting retro-shift hold is applied. */
+void eng_as_interrupt(engine_t *e)
+{
+    engine_mods_t *m = &e->mods;
+    if (m->as_retro_pos) {
+        engine_held_t *h = eng_held_find(e, (uint8_t)(m->as_retro_pos - 1u));
+        m->as_retro_pos = 0;
+        if (h) {
+            engine_held_t c = *h;
+            engine_rec_t r = {e->now, c.pos, ENGINE_REC_PRESSED};
+            c.count &= (uint8_t)~ENG_HELD_HOOKED;
+            if (eng_cw_press(e, &c, &r)) {
+                c.count |= ENG_HELD_HOOKED; /* a Shift taken by caps word's invert_on_shift */
+            } else {
+                c.aux = e->real_mods;
+                eng_bhv_for(c.kc)->press(e, &c);
+            }
+            *h = c;
+        }
+    }
+    if (waiting(m)) settle(e, false);
+}
+
+bool eng_as_release(engine_t *e, engine_held_t *k)
+{
+    engine_mods_t *m = &e->mods;
+    uint8_t pos1 = (uint8_t)(k->pos + 1u);
+    if (m->as_retro_pos == pos1) {
+        m->as_retro_pos = 0;
+        uint16_t limit = cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO);
+        if (limit != CFG_RETRO_SHIFT_ANY && e->now - m->as_retro_time > limit) {
+            /* held past retro_shift's limit: it was a hold after all (press, then the release) */
+            k->count &= (uint8_t)~ENG_HELD_HOOKED;
+            eng_bhv_for(k->kc)->press(e, k);
+            return false;
+        }
+        engine_held_t t = {(uint8_t)k->kc, k->pos, 1, 0};
+        engine_rec_t r = {e->now, k->pos, ENGINE_REC_PRESSED};
+        eng_cw_press(e, &t, &r); /* caps word sees the tap keycode */
+        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        eng_trace(e, ENGINE_TRACE_AUTO_SHIFT, k->pos, (uint8_t)k->kc, 1, CFG_POS_NONE);
+        tap(e, (uint8_t)k->kc, true);
+        return true;
+    }
+    if (m->as_pos != pos1) return false;
+    if (m->as_state & ENG_AS_HELD) {
+        eng_unregister_code(e, m->as_code);
+        if (m->as_state & ENG_AS_SHIFT) {
+            e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+            eng_send_kbd(e);
+        }
+        m->as_pos = 0;
+        m->as_state &= (uint8_t)~(ENG_AS_HELD | ENG_AS_SHIFT | ENG_AS_RETRO);
+        m->as_last_time = e->now;
+        return true;
+    }
+    settle(e, false);
+    return true;
+}
+
+uint32_t eng_as_deadline(const engine_t *e)
+{
+    const engine_mods_t *m = &e->mods;
+    if (!waiting(m) || (m->as_state & ENG_AS_RETRO)) return ENGINE_NO_DEADLINE;
+    return m->as_time + timeout(e);
+}
+
+void eng_as_task(engine_t *e)
+{
+    uint32_t d = eng_as_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) settle(e, true);
+}
+#endif

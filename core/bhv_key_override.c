@@ -1,0 +1,167 @@
+/* Key overrides (keymap.json "key_overrides"), QMK's rules: a trigger key pressed while the trigger
+ * mods are held (and no negative mod, on one of the override's layers) sends the replacement
+ * instead, with the suppressed mods kept out of the report; it ends when the trigger is released,
+ * when a trigger mod is released (the trigger comes back after QMK's repeat delay, unless
+ * no_reregister_trigger), or when another key is pressed (unless no_unregister_on_other_key_down).
+ * Activation by a modifier's press or release sends the replacement after the same delays QMK
+ * uses (500 ms after the trigger's press, or 50 ms). Unlike QMK, one-shot mods that trigger an
+ * override are suppressed and used up like held ones. KO_ON / KO_OFF / KO_TOGG switch them. */
+#include "core/engine_int.h"
+
+#ifndef ENGINE_NO_MODS
+#define KO_TOGG 0x7C5Du
+#define KO_ON   0x7C5Eu
+#define KO_OFF  0x7C5Fu
+
+#define REPEAT_DELAY 500u /* QMK's KEY_OVERRIDE_REPEAT_DELAY */
+#define MOD_DELAY    50u
+
+enum { NONE, KEEP, SUPPRESS };
+
+static const uint8_t *entry(const engine_t *e, uint8_t i)
+{
+    return e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i;
+}
+
+static bool mods_match(const uint8_t *o, uint8_t mods)
+{
+    uint8_t trig = CFG_RD8(o + 8), neg = CFG_RD8(o + 9), opt = CFG_RD8(o + 11);
+    if (neg & mods) return false;
+    if (!trig) return true;
+    if (opt & CFG_KO_ONE_MOD) return (trig & mods) != 0;
+    /* every trigger mod, on either side when both sides are named */
+    uint8_t need = (trig | trig >> 4) & 0x0Fu, have = trig & mods;
+    return ((have | have >> 4) & 0x0Fu) == need;
+}
+
+/* The layer a key resolves on (QMK checks the override's layers against it). */
+static uint8_t key_layer(const engine_t *e, uint8_t pos)
+{
+    uint32_t layers = e->layer_state | e->default_layer_state;
+    for (uint8_t l = e->cfg->layers; l-- > 0;)
+        if ((layers >> l & 1u) && cfg_keycode(e->cfg, l, pos) != KC_TRNS) return l;
+    return 0;
+}
+
+static void defer(engine_t *e, uint8_t code)
+{
+    engine_mods_t *m = &e->mods;
+    /* like a key held and then a modifier pressed: the host would wait its repeat delay */
+    if (e->now - m->ko_last_time < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
+    else m->ko_defer_at = e->now + MOD_DELAY;
+    m->ko_deferred = code;
+}
+
+static void deactivate(engine_t *e, bool reregister)
+{
+    engine_mods_t *m = &e->mods;
+    if (!m->ko_active) return;
+    const uint8_t *o = entry(e, (uint8_t)(m->ko_active - 1u));
+    uint8_t trigger = (uint8_t)cfg_rd16(o), code = (uint8_t)cfg_rd16(o + 2);
+    m->ko_deferred = 0;
+    m->ko_suppressed = 0;
+    m->ko_weak = 0;
+    if (code) eng_unregister_code(e, code);
+    if (reregister && !(CFG_RD8(o + 11) & CFG_KO_NO_REREGISTER) && (m->ko_flags & ENG_KO_TRIGGER_DOWN) && trigger)
+        defer(e, trigger);
+    eng_send_kbd(e);
+    m->ko_active = 0;
+    m->ko_flags &= (uint8_t)~ENG_KO_TRIGGER_DOWN;
+    eng_trace(e, ENGINE_TRACE_KEY_OVERRIDE, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
+}
+
+static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool is_mod, uint8_t mods)
+{
+    engine_mods_t *m = &e->mods;
+    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer = key_layer(e, pos);
+    for (uint8_t i = 0; i < n; i++) {
+        const uint8_t *o = entry(e, i);
+        uint8_t trig_mods = CFG_RD8(o + 8), opt = CFG_RD8(o + 11);
+        uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
+        kc_t trigger = cfg_rd16(o);
+        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(cfg_rd32(o + 4) >> layer & 1u)) continue;
+        if (is_mod ? !(acts & (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP))
+                   : !(acts & CFG_KO_TRIGGER_DOWN))
+            continue;
+        if (m->ko_active == i + 1u || !mods_match(o, mods)) continue;
+        bool trigger_down = trigger == kc && down;
+        if (!(trigger == KC_NO || trigger_down || m->ko_last_kc == trigger)) continue;
+
+        deactivate(e, false);
+        m->ko_active = (uint8_t)(i + 1u);
+        m->ko_flags |= ENG_KO_TRIGGER_DOWN;
+        m->ko_suppressed = CFG_RD8(o + 10);
+        eng_trace(e, ENGINE_TRACE_KEY_OVERRIDE, pos, trigger, m->ko_active, CFG_POS_NONE);
+        if (!trigger_down && trigger) eng_unregister_code(e, (uint8_t)trigger);
+        kc_t repl = cfg_rd16(o + 2);
+        uint8_t code = (uint8_t)repl;
+        m->ko_weak = repl > 0xFFu ? kc_mods5_to_bits(QK_MODS_GET_MODS(repl)) : 0;
+        /* the new modifiers go first, in a report of their own (SPEC §6) */
+        eng_send_kbd(e);
+        if (code) {
+            if (is_mod) defer(e, code);
+            else eng_register_code(e, code);
+        }
+        return trigger_down ? SUPPRESS : KEEP;
+    }
+    return NONE;
+}
+
+bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
+{
+    engine_mods_t *m = &e->mods;
+    kc_t kc = k->kc;
+    if (pressed && KC_IN(kc, KO_TOGG, KO_OFF)) {
+        bool off = kc == KO_OFF || (kc == KO_TOGG && !(m->ko_flags & ENG_KO_OFF));
+        m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_OFF) | (off ? ENG_KO_OFF : 0));
+        if (off) deactivate(e, false);
+        return true;
+    }
+    if (!e->cfg->count[CFG_SEC_KEY_OVERRIDES] || (m->ko_flags & ENG_KO_OFF)) return false;
+
+    bool is_mod = kc <= 0xFFu && IS_MODIFIER_KC(kc);
+    uint8_t mods = e->real_mods | e->os_mods;
+    if (is_mod) {
+        uint8_t bit = (uint8_t)(1u << (kc & 7u));
+        mods = pressed ? (uint8_t)(mods | bit) : (uint8_t)(mods & ~bit);
+    } else if (pressed) {
+        m->ko_last_kc = kc;
+        m->ko_last_time = e->now;
+        m->ko_deferred = 0;
+    } else if (kc == m->ko_last_kc) {
+        /* the key that was sending input is up: nothing registers later */
+        m->ko_last_kc = 0;
+        m->ko_deferred = 0;
+    }
+
+    uint8_t r = (is_mod || pressed) ? try_activate(e, kc, k->pos, pressed, is_mod, mods) : NONE;
+    if (r == NONE && m->ko_active) {
+        const uint8_t *o = entry(e, (uint8_t)(m->ko_active - 1u));
+        if (is_mod) {
+            if (!mods_match(o, mods)) deactivate(e, true);
+        } else if ((kc == cfg_rd16(o) && !pressed) ||
+                   (pressed && !(CFG_RD8(o + 11) & CFG_KO_NO_UNREG_ON_OTHER))) {
+            if (!pressed) m->ko_flags &= (uint8_t)~ENG_KO_TRIGGER_DOWN;
+            deactivate(e, false);
+        }
+    }
+    if (!pressed && (k->count & ENG_HELD_HOOKED) && m->ko_pos == k->pos + 1u) {
+        /* a trigger whose press was replaced: it may have been sent again since */
+        m->ko_pos = 0;
+        eng_unregister_code(e, (uint8_t)kc);
+        return true;
+    }
+    if (r == SUPPRESS) m->ko_pos = (uint8_t)(k->pos + 1u);
+    return r == SUPPRESS;
+}
+
+void eng_ko_task(engine_t *e)
+{
+    engine_mods_t *m = &e->mods;
+    if (m->ko_deferred && (int32_t)(e->now - m->ko_defer_at) >= 0) {
+        uint8_t code = (uint8_t)m->ko_deferred;
+        m->ko_deferred = 0;
+        eng_register_code(e, code);
+    }
+}
+#endif

@@ -1,0 +1,75 @@
+/* The leader key (QK_LEAD), QMK's rules: after it, the next key presses (up to five) are taken
+ * into a sequence instead of doing anything; the sequence ends when leader_key.timeout passes
+ * (from QK_LEAD, or from the last key with leader_key.timing) or a sixth key comes, and the
+ * keymap's leader_sequences entry that equals it is tapped. A dual-role key counts as its tap
+ * keycode unless leader_key.strict_processing. */
+#include "core/engine_int.h"
+
+#if ENGINE_HAS_LEADER
+
+#define ENTRY_SIZE 12u /* 5 keycodes (0 = unused) + the result */
+
+static void leader_end(engine_t *e)
+{
+    engine_leader_t *l = &e->leader;
+    uint16_t n, match = 0xFFFFu;
+    const uint8_t *t = cfg_section(e->cfg, CFG_SEC_LEADER, &n, NULL);
+    l->active = 0;
+    for (uint16_t i = 0; t && i < n && match == 0xFFFFu; i++) {
+        const uint8_t *p = t + ENTRY_SIZE * i;
+        uint8_t j = 0;
+        while (j < ENGINE_LEADER_KEYS && cfg_rd16(p + 2u * j) == (j < l->n ? l->seq[j] : KC_NO)) j++;
+        if (j == ENGINE_LEADER_KEYS) match = i;
+    }
+    eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, match, CFG_POS_NONE);
+    if (match != 0xFFFFu) eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(t + ENTRY_SIZE * match + 10u));
+}
+
+bool eng_leader_take(engine_t *e, kc_t kc)
+{
+    engine_leader_t *l = &e->leader;
+    if (l->n >= ENGINE_LEADER_KEYS) {
+        leader_end(e); /* a sixth key ends the sequence and is processed as usual */
+        return false;
+    }
+    if (eng_is_mt_or_lt(kc) && !cfg_setting(e->cfg, CFG_LEADER_STRICT_PROCESSING)) kc &= 0xFFu;
+    if (l->n == 0 && cfg_setting(e->cfg, CFG_LEADER_NO_TIMEOUT)) l->time = e->now;
+    l->seq[l->n++] = kc;
+    if (cfg_setting(e->cfg, CFG_LEADER_PER_KEY_TIMING)) l->time = e->now;
+    eng_trace(e, ENGINE_TRACE_LEADER_KEY, CFG_POS_NONE, kc, l->n, CFG_POS_NONE);
+    return true;
+}
+
+/* QMK ends the sequence once strictly more than the timeout has passed. */
+uint32_t eng_leader_deadline(const engine_t *e)
+{
+    const engine_leader_t *l = &e->leader;
+    if (!l->active || (l->n == 0 && cfg_setting(e->cfg, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
+    return l->time + cfg_setting(e->cfg, CFG_LEADER_TIMEOUT) + 1u;
+}
+
+void eng_leader_task(engine_t *e)
+{
+    uint32_t d = eng_leader_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) leader_end(e);
+}
+
+static void leader_press(engine_t *e, engine_held_t *k)
+{
+    engine_leader_t *l = &e->leader;
+    if (l->active) return;
+    l->active = 1;
+    l->n = 0;
+    l->time = e->now;
+    eng_trace(e, ENGINE_TRACE_LEADER_START, k->pos, k->kc, 0, CFG_POS_NONE);
+}
+
+static void leader_release(engine_t *e, engine_held_t *k)
+{
+    (void)e;
+    (void)k;
+}
+
+const engine_bhv_t eng_bhv_leader = {leader_press, leader_release, 0};
+
+#endif /* ENGINE_HAS_LEADER */

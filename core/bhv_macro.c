@@ -1,0 +1,296 @@
+/* The sequence player and MC_n. Keymap macros, unicode input, leader results and dynamic macro
+ * playback are jobs, played one after another as timed steps from the engine's deadlines, so other
+ * keys keep working while a long macro types (QMK blocks the keyboard instead).
+ *
+ * Timing of a step (docs/behaviours.md, "Macros"): a typed character or tapped key is pressed and
+ * released in one step (or released qmk.tap_keycode_delay ms later); the next step waits
+ * macro.tap_delay ms (QMK's SEND_STRING interval) plus one USB polling interval for each report the
+ * step sent. QMK's sends wait for the host the same way; here the wait keeps the firmware's report
+ * queue from overflowing, and the same run gives the same times on the host and on every chip. */
+#include "core/engine_int.h"
+
+#if ENGINE_HAS_PLAYER
+#include "core/rom.h"
+
+/* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift. */
+static const uint8_t ascii_kc[95] ROM_DATA = {
+    0x2C, 0x9E, 0xB4, 0xA0, 0xA1, 0xA2, 0xA4, 0x34, 0xA6, 0xA7, 0xA5, 0xAE,
+    0x36, 0x2D, 0x37, 0x38, 0x27, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24,
+    0x25, 0x26, 0xB3, 0x33, 0xB6, 0x2E, 0xB7, 0xB8, 0x9F, 0x84, 0x85, 0x86,
+    0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92,
+    0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x2F,
+    0x31, 0x30, 0xA3, 0xAD, 0x35, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
+    0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
+    0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0xAF, 0xB1, 0xB0, 0xB5,
+};
+
+static bool before(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static uint8_t rd(const engine_t *e, uint16_t i)
+{
+    if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
+    return CFG_RD8(e->cfg->base + e->cfg->off[CFG_SEC_MACROS] + i);
+}
+
+static uint16_t rd16(const engine_t *e, uint16_t i)
+{
+    return (uint16_t)(rd(e, i) | rd(e, (uint16_t)(i + 1)) << 8);
+}
+
+static uint8_t own_mods(kc_t kc)
+{
+    return kc > 0xFFu ? kc_mods5_to_bits(QK_MODS_GET_MODS(kc)) : 0;
+}
+
+/* A key's own mods go out first in a report of their own, and leave after it (SPEC §6). */
+static void key_down(engine_t *e, uint8_t code, uint8_t mods)
+{
+    if (mods) {
+        e->seq.mods |= mods;
+        eng_send_kbd(e);
+    }
+    eng_register_code(e, code);
+}
+
+static void key_up(engine_t *e, uint8_t code, uint8_t mods)
+{
+    eng_unregister_code(e, code);
+    if (mods) {
+        e->seq.mods &= (uint8_t)~mods;
+        eng_send_kbd(e);
+    }
+}
+
+/* Taps a key: released at once, or after QMK's tap delay (then *wait says how long). */
+static bool tap(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
+{
+    key_down(e, code, mods);
+    uint16_t d = cfg_setting(e->cfg, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
+    if (d && code != KC_NO) {
+        e->seq.rel = code;
+        e->seq.rel_mods = mods;
+        *wait = d;
+        return true;
+    }
+    key_up(e, code, mods);
+    return false;
+}
+
+static void finish(engine_t *e)
+{
+    engine_seq_t *s = &e->seq;
+#if ENGINE_HAS_DYNMACRO
+    if (s->src == ENG_SEQ_SRC_DM) eng_dm_play_end(e);
+#endif
+    s->src = 0;
+    if (s->mask) { /* a unicode sequence cut short: show the held mods again */
+        s->mask = 0;
+        eng_send_kbd(e);
+    }
+    eng_trace(e, ENGINE_TRACE_SEQ_END, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
+}
+
+/* Takes the next job; sets what plays (nothing when the job had nothing to play). */
+static void start(engine_t *e)
+{
+    engine_seq_t *s = &e->seq;
+    engine_seq_job_t j = s->job[0];
+    s->njobs--;
+    for (uint8_t i = 0; i < s->njobs; i++) s->job[i] = s->job[i + 1];
+#if ENGINE_HAS_UNICODE
+    uint32_t arg = (uint32_t)j.hi << 16 | j.arg;
+#endif
+    s->pc = 0;
+    s->end = 0;
+    switch (j.kind) {
+    case ENG_JOB_MACRO: {
+        uint16_t n;
+        const uint8_t *t = cfg_section(e->cfg, CFG_SEC_MACROS, &n, NULL);
+        if (!t || j.arg >= n) return; /* a macro the keymap does not define: nothing (QMK too) */
+        s->src = ENG_SEQ_SRC_CFG;
+        s->pc = cfg_rd16(t + 2u * j.arg);
+        s->end = cfg_rd16(t + 2u * j.arg + 2u);
+        break;
+    }
+#if ENGINE_HAS_UNICODE
+    case ENG_JOB_UNICODE:
+        s->src = ENG_SEQ_SRC_RAM;
+        s->end = eng_unicode_compile(e, arg);
+        break;
+#endif
+    case ENG_JOB_KEY:
+        if (j.arg <= QK_MODS_MAX) {
+            s->src = ENG_SEQ_SRC_RAM;
+            s->buf[0] = ENG_OP_TAP;
+            s->buf[1] = (uint8_t)j.arg;
+            s->buf[2] = (uint8_t)(j.arg >> 8);
+            s->end = 3;
+        } else {
+            /* Any other keycode is tapped through its behaviour, with the tap count of a tap. */
+            engine_held_t k = {j.arg, CFG_POS_NONE, 1, 0};
+            const engine_bhv_t *b = eng_bhv_for(j.arg);
+            b->press(e, &k);
+            b->release(e, &k);
+            return;
+        }
+        break;
+#if ENGINE_HAS_DYNMACRO
+    case ENG_JOB_DM:
+        s->dm_slot = (uint8_t)j.arg;
+        if (!eng_dm_play_start(e, (uint8_t)j.arg)) return;
+        s->src = ENG_SEQ_SRC_DM;
+        break;
+#endif
+    default:
+        return;
+    }
+    eng_trace(e, ENGINE_TRACE_SEQ_START, CFG_POS_NONE, j.kind == ENG_JOB_MACRO ? KC_MC(j.arg) : KC_NO,
+              j.kind, CFG_POS_NONE);
+}
+
+/* One step. Returns how long the next one waits (besides the reports' pacing); *half is set when
+ * a tap's press went out and its release is the next step. */
+static uint16_t step(engine_t *e, bool *half)
+{
+    engine_seq_t *s = &e->seq;
+    uint16_t interval = cfg_setting(e->cfg, CFG_MACRO_TAP_DELAY), wait = 0;
+    if (s->rel) {
+        uint8_t code = s->rel;
+        s->rel = 0;
+        key_up(e, code, s->rel_mods);
+        return interval;
+    }
+    if (s->pc >= s->end) {
+        finish(e);
+        return 0;
+    }
+#if ENGINE_HAS_DYNMACRO
+    if (s->src == ENG_SEQ_SRC_DM) {
+        eng_dm_play_event(e, s->pc++);
+        return cfg_setting(e->cfg, CFG_DYNAMIC_MACRO_DELAY);
+    }
+#endif
+    uint8_t op = rd(e, s->pc++);
+    kc_t kc = 0;
+    if (op == ENG_OP_TAP || op == ENG_OP_DOWN || op == ENG_OP_UP || op == ENG_OP_DELAY) {
+        kc = rd16(e, s->pc);
+        s->pc += 2;
+    }
+    switch (op) {
+    case ENG_OP_TAP:
+        *half = tap(e, (uint8_t)kc, own_mods(kc), &wait);
+        return *half ? wait : interval;
+    case ENG_OP_DOWN:
+        key_down(e, (uint8_t)kc, own_mods(kc));
+        break;
+    case ENG_OP_UP:
+        key_up(e, (uint8_t)kc, own_mods(kc));
+        break;
+    case ENG_OP_DELAY:
+        wait = kc;
+        break;
+    case ENG_OP_MODS_DOWN:
+    case ENG_OP_MODS_UP: {
+        uint8_t m = rd(e, s->pc++);
+        if (op == ENG_OP_MODS_DOWN) s->mods |= m;
+        else s->mods &= (uint8_t)~m;
+        eng_send_kbd(e);
+        break;
+    }
+    case ENG_OP_MASK:
+        /* QMK clears the mods before typing a code point; hiding them (instead of clearing) lets
+         * a key released meanwhile stay released. Pending one-shot mods are used up here. */
+        s->mask = (uint8_t)(e->real_mods | e->weak_mods);
+        eng_clear_oneshot_mods(e);
+        break;
+    case ENG_OP_UNMASK:
+        s->mask = 0;
+        eng_send_kbd(e);
+        break;
+    default:
+        if (op == '\n' || op == '\t' || (op >= 0x20 && op < 0x7F)) {
+            uint8_t t = op == '\n' ? KC_ENTER : op == '\t' ? KC_TAB : ROM_RD8(&ascii_kc[op - 0x20]);
+            *half = tap(e, t & 0x7Fu, (t & 0x80u) ? MOD_BIT_LSHIFT : 0, &wait);
+            return *half ? wait : interval;
+        }
+        break; /* ENG_OP_BEEP: no audio */
+    }
+    return (uint16_t)(wait + interval < wait ? 0xFFFFu : wait + interval);
+}
+
+void eng_seq_task(engine_t *e)
+{
+    engine_seq_t *s = &e->seq;
+    if (s->running) return;
+    s->running = 1;
+    uint8_t poll = cfg_info8(e->cfg, CFG_INFO_POLL_MS);
+    if (!poll) poll = 1;
+    while ((s->src || s->njobs) && !before(e->now, s->due)) {
+        if (!s->src) {
+            start(e);
+            continue;
+        }
+        uint8_t r0 = s->reports;
+        bool half = false;
+        uint32_t wait = step(e, &half);
+        uint32_t pace = (uint32_t)(uint8_t)(s->reports - r0) * poll;
+        s->due = e->now + (half ? (pace > wait ? pace : wait) : pace + wait);
+    }
+    s->running = 0;
+}
+
+void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg)
+{
+    engine_seq_t *s = &e->seq;
+    if (s->njobs >= ENGINE_SEQ_JOBS) {
+        eng_trace(e, ENGINE_TRACE_SEQ_DROPPED, CFG_POS_NONE, KC_NO, kind, CFG_POS_NONE);
+        return;
+    }
+    if (!s->src && !s->njobs && before(s->due, e->now)) s->due = e->now;
+    s->job[s->njobs++] = (engine_seq_job_t){kind, (uint8_t)(arg >> 16), (uint16_t)arg};
+    eng_seq_task(e);
+}
+
+bool eng_seq_busy(const engine_t *e)
+{
+    return e->seq.src || e->seq.njobs;
+}
+
+uint32_t eng_seq_deadline(const engine_t *e)
+{
+    return eng_seq_busy(e) ? e->seq.due : ENGINE_NO_DEADLINE;
+}
+
+void eng_seq_reset(engine_t *e)
+{
+    engine_seq_t *s = &e->seq;
+    if (s->rel) eng_unregister_code(e, s->rel);
+#if ENGINE_HAS_DYNMACRO
+    if (s->src == ENG_SEQ_SRC_DM) eng_dm_play_end(e);
+#endif
+    s->rel = 0;
+    s->src = 0;
+    s->njobs = 0;
+    s->mods = 0;
+    s->mask = 0;
+    eng_send_kbd(e);
+}
+
+/* ---- MC_n: plays keymap macro n on press (QMK's generated process_record_user) ------------------ */
+static void macro_press(engine_t *e, engine_held_t *k)
+{
+    eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO));
+}
+
+static void macro_release(engine_t *e, engine_held_t *k)
+{
+    (void)e;
+    (void)k;
+}
+
+const engine_bhv_t eng_bhv_macro = {macro_press, macro_release, 0};
+
+#endif /* ENGINE_HAS_PLAYER */

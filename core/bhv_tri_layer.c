@@ -1,0 +1,35 @@
+/* Tri-layer keys TL_LOWR / TL_UPPR: each holds its layer (tri_layer.lower, default 1;
+ * tri_layer.upper, default 2), and tri_layer.adjust (default 3) is on exactly while both are. */
+#include "core/engine_int.h"
+
+#ifndef ENGINE_NO_MODS
+static uint8_t own_layer(const engine_t *e, kc_t kc)
+{
+    return (uint8_t)(cfg_setting(e->cfg, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);
+}
+
+static void update(engine_t *e)
+{
+    uint32_t s = e->layer_state;
+    uint8_t lo = (uint8_t)(cfg_setting(e->cfg, CFG_TRI_LAYER_LOWER) & 31u);
+    uint8_t up = (uint8_t)(cfg_setting(e->cfg, CFG_TRI_LAYER_UPPER) & 31u);
+    uint32_t adj = (uint32_t)1 << (cfg_setting(e->cfg, CFG_TRI_LAYER_ADJUST) & 31u);
+    if ((s >> lo & 1u) && (s >> up & 1u)) s |= adj;
+    else s &= ~adj;
+    eng_layer_state_set(e, s);
+}
+
+static void tl_press(engine_t *e, engine_held_t *k)
+{
+    eng_layer_on(e, own_layer(e, k->kc));
+    update(e);
+}
+
+static void tl_release(engine_t *e, engine_held_t *k)
+{
+    eng_layer_off(e, own_layer(e, k->kc));
+    update(e);
+}
+
+const engine_bhv_t eng_bhv_tri_layer = {tl_press, tl_release, ENG_BHV_LAYER};
+#endif

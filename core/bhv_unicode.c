@@ -1,0 +1,198 @@
+/* Unicode input: UC(cp), and UM(i) / UP(i,j) with the keymap's unicode_map, typed with the key
+ * sequences QMK sends for each input mode (macOS Unicode Hex Input, Linux IBus Ctrl+Shift+U,
+ * Windows HexNumpad, WinCompose, Emacs), and the mode keys UC_NEXT .. UC_EMAC.
+ * UC and UM/UP share the keycodes 0x8000-0xFFFF: a config with a unicode_map means UM/UP (QMK's
+ * UNICODEMAP), one without means UC (QMK's UNICODE); the loader rejects a keymap that mixes them. */
+#include "core/engine_int.h"
+
+#if ENGINE_HAS_UNICODE
+
+#define KEY_U 0x18u /* KC_U */
+#define KEY_X 0x1Bu /* KC_X */
+#define LED_NUM_LOCK  0x01u
+#define LED_CAPS_LOCK 0x02u
+
+/* unicode.selected_modes: the i-th mode of the list, or 0xFF past its end */
+static uint8_t selected(const engine_t *e, uint8_t i)
+{
+    uint8_t m = (uint8_t)(cfg_setting(e->cfg, CFG_UNICODE_SELECTED_MODES) >> (3u * i) & 7u);
+    return i < 5 && m && m <= CFG_UC_MODE_COUNT ? (uint8_t)(m - 1u) : 0xFFu;
+}
+
+static uint8_t nselected(const engine_t *e)
+{
+    uint8_t n = 0;
+    while (selected(e, n) != 0xFFu) n++;
+    return n;
+}
+
+/* QMK keeps the mode in EEPROM; Kestrel starts from unicode.input_mode, or the first selected mode
+ * when the list does not hold it. */
+void eng_unicode_init(engine_t *e)
+{
+    uint16_t m = cfg_setting(e->cfg, CFG_UNICODE_INPUT_MODE);
+    e->uc_mode = m < CFG_UC_MODE_COUNT ? (uint8_t)m : CFG_UC_MACOS;
+    e->uc_index = 0;
+    uint8_t n = nselected(e);
+    if (!n) return;
+    for (uint8_t i = 0; i < n; i++)
+        if (selected(e, i) == e->uc_mode) {
+            e->uc_index = i;
+            return;
+        }
+    e->uc_mode = selected(e, 0);
+}
+
+/* ---- the input sequence, as byte code for the player ------------------------------------------- */
+typedef struct {
+    uint8_t *b;
+    uint8_t n;
+} ubuf_t;
+
+static void put(ubuf_t *u, uint8_t v)
+{
+    if (u->n < ENGINE_SEQ_BUF) u->b[u->n++] = v;
+}
+
+static void put3(ubuf_t *u, uint8_t op, uint16_t v)
+{
+    put(u, op);
+    put(u, (uint8_t)v);
+    put(u, (uint8_t)(v >> 8));
+}
+
+/* Hex digits as QMK's register_hex32 sends them: leading zeros dropped, but never fewer than four
+ * digits; HexNumpad types 0-9 on the keypad. */
+static void hex(ubuf_t *u, uint32_t v, bool numpad)
+{
+    bool started = false;
+    for (int8_t i = 7; i >= 0; i--) {
+        uint8_t d = (uint8_t)(v >> (4 * i) & 0xFu);
+        if (i > 3 && !d && !started) continue;
+        started = true;
+        if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
+        else put(u, (uint8_t)(d < 10 ? '0' + d : 'a' + d - 10));
+    }
+}
+
+uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
+{
+    ubuf_t u = {e->seq.buf, 0};
+    uint8_t mode = e->uc_mode;
+    bool caps = (e->host_leds & LED_CAPS_LOCK) != 0, num = (e->host_leds & LED_NUM_LOCK) != 0;
+    uint16_t delay = cfg_setting(e->cfg, CFG_UNICODE_TYPE_DELAY);
+    /* QMK types nothing for these */
+    if (cp > 0x10FFFFu || (cp > 0xFFFFu && mode == CFG_UC_WINDOWS)) return 0;
+
+    /* Caps Lock off before the mods are touched, or Ctrl+Shift+U would come out shifted */
+    if (mode == CFG_UC_LINUX && caps) put3(&u, ENG_OP_TAP, KC_CAPS_LOCK);
+    put(&u, ENG_OP_MASK);
+    switch (mode) {
+    case CFG_UC_MACOS:
+        put(&u, ENG_OP_MODS_DOWN);
+        put(&u, MOD_BIT_LALT);
+        break;
+    case CFG_UC_LINUX:
+        put3(&u, ENG_OP_TAP, KC_MODS(MOD_LCTL | MOD_LSFT, KEY_U));
+        break;
+    case CFG_UC_WINDOWS:
+        if (!num) put3(&u, ENG_OP_TAP, KC_NUM_LOCK);
+        put(&u, ENG_OP_MODS_DOWN);
+        put(&u, MOD_BIT_LALT);
+        if (delay) put3(&u, ENG_OP_DELAY, delay);
+        put3(&u, ENG_OP_TAP, KC_KP_PLUS);
+        break;
+    case CFG_UC_WINCOMPOSE:
+        put3(&u, ENG_OP_TAP, KC_RIGHT_ALT);
+        put(&u, 'u');
+        break;
+    case CFG_UC_EMACS: /* C-x 8 RET, then the hex code */
+        put3(&u, ENG_OP_TAP, KC_MODS(MOD_LCTL, KEY_X));
+        put(&u, '8');
+        put(&u, '\n');
+        break;
+    default: /* BSD: QMK has no start sequence for it */
+        break;
+    }
+    if (delay) put3(&u, ENG_OP_DELAY, delay);
+    if (cp > 0xFFFFu && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
+        uint32_t c = cp - 0x10000u;
+        hex(&u, 0xD800u + (c >> 10), false);
+        hex(&u, 0xDC00u + (c & 0x3FFu), false);
+    } else {
+        hex(&u, cp, mode == CFG_UC_WINDOWS);
+    }
+    switch (mode) {
+    case CFG_UC_MACOS:
+        put(&u, ENG_OP_MODS_UP);
+        put(&u, MOD_BIT_LALT);
+        break;
+    case CFG_UC_LINUX:
+        put(&u, ' ');
+        if (caps) put3(&u, ENG_OP_TAP, KC_CAPS_LOCK);
+        break;
+    case CFG_UC_WINDOWS:
+        put(&u, ENG_OP_MODS_UP);
+        put(&u, MOD_BIT_LALT);
+        if (!num) put3(&u, ENG_OP_TAP, KC_NUM_LOCK);
+        break;
+    case CFG_UC_WINCOMPOSE:
+    case CFG_UC_EMACS:
+        put(&u, '\n');
+        break;
+    default:
+        break;
+    }
+    put(&u, ENG_OP_UNMASK);
+    return u.n;
+}
+
+/* ---- UC() UM() UP(): type on press ----------------------------------------------------------------- */
+static void unicode_press(engine_t *e, engine_held_t *k)
+{
+    kc_t kc = k->kc;
+    uint16_t n;
+    const uint8_t *map = cfg_section(e->cfg, CFG_SEC_UNICODE_MAP, &n, NULL);
+    uint32_t cp = kc & 0x7FFFu;
+    if (map && n) {
+        uint16_t i = kc & 0x3FFFu;
+        if (kc >= QK_UNICODEMAP_PAIR) {
+            /* UP(i, j): j when Shift (any kind, one-shot included) xor Caps Lock, as QMK */
+            uint8_t mods = (uint8_t)(e->real_mods | e->weak_mods | e->os_mods);
+            bool shift = (mods & MOD_MASK_SHIFT) != 0, caps = (e->host_leds & LED_CAPS_LOCK) != 0;
+            i = shift != caps ? (kc >> 7) & 0x7Fu : kc & 0x7Fu;
+        }
+        if (i >= n) return; /* the loader does not let this happen */
+        const uint8_t *p = map + 3u * i;
+        cp = (uint32_t)CFG_RD8(p) | (uint32_t)CFG_RD8(p + 1) << 8 | (uint32_t)CFG_RD8(p + 2) << 16;
+    }
+    eng_seq_push(e, ENG_JOB_UNICODE, cp);
+}
+
+static void nothing(engine_t *e, engine_held_t *k)
+{
+    (void)e;
+    (void)k;
+}
+
+const engine_bhv_t eng_bhv_unicode = {unicode_press, nothing, 0};
+
+/* ---- UC_NEXT UC_PREV (cycle through unicode.selected_modes; Shift reverses), UC_MAC .. UC_EMAC ---- */
+static void uc_mode_press(engine_t *e, engine_held_t *k)
+{
+    kc_t kc = k->kc;
+    if (kc >= QK_UNICODE_MODE_MACOS) {
+        e->uc_mode = (uint8_t)(kc - QK_UNICODE_MODE_MACOS);
+    } else {
+        uint8_t n = nselected(e);
+        if (!n) return; /* QMK: without UNICODE_SELECTED_MODES the cycle keys do nothing */
+        bool forward = (kc == QK_UNICODE_MODE_NEXT) != ((e->real_mods & MOD_MASK_SHIFT) != 0);
+        e->uc_index = (uint8_t)((e->uc_index + (forward ? 1u : n - 1u)) % n);
+        e->uc_mode = selected(e, e->uc_index);
+    }
+    eng_trace(e, ENGINE_TRACE_UNICODE_MODE, k->pos, kc, e->uc_mode, CFG_POS_NONE);
+}
+
+const engine_bhv_t eng_bhv_uc_mode = {uc_mode_press, nothing, 0};
+
+#endif /* ENGINE_HAS_UNICODE */

@@ -1,0 +1,39 @@
+/* Which of the sequence behaviours this build of the engine has. Every target has all of them but
+ * the ATmega32U4, whose flash cannot hold them next to the rest of the firmware (sizes in
+ * docs/performance.md); a build may override any switch with -DENGINE_HAS_...=0/1. The config
+ * loader (cfg_finish in config/load.c) warns about these keys in an ATmega32U4 keymap. */
+#ifndef KESTREL_CORE_FEATURES_H
+#define KESTREL_CORE_FEATURES_H
+
+#if defined(__AVR__)
+#define ENGINE_FEATURE_DEFAULT 0
+#else
+#define ENGINE_FEATURE_DEFAULT 1
+#endif
+
+#ifndef ENGINE_HAS_MACRO       /* MC_n and the sequence player */
+#define ENGINE_HAS_MACRO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_UNICODE     /* UC() UM() UP(), UC_NEXT .. UC_EMAC */
+#define ENGINE_HAS_UNICODE ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_LEADER      /* QK_LEAD */
+#define ENGINE_HAS_LEADER ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_DYNMACRO    /* DM_REC1 .. DM_PLY2 */
+#define ENGINE_HAS_DYNMACRO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_COMBO       /* the combo stage, CM_ON CM_OFF CM_TOGG */
+#define ENGINE_HAS_COMBO ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
+#define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_MOUSE_MODES /* mouse_key.mode other than the default acceleration */
+#define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT
+#endif
+
+/* Unicode, leader results and dynamic macros are played by the macro player. */
+#define ENGINE_HAS_PLAYER (ENGINE_HAS_MACRO || ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER || ENGINE_HAS_DYNMACRO)
+
+#endif

@@ -13,6 +13,7 @@
  * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes). */
 #include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/pgmspace.h>
 #include <stddef.h>
 
 #include "hal/atmega32u4/dcd_avr.h"
@@ -179,7 +180,12 @@ static void ep_in_packet(uint8_t n)
     uint16_t left = x->len - x->done;
     uint8_t k = left > ep_size[n] ? ep_size[n] : (uint8_t)left;
     const uint8_t *p = x->buf + x->done;
-    for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
+    if ((uintptr_t)p & DCD_PGM_TAG) { /* a constant descriptor in program memory */
+        uint16_t a = (uint16_t)((uintptr_t)p & ~DCD_PGM_TAG);
+        for (uint8_t i = 0; i < k; i++) UEDATX = pgm_read_byte(a + i);
+    } else {
+        for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
+    }
     x->done += k;
     x->state = XS_FLIGHT;
     /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */

@@ -32,9 +32,9 @@ static uint32_t now_ms(uint32_t now_us)
 {
     uint32_t d = now_us - clock_base_us;
     if (d >= 1000u) {
-        /* The loop usually comes round within a few ms; a 32-bit division costs ~600 cycles on
-         * an 8-bit CPU, a few compares do not. */
-        uint32_t k = d < 4000u ? 1u + (d >= 2000u) + (d >= 3000u) : d / 1000u;
+        /* The loop usually comes round within a millisecond; a 32-bit division costs ~600
+         * cycles on an 8-bit CPU, so it is kept for longer sleeps. */
+        uint32_t k = d < 2000u ? 1u : d / 1000u;
         clock_ms += k;
         clock_base_us += k * 1000u;
     }

@@ -15,9 +15,14 @@ sed -n 's/^FAIL //p' "$tmp/out" | sort >"$tmp/fail"
 awk -v failfile="$tmp/fail" '
   BEGIN { while ((getline l < failfile) > 0) failed[l] = 1 }
   FNR == 1 && FILENAME != ARGV[ARGC - 1] { }
+  /^# sp / { sp = strtonum_hex($3); if (!minsp || sp < minsp) minsp = sp; next }
   /^# / { name = substr($0, 3); n[name] = 0; next }
   { t[name, n[name]++] = $1 }
+  function strtonum_hex(h,   v, i, c) { v = 0; h = tolower(h); sub(/^0x/, "", h)
+    for (i = 1; i <= length(h); i++) { c = index("0123456789abcdef", substr(h, i, 1)) - 1; v = v * 16 + c }
+    return v }
   END {
+    printf "%d\n", minsp > "'"$tmp/sp"'"
     worst = -1e9
     for (s in n) {
       if (s in failed) continue
@@ -37,7 +42,10 @@ awk -v failfile="$tmp/fail" '
     printf "%.3f\n", worst
   }' "$tmp/times" 2>"$tmp/late" >"$tmp/worst"
 nfail=$(wc -l <"$tmp/fail")
-echo "atmega32u4 scenario margin: $(tail -n 1 "$tmp/out"); latest report of a passing scenario $(cat "$tmp/worst") ms late (limit 2 ms)"
-echo "  latest five:"; sort -rn "$tmp/late" | head -n 5 | sed "s|$dir/||; s/^/    /"
+late15=$(awk '$1 > 1.5' "$tmp/late" | wc -l)
+echo "atmega32u4 scenario margin: $(tail -n 1 "$tmp/out"); latest report of a passing scenario $(cat "$tmp/worst") ms late (limit 2 ms); $late15 passing scenarios later than 1.5 ms"
+sp=$(cat "$tmp/sp"); [ "$sp" -gt 0 ] && printf '  deepest stack over the suite: SP 0x%04x (%d bytes below the top of RAM, 0x0AFF)\n' "$sp" $((0x0AFF - sp))
+echo "  latest ten:"; sort -rn "$tmp/late" | head -n 10 | sed "s|$dir/||; s/^/    /"
+[ -n "${AVR_MARGIN_LIST:-}" ] && sort -rn "$tmp/late" | sed "s|$dir/||" >"$AVR_MARGIN_LIST"
 [ "$nfail" -gt 0 ] && { echo "  failing:"; sed "s|$dir/||; s/^/    /" "$tmp/fail"; }
 exit 0

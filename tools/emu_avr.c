@@ -314,6 +314,8 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
         argv[a++] = "--tail";
         argv[a++] = tail;
         if (extra_arg) argv[a++] = extra_arg;
+        const char *times = getenv("KESTREL_AVR_TIMES");
+        if (times && *times) argv[a++] = "-v"; /* for the stack depth below */
         /* KESTREL_AVR_TRACE=1: the harness's own account (enumeration, probes, stack) on stderr. */
         const char *trace = getenv("KESTREL_AVR_TRACE");
         if (trace && *trace == '1') {
@@ -354,6 +356,14 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
     } else {
         rc = bad ? 1 : 0;
     }
+    /* KESTREL_AVR_TIMES: the run's deepest stack too (the harness's -v account). */
+    const char *times = getenv("KESTREL_AVR_TIMES");
+    FILE *tf = times && *times ? fopen(times, "a") : NULL, *e = tf ? fopen(errpath, "r") : NULL;
+    unsigned sp;
+    while (e && fgets(line, sizeof line, e))
+        if (sscanf(line, "# lowest stack pointer 0x%x", &sp) == 1) fprintf(tf, "# sp 0x%04x\n", sp);
+    if (e) fclose(e);
+    if (tf) fclose(tf);
 done:
     if (p) fclose(p);
     close(fr);

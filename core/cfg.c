@@ -85,7 +85,7 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
     }
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
     if (c->off[CFG_SEC_KEY_OVERRIDES]) {
         if (cnt[CFG_SEC_KEY_OVERRIDES] > CFG_MAX_KEY_OVERRIDES) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_KEY_OVERRIDES] != CFG_KO_SIZE * cnt[CFG_SEC_KEY_OVERRIDES]) return CFG_ERR_SECTIONS;

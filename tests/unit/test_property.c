@@ -109,7 +109,7 @@ static void run_variant(unsigned v)
     static engine_t e;
     pk_state_t st;
     uint32_t now = 0;
-    unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0;
+    unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0, mods_seen[5] = {0};
     for (unsigned s = 0; s < SEQUENCES_PER_VARIANT; s++) {
         if (s % 25 == 0) { /* a fresh engine now and then; otherwise state carries over */
             memset(&st, 0, sizeof st);
@@ -151,6 +151,8 @@ static void run_variant(unsigned v)
         for (unsigned k = 0; k < 5; k++) kinds[k] += st.seq_kinds[k];
         leaders += st.leaders;
         recordings += st.dm_plays_recorded;
+        for (unsigned k = 0; k < 5; k++) mods_seen[k] += st.mods_seen[k];
+        memset(st.mods_seen, 0, sizeof st.mods_seen);
         memset(st.seq_kinds, 0, sizeof st.seq_kinds);
         st.leaders = st.dm_plays_recorded = 0;
     }
@@ -160,6 +162,12 @@ static void run_variant(unsigned v)
     print_message("variant %u: jobs macro %u unicode %u leader-result %u dynamic %u; leader %u, recordings %u\n",
                   v, kinds[1], kinds[2], kinds[3], kinds[4], leaders, recordings);
     assert_true(kinds[1] > 0 && kinds[2] > 0 && kinds[4] > 0 && leaders > 0 && recordings > 0);
+    /* ... and the modifier behaviours: caps word, auto shift (variants that enable it), key
+     * overrides, repeat / alternate repeat, layer lock */
+    print_message("variant %u: caps word %u, auto shift %u, key override %u, repeat %u, layer lock %u\n", v,
+                  mods_seen[0], mods_seen[1], mods_seen[2], mods_seen[3], mods_seen[4]);
+    assert_true(mods_seen[0] > 0 && mods_seen[2] > 0 && mods_seen[3] > 0 && mods_seen[4] > 0);
+    if (v == 1 || v == 2 || v == 3 || v == 5) assert_true(mods_seen[1] > 0);
 }
 
 static void variant0(void **state) { (void)state; rng_state = 0x12345678u ^ SEED_XOR; run_variant(0); }

@@ -41,18 +41,21 @@ static const bhv_range_t ranges[] ROM_DATA = {
 #if ENGINE_HAS_UNICODE
     {QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS, &eng_bhv_uc_mode},
 #endif
+#if ENGINE_HAS_COMBO
+    {QK_COMBO_ON, QK_COMBO_TOGGLE, &eng_bhv_combo_ctl},
+#endif
 #if ENGINE_HAS_DYNMACRO
     {QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2, &eng_bhv_dynmacro},
 #endif
 #if ENGINE_HAS_LEADER
     {QK_LEADER, QK_LEADER, &eng_bhv_leader},
 #endif
-#if ENGINE_HAS_COMBO
-    {QK_COMBO_ON, QK_COMBO_TOGGLE, &eng_bhv_combo_ctl},
-#endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
 #if ENGINE_HAS_TRI_LAYER
     {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
+#endif
+#if ENGINE_HAS_DRIVE_KEY
+    {KS_DRIVE_TOGGLE, KS_DRIVE_TOGGLE, &eng_bhv_system},
 #endif
 #if ENGINE_HAS_UNICODE
     {QK_UNICODE, QK_UNICODE_MAX, &eng_bhv_unicode},

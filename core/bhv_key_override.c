@@ -129,9 +129,10 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
         m->ko_last_kc = kc;
         m->ko_last_time = e->now;
         m->ko_deferred = 0;
-    } else if (kc == m->ko_last_kc) {
-        /* the key that was sending input is up: nothing registers later */
-        m->ko_last_kc = 0;
+    } else if (kc == m->ko_last_kc || kc == m->ko_deferred) {
+        /* the key that was sending input is up, or the trigger waiting to be sent again: nothing
+         * registers later (QMK checks only the former, and can leave the trigger down for good) */
+        if (kc == m->ko_last_kc) m->ko_last_kc = 0;
         m->ko_deferred = 0;
     }
 

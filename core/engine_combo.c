@@ -126,8 +126,6 @@ static bool release_consumed(engine_t *e, uint8_t pos, uint32_t t)
         e->cb_act[s].idx = keys ? (uint8_t)(idx | (release ? ENG_COMBO_RELEASED : 0)) : NONE;
         if (release) {
             uint8_t v = (uint8_t)(e->cfg->npos + i);
-            engine_rec_t r = {t, v, 0};
-            if (e->cb_n && eng_release_must_wait(e, &r)) resolve(e);
             eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
             eng_exec(e, v, false, t);
         }
@@ -153,13 +151,9 @@ void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
                 if (hold_back(e, pos, t)) return;
             }
         } else {
-            if (e->cb_n) {
-                /* A release keeps its place after the held-back presses when it is one of theirs or
-                 * must not overtake them (modifiers, layer keys: QMK's rule in the tap-hold stage). */
-                engine_rec_t r = {t, pos, 0};
-                bool mine = memchr(e->cb_pos, pos, e->cb_n) != NULL;
-                if (mine || eng_release_must_wait(e, &r)) resolve(e);
-            }
+            /* Any release ends the attempt first (as ZMK does): the release keeps its place after
+             * the presses held back, so a tap-hold key among them sees the order it happened in. */
+            if (e->cb_n) resolve(e);
             if (release_consumed(e, pos, t)) return;
         }
     }

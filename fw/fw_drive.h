@@ -24,10 +24,13 @@
 #define FW_DRIVE_VOLUME 0x80000u
 #define FW_DRIVE_VOLUME_SECTORS 1024u /* 512 KB */
 
-/* The host wrote nothing for this long: the files are read. A file that does not load is only
- * reported (ERRORS.TXT) after a longer quiet, since the host may still be half-way through
- * saving it and the drive must not write while the host does. */
-#define FW_DRIVE_QUIET_MS 20u
+/* The host wrote nothing for this long: the files are read. Hosts write a saved file's blocks
+ * back to back, so 10 ms of silence nearly always means the save is complete; when it was not,
+ * the read sees the old file (nothing changes), a broken chain or half a file (an error, which
+ * waits), and the host's next writes start another read: the end state is always the last file
+ * saved. A file that does not load is only reported (ERRORS.TXT) after a longer quiet, since the
+ * host may still be half-way through saving it and the drive must not write while the host does. */
+#define FW_DRIVE_QUIET_MS 10u
 #define FW_DRIVE_ERROR_QUIET_MS 1000u
 
 /* What a hal with a drive provides (hal/rp2040/flash_rp2040.c): flash as the CPU reads it, and
@@ -49,6 +52,11 @@ void fw_drive_start(const cfg_t *active, uint32_t region_crc, usb_identity_t *id
 /* Each main-loop pass. True when a new config was stored: *img / *len is its image (in flash,
  * opened and checked for this chip), to be switched to now. */
 bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len);
+/* KS_DRIVE_TOGGLE: the keyboard leaves the bus and comes back FW_DRIVE_DETACH_MS later with the
+ * drive shown or hidden (the interface set changes, so the host must enumerate it anew). Lasts
+ * until the next reset; the "drive.hidden" setting decides at start. */
+#define FW_DRIVE_DETACH_MS 100u
+void fw_drive_toggle(uint32_t now_ms);
 /* When fw_drive_task() next has something to do (ms), or USB_NO_DEADLINE. */
 uint32_t fw_drive_deadline(void);
 

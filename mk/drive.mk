@@ -27,3 +27,18 @@ drive-rp2040-test: $(DRIVE_TEST_UF2) $(BUILD)/kestrel
 	node tests/rp2040/drive_test.mjs $(BUILD)/kestrel $(DRIVE_TEST_UF2) keyboards/test4x10 tests/drive/broken
 TEST_TARGETS += drive-rp2040-test
 .PHONY: drive-rp2040-test
+
+# Power cuts during a config write (tests/rp2040/drive_powercut.mjs): the chip restarted on the
+# flash of every boundary between two flash operations, every operation cut half-way, and 160
+# random moments; each must boot, enumerate and type with the old keymap or the new one.
+drive-rp2040-powercut: $(DRIVE_TEST_UF2)
+	node tests/rp2040/drive_powercut.mjs $(DRIVE_TEST_UF2) 160
+TEST_TARGETS += drive-rp2040-powercut
+.PHONY: drive-rp2040-powercut
+
+# `make bench`: emulated ms from the host's last write of a 4-layer, 60-key keymap.json to the
+# new config being active, with the CPU and flash work it took.
+drive-bench: $(BUILD)/kestrel $(BUILD)/fw/rp2040/kestrel-rp2040.bin
+	@node bench/drive_bench.mjs $(BUILD)/kestrel $(BUILD)/fw/rp2040/kestrel-rp2040.bin $(BUILD)/drive-bench
+BENCH_TARGETS += drive-bench
+.PHONY: drive-bench

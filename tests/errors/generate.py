@@ -150,6 +150,40 @@ case("mouse-mode-unknown", keymap=km(extra={"config": {"mouse_key": {"mode": "fa
 case("mouse-friction-too-big", keymap=km(extra={"config": {"mouse_key": {"friction": 300}}}), keyboard=kb())
 case("macro-tap-delay-string", keymap=km(extra={"config": {"macro": {"tap_delay": "10ms"}}}), keyboard=kb())
 
+# --- combos and tap dances
+def CB(keys, result="KC_X", **kw):
+    d = {"keys": keys, "result": result}
+    d.update(kw)
+    return d
+K2 = [["KC_A","KC_B","KC_C","KC_D","KC_E","KC_F"], ["KC_TRNS"]*6]
+case("combo-unknown-field", keymap=km(extra={"combos": [CB([[0,0],[0,1]], trem=30)]}), keyboard=kb())
+case("combo-one-key", keymap=km(extra={"combos": [CB([[0,0]])]}), keyboard=kb())
+case("combo-nine-keys", keymap=km(extra={"combos": [CB([[0,0],[0,1],[0,2],[1,0],[1,1],[1,2],[0,0],[0,1],[0,2]])]}), keyboard=kb())
+case("combo-key-outside", keymap=km(extra={"combos": [CB([[0,0],[2,1]])]}), keyboard=kb())
+case("combo-key-twice", keymap=km(extra={"combos": [CB([[0,0],[0,0]])]}), keyboard=kb())
+case("combo-key-not-a-position", keymap=km(extra={"combos": [CB([[0,0],"KC_B"])]}), keyboard=kb())
+case("combo-layout-index-beyond", keymap=km(extra={"combos": [CB([0, 6])]}), keyboard=kb())
+case("combo-no-result", keymap=km(extra={"combos": [{"keys": [[0,0],[0,1]]}]}), keyboard=kb())
+case("combo-no-keys", keymap=km(extra={"combos": [{"result": "KC_X"}]}), keyboard=kb())
+case("combo-result-trns", keymap=km(extra={"combos": [CB([[0,0],[0,1]], "KC_TRNS")]}), keyboard=kb())
+case("combo-result-unknown", keymap=km(extra={"combos": [CB([[0,0],[0,1]], "KC_ESCC")]}), keyboard=kb())
+case("combo-result-layer-beyond", keymap=km(layers=K2, extra={"combos": [CB([[0,0],[0,1]], "MO(2)")]}), keyboard=kb())
+case("combo-layers-empty", keymap=km(extra={"combos": [CB([[0,0],[0,1]], layers=[])]}), keyboard=kb())
+case("combo-layer-beyond", keymap=km(layers=K2, extra={"combos": [CB([[0,0],[0,1]], layers=[0, 2])]}), keyboard=kb())
+case("combo-same-keys", keymap=km(extra={"combos": [CB([[0,0],[0,1]]), CB([[0,1],[0,0]], "KC_Y")]}), keyboard=kb())
+case("combo-term-zero", keymap=km(extra={"combos": [CB([[0,0],[0,1]], term=0)]}), keyboard=kb())
+case("combo-slow-release-string", keymap=km(extra={"combos": [CB([[0,0],[0,1]], slow_release="yes")]}), keyboard=kb())
+case("combo-too-many", keymap=km(extra={"combos": [CB([[0,0],[0,1]], layers=[0])] * 33}), keyboard=kb())
+case("combos-not-array", keymap=km(extra={"combos": {"keys": [[0,0],[0,1]], "result": "KC_X"}}), keyboard=kb())
+case("tap-dance-unknown-field", keymap=km(extra={"tap_dances": [{"on_tap": "KC_A", "on_doubletap": "KC_B"}]}), keyboard=kb())
+case("tap-dance-nested", keymap=km(extra={"tap_dances": [{"on_tap": "KC_A", "on_hold": "TD(1)"}]}), keyboard=kb())
+case("tap-dance-trns", keymap=km(extra={"tap_dances": [{"on_tap": "KC_TRNS"}]}), keyboard=kb())
+case("tap-dance-layer-beyond", keymap=km(layers=K2, extra={"tap_dances": [{"on_tap": "KC_A", "on_hold": "MO(2)"}]}), keyboard=kb())
+case("tap-dance-term-string", keymap=km(extra={"tap_dances": [{"on_tap": "KC_A", "term": "150"}]}), keyboard=kb())
+case("tap-dance-bad-keycode", keymap=km(extra={"tap_dances": [{"on_tap": "KC_A", "on_double_tap": "LSFT(KC_Q"}]}), keyboard=kb())
+case("tap-dance-too-many", keymap=km(extra={"tap_dances": [{"on_tap": "KC_A"}] * 33}), keyboard=kb())
+case("tap-dance-entry-not-object", keymap=km(extra={"tap_dances": ["KC_A"]}), keyboard=kb())
+
 for name, (k, b, rk, rb) in cases.items():
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)

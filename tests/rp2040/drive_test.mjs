@@ -200,6 +200,27 @@ test('after a reset the saved config is used (two-slot store), and the drive sti
   finally { v2.close(); }
 });
 
+test('"drive": {"hidden": true} saved in keyboard.json: from the next plug-in the keyboard has no drive, and still types', () => {
+  const kb = JSON.parse(vol.read('keyboard.json'));
+  kb.drive = { hidden: true };
+  const tLast = save('keyboard.json', JSON.stringify(kb, null, 4) + '\n');
+  s.board.run(tLast + 300 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  assert(s.info.config.interfaces.length === 3, 'the drive went away without a re-plug');
+  const again = new Session({ image: s.board.mcu.flash.slice(0, 0x100000) });
+  again.start();
+  assert(again.checks.failures.length === 0, again.checks.failures.join('; '));
+  const ifs = again.info.config.interfaces;
+  assert(ifs.length === 2 && ifs.every((i) => i.cls === 3), `after the re-plug: ${ifs.length} interfaces`);
+  const n = again.reports.length;
+  again.matrix.set(0, true);
+  again.board.run(again.board.nanos + 20 * MS);
+  again.matrix.set(0, false);
+  again.board.run(again.board.nanos + 40 * MS);
+  const r = again.reports.slice(n).find((x) => x.ep === 1 && x.data[2]);
+  assert(r && r.data[2] === KEY_X, 'the keyboard with a hidden drive does not type X');
+});
+
 if (vol) vol.close();
 rmSync(tmp, { recursive: true, force: true });
 console.log(`rp2040 drive: ${passed} passed, ${failed} failed`);

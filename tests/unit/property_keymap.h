@@ -60,6 +60,38 @@ static void pk_fill_sequences(cfg_model_t *m)
     m->keymap[3][22] = QK_LEADER;
 }
 
+/* Combos and tap dances over the same keys: overlapping combos (longest match), combos on
+ * home-row mod-taps and layer keys, results that are a mod-tap, a tap dance, a one-shot mod and a
+ * layer key; dances with every entry, with dual-role and layer entries, with their own term. */
+static void pk_fill_combos(cfg_model_t *m)
+{
+    static const cfg_combo_def_t combos[] = {
+        {0x29 /* ESC */, 0, 0, 0xFFFFFFFFu, 0, 2, {4, 5}},
+        {KC_MT(MOD_LALT, 0x2B /* TAB */), 0, 0, 0xFFFFFFFFu, 0, 2, {0, 1}},
+        {QK_TAP_DANCE | 0, 0, 0, 0xFFFFFFFFu, 0, 3, {4, 5, 6}},
+        {KC_OSM(MOD_LGUI), 80, 0, 0xFFFFFFFFu, CFG_CB_SLOW_RELEASE, 2, {10, 11}},
+        {KC_MO(2), 0, 150, 0x1u, 0, 2, {2, 3}},
+        {0x1E /* 1 */, 30, 0, 0x6u, 0, 3, {0, 4, 5}},
+    };
+    static const cfg_tap_dance_def_t dances[] = {
+        {KC_A, KC_MO(1), 0x05 /* B */, KC_MT(MOD_LSFT, 0x06 /* C */), 0},
+        {KC_OSM(MOD_LCTL), KC_NO, KC_TG(2), KC_NO, 0},
+        {0x1B /* X */, KC_NO, KC_NO, KC_NO, 0},
+        {KC_NO, KC_LT(3, 0x1C /* Y */), 0x1D /* Z */, KC_NO, 120},
+    };
+    m->ncombos = sizeof combos / sizeof combos[0];
+    memcpy(m->combos, combos, sizeof combos);
+    for (unsigned i = 0; i < m->ncombos; i++)
+        for (unsigned k = m->combos[i].nkeys; k < CFG_COMBO_KEYS_MAX; k++) m->combos[i].keys[k] = 0xFF;
+    m->ntap_dances = sizeof dances / sizeof dances[0];
+    memcpy(m->tap_dances, dances, sizeof dances);
+    m->keymap[0][29] = QK_TAP_DANCE | 0;
+    m->keymap[1][7] = QK_TAP_DANCE | 1;
+    m->keymap[2][7] = QK_TAP_DANCE | 2;
+    m->keymap[3][29] = QK_TAP_DANCE | 3;
+    m->keymap[3][35] = QK_COMBO_TOGGLE;
+}
+
 /* Upper layers: mostly transparent, with layer keys and keys that differ, so source-layer rules,
  * KC_TRNS and KC_NO all matter. */
 static void pk_fill(cfg_model_t *m)
@@ -99,6 +131,7 @@ static void pk_fill(cfg_model_t *m)
     m->keymap[3][34] = KC_TO(0);
     m->keymap[3][10] = KC_OSM(MOD_RSFT);
     pk_fill_sequences(m);
+    pk_fill_combos(m);
 }
 
 /* Settings variants: each exercises a different part of the tap-hold stage. */
@@ -166,6 +199,7 @@ typedef struct pk_state {
     unsigned reports;
     unsigned seq_kinds[5];     /* sequence player jobs started, by kind (ENGINE_TRACE_SEQ_START) */
     unsigned leaders, dm_plays_recorded; /* leader sequences started; dynamic macro recordings kept */
+    unsigned combos, dances[3]; /* combos fired; tap dances ended by tap, hold, interruption */
 } pk_state_t;
 
 static void pk_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
@@ -187,6 +221,8 @@ static void pk_trace(void *ctx, const engine_trace_t *t)
     if (t->code == ENGINE_TRACE_SEQ_START && t->arg < 5) s->seq_kinds[t->arg]++;
     if (t->code == ENGINE_TRACE_LEADER_START) s->leaders++;
     if (t->code == ENGINE_TRACE_DM_RECORD_STOP && (t->arg & 0xFFu)) s->dm_plays_recorded++;
+    if (t->code == ENGINE_TRACE_COMBO_PRESS) s->combos++;
+    if (t->code == ENGINE_TRACE_TAP_DANCE && (t->arg >> 8) < 3) s->dances[t->arg >> 8]++;
 }
 
 static const engine_sink_t pk_sink = {pk_kbd, pk_consumer, pk_system, pk_mouse, pk_action, pk_trace};

@@ -248,7 +248,9 @@ static void show_errors(void)
 {
     size_t n = diag_format_all(&diag, text, sizeof text);
     uint32_t sig = cfg_crc32(0, (const uint8_t *)text, n);
-    if (error_shown && sig == error_sig) return; /* it says that already */
+    fat_file_t f;
+    if (error_shown && sig == error_sig && fat_find(&vol, "ERRORS.TXT", &f) == FAT_OK)
+        return; /* it says that already */
     if (fat_write(&vol, "ERRORS.TXT", (const uint8_t *)text, (uint32_t)n) == FAT_OK) {
         error_shown = true;
         error_sig = sig;

@@ -125,6 +125,28 @@ test('edit keymap.json on the drive -> the next key press uses the new keymap, w
   console.log(`     last write -> new config active: ${latencyMs.toFixed(2)} emulated ms`);
 });
 
+test('USB keeps working while the keyboard reloads: a key pressed meanwhile is typed, a SCSI command waits (NAK) and completes', () => {
+  const km = JSON.parse(vol.read('keymap.json'));
+  km.layers[0][2] = 'KC_V';
+  const tLast = save('keymap.json', JSON.stringify(km, null, 4) + '\n');
+  const n = s.reports.length;
+  s.board.run(tLast + 12 * MS); // the reload has started (10 ms of quiet)
+  s.matrix.set(0, true);
+  const t0 = s.board.nanos;
+  const r = msc.testUnitReady(); // sent during the reload: NAKed until the firmware is back
+  const waited = (s.board.nanos - t0) / MS;
+  assert(r.status === 0 || r.status === 1, `TEST UNIT READY: status ${r.status}`);
+  s.board.run(s.board.nanos + 30 * MS);
+  s.matrix.set(0, false);
+  s.board.run(s.board.nanos + 40 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  const kbd = s.reports.slice(n).filter((x) => x.ep === 1);
+  assert(kbd.some((x) => x.data[2] === KEY_Z), `the key pressed during the reload was not typed: ${kbd.map((x) => Buffer.from(x.data).toString('hex'))}`);
+  assert(kbd.length && kbd[kbd.length - 1].data.every((b) => b === 0), 'the key stayed down');
+  assert(!s.host.errors.length, s.host.errors.join('; '));
+  console.log(`     a SCSI command sent 2 ms into the reload waited ${waited.toFixed(2)} ms`);
+});
+
 test('a key held while the new config comes is released cleanly', () => {
   const km = JSON.parse(vol.read('keymap.json'));
   km.layers[0][1] = 'KC_B';

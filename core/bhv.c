@@ -54,6 +54,9 @@ static const bhv_range_t ranges[] ROM_DATA = {
 #ifndef ENGINE_NO_MODS
     {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
 #endif
+#if ENGINE_HAS_DRIVE_KEY
+    {KS_DRIVE_TOGGLE, KS_DRIVE_TOGGLE, &eng_bhv_system},
+#endif
 #if ENGINE_HAS_UNICODE
     {QK_UNICODE, QK_UNICODE_MAX, &eng_bhv_unicode},
 #endif

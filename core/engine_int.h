@@ -107,7 +107,10 @@ enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_
 static inline void eng_seq_count_report(engine_t *e) { e->seq.reports++; }
 static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
 {
-    return (uint8_t)((mods & ~e->seq.mask) | e->seq.mods);
+#if ENGINE_HAS_UNICODE
+    mods = (uint8_t)(mods & ~e->seq.mask);
+#endif
+    return (uint8_t)(mods | e->seq.mods);
 }
 static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
 void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);

@@ -33,6 +33,10 @@
 #define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT
 #endif
 
+#ifndef ENGINE_HAS_DRIVE_KEY    /* KS_DRIVE_TOGGLE reaches the firmware (no drive on the ATmega32U4) */
+#define ENGINE_HAS_DRIVE_KEY ENGINE_FEATURE_DEFAULT
+#endif
+
 /* Unicode, leader results and dynamic macros are played by the macro player. */
 #define ENGINE_HAS_PLAYER (ENGINE_HAS_MACRO || ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER || ENGINE_HAS_DYNMACRO)
 

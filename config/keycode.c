@@ -1105,6 +1105,7 @@ bool kc_implemented(kc_t kc)
     case QK_BOOT:
     case QK_REBOOT:
     case QK_CLEAR_EEPROM:
+    case KS_DRIVE_TOGGLE: /* the firmware's action (a keyboard without a drive ignores it) */
     case NK_ON:
     case NK_OFF:
     case NK_TOGG:

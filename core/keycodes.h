@@ -234,6 +234,8 @@ static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 #define QK_REPEAT_KEY      0x7C79u
 #define QK_ALT_REPEAT_KEY  0x7C7Au
 #define QK_LAYER_LOCK      0x7C7Bu
+/* Kestrel's own (top of QMK's keyboard-level range, which names nothing there) */
+#define KS_DRIVE_TOGGLE    0x7E3Fu /* show/hide the keyboard's drive until the next reset */
 #define NK_ON              0x7011u
 #define NK_OFF             0x7012u
 #define NK_TOGG            0x7013u

@@ -333,6 +333,59 @@ static void put_macro(out_t *o, const uint8_t *m, const uint8_t *end)
     put(o, "]");
 }
 
+/* "combos" and "tap_dances" (docs/keymap-format.md), with only the fields that differ from their
+ * defaults, so the loader rebuilds the same entries. */
+static void put_combos(out_t *o, const cfg_t *c)
+{
+    uint16_t n, len;
+    const uint8_t *cb = cfg_section(c, CFG_SEC_COMBOS, &n, &len);
+    if (cb && n && len == n * CFG_CB_SIZE) {
+        put(o, ",\n    \"combos\": [");
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *e = cb + (size_t)i * CFG_CB_SIZE;
+            put(o, "%s\n        {\"keys\": [", i ? "," : "");
+            for (unsigned k = 0; k < e[CFG_CB_NKEYS] && k < CFG_COMBO_KEYS_MAX; k++)
+                put(o, "%s[%u, %u]", k ? ", " : "", e[CFG_CB_KEYS + k] / c->cols, e[CFG_CB_KEYS + k] % c->cols);
+            put(o, "], \"result\": ");
+            put_kc(o, cfg_rd16(e + CFG_CB_RESULT));
+            if (cfg_rd16(e + CFG_CB_TERM)) put(o, ", \"term\": %u", cfg_rd16(e + CFG_CB_TERM));
+            uint32_t layers = cfg_rd32(e + CFG_CB_LAYERS);
+            if (layers != 0xFFFFFFFFu) {
+                put(o, ", \"layers\": [");
+                for (unsigned l = 0, first = 1; l < 32; l++)
+                    if (layers >> l & 1u) {
+                        put(o, "%s%u", first ? "" : ", ", l);
+                        first = 0;
+                    }
+                put(o, "]");
+            }
+            if (cfg_rd16(e + CFG_CB_IDLE)) put(o, ", \"require_prior_idle\": %u", cfg_rd16(e + CFG_CB_IDLE));
+            if (e[CFG_CB_FLAGS] & CFG_CB_SLOW_RELEASE) put(o, ", \"slow_release\": true");
+            put(o, "}");
+        }
+        put(o, "\n    ]");
+    }
+    static const char *const names[] = {"on_tap", "on_hold", "on_double_tap", "on_tap_hold"};
+    const uint8_t *td = cfg_section(c, CFG_SEC_TAP_DANCES, &n, &len);
+    if (td && n && len == n * CFG_TAP_DANCE_SIZE) {
+        put(o, ",\n    \"tap_dances\": [");
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *e = td + (size_t)i * CFG_TAP_DANCE_SIZE;
+            put(o, "%s\n        {", i ? "," : "");
+            const char *sep = "";
+            for (unsigned f = 0; f < 4; f++)
+                if (cfg_rd16(e + 2u * f)) {
+                    put(o, "%s\"%s\": ", sep, names[f]);
+                    put_kc(o, cfg_rd16(e + 2u * f));
+                    sep = ", ";
+                }
+            if (cfg_rd16(e + CFG_TD_TERM)) put(o, "%s\"term\": %u", sep, cfg_rd16(e + CFG_TD_TERM));
+            put(o, "}");
+        }
+        put(o, "\n    ]");
+    }
+}
+
 size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
 {
     out_t o = {buf, cap, 0, false};
@@ -393,6 +446,7 @@ size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
         }
         put(&o, "\n    ]");
     }
+    put_combos(&o, c);
     put(&o, "\n}\n");
     return finish(&o);
 }

@@ -31,7 +31,8 @@ static const char readme[] =
     "ERRORS.TXT here, with the file, line and column of each problem. Fix the file and save\r\n"
     "again; ERRORS.TXT goes away.\r\n"
     "\r\n"
-    "To hide this drive, add  \"drive\": {\"hidden\": true}  to keyboard.json.\r\n";
+    "To hide this drive, add  \"drive\": {\"hidden\": true}  to keyboard.json, or put\r\n"
+    "KS_DRIVE_TOGGLE on a key (each press hides or shows the drive until the next reset).\r\n";
 
 static dflash_t flash;
 static dbd_t bd;
@@ -176,8 +177,23 @@ static void prepare(void)
     error_shown = mounted && fat_find(&vol, "ERRORS.TXT", &f) == FAT_OK;
 }
 
+static usb_identity_t *ident;
+static bool reattach;
+static uint32_t reattach_at;
+
+void fw_drive_toggle(uint32_t now_ms)
+{
+    if (!ident || reattach) return;
+    if (mounted) dbd_flush(&bd);
+    ident->msc = !ident->msc;
+    usb_detach();
+    reattach = true;
+    reattach_at = now_ms + FW_DRIVE_DETACH_MS;
+}
+
 void fw_drive_start(const cfg_t *active, uint32_t region_crc, usb_identity_t *id)
 {
+    ident = id;
     region = region_crc;
     running = active;
     if (id->in_cfg & 1u) id->manufacturer = copy_name(manufacturer, id->manufacturer, true);
@@ -232,7 +248,9 @@ static void show_errors(void)
 {
     size_t n = diag_format_all(&diag, text, sizeof text);
     uint32_t sig = cfg_crc32(0, (const uint8_t *)text, n);
-    if (error_shown && sig == error_sig) return; /* it says that already */
+    fat_file_t f;
+    if (error_shown && sig == error_sig && fat_find(&vol, "ERRORS.TXT", &f) == FAT_OK)
+        return; /* it says that already */
     if (fat_write(&vol, "ERRORS.TXT", (const uint8_t *)text, (uint32_t)n) == FAT_OK) {
         error_shown = true;
         error_sig = sig;
@@ -260,6 +278,10 @@ static void fail(const char *file, const char *msg)
 bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len)
 {
     now = now_ms;
+    if (reattach && (int32_t)(now_ms - reattach_at) >= 0) {
+        reattach = false;
+        usb_attach(ident);
+    }
     if (!mounted || !pending || usb_msc_busy()) return false;
     uint32_t quiet = now_ms - last_write;
     if (quiet < FW_DRIVE_QUIET_MS) return false;
@@ -309,6 +331,7 @@ bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len)
 
 uint32_t fw_drive_deadline(void)
 {
+    if (reattach) return reattach_at;
     if (!mounted || !pending) return USB_NO_DEADLINE;
     uint32_t quiet = now - last_write;
     return last_write + (quiet < FW_DRIVE_QUIET_MS ? FW_DRIVE_QUIET_MS : FW_DRIVE_ERROR_QUIET_MS);

@@ -52,6 +52,11 @@ void fw_drive_start(const cfg_t *active, uint32_t region_crc, usb_identity_t *id
 /* Each main-loop pass. True when a new config was stored: *img / *len is its image (in flash,
  * opened and checked for this chip), to be switched to now. */
 bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len);
+/* KS_DRIVE_TOGGLE: the keyboard leaves the bus and comes back FW_DRIVE_DETACH_MS later with the
+ * drive shown or hidden (the interface set changes, so the host must enumerate it anew). Lasts
+ * until the next reset; the "drive.hidden" setting decides at start. */
+#define FW_DRIVE_DETACH_MS 100u
+void fw_drive_toggle(uint32_t now_ms);
 /* When fw_drive_task() next has something to do (ms), or USB_NO_DEADLINE. */
 uint32_t fw_drive_deadline(void);
 

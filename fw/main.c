@@ -92,6 +92,11 @@ static void sink_action(void *ctx, kc_t kc, uint32_t now)
         reboot_requested = true;
         boot_request_ms = now;
         break;
+#if KESTREL_DRIVE
+    case KS_DRIVE_TOGGLE:
+        fw_drive_toggle(now);
+        break;
+#endif
     default: break;
     }
 }

@@ -49,8 +49,9 @@ $(FUZZ_CFG_BIN): $(FUZZ_CFG_SRC) $(wildcard config/*.h core/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFG_CFLAGS) $(FUZZ_CFG_SRC) -o $@
 
-# Seeds: every error-corpus case and example keyboard as keyboard NUL keymap.
-$(FUZZ_CFG_SEEDS)/.stamp: $(wildcard tests/errors/*/*.json keyboards/*/*.json)
+# Seeds: every error-corpus case and example keyboard as keyboard NUL keymap, and the keymaps of
+# tests/fuzz/seeds/ (valid shapes no example has yet) for builtin:test4x10.
+$(FUZZ_CFG_SEEDS)/.stamp: $(wildcard tests/errors/*/*.json keyboards/*/*.json tests/fuzz/seeds/*.json)
 	@rm -rf $(FUZZ_CFG_SEEDS) && mkdir -p $(FUZZ_CFG_SEEDS)
 	@for d in tests/errors/*/ keyboards/*/; do \
 	   n=$$(basename $$d); kb=$$d/keyboard.json; km=$$d/keymap.json; \
@@ -58,6 +59,7 @@ $(FUZZ_CFG_SEEDS)/.stamp: $(wildcard tests/errors/*/*.json keyboards/*/*.json)
 	   { cat $$kb; printf '\000'; cat $$km; } > $(FUZZ_CFG_SEEDS)/$$n; \
 	 done
 	@cp keyboards/test4x10/keymap.json $(FUZZ_CFG_SEEDS)/keymap-only
+	@for f in tests/fuzz/seeds/*.json; do cp $$f $(FUZZ_CFG_SEEDS)/seed-$$(basename $$f .json); done
 	@touch $@
 
 .PHONY: fuzz-config fuzz-config-smoke

@@ -368,6 +368,9 @@ for (v, k, *al) in [
     canon(v, k, *al)
 for i in range(32):
     canon(0x7E00 + i, "QK_KB_%d" % i)
+# Kestrel's own, at the top of the keyboard-level range (QMK names none above QK_KB_31, and a
+# Kestrel keyboard has no keyboard-level C code): the firmware's functions.
+canon(0x7E3F, "KS_DRIVE_TOGGLE", "KS_DRV")  # show/hide the keyboard's drive (docs/drive.md)
 for i in range(32):
     canon(0x7E40 + i, "QK_USER_%d" % i)
 

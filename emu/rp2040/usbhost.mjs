@@ -123,6 +123,15 @@ export class UsbHost {
     if (!this.connected && this.enabled && (this.usb.sieCtrl & (1 << 16))) {
       this.connected = true;
       this.usb.resetDevice();
+    } else if (this.connected && !(this.usb.sieCtrl & (1 << 16))) {
+      // The device let go of D+ (it leaves the bus to come back as another device): the host
+      // forgets it and sees a new connection when the pull-up returns.
+      this.connected = false;
+      this.resetDone = false;
+      this.address = 0;
+      this.intEps.clear();
+      this.bulkEps.clear();
+      this.detaches = (this.detaches || 0) + 1;
     }
     if (this.suspended) {
       if (this.usb.sieCtrl & (1 << 12)) { this.wakeups++; this.resume(); }

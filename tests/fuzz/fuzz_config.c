@@ -76,6 +76,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (cfg_keycode(&c, (uint8_t)l, (uint8_t)p) != m.keymap[l][p]) abort();
         for (unsigned i = 0; i < CFG_SETTING_COUNT; i++)
             if (cfg_setting(&c, (enum cfg_setting_id)i) != m.settings[i]) abort();
+        /* combos and tap dances read back field by field */
+        if (c.count[CFG_SEC_COMBOS] != m.ncombos || c.count[CFG_SEC_TAP_DANCES] != m.ntap_dances) abort();
+        for (uint8_t i = 0; i < m.ncombos; i++) {
+            const uint8_t *e = cfg_combo(&c, i);
+            const cfg_combo_def_t *x = &m.combos[i];
+            if (cfg_rd16(e + CFG_CB_RESULT) != x->result || cfg_rd16(e + CFG_CB_TERM) != x->term ||
+                cfg_rd16(e + CFG_CB_IDLE) != x->idle || cfg_rd32(e + CFG_CB_LAYERS) != x->layers ||
+                e[CFG_CB_FLAGS] != x->flags || e[CFG_CB_NKEYS] != x->nkeys || x->nkeys < 2 ||
+                memcmp(e + CFG_CB_KEYS, x->keys, x->nkeys))
+                abort();
+            for (unsigned k = 0; k < x->nkeys; k++)
+                if (x->keys[k] >= c.npos) abort();
+        }
+        for (uint8_t i = 0; i < m.ntap_dances; i++) {
+            const uint8_t *e = cfg_tap_dance(&c, i);
+            const cfg_tap_dance_def_t *x = &m.tap_dances[i];
+            if (cfg_rd16(e + CFG_TD_ON_TAP) != x->on_tap || cfg_rd16(e + CFG_TD_ON_HOLD) != x->on_hold ||
+                cfg_rd16(e + CFG_TD_ON_DOUBLE_TAP) != x->on_double_tap ||
+                cfg_rd16(e + CFG_TD_ON_TAP_HOLD) != x->on_tap_hold || cfg_rd16(e + CFG_TD_TERM) != x->term)
+                abort();
+        }
     } else if (d.errors == 0) {
         abort(); /* a rejection must say why */
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from '../../emu/rp2040/session.mjs';
 import { MscHost, HostVolume } from '../../emu/rp2040/msc.mjs';
+import { enumerate, Checks } from '../../emu/rp2040/enumerate.mjs';
 
 const [kestrelArg, imagePath, kbDir, brokenDir] = process.argv.slice(2);
 const kestrel = resolve(kestrelArg);
@@ -124,6 +125,28 @@ test('edit keymap.json on the drive -> the next key press uses the new keymap, w
   console.log(`     last write -> new config active: ${latencyMs.toFixed(2)} emulated ms`);
 });
 
+test('USB keeps working while the keyboard reloads: a key pressed meanwhile is typed, a SCSI command waits (NAK) and completes', () => {
+  const km = JSON.parse(vol.read('keymap.json'));
+  km.layers[0][2] = 'KC_V';
+  const tLast = save('keymap.json', JSON.stringify(km, null, 4) + '\n');
+  const n = s.reports.length;
+  s.board.run(tLast + 12 * MS); // the reload has started (10 ms of quiet)
+  s.matrix.set(0, true);
+  const t0 = s.board.nanos;
+  const r = msc.testUnitReady(); // sent during the reload: NAKed until the firmware is back
+  const waited = (s.board.nanos - t0) / MS;
+  assert(r.status === 0 || r.status === 1, `TEST UNIT READY: status ${r.status}`);
+  s.board.run(s.board.nanos + 30 * MS);
+  s.matrix.set(0, false);
+  s.board.run(s.board.nanos + 40 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  const kbd = s.reports.slice(n).filter((x) => x.ep === 1);
+  assert(kbd.some((x) => x.data[2] === KEY_Z), `the key pressed during the reload was not typed: ${kbd.map((x) => Buffer.from(x.data).toString('hex'))}`);
+  assert(kbd.length && kbd[kbd.length - 1].data.every((b) => b === 0), 'the key stayed down');
+  assert(!s.host.errors.length, s.host.errors.join('; '));
+  console.log(`     a SCSI command sent 2 ms into the reload waited ${waited.toFixed(2)} ms`);
+});
+
 test('a key held while the new config comes is released cleanly', () => {
   const km = JSON.parse(vol.read('keymap.json'));
   km.layers[0][1] = 'KC_B';
@@ -198,6 +221,35 @@ test('after a reset the saved config is used (two-slot store), and the drive sti
   const v2 = new HostVolume(m2.readUsed(new Uint8Array(VOLUME_BYTES)));
   try { assert(JSON.parse(v2.read('keymap.json')).layers[0][0] === 'KC_X', 'keymap.json after the reset'); }
   finally { v2.close(); }
+});
+
+test('KS_DRIVE_TOGGLE (put on a key through the drive itself) hides the drive and shows it again, re-enumerating each time', () => {
+  const km = JSON.parse(vol.read('keymap.json'));
+  km.layers[0][1] = 'KS_DRIVE_TOGGLE';
+  const tLast = save('keymap.json', JSON.stringify(km, null, 4) + '\n');
+  s.board.run(tLast + 300 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  const counts = [];
+  for (let round = 0; round < 2; round++) {
+    const detaches = s.host.detaches || 0;
+    s.matrix.set(1, true);
+    s.board.run(s.board.nanos + 20 * MS);
+    s.matrix.set(1, false);
+    s.board.run(s.board.nanos + 20 * MS);
+    assert((s.host.detaches || 0) === detaches + 1, `round ${round}: the keyboard did not leave the bus`);
+    assert(s.host.waitAttach(s.board.nanos + 500 * MS), `round ${round}: the keyboard did not come back`);
+    const ck = new Checks();
+    s.info = enumerate(s.host, ck);
+    assert(ck.failures.length === 0, ck.failures.join('; '));
+    counts.push(s.info.config.interfaces.length);
+    assert(tapKey00() === KEY_X, `round ${round}: key 0,0 does not type X`);
+  }
+  assert(counts.join() === '2,3', `interfaces after each toggle: ${counts}`);
+  const m = new MscHost(s.host, s.info);
+  assert(m.attach().blocks === 1024, 'the drive after it came back');
+  const v = new HostVolume(m.readUsed(new Uint8Array(VOLUME_BYTES)));
+  try { assert(JSON.parse(v.read('keymap.json')).layers[0][1] === 'KS_DRIVE_TOGGLE', 'keymap.json after the toggle'); }
+  finally { v.close(); }
 });
 
 test('"drive": {"hidden": true} saved in keyboard.json: from the next plug-in the keyboard has no drive, and still types', () => {

@@ -101,6 +101,17 @@ static void fixtures(void **st)
     assert_true(cfg_info8(&c, CFG_INFO_FLAGS) & CFG_FLAG_DRIVE_HIDDEN);
 }
 
+/* combos (every field, positions and layout indexes) and tap dances (every entry, own terms) */
+static void combos_and_tap_dances(void **st)
+{
+    (void)st;
+    round_trip("keyboards/test4x10", "tests/fuzz/seeds/combos-tap-dances.json");
+    assert_true(strstr(km_text, "\"combos\"") && strstr(km_text, "\"slow_release\": true") &&
+                strstr(km_text, "\"layers\": [0, 2]") && strstr(km_text, "\"require_prior_idle\": 150"));
+    assert_true(strstr(km_text, "\"tap_dances\"") && strstr(km_text, "\"on_tap_hold\": \"MO(1)\"") &&
+                strstr(km_text, "\"term\": 150"));
+}
+
 static void too_small_a_buffer(void **st)
 {
     (void)st;
@@ -119,6 +130,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(examples),
         cmocka_unit_test(fixtures),
+        cmocka_unit_test(combos_and_tap_dances),
         cmocka_unit_test(too_small_a_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

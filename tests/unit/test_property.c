@@ -109,7 +109,8 @@ static void run_variant(unsigned v)
     static engine_t e;
     pk_state_t st;
     uint32_t now = 0;
-    unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0;
+    unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0, combos = 0, dances[3] = {0};
+    unsigned mods_seen[5] = {0};
     for (unsigned s = 0; s < SEQUENCES_PER_VARIANT; s++) {
         if (s % 25 == 0) { /* a fresh engine now and then; otherwise state carries over */
             memset(&st, 0, sizeof st);
@@ -125,6 +126,18 @@ static void run_variant(unsigned v)
         for (unsigned i = 0; i < events; i++) {
             now += gap();
             uint8_t p = (rng() % 4) ? pool[rng() % 6] : (uint8_t)(rng() % PK_NPOS);
+            if (rng() % 8 == 0) {
+                /* now and then a combo's keys together (or nearly), so combos fire often */
+                const cfg_combo_def_t *c = &model.combos[rng() % model.ncombos];
+                for (unsigned k = 0; k + 1 < c->nkeys; k++) {
+                    uint8_t q = c->keys[k];
+                    down[q] = !down[q];
+                    engine_key_event(&e, q, down[q], now);
+                    log_ev(now, q, down[q]);
+                    now += rng() % 3 ? 0 : rng() % 60;
+                }
+                p = c->keys[c->nkeys - 1];
+            }
             down[p] = !down[p];
             engine_key_event(&e, p, down[p], now);
             log_ev(now, p, down[p]);
@@ -151,6 +164,12 @@ static void run_variant(unsigned v)
         for (unsigned k = 0; k < 5; k++) kinds[k] += st.seq_kinds[k];
         leaders += st.leaders;
         recordings += st.dm_plays_recorded;
+        for (unsigned k = 0; k < 5; k++) mods_seen[k] += st.mods_seen[k];
+        memset(st.mods_seen, 0, sizeof st.mods_seen);
+        combos += st.combos;
+        for (unsigned k = 0; k < 3; k++) dances[k] += st.dances[k];
+        st.combos = 0;
+        memset(st.dances, 0, sizeof st.dances);
         memset(st.seq_kinds, 0, sizeof st.seq_kinds);
         st.leaders = st.dm_plays_recorded = 0;
     }
@@ -160,6 +179,16 @@ static void run_variant(unsigned v)
     print_message("variant %u: jobs macro %u unicode %u leader-result %u dynamic %u; leader %u, recordings %u\n",
                   v, kinds[1], kinds[2], kinds[3], kinds[4], leaders, recordings);
     assert_true(kinds[1] > 0 && kinds[2] > 0 && kinds[4] > 0 && leaders > 0 && recordings > 0);
+    /* ... and the modifier behaviours: caps word, auto shift (variants that enable it), key
+     * overrides, repeat / alternate repeat, layer lock */
+    print_message("variant %u: caps word %u, auto shift %u, key override %u, repeat %u, layer lock %u\n", v,
+                  mods_seen[0], mods_seen[1], mods_seen[2], mods_seen[3], mods_seen[4]);
+    assert_true(mods_seen[0] > 0 && mods_seen[2] > 0 && mods_seen[3] > 0 && mods_seen[4] > 0);
+    if (v == 1 || v == 2 || v == 3 || v == 5) assert_true(mods_seen[1] > 0);
+    /* ... and combos fired, and tap dances ended each way (tap, hold, interrupted) */
+    print_message("variant %u: combos %u, tap dances tap %u hold %u interrupted %u\n", v, combos,
+                  dances[0], dances[1], dances[2]);
+    assert_true(combos > 0 && dances[0] > 0 && dances[1] > 0 && dances[2] > 0);
 }
 
 static void variant0(void **state) { (void)state; rng_state = 0x12345678u ^ SEED_XOR; run_variant(0); }

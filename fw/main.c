@@ -252,8 +252,7 @@ void fw_run(void)
              * on the host, where a timer and a key event of the same millisecond come in that
              * order. */
             for (uint8_t i = 0;; i++) { /* until no timer is due at the scan's time */
-                now_us = hal_micros();
-                ms = now_ms(now_us);
+                ms = now_ms(hal_micros());
                 uint32_t due = engine_next_deadline(&engine);
                 if (i == 3 || due == ENGINE_NO_DEADLINE || (int32_t)(due - ms) > 0) break;
                 engine_tick(&engine, ms);

@@ -422,13 +422,18 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
     }
     size_t first = out->n;
     rc = emu_avr_run_image(image, img, n, ev, tail, NULL, out, NULL, err, errcap);
-    /* KESTREL_AVR_TIMES=FILE: every run's report times appended there (bench/avr-margin.sh pairs
-     * them with the expected times to measure how late the chip is). */
+    /* KESTREL_AVR_TIMES=FILE: every run's report lines appended there, with their times
+     * (bench/avr-margin.sh pairs them with the expected times to measure how late the chip is;
+     * two runs' files diff to show the emulation is deterministic). */
     const char *times = getenv("KESTREL_AVR_TIMES");
     FILE *tf = times && *times && rc == 0 ? fopen(times, "a") : NULL;
     if (tf) {
         fprintf(tf, "# %s\n", job->name);
-        for (size_t i = first; i < out->n; i++) fprintf(tf, "%.3f\n", (double)out->v[i].time_us / 1000.0);
+        char line[200];
+        for (size_t i = first; i < out->n; i++) {
+            report_format(&out->v[i], true, line, sizeof line);
+            fprintf(tf, "%s\n", line);
+        }
         fclose(tf);
     }
 done:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # How close the emulated ATmega32U4 runs to the scenario suite's ±2 ms (SPEC §5): runs the suite
 # on the chip, pairs each passing scenario's report times with its expected ones, and prints the
-# latest report (emulated - expected) over all passing scenarios, the five latest scenarios, and
-# the failures.
+# latest report (emulated - expected) over all passing scenarios, the ten latest scenarios, the
+# deepest stack over the suite and the failures.
 #   usage: bench/avr-margin.sh KESTREL [SCENARIO_DIR]
+#   env:   AVR_MARGIN_LIST=FILE (every passing scenario's lateness), AVR_MARGIN_KEEP=DIR (below)
 set -uo pipefail
 kestrel=${1:?usage: avr-margin.sh KESTREL [SCENARIO_DIR]}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,5 +48,12 @@ echo "atmega32u4 scenario margin: $(tail -n 1 "$tmp/out"); latest report of a pa
 sp=$(cat "$tmp/sp"); [ "$sp" -gt 0 ] && printf '  deepest stack over the suite: SP 0x%04x (%d bytes below the top of RAM, 0x0AFF)\n' "$sp" $((0x0AFF - sp))
 echo "  latest ten:"; sort -rn "$tmp/late" | head -n 10 | sed "s|$dir/||; s/^/    /"
 [ -n "${AVR_MARGIN_LIST:-}" ] && sort -rn "$tmp/late" | sed "s|$dir/||" >"$AVR_MARGIN_LIST"
+# AVR_MARGIN_KEEP=DIR: the run's test output and every report line, scenario paths made relative
+# (two checkouts' copies diff clean when the emulation does not depend on where it runs).
+if [ -n "${AVR_MARGIN_KEEP:-}" ]; then
+  mkdir -p "$AVR_MARGIN_KEEP"
+  sed "s|$dir/||g" "$tmp/out" >"$AVR_MARGIN_KEEP/test.out"
+  sed "s|$dir/||g" "$tmp/times" >"$AVR_MARGIN_KEEP/reports.txt"
+fi
 [ "$nfail" -gt 0 ] && { echo "  failing:"; sed "s|$dir/||; s/^/    /" "$tmp/fail"; }
 exit 0

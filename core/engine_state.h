@@ -218,7 +218,7 @@ struct engine {
     uint8_t td_idx;            /* 0xFF = none */
     uint8_t td_pos, td_count, td_down;
     uint16_t td_term;
-    uint32_t td_time;          /* its last press */
+    uint32_t td_deadline;      /* its last press + its term */
 #endif
 };
 

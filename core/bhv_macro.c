@@ -31,7 +31,9 @@ static bool before(uint32_t a, uint32_t b)
 
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
+#if ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER /* the only ones that play from RAM */
     if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
+#endif
     return CFG_RD8(e->cfg->base + e->cfg->off[CFG_SEC_MACROS] + i);
 }
 
@@ -86,10 +88,12 @@ static void finish(engine_t *e)
     if (s->src == ENG_SEQ_SRC_DM) eng_dm_play_end(e);
 #endif
     s->src = 0;
+#if ENGINE_HAS_UNICODE
     if (s->mask) { /* a unicode sequence cut short: show the held mods again */
         s->mask = 0;
         eng_send_kbd(e);
     }
+#endif
     eng_trace(e, ENGINE_TRACE_SEQ_END, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
 }
 
@@ -121,6 +125,7 @@ static void start(engine_t *e)
         s->end = eng_unicode_compile(e, arg);
         break;
 #endif
+#if ENGINE_HAS_LEADER
     case ENG_JOB_KEY:
         if (j.arg <= QK_MODS_MAX) {
             s->src = ENG_SEQ_SRC_RAM;
@@ -137,6 +142,7 @@ static void start(engine_t *e)
             return;
         }
         break;
+#endif
 #if ENGINE_HAS_DYNMACRO
     case ENG_JOB_DM:
         s->dm_slot = (uint8_t)j.arg;
@@ -192,6 +198,7 @@ static uint16_t step(engine_t *e, bool *half)
     case ENG_OP_DELAY:
         wait = kc;
         break;
+#if ENGINE_HAS_UNICODE /* ops only unicode input generates */
     case ENG_OP_MODS_DOWN:
     case ENG_OP_MODS_UP: {
         uint8_t m = rd(e, s->pc++);
@@ -210,6 +217,7 @@ static uint16_t step(engine_t *e, bool *half)
         s->mask = 0;
         eng_send_kbd(e);
         break;
+#endif
     default:
         if (op == '\n' || op == '\t' || (op >= 0x20 && op < 0x7F)) {
             uint8_t t = op == '\n' ? KC_ENTER : op == '\t' ? KC_TAB : ROM_RD8(&ascii_kc[op - 0x20]);
@@ -235,9 +243,10 @@ void eng_seq_task(engine_t *e)
         }
         uint8_t r0 = s->reports;
         bool half = false;
-        uint32_t wait = step(e, &half);
-        uint32_t pace = (uint32_t)(uint8_t)(s->reports - r0) * poll;
-        s->due = e->now + (half ? (pace > wait ? pace : wait) : pace + wait);
+        uint16_t wait = step(e, &half);
+        /* 16-bit on purpose (32-bit arithmetic is dear on the ATmega32U4): at most 255 x 255 */
+        uint16_t pace = (uint16_t)((uint8_t)(s->reports - r0) * poll);
+        s->due = e->now + (half ? (pace > wait ? pace : wait) : (uint32_t)pace + wait);
     }
     s->running = 0;
 }

@@ -86,7 +86,7 @@ static void td_press(engine_t *e, engine_held_t *k)
     e->td_count++;
     e->td_pos = k->pos;
     e->td_down = 1;
-    e->td_time = e->rec_time;
+    e->td_deadline = e->rec_time + e->td_term;
     uint8_t max = max_taps(e);
     if (e->td_count >= max && !field(e, max == 1 ? CFG_TD_ON_HOLD : CFG_TD_ON_TAP_HOLD))
         finish(e, ENGINE_TD_TAP, k); /* nothing more to wait for */
@@ -111,7 +111,7 @@ void eng_td_interrupt(engine_t *e)
 
 void eng_td_tick(engine_t *e, uint32_t t)
 {
-    if (e->td_idx != NONE && (int32_t)(t - (e->td_time + e->td_term)) >= 0)
+    if (e->td_idx != NONE && (int32_t)(t - e->td_deadline) >= 0)
         finish(e, e->td_down ? ENGINE_TD_HOLD : ENGINE_TD_TAP, NULL);
 }
 

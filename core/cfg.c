@@ -1,6 +1,7 @@
 /* Config image reader: validates an image completely before anything uses it, then answers the
  * engine's questions (keycodes, settings, hands, pins) straight from the image bytes. */
 #include "core/cfg.h"
+#include "core/rom.h"
 
 #include <string.h>
 
@@ -56,6 +57,28 @@ const char *cfg_open_strerror(enum cfg_open_result r)
     return "unknown config image error";
 }
 
+/* Sections of fixed-size records: one loop checks them all (their count against the bound, their
+ * length against the count), which is smaller than a check per section on the ATmega32U4. A
+ * section the firmware leaves out is not checked, as it is never read. */
+static const struct cfg_records {
+    uint8_t id, size;
+    uint16_t max;
+} records[] ROM_DATA = {
+    {CFG_SEC_PERKEY, 6u, CFG_MAX_PERKEY},
+#if ENGINE_HAS_MODS
+    {CFG_SEC_KEY_OVERRIDES, CFG_KO_SIZE, CFG_MAX_KEY_OVERRIDES},
+    {CFG_SEC_KEY_CANCEL, CFG_KEY_CANCEL_SIZE, CFG_MAX_KEY_CANCEL},
+#endif
+    {CFG_SEC_LEADER, 12u, CFG_MAX_LEADER},
+    {CFG_SEC_UNICODE_MAP, 3u, CFG_MAX_UNICODE_MAP},
+#if ENGINE_HAS_COMBO
+    {CFG_SEC_COMBOS, CFG_CB_SIZE, CFG_MAX_COMBOS},
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    {CFG_SEC_TAP_DANCES, CFG_TAP_DANCE_SIZE, CFG_MAX_TAP_DANCES},
+#endif
+};
+
 /* Expected body length of a known section given the dimensions (0 = variable, checked apart). */
 static enum cfg_open_result check_shapes(cfg_t *c)
 {
@@ -65,10 +88,6 @@ static enum cfg_open_result check_shapes(cfg_t *c)
     if (len[CFG_SEC_KEYMAP] != 2u * c->layers * c->npos) return CFG_ERR_SECTIONS;
     if (len[CFG_SEC_SETTINGS] != 2u * cnt[CFG_SEC_SETTINGS]) return CFG_ERR_SECTIONS;
     if (c->off[CFG_SEC_HAND] && len[CFG_SEC_HAND] != c->npos) return CFG_ERR_SECTIONS;
-    if (c->off[CFG_SEC_PERKEY]) {
-        if (cnt[CFG_SEC_PERKEY] > CFG_MAX_PERKEY) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_PERKEY] != 6u * cnt[CFG_SEC_PERKEY]) return CFG_ERR_SECTIONS;
-    }
     if (c->off[CFG_SEC_LAYOUT]) {
         if (cnt[CFG_SEC_LAYOUT] > CFG_MAX_KEYS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_LAYOUT] != cnt[CFG_SEC_LAYOUT]) return CFG_ERR_SECTIONS;
@@ -85,16 +104,6 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
     }
-#ifndef ENGINE_NO_MODS
-    if (c->off[CFG_SEC_KEY_OVERRIDES]) {
-        if (cnt[CFG_SEC_KEY_OVERRIDES] > CFG_MAX_KEY_OVERRIDES) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_KEY_OVERRIDES] != CFG_KO_SIZE * cnt[CFG_SEC_KEY_OVERRIDES]) return CFG_ERR_SECTIONS;
-    }
-    if (c->off[CFG_SEC_KEY_CANCEL]) {
-        if (cnt[CFG_SEC_KEY_CANCEL] > CFG_MAX_KEY_CANCEL) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_KEY_CANCEL] != CFG_KEY_CANCEL_SIZE * cnt[CFG_SEC_KEY_CANCEL]) return CFG_ERR_SECTIONS;
-    }
-#endif
     if (c->off[CFG_SEC_MACROS]) {
         uint16_t n = cnt[CFG_SEC_MACROS], l = len[CFG_SEC_MACROS];
         if (n > CFG_MAX_MACROS) return CFG_ERR_BOUNDS;
@@ -108,29 +117,15 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
-    if (c->off[CFG_SEC_LEADER]) {
-        if (cnt[CFG_SEC_LEADER] > CFG_MAX_LEADER) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_LEADER] != 12u * cnt[CFG_SEC_LEADER]) return CFG_ERR_SECTIONS;
-    }
-    if (c->off[CFG_SEC_UNICODE_MAP]) {
-        if (cnt[CFG_SEC_UNICODE_MAP] > CFG_MAX_UNICODE_MAP) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_UNICODE_MAP] != 3u * cnt[CFG_SEC_UNICODE_MAP]) return CFG_ERR_SECTIONS;
+    for (uint8_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        uint8_t id = ROM_RD8(&records[i].id);
+        if (!c->off[id]) continue;
+        if (cnt[id] > ROM_RD16(&records[i].max)) return CFG_ERR_BOUNDS;
+        if (len[id] != ROM_RD8(&records[i].size) * cnt[id]) return CFG_ERR_SECTIONS;
     }
 #if ENGINE_HAS_COMBO
-    if (c->off[CFG_SEC_COMBOS]) {
-        uint16_t n = cnt[CFG_SEC_COMBOS];
-        if (n > CFG_MAX_COMBOS || c->npos + n >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
-        /* The entries themselves need no check to be safe: a key count or position out of range
-         * only makes a combo that never completes (the writer never produces one). */
-        if (len[CFG_SEC_COMBOS] != CFG_CB_SIZE * n) return CFG_ERR_SECTIONS;
-    }
-#endif
-#if ENGINE_HAS_TAP_DANCE
-    if (c->off[CFG_SEC_TAP_DANCES]) {
-        if (cnt[CFG_SEC_TAP_DANCES] > CFG_MAX_TAP_DANCES) return CFG_ERR_BOUNDS;
-        if (len[CFG_SEC_TAP_DANCES] != CFG_TAP_DANCE_SIZE * cnt[CFG_SEC_TAP_DANCES])
-            return CFG_ERR_SECTIONS;
-    }
+    /* each combo's result is a virtual key numbered after the matrix */
+    if (c->npos + cnt[CFG_SEC_COMBOS] >= CFG_POS_NONE) return CFG_ERR_BOUNDS;
 #endif
     return CFG_OK;
 }

@@ -341,7 +341,7 @@ uint32_t engine_next_deadline(const engine_t *e)
     if (e->cb_n) d = earliest(d, e->cb_deadline);
 #endif
 #if ENGINE_HAS_TAP_DANCE
-    if (e->td_idx != 0xFFu) d = earliest(d, e->td_time + e->td_term);
+    if (e->td_idx != 0xFFu) d = earliest(d, e->td_deadline);
 #endif
     d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
     d = earliest(d, eng_seq_deadline(e));

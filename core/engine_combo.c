@@ -31,20 +31,24 @@ static uint16_t term_of(const engine_t *e, const uint8_t *c)
     return t ? t : cfg_setting(e->cfg, CFG_COMBO_TERM);
 }
 
-/* Combo c against the held-back presses at time `now`: 0 it cannot complete, 1 it still can
- * (it has keys not pressed yet), 2 complete. Its layer filter is checked against the highest layer
- * active at the first press, require-prior-idle against the time of the first press; no state is
- * kept per combo, so the stage costs the same for 1 combo as for 32 (and little flash). */
-static uint8_t state_of(const engine_t *e, const uint8_t *c, uint32_t now)
+/* Combo c against the held-back presses, `elapsed` ms after the first of them, `idle` ms after the
+ * last key press before it: 0 it cannot complete, 1 it still can (it has keys not pressed yet),
+ * 2 complete. Its layer filter is checked against the highest layer active at the first press.
+ * No state is kept per combo, so the stage costs the same for 1 combo as for 32 (and little
+ * flash). */
+static uint8_t state_of(const engine_t *e, const uint8_t *c, uint16_t elapsed, uint16_t idle)
 {
     uint8_t n = CFG_RD8(c + CFG_CB_NKEYS), top = e->cb_top;
     if (n < e->cb_n || !(CFG_RD8(c + CFG_CB_LAYERS + (top >> 3)) >> (top & 7u) & 1u)) return 0;
     for (uint8_t k = 0; k < e->cb_n; k++)
         if (key_slot(c, e->cb_pos[k]) == NONE) return 0;
-    uint16_t idle = cfg_rd16(c + CFG_CB_IDLE);
-    if (idle && e->idle_valid && e->cb_first - e->idle_prev_time < idle) return 0;
-    if (now - e->cb_first >= term_of(e, c)) return 0;
+    if (cfg_rd16(c + CFG_CB_IDLE) > idle || elapsed >= term_of(e, c)) return 0;
     return n == e->cb_n ? 2 : 1;
+}
+
+static uint16_t clamp16(uint32_t ms)
+{
+    return ms > 0xFFFFu ? 0xFFFFu : (uint16_t)ms;
 }
 
 /* The attempt ends: the complete combo (if any) fires, then every other held-back press is replayed
@@ -81,9 +85,11 @@ static bool update(engine_t *e, uint32_t now)
 {
     uint8_t done = NONE;
     uint16_t wait = 0xFFFFu; /* the earliest term of a combo that can still complete */
+    uint16_t elapsed = clamp16(now - e->cb_first);
+    uint16_t idle = e->idle_valid ? clamp16(e->cb_first - e->idle_prev_time) : 0xFFFFu;
     for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
         const uint8_t *c = cfg_combo(e->cfg, i);
-        uint8_t s = state_of(e, c, now);
+        uint8_t s = state_of(e, c, elapsed, idle);
         if (s == 2) done = i;
         if (s == 1) {
             uint16_t x = term_of(e, c);
@@ -98,6 +104,7 @@ static bool update(engine_t *e, uint32_t now)
 }
 
 /* Holds the press back when some combo still holds every held-back press with it. */
+__attribute__((noinline)) /* one copy for its two callers */
 static bool hold_back(engine_t *e, uint8_t pos, uint32_t t)
 {
     if (e->cb_n >= CFG_COMBO_KEYS_MAX) return false;

@@ -193,8 +193,8 @@ struct engine {
 #if ENGINE_HAS_DYNMACRO
     engine_dynmacro_t dm;
 #endif
-#ifndef ENGINE_NO_MODS
-    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
+#if ENGINE_HAS_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_HAS_MODS, core/features.h) */
 #endif
 
 #if ENGINE_HAS_COMBO
@@ -218,7 +218,7 @@ struct engine {
     uint8_t td_idx;            /* 0xFF = none */
     uint8_t td_pos, td_count, td_down;
     uint16_t td_term;
-    uint32_t td_time;          /* its last press */
+    uint32_t td_deadline;      /* its last press + its term */
 #endif
 };
 

@@ -148,6 +148,8 @@ case("unicode-mode-unknown", keymap=km(extra={"config": {"unicode": {"input_mode
 case("unicode-modes-twice", keymap=km(extra={"config": {"unicode": {"selected_modes": ["macos", "linux", "macos"]}}}), keyboard=kb())
 case("mouse-mode-unknown", keymap=km(extra={"config": {"mouse_key": {"mode": "fast"}}}), keyboard=kb())
 case("mouse-friction-too-big", keymap=km(extra={"config": {"mouse_key": {"friction": 300}}}), keyboard=kb())
+case("dynamic-macro-delay-negative", keymap=km(extra={"config": {"dynamic_macro": {"delay": -5}}}), keyboard=kb())
+case("leader-timing-not-bool", keymap=km(extra={"config": {"leader_key": {"timing": "yes"}}}), keyboard=kb())
 case("macro-tap-delay-string", keymap=km(extra={"config": {"macro": {"tap_delay": "10ms"}}}), keyboard=kb())
 
 # --- combos and tap dances

@@ -367,8 +367,39 @@ bool cfg_ls_gesc_override(actx_t *a, int t, const char *what, uint16_t *out)
 
 /* ---- whole-keymap checks ------------------------------------------------------------------------- */
 
+/* The modifier behaviours' keycodes (all of them are left out of the ATmega32U4 image). */
+static bool is_modifier_kc(kc_t kc)
+{
+    return kc == QK_CAPS_WORD_TOGGLE || kc == QK_GRAVE_ESCAPE || kc == QK_TRI_LAYER_LOWER ||
+           kc == QK_TRI_LAYER_UPPER || kc == QK_REPEAT_KEY || kc == QK_ALT_REPEAT_KEY ||
+           kc == QK_LAYER_LOCK || KC_IN(kc, 0x7C10u, 0x7C15u) /* AS_* */ ||
+           KC_IN(kc, 0x7C18u, 0x7C1Eu) /* SC_* */ || KC_IN(kc, 0x7C5Du, 0x7C5Fu) /* KO_* */;
+}
+
 void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d)
 {
+    /* core/features.h leaves these behaviours out of the ATmega32U4 image: say so once */
+    if (m->processor == CFG_PROC_ATMEGA32U4) {
+        const char *what = NULL;
+        char txt[KC_FORMAT_MAX];
+        for (unsigned l = 0; !what && l < m->layers; l++)
+            for (unsigned k = 0; !what && k < m->nkeys; k++)
+                if (is_modifier_kc(m->keymap[l][m->layout[k]])) {
+                    kc_format(m->keymap[l][m->layout[k]], txt, sizeof txt);
+                    what = txt;
+                }
+        if (!what && m->nko) what = "key_overrides";
+        if (!what && m->nkcancel) what = "key_cancellation";
+        if (!what && m->settings[CFG_AUTO_SHIFT_ENABLED]) what = "auto_shift.enabled";
+        if (!what && (m->settings[CFG_CAPS_WORD_BOTH_SHIFTS] || m->settings[CFG_CAPS_WORD_DOUBLE_TAP_SHIFT]))
+            what = "caps word by Shift";
+        if (what)
+            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+                     "%s does nothing on the ATmega32U4: its firmware leaves out caps word, auto "
+                     "shift, key overrides, repeat key, layer lock, tri layer, grave escape, space "
+                     "cadet and key cancellation (flash)", what);
+    }
+
     bool tri = false;
     for (unsigned l = 0; l < m->layers && !tri; l++)
         for (unsigned k = 0; k < m->nkeys; k++) {

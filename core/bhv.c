@@ -35,7 +35,7 @@ static const bhv_range_t ranges[] ROM_DATA = {
 #endif
     {QK_BOOT, QK_REBOOT, &eng_bhv_system},
     {QK_CLEAR_EEPROM, QK_CLEAR_EEPROM, &eng_bhv_system},
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_GRAVE_ESC
     {QK_GRAVE_ESCAPE, QK_GRAVE_ESCAPE, &eng_bhv_grave_esc},
 #endif
 #if ENGINE_HAS_UNICODE
@@ -51,7 +51,7 @@ static const bhv_range_t ranges[] ROM_DATA = {
     {QK_LEADER, QK_LEADER, &eng_bhv_leader},
 #endif
     {QK_ONE_SHOT_ON, QK_ONE_SHOT_TOGGLE, &eng_bhv_os_ctl},
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_TRI_LAYER
     {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER, &eng_bhv_tri_layer},
 #endif
 #if ENGINE_HAS_DRIVE_KEY

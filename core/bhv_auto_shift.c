@@ -6,7 +6,7 @@
  * AS_ON/AS_OFF/AS_TOGG switch it, AS_UP/AS_DOWN move the timeout by 5 ms, AS_RPT types it. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
 #define AS_DOWN 0x7C10u /* QK_AUTO_SHIFT_DOWN ... QK_AUTO_SHIFT_TOGGLE, QMK's order */
 #define AS_UP   0x7C11u
 #define AS_RPT  0x7C12u
@@ -129,9 +129,8 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     uint8_t mods = e->real_mods | e->os_mods;
     if (mods & ~MOD_MASK_SHIFT) return false; /* a shortcut: sent as it is */
     if (mods || (k->count & ENG_HELD_SHIFTED)) flags |= ENG_AS_SHIFT;
-    if (k->count & ENG_HELD_SHIFTED) {
-        /* caps word's Shift goes out now, as in QMK; the key follows when it is settled */
-        eng_send_kbd(e);
+    if (k->count & ENG_HELD_SHIFTED) { /* caps word's Shift goes out with the key, when settled */
+        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         k->count &= (uint8_t)~ENG_HELD_SHIFTED;
     }
     e->os_mods = 0; /* a one-shot Shift is used by this key */
@@ -170,13 +169,27 @@ void eng_as_interrupt(engine_t *e)
             *h = c;
         }
     }
-    if (waiting(m)) settle(e, false);
+    if (waiting(m)) {
+        settle(e, false);
+    } else if (m->as_pos) {
+        /* a repeating key stays down until its own release; auto shift is free for the next key */
+        engine_held_t *h = eng_held_find(e, (uint8_t)(m->as_pos - 1u));
+        if (h) h->count |= ENG_HELD_AS_DOWN;
+        /* QMK: pressing another key while a shifted key repeats drops the Shift */
+        if (m->as_state & ENG_AS_SHIFT) e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        m->as_pos = 0;
+        m->as_state &= (uint8_t)~(ENG_AS_HELD | ENG_AS_SHIFT | ENG_AS_RETRO);
+    }
 }
 
 bool eng_as_release(engine_t *e, engine_held_t *k)
 {
     engine_mods_t *m = &e->mods;
     uint8_t pos1 = (uint8_t)(k->pos + 1u);
+    if ((k->count & ENG_HELD_AS_DOWN) && (k->kc <= 0xFFu || eng_is_mt_or_lt(k->kc))) {
+        eng_unregister_code(e, (uint8_t)k->kc);
+        return true;
+    }
     if (m->as_retro_pos == pos1) {
         m->as_retro_pos = 0;
         uint16_t limit = cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO);

@@ -4,7 +4,7 @@
  * timeout, both shifts / double-tapped left shift turn it on, invert on shift. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
 void eng_cw_on(engine_t *e)
 {
     engine_mods_t *m = &e->mods;

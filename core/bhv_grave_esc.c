@@ -3,7 +3,7 @@
  * remembered, so the release releases that one. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_GRAVE_ESC
 static void gesc_press(engine_t *e, engine_held_t *k)
 {
     uint8_t mods = e->real_mods | e->os_mods;

@@ -8,7 +8,7 @@
  * override are suppressed and used up like held ones. KO_ON / KO_OFF / KO_TOGG switch them. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
 #define KO_TOGG 0x7C5Du
 #define KO_ON   0x7C5Eu
 #define KO_OFF  0x7C5Fu
@@ -96,8 +96,9 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
         kc_t repl = cfg_rd16(o + 2);
         uint8_t code = (uint8_t)repl;
         m->ko_weak = repl > 0xFFu ? kc_mods5_to_bits(QK_MODS_GET_MODS(repl)) : 0;
-        /* the new modifiers go first, in a report of their own (SPEC §6) */
-        eng_send_kbd(e);
+        /* a replacement's own modifiers go first, in a report of their own (SPEC §6); suppressed
+         * mods go in the same report as the replacement key, as in QMK */
+        if (m->ko_weak || is_mod || !code) eng_send_kbd(e);
         if (code) {
             if (is_mod) defer(e, code);
             else eng_register_code(e, code);
@@ -128,9 +129,10 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
         m->ko_last_kc = kc;
         m->ko_last_time = e->now;
         m->ko_deferred = 0;
-    } else if (kc == m->ko_last_kc) {
-        /* the key that was sending input is up: nothing registers later */
-        m->ko_last_kc = 0;
+    } else if (kc == m->ko_last_kc || kc == m->ko_deferred) {
+        /* the key that was sending input is up, or the trigger waiting to be sent again: nothing
+         * registers later (QMK checks only the former, and can leave the trigger down for good) */
+        if (kc == m->ko_last_kc) m->ko_last_kc = 0;
         m->ko_deferred = 0;
     }
 

@@ -2,7 +2,7 @@
  * tri_layer.upper, default 2), and tri_layer.adjust (default 3) is on exactly while both are. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_TRI_LAYER
 static uint8_t own_layer(const engine_t *e, kc_t kc)
 {
     return (uint8_t)(cfg_setting(e->cfg, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);

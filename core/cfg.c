@@ -65,7 +65,7 @@ static const struct cfg_records {
     uint16_t max;
 } records[] ROM_DATA = {
     {CFG_SEC_PERKEY, 6u, CFG_MAX_PERKEY},
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
     {CFG_SEC_KEY_OVERRIDES, CFG_KO_SIZE, CFG_MAX_KEY_OVERRIDES},
     {CFG_SEC_KEY_CANCEL, CFG_KEY_CANCEL_SIZE, CFG_MAX_KEY_CANCEL},
 #endif

@@ -55,14 +55,6 @@
 #include "core/features.h"
 #include "core/keycodes.h"
 
-/* The ATmega32U4 image has no flash left for the modifier behaviours of issue 9 (caps word, auto
- * shift, key overrides, repeat key, layer lock, tri layer, grave escape, space cadet, key
- * cancellation; docs/behaviours.md, "ATmega32U4"): there they are compiled out, their keycodes do
- * nothing, and their config sections are skipped. ENGINE_ALL_FEATURES builds them anyway. */
-#if defined(__AVR__) && !defined(ENGINE_ALL_FEATURES)
-#define ENGINE_NO_MODS 1
-#endif
-
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
 #define CFG_VERSION 1u
 #define CFG_HEADER_SIZE 16u

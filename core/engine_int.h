@@ -222,11 +222,14 @@ uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per
 /* engine_held_t.count flags */
 #define ENG_HELD_HOOKED  0x20u /* a feature took this press: the key's behaviour did not run */
 #define ENG_HELD_SHIFTED 0x80u /* a weak Shift was added for this key (caps word): it goes after it */
+/* auto_shift.repeat: this key is down in the report for auto shift, which has moved on to another
+ * key; its release takes it out. The same bit as ENG_HELD_PLAIN, which only OSM/OSL keys use. */
+#define ENG_HELD_AS_DOWN 0x40u
 
 /* Every processed press and release passes here before its behaviour runs; true = consumed (the
  * behaviour is not run, and the press is marked ENG_HELD_HOOKED). A press hook may rewrite k->kc
  * (repeat key) so that the release undoes what the press did. */
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
 bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_mods_release(engine_t *e, engine_held_t *k);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */

@@ -3,7 +3,7 @@
  * feature lives in its own core/bhv_*.c; this file only sequences them and merges their timers. */
 #include "core/engine_int.h"
 
-#ifndef ENGINE_NO_MODS
+#if ENGINE_HAS_MODS
 #include <string.h>
 
 static uint32_t sooner(uint32_t a, uint32_t b)
@@ -24,8 +24,6 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     if (eng_ko_event(e, k, true)) return true;
     if (eng_cw_press(e, k, r)) return true;
     if (eng_as_press(e, k, r)) return true;
-    /* QMK: caps word's Shift goes out in a report of its own, before the key it shifts */
-    if (k->count & ENG_HELD_SHIFTED) eng_send_kbd(e);
     return eng_sc_event(e, k, true);
 }
 
@@ -51,11 +49,10 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
     if (!pressed && (k->count & ENG_HELD_SHIFTED)) {
         /* caps word's Shift goes after the key it shifted, unless another such key still holds it */
         for (uint8_t i = 0; i < e->nheld; i++)
-            if (e->held[i].pos != k->pos && (e->held[i].count & ENG_HELD_SHIFTED)) goto keep;
+            if (e->held[i].pos != k->pos && (e->held[i].count & ENG_HELD_SHIFTED)) return;
         e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         eng_send_kbd(e);
     }
-keep:;
 }
 
 uint32_t eng_mods_deadline(const engine_t *e)

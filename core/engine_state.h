@@ -193,8 +193,8 @@ struct engine {
 #if ENGINE_HAS_DYNMACRO
     engine_dynmacro_t dm;
 #endif
-#ifndef ENGINE_NO_MODS
-    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_NO_MODS, core/cfg.h) */
+#if ENGINE_HAS_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_HAS_MODS, core/features.h) */
 #endif
 
 #if ENGINE_HAS_COMBO

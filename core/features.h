@@ -1,4 +1,4 @@
-/* Which of the sequence behaviours this build of the engine has. Every target has all of them but
+/* Which of the optional behaviours (issue 9) this build of the engine has. Every target has all of them but
  * the ATmega32U4, whose flash cannot hold them next to the rest of the firmware (sizes in
  * docs/performance.md); a build may override any switch with -DENGINE_HAS_...=0/1. The config
  * loader (cfg_finish in config/load.c) warns about these keys in an ATmega32U4 keymap. */
@@ -28,6 +28,16 @@
 #endif
 #ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
 #define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_MODS        /* caps word, auto shift, key overrides, repeat key, layer lock,
+                                  space cadet, key cancellation (core/engine_mods.c, ~6.8 KB AVR) */
+#define ENGINE_HAS_MODS ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_GRAVE_ESC   /* QK_GESC */
+#define ENGINE_HAS_GRAVE_ESC ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_TRI_LAYER   /* TL_LOWR TL_UPPR */
+#define ENGINE_HAS_TRI_LAYER ENGINE_FEATURE_DEFAULT
 #endif
 #ifndef ENGINE_HAS_MOUSE_MODES /* mouse_key.mode other than the default acceleration */
 #define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT

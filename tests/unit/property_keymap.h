@@ -60,6 +60,31 @@ static void pk_fill_sequences(cfg_model_t *m)
     m->keymap[3][22] = QK_LEADER;
 }
 
+/* The modifier behaviours (caps word, auto shift, key overrides, repeat key, layer lock,
+ * tri-layer, grave escape, space cadet, key cancellation) on layer 3, reached by TG(3) and LT(3);
+ * the overrides and cancellation pairs use G and H of layer 0 and the arrows of layer 2. */
+static void pk_fill_modifiers(cfg_model_t *m)
+{
+    static const kc_t l3[10] = {QK_CAPS_WORD_TOGGLE, QK_REPEAT_KEY, QK_ALT_REPEAT_KEY, QK_LAYER_LOCK, 0,
+                                QK_GRAVE_ESCAPE, 0x7C1A /* SC_LSPO */, QK_TRI_LAYER_LOWER,
+                                QK_TRI_LAYER_UPPER, 0x7C15 /* AS_TOGG */};
+    for (unsigned i = 0; i < 10; i++)
+        if (l3[i]) m->keymap[3][i] = l3[i];
+    m->keymap[3][12] = 0x7C5D;                /* KO_TOGG */
+    m->keymap[3][13] = 0x7C19;                /* SC_RCPC */
+    m->keymap[3][14] = 0x7C1E;                /* SC_SENT */
+    m->keymap[3][15] = 0x7C11;                /* AS_UP */
+    m->nko = 2;
+    m->ko[0] = (cfg_key_override_t){0x0A /* G */, KC_DELETE, 0xFFFFFFFFu, MOD_BIT_LSHIFT | MOD_BIT_RSHIFT,
+                                    0, MOD_BIT_LSHIFT | MOD_BIT_RSHIFT, CFG_KO_DEFAULT | CFG_KO_ENABLED};
+    m->ko[1] = (cfg_key_override_t){0x0B /* H */, KC_MODS(MOD_LALT, 0x3D /* F4 */), 0x3u, MOD_BIT_LCTRL,
+                                    MOD_BIT_LGUI, MOD_BIT_LCTRL,
+                                    CFG_KO_DEFAULT | CFG_KO_ONE_MOD | CFG_KO_NO_UNREG_ON_OTHER | CFG_KO_ENABLED};
+    m->nkcancel = 2;
+    m->kcancel[0] = (cfg_key_cancel_t){0x0A, 0x0B, CFG_KEY_CANCEL_LAST};
+    m->kcancel[1] = (cfg_key_cancel_t){KC_LEFT, KC_RIGHT, CFG_KEY_CANCEL_NEUTRAL};
+}
+
 /* Combos and tap dances over the same keys: overlapping combos (longest match), combos on
  * home-row mod-taps and layer keys, results that are a mod-tap, a tap dance, a one-shot mod and a
  * layer key; dances with every entry, with dual-role and layer entries, with their own term. */
@@ -131,6 +156,7 @@ static void pk_fill(cfg_model_t *m)
     m->keymap[3][34] = KC_TO(0);
     m->keymap[3][10] = KC_OSM(MOD_RSFT);
     pk_fill_sequences(m);
+    pk_fill_modifiers(m);
     pk_fill_combos(m);
 }
 
@@ -151,6 +177,11 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_FLOW_TAP_TERM] = 150;
         s[CFG_ONESHOT_TAP_TOGGLE] = 2;
         s[CFG_ONESHOT_TIMEOUT] = 500;
+        s[CFG_AUTO_SHIFT_ENABLED] = 1;
+        s[CFG_AUTO_SHIFT_RETRO] = CFG_RETRO_SHIFT_ANY;
+        s[CFG_CAPS_WORD_BOTH_SHIFTS] = 1;
+        s[CFG_CAPS_WORD_INVERT_ON_SHIFT] = 1;
+        s[CFG_LAYER_LOCK_TIMEOUT] = 300;
         break;
     case 2:
         s[CFG_MOUSE_MODE] = CFG_MOUSE_INERTIA;
@@ -159,6 +190,10 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_QUICK_TAP_TERM] = 120;
         s[CFG_TAPPING_TOGGLE] = 2;
         s[CFG_NKRO] = 1;
+        s[CFG_AUTO_SHIFT_ENABLED] = 1;
+        s[CFG_AUTO_SHIFT_REPEAT] = 1;
+        s[CFG_CAPS_WORD_DOUBLE_TAP_SHIFT] = 1;
+        s[CFG_GRAVE_ESC_OVERRIDE] = CFG_GESC_SHIFT;
         break;
     case 3:
         s[CFG_MOUSE_MODE] = CFG_MOUSE_COMBINED;
@@ -169,6 +204,10 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_BALANCED;
         s[CFG_REQUIRE_PRIOR_IDLE] = 100;
         s[CFG_ONESHOT_TAP_TOGGLE] = 3;
+        s[CFG_AUTO_SHIFT_ENABLED] = 1;
+        s[CFG_AUTO_SHIFT_RETRO] = 400;
+        s[CFG_AUTO_SHIFT_TIMEOUT] = 120;
+        s[CFG_CAPS_WORD_IDLE_TIMEOUT] = 0;
         break;
     case 4:
         s[CFG_MOUSE_MODE] = CFG_MOUSE_KINETIC;
@@ -176,6 +215,10 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_QUICK_TAP_TERM] = 0;
         s[CFG_ONESHOT_TIMEOUT] = 300;
         s[CFG_TAPPING_TERM] = 150;
+        s[CFG_TRI_LAYER_LOWER] = 2;
+        s[CFG_TRI_LAYER_UPPER] = 1;
+        s[CFG_TRI_LAYER_ADJUST] = 3;
+        s[CFG_CAPS_WORD_BOTH_SHIFTS] = 1;
         break;
     case 5:
         s[CFG_MOUSE_MODE] = CFG_MOUSE_CONSTANT;
@@ -183,6 +226,11 @@ static void pk_variant(cfg_model_t *m, unsigned v)
         s[CFG_TAPPING_FLAVOR] = CFG_FLAVOR_HOLD_PREFERRED;
         s[CFG_RETRO_TAPPING] = 1;
         s[CFG_FLOW_TAP_TERM] = 100;
+        s[CFG_AUTO_SHIFT_ENABLED] = 1;
+        s[CFG_AUTO_SHIFT_NO_ALPHA] = 1;
+        s[CFG_AUTO_SHIFT_REPEAT] = 1;
+        s[CFG_AUTO_SHIFT_RETRO] = CFG_RETRO_SHIFT_ANY;
+        s[CFG_CAPS_WORD_INVERT_ON_SHIFT] = 1;
         m->perkey[m->nperkey++] = (cfg_perkey_t){KC_MT(MOD_LSFT, KC_A), CFG_TAPPING_TERM, 250};
         m->perkey[m->nperkey++] = (cfg_perkey_t){KC_LT(1, 0x07), CFG_TAPPING_FLAVOR, CFG_FLAVOR_TAP_PREFERRED};
         m->perkey[m->nperkey++] = (cfg_perkey_t){KC_MT(MOD_LCTL, 0x16), CFG_CHORDAL_HOLD, 1};
@@ -199,6 +247,7 @@ typedef struct pk_state {
     unsigned reports;
     unsigned seq_kinds[5];     /* sequence player jobs started, by kind (ENGINE_TRACE_SEQ_START) */
     unsigned leaders, dm_plays_recorded; /* leader sequences started; dynamic macro recordings kept */
+    unsigned mods_seen[5];     /* caps word on, auto shift settled, key override on, repeat, lock */
     unsigned combos, dances[3]; /* combos fired; tap dances ended by tap, hold, interruption */
 } pk_state_t;
 
@@ -221,6 +270,11 @@ static void pk_trace(void *ctx, const engine_trace_t *t)
     if (t->code == ENGINE_TRACE_SEQ_START && t->arg < 5) s->seq_kinds[t->arg]++;
     if (t->code == ENGINE_TRACE_LEADER_START) s->leaders++;
     if (t->code == ENGINE_TRACE_DM_RECORD_STOP && (t->arg & 0xFFu)) s->dm_plays_recorded++;
+    if (t->code == ENGINE_TRACE_CAPS_WORD && t->arg) s->mods_seen[0]++;
+    if (t->code == ENGINE_TRACE_AUTO_SHIFT) s->mods_seen[1]++;
+    if (t->code == ENGINE_TRACE_KEY_OVERRIDE && t->arg) s->mods_seen[2]++;
+    if (t->code == ENGINE_TRACE_REPEAT) s->mods_seen[3]++;
+    if (t->code == ENGINE_TRACE_LAYER_LOCK && (t->arg & 0x100u)) s->mods_seen[4]++;
     if (t->code == ENGINE_TRACE_COMBO_PRESS) s->combos++;
     if (t->code == ENGINE_TRACE_TAP_DANCE && (t->arg >> 8) < 3) s->dances[t->arg >> 8]++;
 }

@@ -110,6 +110,7 @@ static void run_variant(unsigned v)
     pk_state_t st;
     uint32_t now = 0;
     unsigned total_reports = 0, kinds[5] = {0}, leaders = 0, recordings = 0, combos = 0, dances[3] = {0};
+    unsigned mods_seen[5] = {0};
     for (unsigned s = 0; s < SEQUENCES_PER_VARIANT; s++) {
         if (s % 25 == 0) { /* a fresh engine now and then; otherwise state carries over */
             memset(&st, 0, sizeof st);
@@ -163,6 +164,8 @@ static void run_variant(unsigned v)
         for (unsigned k = 0; k < 5; k++) kinds[k] += st.seq_kinds[k];
         leaders += st.leaders;
         recordings += st.dm_plays_recorded;
+        for (unsigned k = 0; k < 5; k++) mods_seen[k] += st.mods_seen[k];
+        memset(st.mods_seen, 0, sizeof st.mods_seen);
         combos += st.combos;
         for (unsigned k = 0; k < 3; k++) dances[k] += st.dances[k];
         st.combos = 0;
@@ -176,6 +179,12 @@ static void run_variant(unsigned v)
     print_message("variant %u: jobs macro %u unicode %u leader-result %u dynamic %u; leader %u, recordings %u\n",
                   v, kinds[1], kinds[2], kinds[3], kinds[4], leaders, recordings);
     assert_true(kinds[1] > 0 && kinds[2] > 0 && kinds[4] > 0 && leaders > 0 && recordings > 0);
+    /* ... and the modifier behaviours: caps word, auto shift (variants that enable it), key
+     * overrides, repeat / alternate repeat, layer lock */
+    print_message("variant %u: caps word %u, auto shift %u, key override %u, repeat %u, layer lock %u\n", v,
+                  mods_seen[0], mods_seen[1], mods_seen[2], mods_seen[3], mods_seen[4]);
+    assert_true(mods_seen[0] > 0 && mods_seen[2] > 0 && mods_seen[3] > 0 && mods_seen[4] > 0);
+    if (v == 1 || v == 2 || v == 3 || v == 5) assert_true(mods_seen[1] > 0);
     /* ... and combos fired, and tap dances ended each way (tap, hold, interrupted) */
     print_message("variant %u: combos %u, tap dances tap %u hold %u interrupted %u\n", v, combos,
                   dances[0], dances[1], dances[2]);

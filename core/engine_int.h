@@ -180,7 +180,13 @@ bool eng_osl_expired(const engine_t *e, uint32_t now);
 void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 #define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
 #if ENGINE_HAS_COMBO
-void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t); /* a matrix key event */
+void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+/* A matrix key event; without combos it goes straight on (no call into the stage). */
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    if (e->cfg->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
+    else eng_exec(e, pos, pressed, t);
+}
 void eng_combo_tick(engine_t *e, uint32_t t);
 void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
 #else

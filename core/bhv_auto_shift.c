@@ -6,7 +6,7 @@
  * AS_ON/AS_OFF/AS_TOGG switch it, AS_UP/AS_DOWN move the timeout by 5 ms, AS_RPT types it. */
 #include "core/engine_int.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_AUTO_SHIFT
 #define AS_DOWN 0x7C10u /* QK_AUTO_SHIFT_DOWN ... QK_AUTO_SHIFT_TOGGLE, QMK's order */
 #define AS_UP   0x7C11u
 #define AS_RPT  0x7C12u

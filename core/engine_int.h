@@ -289,12 +289,14 @@ static inline uint32_t eng_cw_deadline(const engine_t *e) { (void)e; return ENGI
 static inline void eng_cw_task(engine_t *e) { (void)e; }
 #endif
 #if ENGINE_HAS_AUTO_SHIFT
+bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_release(engine_t *e, engine_held_t *k);
 void eng_as_interrupt(engine_t *e);
 void eng_as_task(engine_t *e);
 uint32_t eng_as_deadline(const engine_t *e);
 #else
+static inline bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_as_interrupt(engine_t *e) { (void)e; }

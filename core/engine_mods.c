@@ -22,6 +22,7 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     if (eng_rep_press(e, k)) return true;
     if (eng_ll_event(e, k, true)) return true;
     if (eng_ko_event(e, k, true)) return true;
+    if (eng_as_retro_hold(e, k, r)) return true;
     if (eng_cw_press(e, k, r)) return true;
     if (eng_as_press(e, k, r)) return true;
     return eng_sc_event(e, k, true);

@@ -98,6 +98,26 @@ static void build_keymap(cfg_model_t *m)
     m->settings[CFG_FLOW_TAP_TERM] = 150;
 }
 
+/* BENCH_COMBOS=1: eight combos of the kind people use (neighbours on the top and bottom rows, two
+ * on home-row mod-taps, a three-key one), so every press of those keys is held back first. */
+static void add_combos(cfg_model_t *m)
+{
+    static const uint8_t keys[8][3] = {{1, 2, 0xFF}, {2, 3, 0xFF}, {7, 8, 0xFF}, {21, 22, 0xFF},
+                                       {22, 23, 0xFF}, {12, 13, 0xFF}, {16, 17, 0xFF}, {0, 1, 2}};
+    static const kc_t result[8] = {KC_ESCAPE, KC_TAB, KC_BACKSPACE, KC_MODS(MOD_LCTL, 0x06),
+                                   KC_MODS(MOD_LCTL, 0x19), KC_LT(2, KC_ENTER), KC_MT(MOD_RCTL, KC_ENTER),
+                                   KC_CAPS_LOCK};
+    for (unsigned i = 0; i < 8; i++) {
+        cfg_combo_def_t *c = &m->combos[i];
+        c->result = result[i];
+        c->layers = 0xFFFFFFFFu;
+        c->nkeys = keys[i][2] == 0xFF ? 2 : 3;
+        memset(c->keys, 0xFF, sizeof c->keys);
+        memcpy(c->keys, keys[i], c->nkeys);
+    }
+    m->ncombos = 8;
+}
+
 /* ---- text: pseudo-English from a list of common words ------------------------------------- */
 static const char *const words[] = {
     "the", "of", "and", "to", "in", "is", "you", "that", "it", "he", "was", "for", "on", "are", "as",
@@ -242,6 +262,7 @@ static engine_t eng;
 int main(void)
 {
     build_keymap(&model);
+    if (getenv("BENCH_COMBOS")) add_combos(&model);
     size_t n = cfg_image_write(&model, img, sizeof img);
     if (!n || cfg_open(&cfg, img, n) != CFG_OK) {
         fprintf(stderr, "engine_bench: cannot build the config image\n");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Engine cost per key event: the benchmark workload (bench/engine_bench.c) under callgrind, minus
-# the same program's run that skips the engine calls. Prints one line.
+# the same program's run that skips the engine calls. Prints one line, then a second for the same
+# workload with eight combos defined (BENCH_COMBOS=1).
 set -euo pipefail
 bin="$1"
 tmp="$(mktemp -d)"
@@ -20,4 +21,10 @@ ms=$(sed -n 's/.*ms=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v f="$full" -v b="$base" -v e="$events" -v t="$ticks" -v w="$words" -v ms="$ms" 'BEGIN {
   printf "engine: %d instructions/event (%d key events + %d timer ticks, workload: %d words of generated English at %.0f wpm, 4 layers, home-row mod-taps with permissive + chordal hold + flow tap; callgrind, x86-64 -O2)\n",
          (f - b) / e, e, t, w, w / (ms / 60000.0)
+}'
+combos=$(BENCH_COMBOS=1 run "$tmp/combos")
+cticks=$(sed -n 's/.*ticks=\([0-9]*\).*/\1/p' "$tmp/combos.stdout")
+awk -v f="$combos" -v b="$base" -v e="$events" -v t="$cticks" 'BEGIN {
+  printf "engine with 8 combos: %d instructions/event (same workload and keys, %d timer ticks; every press of a combo key is held back until the combo completes or cannot)\n",
+         (f - b) / e, t
 }'

@@ -393,6 +393,18 @@ bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap)
         if (v >= sizeof mouse_mode_names / sizeof mouse_mode_names[0]) return false;
         n = snprintf(out, cap, "\"%s\"", mouse_mode_names[v]);
         break;
+    case SK_RETRO:
+        n = v == CFG_RETRO_SHIFT_ANY ? snprintf(out, cap, "true") : snprintf(out, cap, "%u", (unsigned)v);
+        break;
+    case SK_GESC: { /* the names cfg_ls_gesc_override reads, in its bit order */
+        static const char *const gesc[4] = {"alt", "ctrl", "gui", "shift"};
+        size_t k = 0;
+        n = snprintf(out, cap, "[");
+        for (unsigned b = 0; b < 4 && n > 0 && (size_t)n < cap; b++)
+            if (v >> b & 1u) n += snprintf(out + n, cap - (size_t)n, "%s\"%s\"", k++ ? ", " : "", gesc[b]);
+        if (n > 0 && (size_t)n < cap) n += snprintf(out + n, cap - (size_t)n, "]");
+        break;
+    }
     default:
         n = snprintf(out, cap, "%u", (unsigned)v);
         break;

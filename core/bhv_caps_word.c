@@ -4,8 +4,8 @@
  * timeout, both shifts / double-tapped left shift turn it on, invert on shift. */
 #include "core/engine_int.h"
 
-#if ENGINE_HAS_MODS
-void eng_cw_on(engine_t *e)
+#if ENGINE_HAS_CAPS_WORD
+static void eng_cw_on(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
     if (m->cw & ENG_CW_ON) return;
@@ -19,7 +19,7 @@ void eng_cw_on(engine_t *e)
     eng_trace(e, ENGINE_TRACE_CAPS_WORD, CFG_POS_NONE, KC_NO, 1, CFG_POS_NONE);
 }
 
-void eng_cw_off(engine_t *e)
+static void eng_cw_off(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
     if (!(m->cw & ENG_CW_ON)) return;
@@ -140,5 +140,17 @@ void eng_cw_before(engine_t *e)
         cfg_setting(e->cfg, CFG_CAPS_WORD_BOTH_SHIFTS)) {
         eng_cw_on(e);
     }
+}
+
+uint32_t eng_cw_deadline(const engine_t *e)
+{
+    uint16_t t = cfg_setting(e->cfg, CFG_CAPS_WORD_IDLE_TIMEOUT);
+    return (e->mods.cw & ENG_CW_ON) && t ? e->mods.cw_time + t : ENGINE_NO_DEADLINE;
+}
+
+void eng_cw_task(engine_t *e)
+{
+    uint32_t d = eng_cw_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) eng_cw_off(e);
 }
 #endif

@@ -8,7 +8,7 @@
  * override are suppressed and used up like held ones. KO_ON / KO_OFF / KO_TOGG switch them. */
 #include "core/engine_int.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_KEY_OVERRIDE
 #define KO_TOGG 0x7C5Du
 #define KO_ON   0x7C5Eu
 #define KO_OFF  0x7C5Fu

@@ -5,7 +5,7 @@
  * event. */
 #include "core/engine_int.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_LAYER_LOCK
 static void invert(engine_t *e, uint8_t layer)
 {
     engine_mods_t *m = &e->mods;

@@ -31,7 +31,9 @@ static bool before(uint32_t a, uint32_t b)
 
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
+#if ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER /* the only ones that play from RAM */
     if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
+#endif
     return CFG_RD8(e->cfg->base + e->cfg->off[CFG_SEC_MACROS] + i);
 }
 
@@ -241,9 +243,10 @@ void eng_seq_task(engine_t *e)
         }
         uint8_t r0 = s->reports;
         bool half = false;
-        uint32_t wait = step(e, &half);
-        uint32_t pace = (uint32_t)(uint8_t)(s->reports - r0) * poll;
-        s->due = e->now + (half ? (pace > wait ? pace : wait) : pace + wait);
+        uint16_t wait = step(e, &half);
+        /* 16-bit on purpose (32-bit arithmetic is dear on the ATmega32U4): at most 255 x 255 */
+        uint16_t pace = (uint16_t)((uint8_t)(s->reports - r0) * poll);
+        s->due = e->now + (half ? (pace > wait ? pace : wait) : (uint32_t)pace + wait);
     }
     s->running = 0;
 }

@@ -144,11 +144,12 @@ static int8_t wheel_unit(engine_t *e)
     return clamp_unit(unit, WHEEL_MAX);
 }
 
-/* x / sqrt(2) as QMK computes it (x * 181 / 256, rounded towards minus infinity), never 0. */
+/* x / sqrt(2) as QMK computes it now (x * 181 / 256 rounded to the nearest, half away from zero;
+ * older QMK rounded down), never 0. */
 static int8_t diag(int8_t x)
 {
     int16_t p = (int16_t)(x * 181);
-    int16_t q = (int16_t)(p >= 0 ? p / 256 : -((-p + 255) / 256));
+    int16_t q = (int16_t)(p >= 0 ? (p + 128) / 256 : (p - 128) / 256);
     return q == 0 ? 1 : (int8_t)q;
 }
 

@@ -8,7 +8,7 @@
 #include "core/engine_int.h"
 #include "core/rom.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_REPEAT_KEY
 /* Pairs that swap both ways; first match wins (so W -> B, E -> B, B -> W, as QMK). */
 static const uint8_t pairs_mod[][2] ROM_DATA = { /* with Ctrl, Alt or GUI */
     {0x09, 0x05}, {0x07, 0x18}, {0x11, 0x13}, {0x04, 0x08}, {0x12, 0x0C}, /* F B, D U, N P, A E, O I */

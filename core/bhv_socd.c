@@ -4,7 +4,7 @@
  * (a new press for the host). Pairs are basic keycodes, so it works on whatever layer they are. */
 #include "core/engine_int.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_KEY_CANCEL
 static const uint8_t *pair(const engine_t *e, uint8_t i)
 {
     return e->cfg->base + e->cfg->off[CFG_SEC_KEY_CANCEL] + CFG_KEY_CANCEL_SIZE * i;

@@ -4,7 +4,7 @@
 #include "core/engine_int.h"
 #include "core/rom.h"
 
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_SPACE_CADET
 #define SC_FIRST 0x7C18u /* SC_LCPO; QMK's order up to SC_SENT (0x7C1E) */
 #define SC_LAST  0x7C1Eu
 

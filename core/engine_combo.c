@@ -20,15 +20,17 @@
 /* The slot of `pos` among the keys of entry c, NONE when it is not one of them. */
 static uint8_t key_slot(const uint8_t *c, uint8_t pos)
 {
-    for (uint8_t k = 0; k < CFG_COMBO_KEYS_MAX; k++)
-        if (CFG_RD8(c + CFG_CB_KEYS + k) == pos) return k; /* unused slots hold 0xFF, never a pos */
+    uint8_t n = CFG_RD8(c + CFG_CB_NKEYS);
+    for (uint8_t k = 0; k < n && k < CFG_COMBO_KEYS_MAX; k++)
+        if (CFG_RD8(c + CFG_CB_KEYS + k) == pos) return k;
     return NONE;
 }
 
-static uint16_t term_of(const engine_t *e, const uint8_t *c)
+/* Combo c's term; dflt is combo.term. */
+static uint16_t term_of(const uint8_t *c, uint16_t dflt)
 {
     uint16_t t = cfg_rd16(c + CFG_CB_TERM);
-    return t ? t : cfg_setting(e->cfg, CFG_COMBO_TERM);
+    return t ? t : dflt;
 }
 
 /* Combo c against the held-back presses, `elapsed` ms after the first of them, `idle` ms after the
@@ -36,13 +38,14 @@ static uint16_t term_of(const engine_t *e, const uint8_t *c)
  * 2 complete. Its layer filter is checked against the highest layer active at the first press.
  * No state is kept per combo, so the stage costs the same for 1 combo as for 32 (and little
  * flash). */
-static uint8_t state_of(const engine_t *e, const uint8_t *c, uint16_t elapsed, uint16_t idle)
+static uint8_t state_of(const engine_t *e, const uint8_t *c, uint16_t elapsed, uint16_t idle,
+                        uint16_t dflt)
 {
     uint8_t n = CFG_RD8(c + CFG_CB_NKEYS), top = e->cb_top;
     if (n < e->cb_n || !(CFG_RD8(c + CFG_CB_LAYERS + (top >> 3)) >> (top & 7u) & 1u)) return 0;
     for (uint8_t k = 0; k < e->cb_n; k++)
         if (key_slot(c, e->cb_pos[k]) == NONE) return 0;
-    if (cfg_rd16(c + CFG_CB_IDLE) > idle || elapsed >= term_of(e, c)) return 0;
+    if (cfg_rd16(c + CFG_CB_IDLE) > idle || elapsed >= term_of(c, dflt)) return 0;
     return n == e->cb_n ? 2 : 1;
 }
 
@@ -87,12 +90,13 @@ static bool update(engine_t *e, uint32_t now)
     uint16_t wait = 0xFFFFu; /* the earliest term of a combo that can still complete */
     uint16_t elapsed = clamp16(now - e->cb_first);
     uint16_t idle = e->idle_valid ? clamp16(e->cb_first - e->idle_prev_time) : 0xFFFFu;
+    uint16_t dflt = cfg_setting(e->cfg, CFG_COMBO_TERM);
     for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
         const uint8_t *c = cfg_combo(e->cfg, i);
-        uint8_t s = state_of(e, c, elapsed, idle);
+        uint8_t s = state_of(e, c, elapsed, idle, dflt);
         if (s == 2) done = i;
         if (s == 1) {
-            uint16_t x = term_of(e, c);
+            uint16_t x = term_of(c, dflt);
             if (x < wait) wait = x;
         }
     }
@@ -141,28 +145,26 @@ static bool release_consumed(engine_t *e, uint8_t pos, uint32_t t)
     return false;
 }
 
-void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
 {
-    if (e->cfg->count[CFG_SEC_COMBOS]) {
-        if (pressed) {
-            if (e->cb_n) {
-                if (hold_back(e, pos, t)) return;
-                resolve(e);
-            }
-            if (!e->cb_off) {
-                uint32_t layers = e->layer_state | e->default_layer_state;
-                uint8_t top = 31;
-                while (top && !(layers >> top & 1u)) top--;
-                e->cb_top = top;
-                e->cb_first = t;
-                if (hold_back(e, pos, t)) return;
-            }
-        } else {
-            /* Any release ends the attempt first (as ZMK does): the release keeps its place after
-             * the presses held back, so a tap-hold key among them sees the order it happened in. */
-            if (e->cb_n) resolve(e);
-            if (release_consumed(e, pos, t)) return;
+    if (pressed) {
+        if (e->cb_n) {
+            if (hold_back(e, pos, t)) return;
+            resolve(e);
         }
+        if (!e->cb_off) {
+            uint32_t layers = e->layer_state | e->default_layer_state;
+            uint8_t top = 31;
+            while (top && !(layers >> top & 1u)) top--;
+            e->cb_top = top;
+            e->cb_first = t;
+            if (hold_back(e, pos, t)) return;
+        }
+    } else {
+        /* Any release ends the attempt first (as ZMK does): the release keeps its place after
+         * the presses held back, so a tap-hold key among them sees the order it happened in. */
+        if (e->cb_n) resolve(e);
+        if (release_consumed(e, pos, t)) return;
     }
     eng_exec(e, pos, pressed, t);
 }

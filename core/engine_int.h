@@ -180,7 +180,13 @@ bool eng_osl_expired(const engine_t *e, uint32_t now);
 void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
 #define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
 #if ENGINE_HAS_COMBO
-void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t); /* a matrix key event */
+void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+/* A matrix key event; without combos it goes straight on (no call into the stage). */
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+{
+    if (e->cfg->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
+    else eng_exec(e, pos, pressed, t);
+}
 void eng_combo_tick(engine_t *e, uint32_t t);
 void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
 #else
@@ -233,9 +239,6 @@ void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
 /* The report's modifier byte as the features shape it (key overrides' suppressed mods). */
 uint8_t eng_mods_report(const engine_t *e, uint8_t mods);
-/* Key cancellation: drops the losing keys of pressed pairs from a report about to be sent. */
-void eng_socd_filter(const engine_t *e, kbd_report_t *r);
-void eng_socd_note_press(engine_t *e, uint8_t code);
 #else
 static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
@@ -248,6 +251,12 @@ static inline uint32_t eng_mods_deadline(const engine_t *e) { (void)e; return EN
 static inline void eng_mods_task(engine_t *e) { (void)e; }
 static inline void eng_mods_reset(engine_t *e) { (void)e; }
 static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods) { (void)e; return mods; }
+#endif
+/* Key cancellation: drops the losing keys of pressed pairs from a report about to be sent. */
+#if ENGINE_HAS_KEY_CANCEL
+void eng_socd_filter(const engine_t *e, kbd_report_t *r);
+void eng_socd_note_press(engine_t *e, uint8_t code);
+#else
 static inline void eng_socd_filter(const engine_t *e, kbd_report_t *r) { (void)e; (void)r; }
 static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (void)code; }
 #endif
@@ -265,22 +274,59 @@ static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (vo
 #define ENG_KO_TRIGGER_DOWN 0x01u
 #define ENG_KO_OFF          0x02u /* KO_OFF */
 
-void eng_cw_on(engine_t *e);
-void eng_cw_off(engine_t *e);
+/* Each feature behind the hook; a build without one gets stubs that do nothing (features.h). */
+#if ENGINE_HAS_CAPS_WORD
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_cw_release(engine_t *e, engine_held_t *k);
 void eng_cw_before(engine_t *e);
+uint32_t eng_cw_deadline(const engine_t *e);
+void eng_cw_task(engine_t *e);
+#else
+static inline bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
+static inline bool eng_cw_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
+static inline void eng_cw_before(engine_t *e) { (void)e; }
+static inline uint32_t eng_cw_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline void eng_cw_task(engine_t *e) { (void)e; }
+#endif
+#if ENGINE_HAS_AUTO_SHIFT
+bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_release(engine_t *e, engine_held_t *k);
 void eng_as_interrupt(engine_t *e);
 void eng_as_task(engine_t *e);
 uint32_t eng_as_deadline(const engine_t *e);
+#else
+static inline bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
+static inline bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
+static inline bool eng_as_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
+static inline void eng_as_interrupt(engine_t *e) { (void)e; }
+static inline void eng_as_task(engine_t *e) { (void)e; }
+static inline uint32_t eng_as_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+#endif
+#if ENGINE_HAS_KEY_OVERRIDE
 bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed);
 void eng_ko_task(engine_t *e);
+#else
+static inline bool eng_ko_event(engine_t *e, engine_held_t *k, bool p) { (void)e; (void)k; (void)p; return false; }
+static inline void eng_ko_task(engine_t *e) { (void)e; }
+#endif
+#if ENGINE_HAS_REPEAT_KEY
 bool eng_rep_press(engine_t *e, engine_held_t *k);
+#else
+static inline bool eng_rep_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
+#endif
+#if ENGINE_HAS_LAYER_LOCK
 bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed);
 void eng_ll_task(engine_t *e);
+#else
+static inline bool eng_ll_event(engine_t *e, engine_held_t *k, bool p) { (void)e; (void)k; (void)p; return false; }
+static inline void eng_ll_task(engine_t *e) { (void)e; }
+#endif
+#if ENGINE_HAS_SPACE_CADET
 bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed);
+#else
+static inline bool eng_sc_event(engine_t *e, engine_held_t *k, bool p) { (void)e; (void)k; (void)p; return false; }
+#endif
 
 extern const engine_bhv_t eng_bhv_tri_layer;  /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
 extern const engine_bhv_t eng_bhv_grave_esc;  /* bhv_grave_esc.c: QK_GESC */

@@ -22,6 +22,7 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     if (eng_rep_press(e, k)) return true;
     if (eng_ll_event(e, k, true)) return true;
     if (eng_ko_event(e, k, true)) return true;
+    if (eng_as_retro_hold(e, k, r)) return true;
     if (eng_cw_press(e, k, r)) return true;
     if (eng_as_press(e, k, r)) return true;
     return eng_sc_event(e, k, true);
@@ -58,11 +59,7 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
 uint32_t eng_mods_deadline(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
-    uint32_t d = eng_as_deadline(e);
-    if (m->cw & ENG_CW_ON) {
-        uint16_t t = cfg_setting(e->cfg, CFG_CAPS_WORD_IDLE_TIMEOUT);
-        if (t) d = sooner(d, m->cw_time + t);
-    }
+    uint32_t d = sooner(eng_as_deadline(e), eng_cw_deadline(e));
     if (m->ll_layers) {
         uint16_t t = cfg_setting(e->cfg, CFG_LAYER_LOCK_TIMEOUT);
         if (t) d = sooner(d, m->ll_time + t + 1u); /* QMK: strictly more than the timeout */
@@ -73,11 +70,7 @@ uint32_t eng_mods_deadline(const engine_t *e)
 
 void eng_mods_task(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
-    if (m->cw & ENG_CW_ON) {
-        uint16_t t = cfg_setting(e->cfg, CFG_CAPS_WORD_IDLE_TIMEOUT);
-        if (t && (int32_t)(e->now - (m->cw_time + t)) >= 0) eng_cw_off(e);
-    }
+    eng_cw_task(e);
     eng_as_task(e);
     eng_ll_task(e);
     eng_ko_task(e);

@@ -29,10 +29,32 @@
 #ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
 #define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
 #endif
-#ifndef ENGINE_HAS_MODS        /* caps word, auto shift, key overrides, repeat key, layer lock,
-                                  space cadet, key cancellation (core/engine_mods.c, ~6.8 KB AVR) */
-#define ENGINE_HAS_MODS ENGINE_FEATURE_DEFAULT
+/* The modifier behaviours, one switch each (AVR flash in docs/performance.md); those behind the
+ * event hook (core/engine_mods.c) bring the hook with them. */
+#ifndef ENGINE_HAS_CAPS_WORD   /* CW_TOGG, caps word by Shift */
+#define ENGINE_HAS_CAPS_WORD ENGINE_FEATURE_DEFAULT
 #endif
+#ifndef ENGINE_HAS_AUTO_SHIFT  /* auto shift, AS_*, retro shift */
+#define ENGINE_HAS_AUTO_SHIFT ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_KEY_OVERRIDE /* key_overrides, KO_* */
+#define ENGINE_HAS_KEY_OVERRIDE ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_REPEAT_KEY  /* QK_REP QK_AREP */
+#define ENGINE_HAS_REPEAT_KEY ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_LAYER_LOCK  /* QK_LLCK */
+#define ENGINE_HAS_LAYER_LOCK ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_SPACE_CADET /* SC_* */
+#define ENGINE_HAS_SPACE_CADET ENGINE_FEATURE_DEFAULT
+#endif
+#ifndef ENGINE_HAS_KEY_CANCEL  /* key_cancellation (SOCD) */
+#define ENGINE_HAS_KEY_CANCEL ENGINE_FEATURE_DEFAULT
+#endif
+#define ENGINE_HAS_MODS (ENGINE_HAS_CAPS_WORD || ENGINE_HAS_AUTO_SHIFT || ENGINE_HAS_KEY_OVERRIDE || \
+                         ENGINE_HAS_REPEAT_KEY || ENGINE_HAS_LAYER_LOCK || ENGINE_HAS_SPACE_CADET || \
+                         ENGINE_HAS_KEY_CANCEL)
 #ifndef ENGINE_HAS_GRAVE_ESC   /* QK_GESC */
 #define ENGINE_HAS_GRAVE_ESC ENGINE_FEATURE_DEFAULT
 #endif

@@ -38,15 +38,21 @@ void eng_default_layer_set(engine_t *e, uint8_t layer)
     eng_trace(e, ENGINE_TRACE_DEFAULT_LAYER, CFG_POS_NONE, KC_NO, layer & 31u, CFG_POS_NONE);
 }
 
+#if ENGINE_HAS_COMBO
+/* Positions past the matrix are the combos' virtual keys: their result on every layer. Apart, so
+ * the lookup of ordinary keys stays as short as it was. */
+__attribute__((noinline)) static kc_t combo_result(const cfg_t *c, uint8_t pos)
+{
+    uint8_t i = (uint8_t)(pos - c->npos);
+    return i < c->count[CFG_SEC_COMBOS] ? cfg_rd16(cfg_combo(c, i) + CFG_CB_RESULT) : KC_NO;
+}
+#endif
+
 kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
 {
     const cfg_t *c = e->cfg;
 #if ENGINE_HAS_COMBO
-    /* positions past the matrix are the combos' virtual keys: their result on every layer */
-    if (pos >= c->npos) {
-        uint8_t i = (uint8_t)(pos - c->npos);
-        return i < c->count[CFG_SEC_COMBOS] ? cfg_rd16(cfg_combo(c, i) + CFG_CB_RESULT) : KC_NO;
-    }
+    if (pos >= c->npos) return combo_result(c, pos);
 #endif
     uint32_t layers = e->layer_state | e->default_layer_state;
     /* From the top layer down; the default layer is normally the only one set. */

@@ -82,7 +82,7 @@ void eng_send_kbd(engine_t *e)
      * sequence types, everyone else's are hidden (bhv_macro.c). Key overrides' suppressed and
      * added mods apply to everyone else's. */
     e->kbd.mods = eng_seq_mods(e, eng_mods_report(e, mods));
-#if ENGINE_HAS_MODS
+#if ENGINE_HAS_KEY_CANCEL
     /* The report sent is the state minus what key cancellation holds back (the state keeps both
      * keys of a pair, so the other one comes back when one is released). */
     kbd_report_t out = e->kbd;

@@ -260,9 +260,23 @@ static void put_settings(out_t *o, const cfg_t *c)
     unsigned last_tapping = 0;
     for (unsigned i = 0; i < CFG_SETTING_COUNT; i++)
         if (!strncmp(names[i], "tapping.", 8)) last_tapping = i;
+    /* settings of one block ("caps_word.*") are not all next to each other in the id list (later
+     * issues appended theirs): write each block once, its settings in id order */
+    uint8_t order[CFG_SETTING_COUNT], no = 0;
+    bool placed[CFG_SETTING_COUNT] = {false};
+    for (unsigned i = 0; i < CFG_SETTING_COUNT; i++) {
+        if (placed[i]) continue;
+        size_t plen = strcspn(names[i], ".");
+        for (unsigned j = i; j < CFG_SETTING_COUNT; j++)
+            if (!placed[j] && strcspn(names[j], ".") == plen && !strncmp(names[i], names[j], plen)) {
+                placed[j] = true;
+                order[no++] = (uint8_t)j;
+            }
+    }
     nest_t ns = {.n = 0, .first = true};
     bool any = false;
-    for (unsigned i = 0; i < CFG_SETTING_COUNT; i++) {
+    for (unsigned oi = 0; oi < CFG_SETTING_COUNT; oi++) {
+        unsigned i = order[oi];
         uint16_t v = cfg_setting(c, (enum cfg_setting_id)i);
         if (v != cfg_setting_default((enum cfg_setting_id)i)) {
             char val[40];
@@ -386,6 +400,63 @@ static void put_combos(out_t *o, const cfg_t *c)
     }
 }
 
+/* "key_overrides" and "key_cancellation" (docs/keymap-format.md): mods as report-bit numbers,
+ * layers and options only when they are not the defaults, so the loader rebuilds the same entries. */
+static void put_modifiers(out_t *o, const cfg_t *c)
+{
+    static const char *const options[6] = {
+        "activation_trigger_down", "activation_required_mod_down", "activation_negative_mod_up",
+        "one_mod", "no_reregister_trigger", "no_unregister_on_other_key_down"};
+    uint16_t n, len;
+    const uint8_t *ko = cfg_section(c, CFG_SEC_KEY_OVERRIDES, &n, &len);
+    if (ko && n && len == n * CFG_KO_SIZE) {
+        put(o, ",\n    \"key_overrides\": [");
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *e = ko + (size_t)i * CFG_KO_SIZE;
+            put(o, "%s\n        {\"trigger\": ", i ? "," : "");
+            put_kc(o, cfg_rd16(e));
+            put(o, ", \"replacement\": ");
+            put_kc(o, cfg_rd16(e + 2));
+            put(o, ", \"trigger_mods\": %u, \"negative_mods\": %u, \"suppressed_mods\": %u", e[8], e[9], e[10]);
+            uint32_t layers = cfg_rd32(e + 4);
+            if (layers != 0xFFFFFFFFu) {
+                put(o, ", \"layers\": [");
+                for (unsigned l = 0, first = 1; l < 32; l++)
+                    if (layers >> l & 1u) {
+                        put(o, "%s%u", first ? "" : ", ", l);
+                        first = 0;
+                    }
+                put(o, "]");
+            }
+            if ((e[11] & 0x3Fu) != CFG_KO_DEFAULT) {
+                put(o, ", \"options\": [");
+                for (unsigned b = 0, first = 1; b < 6; b++)
+                    if (e[11] >> b & 1u) {
+                        put(o, "%s\"%s\"", first ? "" : ", ", options[b]);
+                        first = 0;
+                    }
+                put(o, "]");
+            }
+            if (!(e[11] & CFG_KO_ENABLED)) put(o, ", \"enabled\": false");
+            put(o, "}");
+        }
+        put(o, "\n    ]");
+    }
+    const uint8_t *kc = cfg_section(c, CFG_SEC_KEY_CANCEL, &n, &len);
+    if (kc && n && len == n * CFG_KEY_CANCEL_SIZE) {
+        put(o, ",\n    \"key_cancellation\": [");
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *e = kc + (size_t)i * CFG_KEY_CANCEL_SIZE;
+            put(o, "%s\n        {\"keys\": [", i ? "," : "");
+            put_kc(o, cfg_rd16(e));
+            put(o, ", ");
+            put_kc(o, cfg_rd16(e + 2));
+            put(o, "]%s}", e[4] == CFG_KEY_CANCEL_NEUTRAL ? ", \"mode\": \"neutral\"" : "");
+        }
+        put(o, "\n    ]");
+    }
+}
+
 size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
 {
     out_t o = {buf, cap, 0, false};
@@ -447,6 +518,7 @@ size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
         put(&o, "\n    ]");
     }
     put_combos(&o, c);
+    put_modifiers(&o, c);
     put(&o, "\n}\n");
     return finish(&o);
 }

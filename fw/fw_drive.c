@@ -46,6 +46,7 @@ static uint32_t last_write;
 static bool pending;           /* the host wrote since the files were last read */
 static bool error_shown;       /* the last read failed and ERRORS.TXT says why */
 static uint32_t error_sig;     /* CRC of the ERRORS.TXT text last written */
+static bool failed;            /* the files as of last_write did not load: only the report waits */
 
 static cfg_model_t model;
 static diag_t diag;
@@ -81,6 +82,7 @@ static bool msc_write(uint32_t lba, const uint8_t *buf)
     if (!mounted) return false;
     last_write = now;
     pending = true;
+    failed = false;
     return dbd_write(&bd, lba, buf);
 }
 
@@ -165,7 +167,9 @@ static void prepare(void)
         uint8_t mk[MARKER_LEN];
         memcpy(mk, MARKER_MAGIC, 8);
         for (unsigned i = 0; i < 4; i++) mk[8 + i] = (uint8_t)(region >> (8 * i));
-        fat_format_opts_t o = {"KESTREL", 0x4B53544Cu ^ region, 64, mk, sizeof mk};
+        /* a root directory of one 4 KB flash sector: room for what hosts add (.fseventsd,
+         * ._ files, System Volume Information) next to ours */
+        fat_format_opts_t o = {"KESTREL", 0x4B53544Cu ^ region, 128, mk, sizeof mk};
         mounted = fat_format(&bd, &o) == FAT_OK && fat_mount(&vol, &bd) == FAT_OK;
         if (mounted) write_files(running);
     } else if (!marker_matches()) {
@@ -285,6 +289,12 @@ bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len)
     if (!mounted || !pending || usb_msc_busy()) return false;
     uint32_t quiet = now_ms - last_write;
     if (quiet < FW_DRIVE_QUIET_MS) return false;
+    if (failed) { /* read once already: the messages are kept until the host stays quiet */
+        if (quiet < FW_DRIVE_ERROR_QUIET_MS) return false;
+        failed = pending = false;
+        show_errors();
+        return false;
+    }
     dbd_flush(&bd); /* what the host wrote is kept, whatever comes next */
     if (fat_mount(&vol, &bd) != FAT_OK) {
         if (quiet < FW_DRIVE_ERROR_QUIET_MS) return false;
@@ -292,9 +302,8 @@ bool fw_drive_task(uint32_t now_ms, const uint8_t **img, size_t *len)
         return false;
     }
     if (!load_files()) {
-        if (quiet < FW_DRIVE_ERROR_QUIET_MS) return false; /* maybe half-saved: wait more */
-        pending = false;
-        show_errors();
+        /* maybe half-saved: the host's next write starts a new read; if none comes, say why */
+        failed = true;
         return false;
     }
     pending = false;

@@ -171,7 +171,11 @@ test(`a corpus of ${broken.length} broken keymap.json: each keeps the old keymap
     assert(want && /^keymap\.json:\d+:\d+: error: /.test(want), `${f}: the host tool says ${want}`);
     const before = configSwitches.length;
     save('keymap.json', text);
+    const c0 = s.board.cycles;
     s.board.run(s.board.nanos + 1300 * MS);
+    // read once, then asleep until the report is due (not parsing the same file over and over)
+    const busy = (s.board.cycles - c0) / 125e6 / 1.3;
+    assert(busy < 0.1, `${f}: the CPU was busy ${(100 * busy).toFixed(0)}% of the wait`);
     assert(configSwitches.length === before, `${f}: the config changed`);
     reread();
     assert(vol.has('ERRORS.TXT'), `${f}: no ERRORS.TXT`);
@@ -221,6 +225,19 @@ test('after a reset the saved config is used (two-slot store), and the drive sti
   const v2 = new HostVolume(m2.readUsed(new Uint8Array(VOLUME_BYTES)));
   try { assert(JSON.parse(v2.read('keymap.json')).layers[0][0] === 'KC_X', 'keymap.json after the reset'); }
   finally { v2.close(); }
+});
+
+test('keyboard.json changes the matrix timing (io_delay, debounce): the matrix and debouncer are set up again, keys still type', () => {
+  const kb = JSON.parse(vol.read('keyboard.json'));
+  kb.matrix_pins.io_delay = 12;
+  kb.debounce = 8;
+  const tLast = save('keyboard.json', JSON.stringify(kb, null, 4) + '\n');
+  s.board.run(tLast + 300 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  assert(tapKey00() === KEY_X, 'key 0,0 does not type X after the matrix was set up again');
+  const back = new HostVolume(flashVolume());
+  try { assert(JSON.parse(back.read('keyboard.json')).matrix_pins.io_delay === 12, 'keyboard.json in flash'); }
+  finally { back.close(); }
 });
 
 test('KS_DRIVE_TOGGLE (put on a key through the drive itself) hides the drive and shows it again, re-enumerating each time', () => {

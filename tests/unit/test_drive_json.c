@@ -112,6 +112,19 @@ static void combos_and_tap_dances(void **st)
                 strstr(km_text, "\"term\": 150"));
 }
 
+/* key overrides (every field and option, a disabled one, KC_NO trigger), key cancellation pairs
+ * and the modifier settings whose values are not plain numbers (retro shift on, grave_esc names) */
+static void modifiers(void **st)
+{
+    (void)st;
+    round_trip("keyboards/test4x10", "tests/drive/json/modifiers/keymap.json");
+    assert_true(strstr(km_text, "\"key_overrides\"") && strstr(km_text, "\"enabled\": false") &&
+                strstr(km_text, "\"one_mod\", \"no_reregister_trigger\"]") &&
+                strstr(km_text, "\"layers\": [0, 2]"));
+    assert_true(strstr(km_text, "\"key_cancellation\"") && strstr(km_text, "\"mode\": \"neutral\""));
+    assert_true(strstr(km_text, "\"retro_shift\": true") && strstr(km_text, "[\"ctrl\", \"shift\"]"));
+}
+
 static void too_small_a_buffer(void **st)
 {
     (void)st;
@@ -129,6 +142,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(examples),
+        cmocka_unit_test(modifiers),
         cmocka_unit_test(fixtures),
         cmocka_unit_test(combos_and_tap_dances),
         cmocka_unit_test(too_small_a_buffer),

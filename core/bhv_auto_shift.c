@@ -117,13 +117,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     uint8_t code = (uint8_t)kc, flags = 0;
     if (!eligible(e, code)) return false;
     if (eng_is_mt_or_lt(kc)) {
-        if (!cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO)) return false;
-        if ((k->count & ENGINE_REC_COUNT) == 0) {
-            /* retro shift: the hold waits for another key; released alone it is a shifted tap */
-            m->as_retro_pos = (uint8_t)(k->pos + 1u);
-            m->as_retro_time = r->time;
-            return true;
-        }
+        if (!cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO) || (k->count & ENGINE_REC_COUNT) == 0) return false;
         flags = ENG_AS_RETRO;
     }
     uint8_t mods = e->real_mods | e->os_mods;
@@ -146,6 +140,20 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         eng_register_code(e, code);
         m->as_state |= ENG_AS_HELD;
     }
+    return true;
+}
+
+/* Retro shift: a dual-role key held past its term is not a hold yet; it waits for another key
+ * (then it is one) or its release alone (then it is a shifted tap). Runs before caps word, which
+ * would end on a held Ctrl mod-tap: QMK does not decide the hold before either happens. */
+bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+{
+    engine_mods_t *m = &e->mods;
+    if (!eng_is_mt_or_lt(k->kc) || (k->count & ENGINE_REC_COUNT) || !enabled(e) ||
+        !cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO) || !eligible(e, (uint8_t)k->kc))
+        return false;
+    m->as_retro_pos = (uint8_t)(k->pos + 1u);
+    m->as_retro_time = r->time;
     return true;
 }
 

@@ -280,6 +280,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
     e->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
+    eng_mods_init(e);
     eng_unicode_init(e);
     eng_combo_reset(e);
     eng_td_reset(e);

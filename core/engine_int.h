@@ -234,11 +234,22 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_mods_release(engine_t *e, engine_held_t *k);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
-uint32_t eng_mods_deadline(const engine_t *e);
+uint32_t eng_mods_deadline_slow(const engine_t *e);
+/* engine_next_deadline() asks this very often: answer "no timer" without a call */
+static inline uint32_t eng_mods_deadline(const engine_t *e)
+{
+    const engine_mods_t *m = &e->mods;
+    if (!(m->cw | m->as_pos | m->ko_deferred) && !m->ll_layers) return ENGINE_NO_DEADLINE;
+    return eng_mods_deadline_slow(e);
+}
 void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
+void eng_mods_init(engine_t *e);
 /* The report's modifier byte as the features shape it (key overrides' suppressed mods). */
-uint8_t eng_mods_report(const engine_t *e, uint8_t mods);
+static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods)
+{
+    return (uint8_t)((mods & ~e->mods.ko_suppressed) | e->mods.ko_weak);
+}
 #else
 static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
@@ -250,6 +261,7 @@ static inline void eng_mods_after(engine_t *e, const engine_held_t *k, bool p) {
 static inline uint32_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_mods_task(engine_t *e) { (void)e; }
 static inline void eng_mods_reset(engine_t *e) { (void)e; }
+static inline void eng_mods_init(engine_t *e) { (void)e; }
 static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods) { (void)e; return mods; }
 #endif
 /* Key cancellation: drops the losing keys of pressed pairs from a report about to be sent. */
@@ -271,6 +283,8 @@ static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (vo
 #define ENG_AS_HELD     0x10u /* auto_shift.repeat: the key is registered and stays until release */
 #define ENG_AS_LAST_SHIFTED 0x20u
 
+#define ENG_MC_CW_DTAP 0x01u /* engine_mods_t.cfg_bits: caps_word.double_tap_shift_turns_on */
+
 #define ENG_KO_TRIGGER_DOWN 0x01u
 #define ENG_KO_OFF          0x02u /* KO_OFF */
 
@@ -289,12 +303,14 @@ static inline uint32_t eng_cw_deadline(const engine_t *e) { (void)e; return ENGI
 static inline void eng_cw_task(engine_t *e) { (void)e; }
 #endif
 #if ENGINE_HAS_AUTO_SHIFT
+bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_release(engine_t *e, engine_held_t *k);
 void eng_as_interrupt(engine_t *e);
 void eng_as_task(engine_t *e);
 uint32_t eng_as_deadline(const engine_t *e);
 #else
+static inline bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_as_interrupt(engine_t *e) { (void)e; }

@@ -13,28 +13,49 @@ static uint32_t sooner(uint32_t a, uint32_t b)
     return (int32_t)(a - b) < 0 ? a : b;
 }
 
+/* Each feature is only called when it can matter: its keycode, its state, or its setting. Most
+ * keys on most keyboards use none of them, and this runs for every key event (docs/performance.md:
+ * the cost per event of the hook with nothing configured). */
+#define KC_IS_AS(kc) KC_IN(kc, 0x7C10u, 0x7C15u) /* AS_DOWN ... AS_TOGG */
+#define KC_IS_KO(kc) KC_IN(kc, 0x7C5Du, 0x7C5Fu) /* KO_TOGG KO_ON KO_OFF */
+#define KC_IS_SC(kc) KC_IN(kc, 0x7C18u, 0x7C1Eu) /* SC_LCPO ... SC_SENT */
+
+static bool both_shifts_gate(const engine_t *e)
+{
+    return !(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT;
+}
+
 bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    eng_cw_before(e);
+    engine_mods_t *m = &e->mods;
+    if (both_shifts_gate(e)) eng_cw_before(e);
     /* A key waiting for auto shift, or a retro-shift hold, is settled before any other press. */
-    eng_as_interrupt(e);
+    if (m->as_pos | m->as_retro_pos) eng_as_interrupt(e);
     /* Repeat key turns into the key it repeats: every later feature sees that key. */
     if (eng_rep_press(e, k)) return true;
-    if (eng_ll_event(e, k, true)) return true;
-    if (eng_ko_event(e, k, true)) return true;
-    if (eng_cw_press(e, k, r)) return true;
-    if (eng_as_press(e, k, r)) return true;
-    return eng_sc_event(e, k, true);
+    kc_t kc = k->kc;
+    if ((m->ll_layers || kc == QK_LAYER_LOCK) && eng_ll_event(e, k, true)) return true;
+    if ((e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) && eng_ko_event(e, k, true)) return true;
+    bool as = (m->as_state & ENG_AS_ON) || KC_IS_AS(kc);
+    if (as && eng_as_retro_hold(e, k, r)) return true;
+    if (((m->cw & ENG_CW_ON) || kc == QK_CAPS_WORD_TOGGLE || (m->cfg_bits & ENG_MC_CW_DTAP)) &&
+        eng_cw_press(e, k, r))
+        return true;
+    if (as && eng_as_press(e, k, r)) return true;
+    return (m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
 }
 
 bool eng_mods_release(engine_t *e, engine_held_t *k)
 {
-    eng_cw_before(e);
-    bool taken = eng_cw_release(e, k);
-    taken |= eng_ll_event(e, k, false);
-    taken |= eng_ko_event(e, k, false);
-    if (eng_as_release(e, k)) return true; /* it may also give the key back to its behaviour */
-    taken |= eng_sc_event(e, k, false);
+    engine_mods_t *m = &e->mods;
+    kc_t kc = k->kc;
+    if (both_shifts_gate(e)) eng_cw_before(e);
+    bool taken = ((m->cw & ENG_CW_ON) || (k->count & ENG_HELD_HOOKED)) && eng_cw_release(e, k);
+    if (m->ll_layers || kc == QK_LAYER_LOCK) taken |= eng_ll_event(e, k, false);
+    if (e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, false);
+    /* auto shift may also give the key back to its behaviour */
+    if ((m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) return true;
+    if (KC_IS_SC(kc)) taken |= eng_sc_event(e, k, false);
     /* a key whose press was taken never reaches its behaviour */
     return taken || (k->count & ENG_HELD_HOOKED);
 }
@@ -55,7 +76,7 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
     }
 }
 
-uint32_t eng_mods_deadline(const engine_t *e)
+uint32_t eng_mods_deadline_slow(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
     uint32_t d = sooner(eng_as_deadline(e), eng_cw_deadline(e));
@@ -69,19 +90,25 @@ uint32_t eng_mods_deadline(const engine_t *e)
 
 void eng_mods_task(engine_t *e)
 {
+    if (eng_mods_deadline(e) == ENGINE_NO_DEADLINE) return;
     eng_cw_task(e);
     eng_as_task(e);
     eng_ll_task(e);
     eng_ko_task(e);
 }
 
-uint8_t eng_mods_report(const engine_t *e, uint8_t mods)
+/* What the features keep from the config (set again whenever the state is cleared). */
+void eng_mods_init(engine_t *e)
 {
-    return (uint8_t)((mods & ~e->mods.ko_suppressed) | e->mods.ko_weak);
+    engine_mods_t *m = &e->mods;
+    /* auto shift starts as auto_shift.enabled says; AS_ON/AS_OFF/AS_TOGG change it from there */
+    m->as_state = (uint8_t)(ENG_AS_SET | (cfg_setting(e->cfg, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0));
+    m->cfg_bits = cfg_setting(e->cfg, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 
 void eng_mods_reset(engine_t *e)
 {
     memset(&e->mods, 0, sizeof e->mods);
+    eng_mods_init(e);
 }
 #endif

@@ -133,6 +133,7 @@ typedef struct engine_mods {
     kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
     uint32_t ko_last_time, ko_defer_at;
     uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */
+    uint8_t cfg_bits;          /* ENG_MC_*: settings read once at engine_init (eng_mods_init) */
 } engine_mods_t;
 
 typedef struct engine engine_t;

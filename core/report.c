@@ -82,17 +82,19 @@ void eng_send_kbd(engine_t *e)
      * sequence types, everyone else's are hidden (bhv_macro.c). Key overrides' suppressed and
      * added mods apply to everyone else's. */
     e->kbd.mods = eng_seq_mods(e, eng_mods_report(e, mods));
+    const kbd_report_t *out = &e->kbd;
 #if ENGINE_HAS_KEY_CANCEL
     /* The report sent is the state minus what key cancellation holds back (the state keeps both
      * keys of a pair, so the other one comes back when one is released). */
-    kbd_report_t out = e->kbd;
-    eng_socd_filter(e, &out);
-#else
-#define out (e->kbd)
+    kbd_report_t filtered;
+    if (e->cfg->count[CFG_SEC_KEY_CANCEL]) {
+        filtered = e->kbd;
+        eng_socd_filter(e, &filtered);
+        out = &filtered;
+    }
 #endif
-    if (memcmp(&out, &e->kbd_sent, sizeof out) == 0) return;
-    e->kbd_sent = out;
-#undef out
+    if (memcmp(out, &e->kbd_sent, sizeof *out) == 0) return;
+    e->kbd_sent = *out;
     eng_seq_count_report(e);
     if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
 }
@@ -131,7 +133,7 @@ void eng_register_code(engine_t *e, uint8_t code)
             eng_send_kbd(e);
         }
         add_key(e, code);
-        eng_socd_note_press(e, code);
+        if (e->cfg->count[CFG_SEC_KEY_CANCEL]) eng_socd_note_press(e, code);
         note_key_press(e);
         eng_send_kbd(e);
     } else if (IS_MODIFIER_KC(code)) {

@@ -167,7 +167,9 @@ static void prepare(void)
         uint8_t mk[MARKER_LEN];
         memcpy(mk, MARKER_MAGIC, 8);
         for (unsigned i = 0; i < 4; i++) mk[8 + i] = (uint8_t)(region >> (8 * i));
-        fat_format_opts_t o = {"KESTREL", 0x4B53544Cu ^ region, 64, mk, sizeof mk};
+        /* a root directory of one 4 KB flash sector: room for what hosts add (.fseventsd,
+         * ._ files, System Volume Information) next to ours */
+        fat_format_opts_t o = {"KESTREL", 0x4B53544Cu ^ region, 128, mk, sizeof mk};
         mounted = fat_format(&bd, &o) == FAT_OK && fat_mount(&vol, &bd) == FAT_OK;
         if (mounted) write_files(running);
     } else if (!marker_matches()) {

@@ -197,6 +197,8 @@ int cmd_check(int argc, char **argv)
     }
     if (model.nencoders) printf("  encoders   %u\n", model.nencoders);
     if (model.nmacros) printf("  macros     %u (%u bytes)\n", model.nmacros, model.macro_len);
+    if (model.ncombos) printf("  combos     %u\n", model.ncombos);
+    if (model.ntap_dances) printf("  tap dances %u\n", model.ntap_dances);
     if (model.nperkey) printf("  per-key    %u settings\n", model.nperkey);
     printf("  settings   %s\n", set);
     if (info.features[0]) printf("  features   %s\n", info.features);

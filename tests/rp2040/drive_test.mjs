@@ -227,6 +227,19 @@ test('after a reset the saved config is used (two-slot store), and the drive sti
   finally { v2.close(); }
 });
 
+test('keyboard.json changes the matrix timing (io_delay, debounce): the matrix and debouncer are set up again, keys still type', () => {
+  const kb = JSON.parse(vol.read('keyboard.json'));
+  kb.matrix_pins.io_delay = 12;
+  kb.debounce = 8;
+  const tLast = save('keyboard.json', JSON.stringify(kb, null, 4) + '\n');
+  s.board.run(tLast + 300 * MS);
+  assert(configSwitches.some((t) => t >= tLast), 'no config switch');
+  assert(tapKey00() === KEY_X, 'key 0,0 does not type X after the matrix was set up again');
+  const back = new HostVolume(flashVolume());
+  try { assert(JSON.parse(back.read('keyboard.json')).matrix_pins.io_delay === 12, 'keyboard.json in flash'); }
+  finally { back.close(); }
+});
+
 test('KS_DRIVE_TOGGLE (put on a key through the drive itself) hides the drive and shows it again, re-enumerating each time', () => {
   const km = JSON.parse(vol.read('keymap.json'));
   km.layers[0][1] = 'KS_DRIVE_TOGGLE';

@@ -13,6 +13,7 @@ typedef struct out {
     char *p;
     size_t cap, n;
     bool bad;
+    bool umap; /* the image has a unicode map: 0x8000.. are UM()/UP() indexes, not UC() */
 } out_t;
 
 static void put(out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,6 +43,14 @@ static void put_str(out_t *o, const char *s)
 
 static void put_kc(out_t *o, kc_t kc)
 {
+    if (o->umap && kc >= QK_UNICODEMAP_PAIR) {
+        put(o, "\"UP(%u,%u)\"", (unsigned)(kc & 0x7Fu), (unsigned)((kc >> 7) & 0x7Fu));
+        return;
+    }
+    if (o->umap && kc >= QK_UNICODEMAP) {
+        put(o, "\"UM(%u)\"", (unsigned)(kc & 0x3FFFu));
+        return;
+    }
     char t[KC_FORMAT_MAX];
     kc_format(kc, t, sizeof t);
     put_str(o, t);
@@ -89,7 +98,7 @@ static bool split_rows(const cfg_t *c, const uint8_t *pins)
 
 size_t cfgjson_keyboard(const cfg_t *c, char *buf, size_t cap)
 {
-    out_t o = {buf, cap, 0, false};
+    out_t o = {buf, cap, 0, false, false};
     uint8_t proc = cfg_info8(c, CFG_INFO_PROCESSOR), kind = cfg_info8(c, CFG_INFO_MATRIX_KIND);
     const char *pname = cfg_processor_name(proc), *bname = cfg_bootloader_name(cfg_info8(c, CFG_INFO_BOOTLOADER));
     const char *board = cfg_dev_board_name(cfg_info8(c, CFG_INFO_DEV_BOARD));
@@ -400,6 +409,40 @@ static void put_combos(out_t *o, const cfg_t *c)
     }
 }
 
+/* "leader_sequences" and "unicode_map" (docs/keymap-format.md): sequences with their unused
+ * slots left out, code points as "U+XXXX" (the loader reads every form back to the same value). */
+static void put_sequences(out_t *o, const cfg_t *c)
+{
+    uint16_t n, len;
+    const uint8_t *ld = cfg_section(c, CFG_SEC_LEADER, &n, &len);
+    if (ld && n && len == n * 12u) {
+        put(o, ",\n    \"leader_sequences\": [");
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *e = ld + (size_t)i * 12u;
+            put(o, "%s\n        {\"sequence\": [", i ? "," : "");
+            for (unsigned k = 0, first = 1; k < 5; k++)
+                if (cfg_rd16(e + 2u * k)) {
+                    put(o, "%s", first ? "" : ", ");
+                    put_kc(o, cfg_rd16(e + 2u * k));
+                    first = 0;
+                }
+            put(o, "], \"result\": ");
+            put_kc(o, cfg_rd16(e + 10));
+            put(o, "}");
+        }
+        put(o, "\n    ]");
+    }
+    const uint8_t *um = cfg_section(c, CFG_SEC_UNICODE_MAP, &n, &len);
+    if (um && n && len == n * 3u) {
+        put(o, ",\n    \"unicode_map\": [");
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t cp = (uint32_t)um[3 * i] | (uint32_t)um[3 * i + 1] << 8 | (uint32_t)um[3 * i + 2] << 16;
+            put(o, "%s%s\"U+%04lX\"", i ? ", " : "", i % 8 ? "" : "\n        ", (unsigned long)cp);
+        }
+        put(o, "\n    ]");
+    }
+}
+
 /* "key_overrides" and "key_cancellation" (docs/keymap-format.md): mods as report-bit numbers,
  * layers and options only when they are not the defaults, so the loader rebuilds the same entries. */
 static void put_modifiers(out_t *o, const cfg_t *c)
@@ -459,7 +502,9 @@ static void put_modifiers(out_t *o, const cfg_t *c)
 
 size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
 {
-    out_t o = {buf, cap, 0, false};
+    out_t o = {buf, cap, 0, false, false};
+    uint16_t nmap, lmap;
+    o.umap = cfg_section(c, CFG_SEC_UNICODE_MAP, &nmap, &lmap) && nmap;
     uint16_t nkeys, len;
     const uint8_t *lay = cfg_section(c, CFG_SEC_LAYOUT, &nkeys, &len);
     put(&o, "{\n    \"version\": 1,\n    \"keyboard\": ");
@@ -519,6 +564,7 @@ size_t cfgjson_keymap(const cfg_t *c, char *buf, size_t cap)
     }
     put_combos(&o, c);
     put_modifiers(&o, c);
+    put_sequences(&o, c);
     put(&o, "\n}\n");
     return finish(&o);
 }

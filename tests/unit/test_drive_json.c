@@ -112,6 +112,17 @@ static void combos_and_tap_dances(void **st)
                 strstr(km_text, "\"term\": 150"));
 }
 
+/* leader sequences (one to five keys, keycode results) and the unicode map (UM, UP keys) */
+static void sequences(void **st)
+{
+    (void)st;
+    round_trip("keyboards/test4x10", "tests/drive/json/sequences/keymap.json");
+    assert_true(strstr(km_text, "\"leader_sequences\"") &&
+                strstr(km_text, "{\"sequence\": [\"KC_C\", \"KC_A\", \"KC_B\", \"KC_D\", \"KC_F\"]"));
+    assert_true(strstr(km_text, "\"unicode_map\"") && strstr(km_text, "\"U+1F600\"") &&
+                strstr(km_text, "\"U+03BB\""));
+}
+
 /* key overrides (every field and option, a disabled one, KC_NO trigger), key cancellation pairs
  * and the modifier settings whose values are not plain numbers (retro shift on, grave_esc names) */
 static void modifiers(void **st)
@@ -145,6 +156,7 @@ int main(void)
         cmocka_unit_test(modifiers),
         cmocka_unit_test(fixtures),
         cmocka_unit_test(combos_and_tap_dances),
+        cmocka_unit_test(sequences),
         cmocka_unit_test(too_small_a_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

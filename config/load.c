@@ -1350,10 +1350,10 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                      m->ntap_dances == 1 ? "" : "s");
     }
-    if (m->processor == CFG_PROC_ATMEGA32U4 && (m->ncombos || m->ntap_dances))
+    if (m->processor == CFG_PROC_ATMEGA32U4 && m->ncombos)
         diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                 "the ATmega32U4 firmware has no room for combos and tap dances: this keyboard "
-                 "will ignore them (docs/performance.md)");
+                 "the ATmega32U4 firmware has no room for combos: this keyboard will ignore them "
+                 "(docs/performance.md)");
     finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
     if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,

@@ -26,8 +26,8 @@
 #ifndef ENGINE_HAS_COMBO       /* the combo stage, CM_ON CM_OFF CM_TOGG */
 #define ENGINE_HAS_COMBO ENGINE_FEATURE_DEFAULT
 #endif
-#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
-#define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE_DEFAULT
+#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i): on every target, the ATmega32U4 included (it fits) */
+#define ENGINE_HAS_TAP_DANCE 1
 #endif
 /* The modifier behaviours, one switch each (AVR flash in docs/performance.md); those behind the
  * event hook (core/engine_mods.c) bring the hook with them. */

@@ -6,8 +6,10 @@
 void fw_run(void) __attribute__((noreturn));
 
 /* While any key is down the matrix is scanned at this period (a press while all keys are up
- * wakes the CPU by interrupt and is scanned at once). */
+ * wakes the CPU by interrupt and is scanned at once). A chip may set it (0: scan back to back). */
+#ifndef FW_SCAN_PERIOD_US
 #define FW_SCAN_PERIOD_US 500u
+#endif
 #define FW_UPTIME_WAKE_MS 1000u
 
 /* Whether the fallback's USB product string names the reason (costs ~0.4 KB of RAM for the

@@ -22,9 +22,15 @@ bool hal_pin_read(uint8_t pin);        /* an invalid pin reads high (a released 
  * bit n = pin n (bit 31 is free for the scanner's own use). */
 bool hal_pins_word(void);
 uint32_t hal_pins_read_word(void);
+/* Optional too (the default reads pin by pin): bit r set when pins[r] reads low, n <= 32. For a
+ * chip whose pins do not fit one word. */
+uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n);
 /* Wake the CPU from hal_sleep_until() when this input reads low (the key matrix with every select
  * line driven, or a direct pin); disarmed again by the first such wake-up. */
 void hal_pin_wake_low(uint8_t pin, bool on);
+/* Optional (default true): false when no pin can wake the CPU, so arming them is wasted work; the
+ * chip's timer tick then wakes it to scan. */
+bool hal_pin_wake_works(void);
 void hal_pin_settle(void);             /* the short wait between select and read */
 
 uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */

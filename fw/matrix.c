@@ -15,11 +15,10 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     m->rows = cfg->rows;
     m->cols = cfg->cols;
     m->io_delay_us = cfg_info16(cfg, CFG_INFO_IO_DELAY);
+    m->wake = hal_pin_wake_works();
     if (m->kind == CFG_MATRIX_DIRECT) {
-        for (unsigned i = 0; i < cfg->npos; i++) {
-            m->direct[i] = cfg_pin(cfg, i);
-            hal_pin_input_pullup(m->direct[i]);
-        }
+        m->cfg = cfg;
+        for (unsigned i = 0; i < cfg->npos; i++) hal_pin_input_pullup(cfg_pin(cfg, i));
         return;
     }
     bool col2row = m->diode == CFG_COL2ROW;
@@ -41,6 +40,12 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     }
 }
 
+/* Unless the hal says otherwise, its pins can wake the CPU. */
+__attribute__((weak)) bool hal_pin_wake_works(void)
+{
+    return true;
+}
+
 /* Without a pin word: nothing is available (a hal may define both). */
 __attribute__((weak)) bool hal_pins_word(void)
 {
@@ -50,6 +55,16 @@ __attribute__((weak)) bool hal_pins_word(void)
 __attribute__((weak)) uint32_t hal_pins_read_word(void)
 {
     return 0;
+}
+
+/* Without a faster way from the hal: one pin at a time. The bit is a running mask, not `1 << r`:
+ * a variable 32-bit shift is a loop on an 8-bit CPU. */
+__attribute__((weak)) uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
+{
+    uint32_t bits = 0, bit = 1;
+    for (uint8_t r = 0; r < n; r++, bit <<= 1)
+        if (!hal_pin_read(pins[r])) bits |= bit;
+    return bits;
 }
 
 /* One bit per read line (1 = key down) while a select line is driven. This and the loop around
@@ -66,8 +81,7 @@ static inline uint32_t read_lines(const matrix_t *m)
         for (unsigned r = 0; r < m->nread; r++) bits |= ((low >> m->read[r]) & 1u) << r;
         return bits;
     }
-    for (unsigned r = 0; r < m->nread; r++) bits |= (uint32_t)!hal_pin_read(m->read[r]) << r;
-    return bits;
+    return hal_pins_read_low(m->read, m->nread);
 }
 
 static inline void set_bit(uint32_t *w, unsigned pos)
@@ -81,7 +95,7 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
     unsigned npos = (unsigned)m->rows * m->cols;
     if (m->kind == CFG_MATRIX_DIRECT) {
         for (unsigned p = 0; p < npos; p++)
-            if (m->direct[p] != CFG_PIN_NONE && !hal_pin_read(m->direct[p])) set_bit(now, p);
+            if (!hal_pin_read(cfg_pin(m->cfg, p))) set_bit(now, p);
     } else {
         bool col2row = m->diode == CFG_COL2ROW;
         unsigned base = 0; /* COL2ROW: position of this select line's first key */
@@ -124,8 +138,9 @@ bool matrix_any_down(const matrix_t *m)
 
 void matrix_arm_wake(matrix_t *m)
 {
+    if (!m->wake) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
-        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(m->direct[p], true);
+        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), true);
         return;
     }
     for (unsigned s = 0; s < m->nsel; s++)
@@ -135,8 +150,9 @@ void matrix_arm_wake(matrix_t *m)
 
 void matrix_disarm_wake(matrix_t *m)
 {
+    if (!m->wake) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
-        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(m->direct[p], false);
+        for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), false);
         return;
     }
     bool any = false;

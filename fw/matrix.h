@@ -15,10 +15,12 @@ typedef struct matrix {
     uint8_t nsel, nread;          /* select lines (driven) and read lines, by diode direction */
     uint8_t sel[CFG_MAX_ROWS > CFG_MAX_COLS ? CFG_MAX_ROWS : CFG_MAX_COLS];
     uint8_t read[CFG_MAX_ROWS > CFG_MAX_COLS ? CFG_MAX_ROWS : CFG_MAX_COLS];
-    uint8_t direct[CFG_MAX_POSITIONS];
+    const cfg_t *cfg;             /* direct pins are read from the image, not copied: up to 255
+                                     bytes a chip with 2.5 KB of RAM cannot spare */
     uint16_t io_delay_us;
     bool word;                    /* the hal reads all pins at once (hal_pins_word) */
     bool contig;                  /* ...and the read lines are consecutive pins from read[0] */
+    bool wake;                    /* pins can wake the CPU (hal_pin_wake_works) */
     uint32_t state[MATRIX_WORDS]; /* debounced-or-raw state as last scanned */
 } matrix_t;
 

@@ -314,6 +314,8 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
         argv[a++] = "--tail";
         argv[a++] = tail;
         if (extra_arg) argv[a++] = extra_arg;
+        const char *times = getenv("KESTREL_AVR_TIMES");
+        if (times && *times) argv[a++] = "-v"; /* for the stack depth below */
         /* KESTREL_AVR_TRACE=1: the harness's own account (enumeration, probes, stack) on stderr. */
         const char *trace = getenv("KESTREL_AVR_TRACE");
         if (trace && *trace == '1') {
@@ -354,6 +356,14 @@ int emu_avr_run_image(const char *image, const uint8_t *cfg, size_t cfglen, cons
     } else {
         rc = bad ? 1 : 0;
     }
+    /* KESTREL_AVR_TIMES: the run's deepest stack too (the harness's -v account). */
+    const char *times = getenv("KESTREL_AVR_TIMES");
+    FILE *tf = times && *times ? fopen(times, "a") : NULL, *e = tf ? fopen(errpath, "r") : NULL;
+    unsigned sp;
+    while (e && fgets(line, sizeof line, e))
+        if (sscanf(line, "# lowest stack pointer 0x%x", &sp) == 1) fprintf(tf, "# sp 0x%04x\n", sp);
+    if (e) fclose(e);
+    if (tf) fclose(tf);
 done:
     if (p) fclose(p);
     close(fr);
@@ -410,7 +420,22 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
         fprintf(stderr, "# events:\n%s# tail %.3f ms; config image in /tmp/kestrel-avr-trace.cfg\n", ev, tail);
         write_file("/tmp/kestrel-avr-trace.cfg", img, n);
     }
-    rc = emu_avr_run_image(image, img, n, ev, tail, "--poll-ms=0.125", out, NULL, err, errcap);
+    size_t first = out->n;
+    rc = emu_avr_run_image(image, img, n, ev, tail, NULL, out, NULL, err, errcap);
+    /* KESTREL_AVR_TIMES=FILE: every run's report lines appended there, with their times
+     * (bench/avr-margin.sh pairs them with the expected times to measure how late the chip is;
+     * two runs' files diff to show the emulation is deterministic). */
+    const char *times = getenv("KESTREL_AVR_TIMES");
+    FILE *tf = times && *times && rc == 0 ? fopen(times, "a") : NULL;
+    if (tf) {
+        fprintf(tf, "# %s\n", job->name);
+        char line[200];
+        for (size_t i = first; i < out->n; i++) {
+            report_format(&out->v[i], true, line, sizeof line);
+            fprintf(tf, "%s\n", line);
+        }
+        fclose(tf);
+    }
 done:
     free(m);
     free(img);

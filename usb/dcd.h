@@ -35,6 +35,10 @@ void dcd_ep_close_all(void);         /* every endpoint but EP0 (bus reset, SET_C
  * unless len == 0; OUT: up to len bytes received into buf). Completion: usbd_on_xfer_done().
  * Returns false if the endpoint is busy or not open. `buf` must stay valid until completion. */
 bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len);
+/* Harvard chips (AVR, whose data and program addresses are both below 0x8000): an IN buffer in
+ * program memory is passed with this bit set in its address, so constant descriptors need no copy
+ * in RAM. Other drivers never see it (usb/ tags only where the chip needs it). */
+#define DCD_PGM_TAG 0x8000u
 bool dcd_ep_busy(uint8_t ep_addr);
 void dcd_ep_stall(uint8_t ep_addr);  /* EP0: stalls both directions until the next SETUP */
 void dcd_ep_clear_stall(uint8_t ep_addr); /* also resets the data toggle to DATA0 */

@@ -5,11 +5,24 @@
 #include <stdint.h>
 
 #include "usb/msc.h"
+#include "usb/dcd.h"
 #include "usb/usb_internal.h"
+
+/* The HID report descriptors are constant: on the ATmega32U4, where constants are copied to RAM
+ * unless kept in program memory, they stay in flash (223 bytes of its 2.5 KB of RAM) and go to
+ * the driver as tagged program-memory addresses (DCD_PGM_TAG). */
+#if defined(__AVR__)
+#include <avr/pgmspace.h>
+#define DESC_ROM PROGMEM
+#define DESC_PTR(p) ((const uint8_t *)((uintptr_t)(p) | DCD_PGM_TAG))
+#else
+#define DESC_ROM
+#define DESC_PTR(p) (p)
+#endif
 
 /* Interface 0: the boot-protocol keyboard (HID 1.11 appendix B.1 layout): modifier byte,
  * reserved byte, six key slots; LED output report of five bits. */
-static const uint8_t report_kbd[] = {
+static const uint8_t report_kbd[] DESC_ROM = {
     0x05, 0x01, 0x09, 0x06, 0xA1, 0x01,             /* Generic Desktop / Keyboard, Application */
     0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7,             /* Keyboard page, usages E0..E7 */
     0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x08, /* 8 x 1 bit, 0..1 */
@@ -25,7 +38,7 @@ static const uint8_t report_kbd[] = {
 };
 
 /* Interface 1: report IDs 1 NKRO keyboard, 2 system control, 3 consumer control, 4 mouse. */
-static const uint8_t report_extra[] = {
+static const uint8_t report_extra[] DESC_ROM = {
     0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x85, USB_RID_NKRO,
     0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01,
     0x75, 0x01, 0x95, 0x08, 0x81, 0x02,             /* modifiers */
@@ -204,11 +217,11 @@ const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len)
 {
     if (iface == USB_IF_KBD) {
         *len = sizeof report_kbd;
-        return report_kbd;
+        return DESC_PTR(report_kbd);
     }
     if (iface == USB_IF_EXTRA) {
         *len = sizeof report_extra;
-        return report_extra;
+        return DESC_PTR(report_extra);
     }
     return NULL;
 }

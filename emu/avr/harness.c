@@ -1,11 +1,12 @@
 /* avr-harness: boots a Kestrel ATmega32U4 image in simavr at 16 MHz, acts as its USB host
- * (enumeration with descriptor checks, 1 ms interrupt-IN polling, emulated SOF), models the key
+ * (enumeration with descriptor checks, interrupt-IN polling once per 1 ms frame, emulated SOF), models the key
  * matrix from the config image's pins, and prints every report with its emulated time.
  *
  *   avr-harness [options] IMAGE.hex|IMAGE.elf < EVENTS
  *
  * Output (stdout), one line each:  iface <n> <class> <sub> <proto> <ep> <report descriptor hex>
- *                                  <ms> <ep> <hex bytes>        a report read from IN endpoint ep
+ *                                  <ms> <ep> <hex bytes> <rx ms> a report read from IN endpoint ep:
+ *                                      made by the firmware at <ms>, read by the host at <rx ms>
  *                                  <ms> bootloader <name>       the firmware left for a bootloader
  *                                  <ms> reset watchdog          a watchdog reset without a key
  *                                  <ms> remote-wakeup           the device woke the suspended bus
@@ -68,9 +69,9 @@ static bool pressed[CFG_MAX_ROWS][CFG_MAX_COLS];
  * changes of one scan in position order. A scenario may change a key twice in one instant (`tap
  * R,C 0`, a release and a re-press in the same ms) or list same-instant changes out of position
  * order (release 0,2 then 0,1). Key changes therefore go out in batches: a batch is a run of
- * changes in strictly increasing position, which one scan reports in that very order; the next
- * batch waits until a scan has read every key of this one (its select line driven low alone -- a
- * scan, not the all-lines idle set-up -- and then let go). */
+ * changes in strictly increasing position, which one scan reports in that very order; a batch
+ * goes in when a scan starts, once a scan has read every key of the one before (its select line
+ * driven low alone -- a scan, not an all-lines idle set-up -- and then let go). */
 #define HX_PENDING 256
 typedef struct key_ev {
     uint8_t r, c;
@@ -80,7 +81,6 @@ static key_ev_t pend[HX_PENDING];
 static unsigned npend;
 static bool key_unseen[CFG_MAX_ROWS][CFG_MAX_COLS], key_reading[CFG_MAX_ROWS][CFG_MAX_COLS];
 static unsigned keys_unseen;   /* keys of the last batch no scan has read yet */
-static int last_read_sel = -1; /* the select line the scan read last (-1: none yet) */
 
 static bool pin_ok(uint8_t pin)
 {
@@ -131,26 +131,6 @@ static void matrix_update(bool all)
     }
 }
 
-/* How many pending changes form the next batch. */
-static unsigned batch_len(void)
-{
-    unsigned k = 0;
-    int last = -1;
-    while (k < npend) {
-        int pos = pend[k].r * ncols + pend[k].c;
-        if (pos <= last) break;
-        last = pos;
-        k++;
-    }
-    return k;
-}
-
-/* The index of a key's select line (its row for COL2ROW, its column for ROW2COL). */
-static unsigned key_sel(const key_ev_t *e)
-{
-    return diode == CFG_COL2ROW ? e->r : e->c;
-}
-
 /* Applies the pending changes that form the next batch. */
 static void batch_next(void)
 {
@@ -190,30 +170,22 @@ static void scan_watch(char pin_port)
             if (pin_port) {
                 if (driven == 1 && driven_low(sel) && pin_ok(sense) && 'A' + (sense >> 3) == pin_port)
                     key_reading[r][c] = true;
-                if (driven == 1 && driven_low(sel)) last_read_sel = (int)(c2r ? r : c);
             } else if (key_reading[r][c] && !driven_low(sel)) {
                 key_reading[r][c] = false;
                 key_unseen[r][c] = false;
                 keys_unseen--;
             }
         }
-    if (!keys_unseen && npend && !pin_port) {
-        /* A scan must never see half a batch. Mid-scan, a batch whose keys all sit on lines the
-         * scan has already read (the next scan sees all of it) or all on lines still to come
-         * (this one does) can go at once; any other waits for a scan to start (its first select
-         * line driven alone). */
-        unsigned k = batch_len(), before = 0;
-        for (unsigned i = 0; i < k; i++) before += (int)key_sel(&pend[i]) <= last_read_sel;
-        bool start = false;
-        if (driven == 1)
-            for (unsigned d = 0; d < ndrive; d++) {
-                uint8_t sel = c2r ? row_pin[d] : col_pin[d];
-                if (!pin_ok(sel)) continue;
-                start = driven_low(sel);
-                break;
-            }
-        if (start || before == 0 || before == k) batch_next();
-    }
+}
+
+/* A scan starts (the firmware's probe 0, written after it took the scan's time). A scan must
+ * never see half a batch, nor a batch made after it took its time: the firmware stamps a scan's
+ * events with that time, and a later batch would be seen "earlier" than it happened (a timing
+ * edge like 199 vs 200 ms would move). So the next batch goes in here, once the last one has
+ * been seen. */
+static void scan_start(void)
+{
+    if (kind != CFG_MATRIX_DIRECT && !keys_unseen && npend) batch_next();
 }
 
 /* PINx reads: the port module's own read handler (which computes the levels), then the watch.
@@ -249,11 +221,44 @@ void hx_key(uint8_t row, uint8_t col, bool down)
     pend[npend++] = (key_ev_t){row, col, down};
 }
 
-/* The changes of one instant are all in: start them (the first batch at once -- the firmware
- * reads its keys some time after any port write, so this is as good as a scan start). */
+/* The changes of one instant are all in. A direct-pin matrix has no scan to wait for: they go at
+ * once. A scanned one takes them at its next scan start (scan_start). */
 static void keys_flush(void)
 {
-    if (!keys_unseen && npend) batch_next();
+    if (kind == CFG_MATRIX_DIRECT && npend) batch_next();
+}
+
+/* ---- report times --------------------------------------------------------------------------- */
+
+/* A ring per endpoint of the cycles at which the firmware queued reports; the host takes them in
+ * order as it reads the reports (a queue that replaces its newest report when full stamps nothing,
+ * so the counts stay in step). More than the ring holds means the host stopped reading: the oldest
+ * stamps go. */
+#define HX_MADE_MAX 64u
+static struct {
+    uint64_t c[HX_MADE_MAX];
+    unsigned head, n;
+} made[HX_MADE_EPS];
+
+void hx_made_push(uint8_t ep, uint64_t cycle)
+{
+    if (ep < 1 || ep > HX_MADE_EPS) return;
+    __typeof__(made[0]) *m = &made[ep - 1];
+    if (m->n == HX_MADE_MAX) {
+        m->head = (m->head + 1) % HX_MADE_MAX;
+        m->n--;
+    }
+    m->c[(m->head + m->n++) % HX_MADE_MAX] = cycle;
+}
+
+bool hx_made_pop(uint8_t ep, uint64_t *cycle)
+{
+    if (ep < 1 || ep > HX_MADE_EPS || !made[ep - 1].n) return false;
+    __typeof__(made[0]) *m = &made[ep - 1];
+    *cycle = m->c[m->head];
+    m->head = (m->head + 1) % HX_MADE_MAX;
+    m->n--;
+    return true;
 }
 
 /* ---- running ------------------------------------------------------------------------------ */
@@ -272,6 +277,7 @@ static avr_int_vector_t *gen_vec;
 static avr_cycle_count_t sof_tick(struct avr_t *avr, avr_cycle_count_t when, void *param)
 {
     (void)param;
+    hx.sof_cycle = when;
     if (!hx.suspended && !(avr->data[0xE0] & 1) && (avr->data[0xD8] & 0x80)) {
         hx.frame = (uint16_t)((hx.frame + 1) & 0x7FF);
         avr->data[0xE4] = (uint8_t)hx.frame;
@@ -520,12 +526,28 @@ static int run_events(FILE *in, const char *name)
     return 0;
 }
 
-/* hal_probe() writes GPIOR0: timestamps for benchmarks, printed on stderr. */
+/* hal_probe() writes GPIOR0 (fw/fw.h): FW_PROBE_QUEUED + endpoint stamps when the firmware made a
+ * report, which is the time a report line carries (SPEC §8: press -> report handed to the USB
+ * controller; the host simulation's times mean the same). With --probes every probe is also
+ * printed on stderr, for benchmarks. */
+#define PROBE_SCAN   0u
+#define PROBE_ACTION 7u
+#define PROBE_QUEUED 8u
+static bool probes_print;
+static bool probe_skip; /* the write after FW_PROBE_ACTION is a keycode, not a probe */
+
 static void probe_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
 {
     (void)param;
     avr->data[addr] = v;
-    fprintf(stderr, "probe %u %llu\n", v, (unsigned long long)avr->cycle);
+    if (probes_print) fprintf(stderr, "probe %u %llu\n", v, (unsigned long long)avr->cycle);
+    if (probe_skip) {
+        probe_skip = false;
+        return;
+    }
+    if (v == PROBE_SCAN) scan_start();
+    else if (v == PROBE_ACTION) probe_skip = true;
+    else if (v > PROBE_QUEUED && v <= PROBE_QUEUED + HX_MADE_EPS) hx_made_push((uint8_t)(v - PROBE_QUEUED), avr->cycle);
 }
 
 /* hal_micros() marks its time 0 with GPIOR1 = 0xA5 (see align_t0). */
@@ -550,6 +572,15 @@ static void gpior1_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void 
     }
 }
 
+/* The host's interrupt-IN transactions: early in each frame (HX_POLL_IN_FRAME after its SOF), one
+ * per endpoint per poll interval, as a full-speed host schedules them. */
+static void poll_align(void)
+{
+    uint64_t now = hx.avr->cycle, next = hx.sof_cycle + HX_POLL_IN_FRAME;
+    while (next <= now) next += hx.poll_cycles;
+    hx.next_poll = next;
+}
+
 /* Scenario time 0 is put 50 us after one of the firmware's millisecond boundaries. Its timer
  * ticks (and the scans they wake) fall on the whole and half milliseconds of its clock, and a
  * scan reads the matrix 150 us or more after its tick, so a key event at a whole scenario
@@ -564,7 +595,7 @@ static void align_t0(void)
         hx_run_to(fw_clock_zero + ms * HX_CYC_PER_MS + HX_CYC_PER_MS / 20);
     }
     hx.t0 = hx.avr->cycle;
-    hx.next_poll = hx.t0 + hx.poll_cycles;
+    poll_align();
     if (hx.verbose)
         fprintf(stderr, "# firmware clock zero %s at cycle %llu; t0 at cycle %llu\n", fw_clock_seen ? "seen" : "not seen",
                 (unsigned long long)fw_clock_zero, (unsigned long long)hx.t0);
@@ -644,13 +675,14 @@ int main(int argc, char **argv)
         if (hx.avr->interrupts.vector[i] && hx.avr->interrupts.vector[i]->vector == 10)
             gen_vec = hx.avr->interrupts.vector[i];
     avr_cycle_timer_register(hx.avr, HX_CYC_PER_MS, sof_tick, NULL);
-    if (probes) avr_register_io_write(hx.avr, 0x3E, probe_write, NULL);
+    probes_print = probes;
+    avr_register_io_write(hx.avr, 0x3E, probe_write, NULL);
     avr_register_io_write(hx.avr, 0x4A, gpior1_write, NULL);
 
     int rc = 0;
     if (!hx_enumerate()) rc = 1;
     hx.t0 = hx.avr->cycle;
-    hx.next_poll = hx.t0 + hx.poll_cycles;
+    poll_align();
     if (!rc && malformed && !hx_malformed(malformed, seed)) rc = 1;
     if (!rc && !enum_only) {
         align_t0();

@@ -11,6 +11,7 @@
 #define HX_FREQ        16000000u
 #define HX_CYC_PER_MS  (HX_FREQ / 1000u)
 #define HX_MAX_IFACES  8
+#define HX_POLL_IN_FRAME (HX_CYC_PER_MS / 100u) /* the IN tokens come 10 us into the frame */
 
 /* Why a run stopped early. */
 enum hx_stop { HX_RUNNING = 0, HX_BOOT_CATERINA, HX_BOOT_DFU, HX_BOOT_HALFKAY, HX_BOOT_OTHER,
@@ -20,6 +21,7 @@ typedef struct hx_iface {
     uint8_t num, cls, sub, proto;
     uint8_t ep_in, ep_out;    /* 0 = none */
     uint16_t ep_in_size;
+    uint8_t interval;         /* bInterval of the IN endpoint: polled every that many frames */
     uint16_t report_len;      /* wDescriptorLength of the HID report descriptor */
     uint8_t report[512];      /* the report descriptor as read */
 } hx_iface_t;
@@ -34,6 +36,8 @@ typedef struct hx {
     uint32_t poll_cycles;
     bool polling, verbose, suspended;
     uint16_t frame;
+    uint64_t sof_cycle;       /* cycle of the last start-of-frame */
+    uint32_t polls;           /* poll rounds so far (bInterval counts in them) */
     int nif;
     hx_iface_t ifs[HX_MAX_IFACES];
     uint8_t ep0_size;
@@ -59,6 +63,12 @@ int hx_ctl(const uint8_t setup[8], uint8_t *data, uint16_t *len);
 bool hx_enumerate(void);
 bool hx_malformed(unsigned n, uint32_t seed);
 void hx_poll_all(void);
+
+/* When the firmware made the reports still on their way to the host, per IN endpoint 1..2
+ * (harness.c stamps them from the firmware's probes, usbhost.c takes them as it reads reports). */
+#define HX_MADE_EPS 2u
+void hx_made_push(uint8_t ep, uint64_t cycle);
+bool hx_made_pop(uint8_t ep, uint64_t *cycle);
 
 /* Matrix model (harness.c). */
 void hx_key(uint8_t row, uint8_t col, bool down);

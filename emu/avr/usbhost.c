@@ -183,6 +183,7 @@ static bool parse_config(const uint8_t *c, uint16_t total)
             if (a & 0x80) {
                 cur->ep_in = a;
                 cur->ep_in_size = mps;
+                cur->interval = c[o + 6];
             } else {
                 cur->ep_out = a;
             }
@@ -387,16 +388,22 @@ bool hx_malformed(unsigned n, uint32_t seed)
 
 void hx_poll_all(void)
 {
+    uint32_t round = hx.polls++;
     for (int i = 0; i < hx.nif; i++) {
         uint8_t ep = hx.ifs[i].ep_in;
-        if (!ep) continue;
+        if (!ep || round % hx.ifs[i].interval) continue;
         uint8_t buf[64];
         uint32_t sz = hx.ifs[i].ep_in_size;
         int r = usb_io(AVR_IOCTL_USB_READ, ep, buf, &sz);
         if (r != AVR_IOCTL_USB_OK) continue;
-        printf("%.3f %02x", hx_now_ms(), ep);
-        printf(" ");
+        /* The line's time is when the firmware made the report (its probe); a report without a
+         * stamp (none was queued for it) is timed when it arrived. */
+        double rx = hx_now_ms(), t = rx;
+        uint64_t c;
+        if (hx_made_pop((uint8_t)(ep & 0x7F), &c) && c <= hx.avr->cycle)
+            t = (double)((int64_t)c - (int64_t)hx.t0) * 1000.0 / HX_FREQ;
+        printf("%.3f %02x ", t, ep);
         for (uint32_t k = 0; k < sz; k++) printf("%02x", buf[k]);
-        printf("\n");
+        printf(" %.3f\n", rx);
     }
 }

@@ -13,6 +13,7 @@
  * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes). */
 #include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/pgmspace.h>
 #include <stddef.h>
 
 #include "hal/atmega32u4/dcd_avr.h"
@@ -179,7 +180,12 @@ static void ep_in_packet(uint8_t n)
     uint16_t left = x->len - x->done;
     uint8_t k = left > ep_size[n] ? ep_size[n] : (uint8_t)left;
     const uint8_t *p = x->buf + x->done;
-    for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
+    if ((uintptr_t)p & DCD_PGM_TAG) { /* a constant descriptor in program memory */
+        uint16_t a = (uint16_t)((uintptr_t)p & ~DCD_PGM_TAG);
+        for (uint8_t i = 0; i < k; i++) UEDATX = pgm_read_byte(a + i);
+    } else {
+        for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
+    }
     x->done += k;
     x->state = XS_FLIGHT;
     /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
@@ -209,6 +215,10 @@ static void ep_out_service(uint8_t n)
 {
     xfer_t *x = n ? &xf[n] : &ep0_out;
     uint8_t k = UEBCLX;
+    /* On EP0 the host sends its next SETUP as soon as the status ZLP is taken, and it may land
+     * between our reading the flags and here: it then fills the bank, and it is the next thing
+     * to handle (ep0_service), not data of this transfer. Draining it would lose the request. */
+    if (!n && (UEINTX & (1 << RXSTPI))) return;
     for (uint8_t i = 0; i < k; i++) {
         uint8_t b = UEDATX;
         if (x->done < x->len) x->buf[x->done++] = b;
@@ -233,7 +243,11 @@ static void ep0_service(void)
         pending_addr = 0;
         ien[0] = 1 << RXSTPE;
         UEIENX = ien[0];
-        UEINTX = (uint8_t)~(1 << RXSTPI);
+        /* An RXOUTI still set is the last transfer's status-stage ZLP, taken by the hardware but
+         * not yet by us when the host moved on; left set it would read as this transfer's
+         * status stage and cut its data stage short. No OUT of this transfer can be in yet:
+         * the controller NAKs them until RXSTPI is cleared. */
+        UEINTX = (uint8_t)~((1 << RXSTPI) | (f & (1 << RXOUTI)));
         usbd_on_setup(setup);
         return;
     }

@@ -58,6 +58,12 @@ void hal_pin_wake_low(uint8_t pin, bool on)
     (void)on;
 }
 
+/* Only port B and the INT pins could wake this chip, so none is used: the timer tick wakes it. */
+bool hal_pin_wake_works(void)
+{
+    return false;
+}
+
 void hal_pin_settle(void)
 {
     /* PINx passes through a two-stage synchroniser; 1 us also lets the line's capacitance
@@ -69,4 +75,45 @@ bool hal_pin_read(uint8_t pin)
 {
     uint8_t m = pin_mask(pin);
     return !m || (*pin_regs(pin) & m);
+}
+
+/* The matrix scan's read (fw/hal.h): every port read once, then each line looked up in that
+ * snapshot with a running bit. The lines' ports and masks are worked out once per pin list (the
+ * matrix passes the same one every time): a line then costs about 12 cycles, not a call. An
+ * invalid pin, or a bit its port does not have, reads high (port slot 0). */
+#define RD_MAX 32u
+static const uint8_t *rd_pins;
+static uint8_t rd_n, rd_port[RD_MAX], rd_mask[RD_MAX];
+
+uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
+{
+    if (n > RD_MAX) n = RD_MAX;
+    if (pins != rd_pins || n != rd_n) {
+        for (uint8_t r = 0; r < n; r++) {
+            uint8_t m = pin_mask(pins[r]);
+            rd_port[r] = m ? (uint8_t)(pins[r] >> 3) : 0;
+            rd_mask[r] = m ? m : 1;
+        }
+        rd_pins = pins;
+        rd_n = n;
+    }
+    uint8_t snap[6];
+    snap[0] = 0xFF;
+    snap[1] = PINB;
+    snap[2] = PINC;
+    snap[3] = PIND;
+    snap[4] = PINE;
+    snap[5] = PINF;
+    /* Eight lines to a byte: 8-bit work is what this CPU does in one cycle. */
+    union {
+        uint32_t w;
+        uint8_t b[4];
+    } low = {0};
+    for (uint8_t r = 0, k = 0; r < n; k++) {
+        uint8_t b = 0, bit = 1;
+        for (uint8_t end = n - r > 8 ? (uint8_t)(r + 8) : n; r < end; r++, bit <<= 1)
+            if (!(snap[rd_port[r]] & rd_mask[r])) b |= bit;
+        low.b[k] = b;
+    }
+    return low.w;
 }

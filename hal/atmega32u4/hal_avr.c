@@ -49,9 +49,10 @@ void hal_avr_early(void)
     wdt_disable();
 }
 
-/* Time: timer 1 in CTC mode at clk/8 (2 MHz at 16 MHz, 1 MHz at 8 MHz) interrupts every 500 us;
- * the tick both counts time and bounds every sleep. */
-#define TICK_US      500u
+/* Time: timer 1 in CTC mode at clk/8 (2 MHz at 16 MHz, 1 MHz at 8 MHz) interrupts every 250 us;
+ * the tick both counts time and bounds every sleep. No pin wakes this CPU, so the tick is also
+ * how soon an idle keyboard sees a press: 250 us at most, plus one scan. */
+#define TICK_US      250u
 #define T1_PER_US    (F_CPU / 8000000UL)
 static volatile uint32_t tick_us;
 

@@ -1,7 +1,7 @@
 /* The keyboard's drive in the firmware (docs/drive.md): a FAT volume in flash shown to the host
  * over USB mass storage, read back with drive/fat.c once the host has gone quiet, parsed and
  * checked by the same config/ code as the `kestrel` tool, and stored in the two-slot config
- * store. Built where the target's makefile sets KESTREL_DRIVE=1 (the RP2040); elsewhere these
+ * store. Built where the target's makefile sets KESTREL_DRIVE=1 (RP2040, RP2350); elsewhere these
  * calls do not exist and fw/main.c does not make them. */
 #ifndef KESTREL_FW_FW_DRIVE_H
 #define KESTREL_FW_FW_DRIVE_H
@@ -17,12 +17,15 @@
 #define KESTREL_DRIVE 0
 #endif
 
-/* Flash map (docs/boards/rp2040.md), offsets from the start of flash. */
+/* Flash map (docs/boards/rp2040.md, docs/boards/rp2350.md), offsets from the start of flash. */
 #define FW_DRIVE_SLOT_A 0x50000u
 #define FW_DRIVE_SLOT_B 0x60000u
 #define FW_DRIVE_SLOT_SIZE 0x10000u
 #define FW_DRIVE_VOLUME 0x80000u
-#define FW_DRIVE_VOLUME_SECTORS 1024u /* 512 KB */
+/* 512 KB; the RP2350 build sets 1016 (508 KB) to stay clear of the last 4 KB of a 1 MB chip. */
+#ifndef FW_DRIVE_VOLUME_SECTORS
+#define FW_DRIVE_VOLUME_SECTORS 1024u
+#endif
 
 /* The host wrote nothing for this long: the files are read. Hosts write a saved file's blocks
  * back to back, so 10 ms of silence nearly always means the save is complete; when it was not,
@@ -33,7 +36,7 @@
 #define FW_DRIVE_QUIET_MS 10u
 #define FW_DRIVE_ERROR_QUIET_MS 1000u
 
-/* What a hal with a drive provides (hal/rp2040/flash_rp2040.c): flash as the CPU reads it, and
+/* What a hal with a drive provides (hal/rp2040/flash_rp2040.c, hal/rp2350/flash_rp2350.c): flash as the CPU reads it, and
  * erase/program by offset (sector and page multiples; `data` in RAM). */
 const uint8_t *hal_flash_map(void);
 bool hal_flash_erase(uint32_t off, uint32_t len);

@@ -24,9 +24,19 @@ RP2350_LDFLAGS := -mcpu=cortex-m33 -mthumb -O2 -flto -nostartfiles --specs=nano.
 # links (mk/rp2040.mk), proven after linking by tests/rp2350/check_shared.sh. Only hal/rp2350/ is
 # the RP2350's own.
 RP2350_SHARED_SRC := $(wildcard hal/rp2/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+# The keyboard's drive (mk/drive.mk): the same sources and defines as the RP2040's, except a
+# volume one 4 KB sector shorter (hal/rp2350/memmap.h: clear of the RP2350-E10 sector of a 1 MB
+# chip; hal/rp2350/flash_rp2350.c checks the two agree).
+RP2350_SHARED_SRC += $(DRIVE_FW_SRC)
+RP2350_CFLAGS     += $(DRIVE_FW_CFLAGS) -DFW_DRIVE_VOLUME_SECTORS=1016u
 RP2350_HAL_SRC    := $(wildcard hal/rp2350/*.c)
 RP2350_SRC        := $(RP2350_HAL_SRC) $(RP2350_SHARED_SRC)
 RP2350_OBJ        := $(patsubst %.c,$(RP2350_OUT)/obj/%.o,$(RP2350_SRC))
+# The drive's defines change what usb/, fw/ and config/ compile to: rebuild when they change.
+RP2350_DRIVE_STAMP := $(RP2350_OUT)/drive_flags.txt
+$(shell mkdir -p $(RP2350_OUT) && (echo '$(DRIVE_FW_CFLAGS)' | cmp -s - $(RP2350_DRIVE_STAMP) || \
+        echo '$(DRIVE_FW_CFLAGS)' > $(RP2350_DRIVE_STAMP)))
+$(RP2350_OBJ): $(RP2350_DRIVE_STAMP)
 
 # The build id is compiled into the info block; rebuild it when `git describe` changes.
 RP2350_ID_STAMP := $(RP2350_OUT)/build_id.txt

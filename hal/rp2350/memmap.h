@@ -10,13 +10,20 @@
 /* The config region `kestrel build` fills (fw_info.config_addr / config_max). */
 #define RP2350_CONFIG_ADDR      0x10040000
 #define RP2350_CONFIG_MAX       0x00010000  /* 64 KB = the config format's limit */
-/* Two runtime slots for configs written by the firmware itself (drive, live editing). */
+/* The keyboard's drive (docs/drive.md), at the same offsets as on the RP2040 (fw/fw_drive.h,
+ * checked at compile time by hal/rp2350/flash_rp2350.c): two slots for configs the firmware
+ * writes itself, 64 KB reserved for settings, then the FAT volume. The volume is 4 KB shorter
+ * than the RP2040's (508 KB, FW_DRIVE_VOLUME_SECTORS = 1016 from mk/rp2350.mk) so that it ends
+ * before the last sector of a 1 MB chip, which the RP2350-E10 UF2 block overwrites. */
 #define RP2350_SLOTS_ADDR       0x10050000
 #define RP2350_SLOT_SIZE        0x00010000
-/* The firmware may erase/program only [WRITABLE_START, WRITABLE_END): never its own code, and
- * never the chip's last 4 KB sector, which the RP2350-E10 UF2 workaround block overwrites. */
-#define RP2350_WRITABLE_START   RP2350_CONFIG_ADDR
-#define RP2350_WRITABLE_END     (RP2350_SLOTS_ADDR + 2 * RP2350_SLOT_SIZE)
+#define RP2350_VOLUME_ADDR      0x10080000
+#define RP2350_VOLUME_SIZE      0x0007F000
+/* The firmware may erase/program only [WRITABLE_START, WRITABLE_END), as on the RP2040: never
+ * its own code or the config region `kestrel build` writes, and never the last 4 KB sector of
+ * a 1 MB chip (E10, above). */
+#define RP2350_WRITABLE_START   RP2350_SLOTS_ADDR
+#define RP2350_WRITABLE_END     (RP2350_VOLUME_ADDR + RP2350_VOLUME_SIZE)
 
 /* RAM: 512 KB striped SRAM for data/bss/ramfunc; the two 4 KB scratch banks hold the stack, and
  * MSPLIM at its bottom turns a stack overflow into a fault instead of silent corruption. */

@@ -423,27 +423,36 @@ static void watchdog_and_timer(void **state)
     assert_no_violations();
 }
 
-/* ---- flash writes: only the config region and the runtime slots, never code or the E10 sector ---- */
+/* ---- flash writes: only the drive's slots, settings and volume, never code, the config region
+ * `kestrel build` writes, or the E10 sector ---- */
 
 static void flash_range_check(void **state)
 {
     (void)state;
-    uint32_t cfg = RP2350_CONFIG_ADDR - RP2350_FW_ORIGIN, end = RP2350_WRITABLE_END - RP2350_FW_ORIGIN;
-    assert_true(rp2350_flash_range_ok(cfg, 4096, 4096));
-    assert_true(rp2350_flash_range_ok(cfg, end - cfg, 4096));      /* the whole writable area */
-    assert_true(rp2350_flash_range_ok(cfg + 256, 256, 256));       /* one page */
+    uint32_t cfg = RP2350_CONFIG_ADDR - RP2350_FW_ORIGIN;
+    uint32_t lo = RP2350_WRITABLE_START - RP2350_FW_ORIGIN, end = RP2350_WRITABLE_END - RP2350_FW_ORIGIN;
+    uint32_t vol = RP2350_VOLUME_ADDR - RP2350_FW_ORIGIN;
+    assert_true(rp2350_flash_range_ok(lo, 4096, 4096));            /* slot A's first sector */
+    assert_true(rp2350_flash_range_ok(lo, end - lo, 4096));        /* the whole writable area */
+    assert_true(rp2350_flash_range_ok(lo + 256, 256, 256));        /* one page */
+    assert_true(rp2350_flash_range_ok(vol, RP2350_VOLUME_SIZE, 4096)); /* the drive's volume */
+    assert_true(rp2350_flash_range_ok(end - 256, 256, 256));       /* the volume's last page */
     assert_false(rp2350_flash_range_ok(0, 4096, 4096));            /* the firmware itself */
-    assert_false(rp2350_flash_range_ok(cfg - 4096, 8192, 4096));   /* straddles the code */
+    assert_false(rp2350_flash_range_ok(cfg, 4096, 4096));          /* the config region */
+    assert_false(rp2350_flash_range_ok(lo - 256, 256, 256));       /* its last page */
+    assert_false(rp2350_flash_range_ok(lo - 4096, 8192, 4096));    /* straddles it */
     assert_false(rp2350_flash_range_ok(end - 4096, 8192, 4096));   /* runs past the end */
-    assert_false(rp2350_flash_range_ok(end, 4096, 4096));
+    assert_false(rp2350_flash_range_ok(end, 4096, 4096));          /* 1 MB chip: E10 sector */
     assert_false(rp2350_flash_range_ok(0x3FF000u, 4096, 4096));    /* 4 MB Pico 2: E10 sector */
-    assert_false(rp2350_flash_range_ok(cfg + 256, 4096, 4096));    /* misaligned */
-    assert_false(rp2350_flash_range_ok(cfg, 100, 256));
-    assert_false(rp2350_flash_range_ok(cfg, 0, 256));
-    assert_false(rp2350_flash_range_ok(cfg, 0xFFFFF000u, 4096));   /* no wrap-around */
-    /* the map itself: config region after the 256 KB firmware, writable area clear of the last
-     * sector of the smallest flash we support (1 MB) */
+    assert_false(rp2350_flash_range_ok(lo + 256, 4096, 4096));     /* misaligned */
+    assert_false(rp2350_flash_range_ok(lo, 100, 256));
+    assert_false(rp2350_flash_range_ok(lo, 0, 256));
+    assert_false(rp2350_flash_range_ok(lo, 0xFFFFF000u, 4096));    /* no wrap-around */
+    /* the map itself: config region after the 256 KB firmware, slots right after it, and the
+     * writable area clear of the last sector of the smallest flash we support (1 MB) */
     assert_true(RP2350_CONFIG_ADDR >= RP2350_FW_ORIGIN + RP2350_FW_MAX);
+    assert_true(RP2350_SLOTS_ADDR == RP2350_CONFIG_ADDR + RP2350_CONFIG_MAX);
+    assert_true(RP2350_VOLUME_ADDR >= RP2350_SLOTS_ADDR + 2 * RP2350_SLOT_SIZE);
     assert_true(RP2350_WRITABLE_END <= RP2350_FW_ORIGIN + 0x100000 - 4096);
 }
 

@@ -43,9 +43,10 @@ static uint8_t key_layer(const engine_t *e, uint8_t pos)
     return 0;
 }
 
-static void defer(engine_t *e, uint8_t code)
+static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
     engine_mods_t *m = &e->mods;
+    m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);
     /* like a key held and then a modifier pressed: the host would wait its repeat delay */
     if (e->now - m->ko_last_time < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
     else m->ko_defer_at = e->now + MOD_DELAY;
@@ -63,7 +64,7 @@ static void deactivate(engine_t *e, bool reregister)
     m->ko_weak = 0;
     if (code) eng_unregister_code(e, code);
     if (reregister && !(CFG_RD8(o + 11) & CFG_KO_NO_REREGISTER) && (m->ko_flags & ENG_KO_TRIGGER_DOWN) && trigger)
-        defer(e, trigger);
+        defer(e, trigger, ENG_KO_DEFER_TRIGGER);
     eng_send_kbd(e);
     m->ko_active = 0;
     m->ko_flags &= (uint8_t)~ENG_KO_TRIGGER_DOWN;
@@ -100,7 +101,7 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
          * mods go in the same report as the replacement key, as in QMK */
         if (m->ko_weak || is_mod || !code) eng_send_kbd(e);
         if (code) {
-            if (is_mod) defer(e, code);
+            if (is_mod) defer(e, code, 0);
             else eng_register_code(e, code);
         }
         return trigger_down ? SUPPRESS : KEEP;
@@ -147,13 +148,6 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
             deactivate(e, false);
         }
     }
-    if (!pressed && (k->count & ENG_HELD_HOOKED) && m->ko_pos == k->pos + 1u) {
-        /* a trigger whose press was replaced: it may have been sent again since */
-        m->ko_pos = 0;
-        eng_unregister_code(e, (uint8_t)kc);
-        return true;
-    }
-    if (r == SUPPRESS) m->ko_pos = (uint8_t)(k->pos + 1u);
     return r == SUPPRESS;
 }
 
@@ -164,6 +158,12 @@ void eng_ko_task(engine_t *e)
         uint8_t code = (uint8_t)m->ko_deferred;
         m->ko_deferred = 0;
         eng_register_code(e, code);
+        if (!(m->ko_flags & ENG_KO_DEFER_TRIGGER)) return;
+        /* The trigger is down again, so its release must take it out: also when its press went
+         * to the override (replaced) or to auto shift (tapped at once), which would otherwise
+         * keep that release from the key's behaviour and leave the trigger in the report. */
+        for (uint8_t i = 0; i < e->nheld; i++)
+            if (e->held[i].kc == code) e->held[i].count &= (uint8_t)~ENG_HELD_HOOKED;
     }
 }
 #endif

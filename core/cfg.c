@@ -20,6 +20,13 @@ static const uint16_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
 #undef CFG_X_DEFAULT
 };
 
+#if defined(__AVR__)
+uint16_t cfg_rd16(const uint8_t *p)
+{
+    return pgm_read_word(p);
+}
+#endif
+
 /* Bitwise CRC-32: no table, so it costs no flash on AVR; images are small and checked once. */
 static uint32_t crc_step(uint32_t crc, uint8_t b)
 {
@@ -139,10 +146,14 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
     if (cfg_rd32(img) != CFG_MAGIC) return CFG_ERR_MAGIC;
     if (cfg_rd16(img + 4) != CFG_VERSION) return CFG_ERR_VERSION;
     uint16_t nsec = cfg_rd16(img + 6);
-    uint32_t size = cfg_rd32(img + 8);
-    if (size > CFG_MAX_IMAGE || size > avail) return CFG_ERR_SHORT;
+    /* 16-bit sizes from here (CFG_MAX_IMAGE): an 8-bit CPU does 32-bit work in four times the
+     * code. */
+    _Static_assert(CFG_MAX_IMAGE == 0xFFFFu, "the size's high half must be 0");
+    if (cfg_rd16(img + 10) != 0) return CFG_ERR_SHORT;
+    uint16_t size = cfg_rd16(img + 8);
+    if (size > avail) return CFG_ERR_SHORT;
     if (nsec > CFG_MAX_SECTIONS) return CFG_ERR_BOUNDS;
-    uint32_t body = CFG_HEADER_SIZE + (uint32_t)nsec * CFG_SECTION_ENTRY_SIZE;
+    uint16_t body = (uint16_t)(CFG_HEADER_SIZE + nsec * CFG_SECTION_ENTRY_SIZE);
     if (size < body) return CFG_ERR_SHORT;
     if (cfg_crc32_image(img + 16, size - 16) != cfg_rd32(img + 12)) return CFG_ERR_CRC;
 
@@ -150,7 +161,7 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
         const uint8_t *e = img + CFG_HEADER_SIZE + i * CFG_SECTION_ENTRY_SIZE;
         uint8_t id = CFG_RD8(e);
         uint16_t off = cfg_rd16(e + 2), len = cfg_rd16(e + 4), cnt = cfg_rd16(e + 6);
-        if (off < body || (uint32_t)off + len > size) return CFG_ERR_SECTIONS;
+        if (off < body || off > size || len > size - off) return CFG_ERR_SECTIONS;
         if (id == 0) return CFG_ERR_SECTIONS;
         if (id >= CFG_SEC_ID_LIMIT) continue; /* a later format's optional section */
         if (c->off[id]) return CFG_ERR_SECTIONS;
@@ -161,7 +172,7 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
     if (!c->off[CFG_SEC_INFO] || !c->off[CFG_SEC_KEYMAP] || !c->off[CFG_SEC_SETTINGS])
         return CFG_ERR_MISSING;
     c->base = img;
-    c->size = (uint16_t)size;
+    c->size = size;
     if (c->len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
     c->rows = cfg_info8(c, CFG_INFO_ROWS);
     c->cols = cfg_info8(c, CFG_INFO_COLS);

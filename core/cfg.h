@@ -177,10 +177,14 @@ enum cfg_hand { CFG_HAND_ANY = 0 /* '*' or not given */, CFG_HAND_LEFT = 1, CFG_
 #define CFG_RD8(p) (*(const uint8_t *)(p))
 #endif
 
+#if defined(__AVR__)
+uint16_t cfg_rd16(const uint8_t *p);
+#else
 static inline uint16_t cfg_rd16(const uint8_t *p)
 {
     return (uint16_t)(CFG_RD8(p) | (uint16_t)CFG_RD8(p + 1) << 8);
 }
+#endif
 static inline uint32_t cfg_rd32(const uint8_t *p)
 {
     return (uint32_t)cfg_rd16(p) | (uint32_t)cfg_rd16(p + 2) << 16;

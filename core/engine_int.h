@@ -287,6 +287,7 @@ static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (vo
 
 #define ENG_KO_TRIGGER_DOWN 0x01u
 #define ENG_KO_OFF          0x02u /* KO_OFF */
+#define ENG_KO_DEFER_TRIGGER 0x04u /* ko_deferred is the trigger coming back (not a replacement) */
 
 /* Each feature behind the hook; a build without one gets stubs that do nothing (features.h). */
 #if ENGINE_HAS_CAPS_WORD

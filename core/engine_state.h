@@ -129,7 +129,6 @@ typedef struct engine_mods {
     uint8_t ko_active;         /* key override: index + 1 of the active one, 0 = none */
     uint8_t ko_flags;          /* ENG_KO_* */
     uint8_t ko_suppressed, ko_weak; /* mods kept out of the report / added by the replacement */
-    uint8_t ko_pos;            /* position + 1 of the trigger key whose press was replaced */
     kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
     uint32_t ko_last_time, ko_defer_at;
     uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */

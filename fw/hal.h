@@ -31,6 +31,19 @@ void hal_pin_wake_low(uint8_t pin, bool on);
 /* Optional (default true): false when no pin can wake the CPU, so arming them is wasted work; the
  * chip's timer tick then wakes it to scan. */
 bool hal_pin_wake_works(void);
+/* The same two answers where they are known when compiling, so that an image leaves out the code
+ * it can never run: the ATmega32U4 has no pin word (its pins are on five ports) and no pin that
+ * can wake it (fw/matrix.c then has neither path; 0.4 KB of its flash). */
+#if defined(__AVR__)
+#define HAL_PINS_WORD 0
+#define HAL_PIN_WAKE 0
+#endif
+#ifndef HAL_PINS_WORD
+#define HAL_PINS_WORD 1
+#endif
+#ifndef HAL_PIN_WAKE
+#define HAL_PIN_WAKE 1
+#endif
 void hal_pin_settle(void);             /* the short wait between select and read */
 
 uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */

@@ -15,7 +15,7 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     m->rows = cfg->rows;
     m->cols = cfg->cols;
     m->io_delay_us = cfg_info16(cfg, CFG_INFO_IO_DELAY);
-    m->wake = hal_pin_wake_works();
+    m->wake = HAL_PIN_WAKE && hal_pin_wake_works();
     if (m->kind == CFG_MATRIX_DIRECT) {
         m->cfg = cfg;
         for (unsigned i = 0; i < cfg->npos; i++) hal_pin_input_pullup(cfg_pin(cfg, i));
@@ -24,12 +24,15 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     bool col2row = m->diode == CFG_COL2ROW;
     m->nsel = col2row ? m->rows : m->cols;
     m->nread = col2row ? m->cols : m->rows;
-    for (unsigned i = 0; i < m->rows; i++) (col2row ? m->sel : m->read)[i] = cfg_pin(cfg, i);
-    for (unsigned i = 0; i < m->cols; i++)
-        (col2row ? m->read : m->sel)[i] = cfg_pin(cfg, m->rows + i);
-    for (unsigned i = 0; i < m->nsel; i++) hal_pin_input_pullup(m->sel[i]);
-    for (unsigned i = 0; i < m->nread; i++) hal_pin_input_pullup(m->read[i]);
-    m->word = hal_pins_word();
+    /* The image lists the row pins, then the column pins; every line starts as an input. */
+    uint8_t *row = col2row ? m->sel : m->read, *col = col2row ? m->read : m->sel;
+    for (uint8_t i = 0; i < m->rows + m->cols; i++) {
+        uint8_t pin = cfg_pin(cfg, i);
+        hal_pin_input_pullup(pin);
+        if (i < m->rows) row[i] = pin;
+        else col[i - m->rows] = pin;
+    }
+    m->word = HAL_PINS_WORD && hal_pins_word();
     if (m->word) {
         /* Read lines as bit numbers of the pin word; a missing pin reads bit 31, kept high. */
         m->contig = m->nread > 0;
@@ -72,7 +75,7 @@ __attribute__((weak)) uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
 static inline uint32_t read_lines(const matrix_t *m)
 {
     uint32_t bits = 0;
-    if (m->word) {
+    if (HAL_PINS_WORD && m->word) {
         uint32_t low = ~(hal_pins_read_word() | 0x80000000u);
         if (m->contig) {
             uint32_t mask = m->nread >= 32u ? ~0u : ((uint32_t)1u << m->nread) - 1u;
@@ -84,10 +87,19 @@ static inline uint32_t read_lines(const matrix_t *m)
     return hal_pins_read_low(m->read, m->nread);
 }
 
+#if HAL_PINS_WORD
 static inline void set_bit(uint32_t *w, unsigned pos)
 {
     w[pos >> 5] |= (uint32_t)1u << (pos & 31u);
 }
+#else
+/* A chip without a pin word is an 8-bit one here (the ATmega32U4): the bitmap by bytes (the words
+ * are little-endian), as a variable 32-bit shift is a loop of 32-bit shifts there. */
+static inline void set_bit(uint32_t *w, unsigned pos)
+{
+    ((uint8_t *)w)[pos >> 3] |= (uint8_t)(1u << (pos & 7u));
+}
+#endif
 
 bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
 {
@@ -107,6 +119,7 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             uint32_t bits = read_lines(m);
             hal_pin_release(pin);
             if (!bits) continue;
+#if HAL_PINS_WORD
             if (col2row) { /* this line's keys are consecutive positions */
                 unsigned w = base >> 5, sh = base & 31u;
                 now[w] |= bits << sh;
@@ -115,6 +128,12 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
                 for (uint32_t b = bits; b; b &= b - 1u)
                     set_bit(now, (unsigned)__builtin_ctz(b) * m->cols + s);
             }
+#else
+            /* read line r is position base + r (COL2ROW) or r * cols + s (ROW2COL) */
+            unsigned step = col2row ? 1u : m->cols;
+            for (unsigned p = col2row ? base : s; bits; bits >>= 1, p += step)
+                if (bits & 1u) set_bit(now, p);
+#endif
             /* Only a line that a closed key pulled low needs time to come back up through its
              * pull-up; with no key down on this select line nothing moved. */
             if (m->io_delay_us && s + 1u < m->nsel) {
@@ -138,7 +157,7 @@ bool matrix_any_down(const matrix_t *m)
 
 void matrix_arm_wake(matrix_t *m)
 {
-    if (!m->wake) return;
+    if (!HAL_PIN_WAKE || !m->wake) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
         for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), true);
         return;
@@ -150,7 +169,7 @@ void matrix_arm_wake(matrix_t *m)
 
 void matrix_disarm_wake(matrix_t *m)
 {
-    if (!m->wake) return;
+    if (!HAL_PIN_WAKE || !m->wake) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
         for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), false);
         return;

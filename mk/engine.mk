@@ -6,6 +6,9 @@
 
 FUZZ_ENGINE_BIN    := $(BUILD)/fuzz/fuzz_engine
 FUZZ_ENGINE_CORPUS := $(BUILD)/fuzz/corpus-engine
+# Inputs that once failed (one file each, named for the bug), read after the build/ corpus, which
+# libFuzzer writes new inputs to.
+FUZZ_ENGINE_SEEDS  := tests/fuzz/corpus/engine
 FUZZ_ENGINE_TIME   ?= 180
 FUZZ_ENGINE_CFLAGS := $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=all -fno-omit-frame-pointer $(INC)
@@ -20,11 +23,11 @@ $(FUZZ_ENGINE_BIN): $(FUZZ_ENGINE_SRC) $(wildcard core/*.h) tests/unit/property_
 fuzz-engine: $(FUZZ_ENGINE_BIN)
 	@mkdir -p $(FUZZ_ENGINE_CORPUS)
 	$(FUZZ_ENGINE_BIN) -max_total_time=$(FUZZ_ENGINE_TIME) -max_len=512 -print_final_stats=1 \
-	    $(FUZZ_ENGINE_CORPUS)
+	    $(FUZZ_ENGINE_CORPUS) $(FUZZ_ENGINE_SEEDS)
 
 fuzz-engine-smoke: $(FUZZ_ENGINE_BIN)
 	@rm -rf $(BUILD)/fuzz/smoke-engine && mkdir -p $(BUILD)/fuzz/smoke-engine
-	@$(FUZZ_ENGINE_BIN) -runs=10000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-engine \
+	@$(FUZZ_ENGINE_BIN) -runs=10000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-engine $(FUZZ_ENGINE_SEEDS) \
 	    2>$(BUILD)/fuzz/smoke-engine.log || { tail -40 $(BUILD)/fuzz/smoke-engine.log; exit 1; }
 	@echo "fuzz-engine-smoke: 10000 runs, no failure"
 

@@ -3,6 +3,7 @@
  * on request, and the two fixed HID report descriptors. Facts: USB 2.0 ch. 9, HID 1.11. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "usb/msc.h"
 #include "usb/dcd.h"
@@ -85,60 +86,72 @@ static uint8_t cfg_desc[CONFIG_LEN];
 static uint8_t str_desc[2u + 2u * USB_STRING_MAX];
 static const usb_identity_t *ident;
 
-static uint8_t *put16(uint8_t *p, uint16_t v)
+#define LO(v) (uint8_t)((v) & 0xFFu)
+#define HI(v) (uint8_t)((unsigned)(v) >> 8)
+/* An interface of the HID class with its HID descriptor and one interrupt IN endpoint; the
+ * polling interval (the last byte) is the identity's, patched in at start-up. */
+#define HID_IFACE(num, subclass, protocol, report_len, ep, ep_size)                       \
+    9, USB_DESC_INTERFACE, num, 0, 1, 3, subclass, protocol, 0,                           \
+    9, USB_DESC_HID, 0x11, 0x01, 0, 1, USB_DESC_HID_REPORT, LO(report_len), HI(report_len), \
+    7, USB_DESC_ENDPOINT, ep, 0x03, LO(ep_size), HI(ep_size), 1
+#define HID_IF_LEN 25u
+#define POLL_OFFSET(iface) (9u + (iface) * HID_IF_LEN + HID_IF_LEN - 1u)
+
+/* The descriptors as constant templates, copied and patched with the identity's few values at
+ * start-up: far less code than writing them byte by byte (on the ATmega32U4 ~240 bytes). */
+static const uint8_t dev_tmpl[18] DESC_ROM = {
+    18, USB_DESC_DEVICE, 0x00, 0x02, 0, 0, 0, /* USB 2.0, class per interface */
+    64,                                       /* bMaxPacketSize0 */
+    0, 0, 0, 0, 0, 0,                         /* vid, pid, bcd: patched */
+    1, 2, 3,                                  /* manufacturer, product, serial strings */
+    1,                                        /* one configuration */
+};
+static const uint8_t cfg_tmpl[sizeof cfg_desc] DESC_ROM = {
+    9, USB_DESC_CONFIGURATION, LO(CONFIG_LEN), HI(CONFIG_LEN), USB_IF_COUNT, 1, 0,
+    0xA0, /* bus powered, remote wake-up */
+    0,    /* bMaxPower: patched */
+    HID_IFACE(USB_IF_KBD, 1, 1, sizeof report_kbd, USB_EP_KBD_IN, USB_BOOT_REPORT_LEN),
+    HID_IFACE(USB_IF_EXTRA, 0, 0, sizeof report_extra, USB_EP_EXTRA_IN, USB_EXTRA_EP_SIZE),
+#if USB_MSC
+    /* mass storage, SCSI transparent command set, bulk-only transport */
+    9, USB_DESC_INTERFACE, USB_IF_MSC, 0, 2, 0x08, 0x06, 0x50, 0,
+    7, USB_DESC_ENDPOINT, USB_EP_MSC_IN, 0x02, LO(USB_MSC_EP_SIZE), HI(USB_MSC_EP_SIZE), 0,
+    7, USB_DESC_ENDPOINT, USB_EP_MSC_OUT, 0x02, LO(USB_MSC_EP_SIZE), HI(USB_MSC_EP_SIZE), 0,
+#endif
+};
+_Static_assert(CONFIG_LEN == 9u + 2u * HID_IF_LEN, "configuration descriptor length");
+
+#if defined(__AVR__)
+#define DESC_COPY memcpy_P
+#else
+#define DESC_COPY memcpy
+#endif
+
+static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
-    return p + 2;
-}
-
-static uint8_t *put_iface(uint8_t *p, uint8_t num, uint8_t subclass, uint8_t protocol,
-                          uint16_t report_len, uint8_t ep, uint16_t ep_size, uint8_t interval)
-{
-    *p++ = 9; *p++ = USB_DESC_INTERFACE; *p++ = num; *p++ = 0; /* alternate setting */
-    *p++ = 1; *p++ = 3; *p++ = subclass; *p++ = protocol; *p++ = 0;
-    *p++ = 9; *p++ = USB_DESC_HID; p = put16(p, 0x0111); *p++ = 0; /* not localised */
-    *p++ = 1; *p++ = USB_DESC_HID_REPORT; p = put16(p, report_len);
-    *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = ep; *p++ = 0x03; /* interrupt */
-    p = put16(p, ep_size); *p++ = interval;
-    return p;
 }
 
 void usb_desc_build(const usb_identity_t *id)
 {
     ident = id;
-    uint8_t *p = dev_desc;
-    *p++ = 18; *p++ = USB_DESC_DEVICE; p = put16(p, 0x0200);
-    *p++ = 0; *p++ = 0; *p++ = 0; /* class per interface */
-    *p++ = 64;                    /* bMaxPacketSize0 */
-    p = put16(p, id->vid); p = put16(p, id->pid); p = put16(p, id->bcd);
-    *p++ = 1; *p++ = 2; *p++ = 3; /* manufacturer, product, serial strings */
-    *p++ = 1;                     /* one configuration */
-
+    DESC_COPY(dev_desc, dev_tmpl, sizeof dev_desc);
+    put16(dev_desc + 8, id->vid);
+    put16(dev_desc + 10, id->pid);
+    put16(dev_desc + 12, id->bcd);
+    DESC_COPY(cfg_desc, cfg_tmpl, sizeof cfg_desc);
 #if USB_MSC
+    /* Without the drive the MSC interface at the end is simply left off. */
     bool msc = id->msc && usb_msc_enabled();
     if_count = (uint8_t)(USB_IF_COUNT + (msc ? 1u : 0u));
     cfg_len = (uint16_t)(CONFIG_LEN + (msc ? MSC_IF_LEN : 0u));
+    put16(cfg_desc + 2, cfg_len);
+    cfg_desc[4] = if_count;
 #endif
-    p = cfg_desc;
-    *p++ = 9; *p++ = USB_DESC_CONFIGURATION; p = put16(p, cfg_len);
-    *p++ = if_count; *p++ = 1; *p++ = 0;
-    *p++ = 0xA0;                  /* bus powered, remote wake-up */
-    *p++ = id->max_power_2ma;
-    p = put_iface(p, USB_IF_KBD, 1, 1, sizeof report_kbd, USB_EP_KBD_IN, USB_BOOT_REPORT_LEN,
-                  id->poll_ms);
-    p = put_iface(p, USB_IF_EXTRA, 0, 0, sizeof report_extra, USB_EP_EXTRA_IN, USB_EXTRA_EP_SIZE,
-                  id->poll_ms);
-#if USB_MSC
-    if (msc) { /* mass storage, SCSI transparent command set, bulk-only transport */
-        *p++ = 9; *p++ = USB_DESC_INTERFACE; *p++ = USB_IF_MSC; *p++ = 0;
-        *p++ = 2; *p++ = 0x08; *p++ = 0x06; *p++ = 0x50; *p++ = 0;
-        *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = USB_EP_MSC_IN; *p++ = 0x02;
-        p = put16(p, USB_MSC_EP_SIZE); *p++ = 0;
-        *p++ = 7; *p++ = USB_DESC_ENDPOINT; *p++ = USB_EP_MSC_OUT; *p++ = 0x02;
-        p = put16(p, USB_MSC_EP_SIZE); *p++ = 0;
-    }
-#endif
+    cfg_desc[8] = id->max_power_2ma;
+    cfg_desc[POLL_OFFSET(USB_IF_KBD)] = id->poll_ms;
+    cfg_desc[POLL_OFFSET(USB_IF_EXTRA)] = id->poll_ms;
 }
 
 #if USB_MSC
@@ -156,21 +169,25 @@ static uint16_t string_desc(const char *s, bool in_cfg)
     const uint8_t *u = (const uint8_t *)(s ? s : "");
 #define STR_RD(p) (in_cfg ? CFG_RD8(p) : *(p))
     while (STR_RD(u) && n < USB_STRING_MAX) {
-        uint32_t c = STR_RD(u);
+        /* 16 bits: a character that would go past U+FFFF is U+FFFD anyway (c > 0x3FF before a
+         * shift), and 32-bit work costs an 8-bit CPU four times the code. */
+        uint16_t c = STR_RD(u);
         u++;
         if (c >= 0x80u) {
-            unsigned more = c >= 0xF0u ? 3u : c >= 0xE0u ? 2u : c >= 0xC0u ? 1u : 0u;
-            c = more == 3u ? c & 0x07u : more == 2u ? c & 0x0Fu : c & 0x1Fu;
+            uint8_t more = c >= 0xF0u ? 3u : c >= 0xE0u ? 2u : c >= 0xC0u ? 1u : 0u;
+            c &= more == 3u ? 0x07u : more == 2u ? 0x0Fu : 0x1Fu;
             bool bad = more == 0u;
-            for (unsigned i = 0; i < more; i++) {
-                if ((STR_RD(u) & 0xC0u) != 0x80u) {
+            for (uint8_t i = 0; i < more; i++) {
+                uint8_t b = STR_RD(u);
+                if ((b & 0xC0u) != 0x80u) {
                     bad = true;
                     break;
                 }
-                c = c << 6 | (STR_RD(u) & 0x3Fu);
+                if (c > 0x3FFu) bad = true;
+                c = (uint16_t)(c << 6 | (b & 0x3Fu));
                 u++;
             }
-            if (bad || c > 0xFFFFu || (c >= 0xD800u && c <= 0xDFFFu)) c = 0xFFFDu;
+            if (bad || (c >= 0xD800u && c <= 0xDFFFu)) c = 0xFFFDu;
         }
         str_desc[2u + 2u * n] = (uint8_t)c;
         str_desc[3u + 2u * n] = (uint8_t)(c >> 8);
@@ -229,5 +246,5 @@ const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len)
 const uint8_t *usb_desc_hid(uint8_t iface)
 {
     if (iface >= USB_IF_COUNT) return NULL; /* HID interfaces only */
-    return cfg_desc + 9u + iface * 25u + 9u;
+    return cfg_desc + 9u + iface * HID_IF_LEN + 9u;
 }

@@ -40,7 +40,7 @@ static struct {
     uint8_t boot[USB_BOOT_REPORT_LEN];
     uint8_t nkro_report[EXTRA_REPORT_MAX];
     uint8_t system[3], consumer[3], mouse[6];
-} hid = {.protocol = 1};
+} hid; /* zero until usb_init()'s bus reset sets it up (usb_hid_reset): in .bss, no copy in flash */
 
 bool usb_ep_halted(uint8_t ep);
 

@@ -181,3 +181,13 @@ void hal_uptime_mark(uint32_t ms)
 {
     if (ms >= RP2_DOUBLE_TAP_WINDOW_MS && rp2_double_tap[0]) rp2_double_tap[0] = 0;
 }
+
+void rp2_serial_hex(char out[17], const uint8_t id[8])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (unsigned i = 0; i < 8; i++) {
+        out[2 * i] = hex[id[i] >> 4];
+        out[2 * i + 1] = hex[id[i] & 15u];
+    }
+    out[16] = 0;
+}

@@ -16,6 +16,10 @@ void rp2_hal_start(void);
  * hal_uptime_mark() (fw/hal.h) closes the window. */
 void rp2_double_tap_check(uint32_t watchdog_reason, void (*enter_bootsel)(void));
 
+/* The USB serial number both chips give: the flash or chip unique ID, 8 bytes, as 16 upper-case
+ * hex digits (out holds 17 bytes with the terminator). */
+void rp2_serial_hex(char out[17], const uint8_t id[8]);
+
 /* Interrupt handlers for the chips' vector tables. */
 void rp2_isr_timer0(void);
 void rp2_isr_io(void);

@@ -42,12 +42,7 @@ const char *hal_serial(void)
     if (!serial[0]) {
         uint8_t id[8] = {0};
         if (!rp2350_chip_id(id)) return "RP2350";
-        static const char hex[] = "0123456789ABCDEF";
-        for (unsigned i = 0; i < 8; i++) {
-            serial[2 * i] = hex[id[i] >> 4];
-            serial[2 * i + 1] = hex[id[i] & 15u];
-        }
-        serial[16] = 0;
+        rp2_serial_hex(serial, id);
     }
     return serial;
 }

@@ -138,6 +138,21 @@ static void run_variant(unsigned v)
                 }
                 p = c->keys[c->nkeys - 1];
             }
+            if (rng() % 12 == 0) {
+                /* now and then a key override's trigger and then its mod, pressed and released
+                 * around the times that matter (auto shift's timeout, the 500 ms re-send): the
+                 * override turns on by the mod and ends by its release while the trigger is
+                 * held, which the random keys rarely do in one sequence */
+                static const uint8_t pairs[][2] = {{4, 19}, {4, 7}, {4, 0}, {5, 1}, {5, 18}, {5, 14}};
+                const uint8_t *pr = pairs[rng() % (sizeof pairs / sizeof pairs[0])];
+                for (unsigned k = 0; k < 3; k++) {
+                    uint8_t q = pr[k ? 1 : 0];
+                    down[q] = !down[q];
+                    engine_key_event(&e, q, down[q], now);
+                    log_ev(now, q, down[q]);
+                    now += gap();
+                }
+            }
             down[p] = !down[p];
             engine_key_event(&e, p, down[p], now);
             log_ev(now, p, down[p]);

@@ -4,18 +4,21 @@
  * combined (the same, with ACL0 = 1 px and ACL2 = 127), kinetic (speed grows with the square of
  * the time held), constant (QMK's 3-speed mode: fixed offsets and intervals per MS_ACLn) and
  * inertia (velocity that builds up and coasts down with friction). Deadlines come from here; the
- * engine has no clock. */
+ * engine has no clock.
+ *
+ * The cursor and the wheel share every helper (w = 0 cursor, 1 wheel; their settings come from
+ * one table): one copy of each rule keeps the ATmega32U4 image small. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/rom.h"
 
-#define MOVE_MAX  127
-#define WHEEL_MAX 127
-#define WHEEL_DELTA 1u
+#define MOVE_MAX  127 /* the wheel's limit too */
 
-static uint16_t st(const engine_t *e, enum cfg_setting_id id)
+static uint16_t st(const engine_t *e, uint8_t id)
 {
-    return cfg_setting(e->cfg, id);
+    return cfg_setting(e->cfg, (enum cfg_setting_id)id);
 }
 
 static uint8_t mode(const engine_t *e)
@@ -28,66 +31,70 @@ static uint8_t mode(const engine_t *e)
 #endif
 }
 
-static int8_t clamp_unit(uint32_t unit, int8_t max)
+/* The settings of the cursor [0] and of the wheel [1], as setting ids (all below 256). */
+enum { P_MAX, P_TTM, P_DELAY, P_INTERVAL,
+#if ENGINE_HAS_MOUSE_MODES
+       P_KIN_INIT, P_KIN_BASE, P_KIN_DECEL, P_KIN_ACCEL, P_CONST,
+#endif
+       P_COUNT };
+_Static_assert(CFG_SETTING_COUNT <= 256, "setting ids are stored as bytes");
+static const uint8_t params[2][P_COUNT] ROM_DATA = {
+    {CFG_MOUSE_MAX_SPEED, CFG_MOUSE_TIME_TO_MAX, CFG_MOUSE_DELAY, CFG_MOUSE_INTERVAL,
+#if ENGINE_HAS_MOUSE_MODES
+     CFG_MOUSE_INITIAL_SPEED, CFG_MOUSE_BASE_SPEED, CFG_MOUSE_DECELERATED_SPEED,
+     CFG_MOUSE_ACCELERATED_SPEED, CFG_MOUSE_C_OFFSET_UNMOD
+#endif
+    },
+    {CFG_MOUSE_WHEEL_MAX_SPEED, CFG_MOUSE_WHEEL_TIME_TO_MAX, CFG_MOUSE_WHEEL_DELAY,
+     CFG_MOUSE_WHEEL_INTERVAL,
+#if ENGINE_HAS_MOUSE_MODES
+     CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS, CFG_MOUSE_WHEEL_BASE_MOVEMENTS,
+     CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS, CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS,
+     CFG_MOUSE_W_OFFSET_UNMOD
+#endif
+    },
+};
+
+static uint16_t par(const engine_t *e, uint8_t w, uint8_t p)
 {
-    if (unit > (uint32_t)max) return max;
+    return st(e, ROM_RD8(&params[w][p]));
+}
+
+/* The cursor moves by move_delta; the wheel by 1. */
+static uint16_t delta(const engine_t *e, uint8_t w)
+{
+    return w ? 1u : st(e, CFG_MOUSE_MOVE_DELTA);
+}
+
+static uint8_t repeat(const engine_t *e, uint8_t w)
+{
+    return w ? e->mouse.wheel_repeat : e->mouse.repeat;
+}
+
+static int8_t clamp_unit(uint32_t unit)
+{
+    if (unit > MOVE_MAX) return MOVE_MAX;
     return unit == 0 ? 1 : (int8_t)unit;
 }
 
-/* QMK's accelerated and combined modes: a held MS_ACLn fixes the unit; *unit is unchanged (and
- * false returned) when none is held. */
-static bool accel_unit(const engine_t *e, uint32_t full, int8_t max, uint32_t *unit)
-{
-    uint8_t a = e->mouse.accel;
-    bool comb = mode(e) == CFG_MOUSE_COMBINED;
-    if (a & 1u) *unit = comb ? 1u : full / 4u;
-    else if (a & 2u) *unit = full / 2u;
-    else if (a & 4u) *unit = comb ? (uint32_t)max : full;
-    return (a & 7u) != 0;
-}
-
 #if ENGINE_HAS_MOUSE_MODES
-/* Kinetic: t = whole 50 ms steps since the movement began (capped: the square must not overflow) */
-static uint32_t kin_steps(const engine_t *e)
-{
-    uint32_t t = (e->now - e->mouse.kin_t0) / 50u;
-    return t > 1000u ? 1000u : t;
-}
-
-/* speed (px/s) = initial + delta*t + delta*t*t/2, at most base_speed; one report every interval ms
- * moves speed / (1000 / interval), as QMK's MK_KINETIC_SPEED (with its 8-bit truncation) */
-static int8_t kinetic_unit(const engine_t *e)
+/* Kinetic: speed = initial + delta*t + delta*t*t/2 (t = whole 50 ms steps since the movement
+ * began, at most 1000), at most base; the cursor's in px/s, the wheel's in reports per second
+ * (its delta is 1). Every branch ends at or below a 16-bit setting. */
+static uint16_t kin_speed(const engine_t *e, uint8_t w)
 {
     const engine_mouse_state_t *m = &e->mouse;
-    uint32_t speed = st(e, CFG_MOUSE_INITIAL_SPEED), delta = st(e, CFG_MOUSE_MOVE_DELTA);
-    if (m->accel & 1u) {
-        speed = st(e, CFG_MOUSE_DECELERATED_SPEED);
-    } else if (m->accel & 4u) {
-        speed = st(e, CFG_MOUSE_ACCELERATED_SPEED);
-    } else if (m->repeat && m->kin_on) {
-        uint32_t t = kin_steps(e), base = st(e, CFG_MOUSE_BASE_SPEED);
-        speed += delta * t + delta * t * t / 2u;
-        if (speed > base) speed = base;
+    uint16_t speed = par(e, w, P_KIN_INIT);
+    if (m->accel & 1u) return par(e, w, P_KIN_DECEL);
+    if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
+    if (repeat(e, w) && m->kin_on) {
+        uint32_t el = e->now - m->kin_t0, d = delta(e, w);
+        uint32_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
+        uint32_t s = speed + d * t + d * t * t / 2u;
+        uint16_t base = par(e, w, P_KIN_BASE);
+        speed = s > base ? base : (uint16_t)s;
     }
-    uint32_t iv = st(e, CFG_MOUSE_INTERVAL), per = iv ? 1000u / iv : 1000u;
-    return clamp_unit((uint8_t)(speed / (per ? per : 1u)), MOVE_MAX);
-}
-
-/* The kinetic wheel moves 1 per report; its speed (reports per second) sets the interval. */
-static void kinetic_wheel(engine_t *e)
-{
-    engine_mouse_state_t *m = &e->mouse;
-    uint32_t speed = st(e, CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS);
-    if (m->accel & 1u) {
-        speed = st(e, CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS);
-    } else if (m->accel & 4u) {
-        speed = st(e, CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS);
-    } else if (m->wheel_repeat && m->kin_on) {
-        uint32_t t = kin_steps(e), base = st(e, CFG_MOUSE_WHEEL_BASE_MOVEMENTS);
-        speed += t + t * t / 2u;
-        if (speed > base) speed = base;
-    }
-    m->kin_wheel_iv = (uint16_t)(1000u / (speed ? speed : 1u));
+    return speed;
 }
 
 /* Constant (3-speed): the speed index into the offset/interval settings, 0 = unmod, 1-3 = ACL0-2.
@@ -98,50 +105,49 @@ static uint8_t c_speed(const engine_t *e)
     return s ? s : st(e, CFG_MOUSE_MOMENTARY_ACCEL) ? 0u : 2u;
 }
 
-static int8_t c_offset(const engine_t *e, bool wheel)
+/* k = 0: the offset, 1: the interval */
+static uint16_t c_par(const engine_t *e, uint8_t w, uint8_t k)
 {
-    uint16_t v = st(e, (enum cfg_setting_id)((wheel ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) +
-                                             2u * c_speed(e)));
+    return st(e, (uint8_t)(ROM_RD8(&params[w][P_CONST]) + 2u * c_speed(e) + k));
+}
+
+static int8_t c_offset(const engine_t *e, uint8_t w)
+{
+    uint16_t v = c_par(e, w, 0);
     return (int8_t)(v > MOVE_MAX ? MOVE_MAX : v);
 }
-
-static uint16_t c_interval(const engine_t *e, bool wheel)
-{
-    return st(e, (enum cfg_setting_id)((wheel ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) +
-                                       2u * c_speed(e) + 1u));
-}
 #endif
 
-static int8_t move_unit(const engine_t *e)
+/* The size of one step of the cursor or the wheel in the accelerated, combined and kinetic modes.
+ * Accelerated/combined: a held MS_ACLn fixes it; else move_delta at first, growing to
+ * move_delta * max_speed over time_to_max steps. The kinetic wheel moves 1 per report and its
+ * speed sets the interval instead. */
+static int8_t unit(engine_t *e, uint8_t w)
 {
-    const engine_mouse_state_t *m = &e->mouse;
+    uint8_t a = e->mouse.accel, rep = repeat(e, w), md = mode(e);
 #if ENGINE_HAS_MOUSE_MODES
-    if (mode(e) == CFG_MOUSE_KINETIC) return kinetic_unit(e);
-#endif
-    uint32_t delta = st(e, CFG_MOUSE_MOVE_DELTA), max = st(e, CFG_MOUSE_MAX_SPEED);
-    uint32_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX), unit;
-    if (accel_unit(e, delta * max, MOVE_MAX, &unit)) {
-    } else if (m->repeat == 0) unit = delta;
-    else if (m->repeat >= ttm) unit = delta * max;
-    else unit = delta * max * m->repeat / ttm;
-    return clamp_unit(unit, MOVE_MAX);
-}
-
-static int8_t wheel_unit(engine_t *e)
-{
-    const engine_mouse_state_t *m = &e->mouse;
-#if ENGINE_HAS_MOUSE_MODES
-    if (mode(e) == CFG_MOUSE_KINETIC) {
-        kinetic_wheel(e);
-        return 1;
+    if (md == CFG_MOUSE_KINETIC) {
+        uint16_t speed = kin_speed(e, w);
+        if (w) {
+            e->mouse.kin_wheel_iv = (uint16_t)(1000u / (speed ? speed : 1u));
+            return 1;
+        }
+        /* one report every interval ms moves speed / (1000 / interval), with QMK's MK_KINETIC_SPEED
+         * 8-bit truncation */
+        uint16_t iv = st(e, CFG_MOUSE_INTERVAL), per = iv ? 1000u / iv : 1000u;
+        return clamp_unit((uint8_t)(speed / (per ? per : 1u)));
     }
 #endif
-    uint32_t max = st(e, CFG_MOUSE_WHEEL_MAX_SPEED), ttm = st(e, CFG_MOUSE_WHEEL_TIME_TO_MAX), unit;
-    if (accel_unit(e, WHEEL_DELTA * max, WHEEL_MAX, &unit)) {
-    } else if (m->wheel_repeat == 0) unit = WHEEL_DELTA;
-    else if (m->wheel_repeat >= ttm) unit = WHEEL_DELTA * max;
-    else unit = WHEEL_DELTA * max * m->wheel_repeat / ttm;
-    return clamp_unit(unit, WHEEL_MAX);
+    uint32_t d = delta(e, w), full = d * par(e, w, P_MAX), u;
+    if (a & 1u) u = md == CFG_MOUSE_COMBINED ? 1u : full / 4u;
+    else if (a & 2u) u = full / 2u;
+    else if (a & 4u) u = md == CFG_MOUSE_COMBINED ? MOVE_MAX : full;
+    else if (rep == 0) u = d;
+    else {
+        uint16_t ttm = par(e, w, P_TTM);
+        u = rep >= ttm ? full : full * rep / ttm;
+    }
+    return clamp_unit(u);
 }
 
 /* x / sqrt(2) as QMK computes it now (x * 181 / 256 rounded to the nearest, half away from zero;
@@ -153,24 +159,25 @@ static int8_t diag(int8_t x)
     return q == 0 ? 1 : (int8_t)q;
 }
 
+/* A pair of axes (x y, or v h) moving by u in the directions of a and b (an axis at 0 stays);
+ * diagonal moves are scaled down. */
+static void pair(int8_t u, int8_t a, int8_t b, int8_t *oa, int8_t *ob)
+{
+    if (a) *oa = a > 0 ? u : (int8_t)-u;
+    if (b) *ob = b > 0 ? u : (int8_t)-u;
+    if (*oa && *ob) { /* (a constant mode offset may be 0) */
+        *oa = diag(*oa);
+        *ob = diag(*ob);
+    }
+}
+
 #if ENGINE_HAS_MOUSE_MODES
 /* Constant mode: a speed change rescales what is held to the new offsets (QMK's adjust_speed). */
 static void c_adjust(engine_t *e)
 {
     mouse_report_t *d = &e->mouse.dir;
-    int8_t c = c_offset(e, false), w = c_offset(e, true);
-    if (d->x) d->x = d->x > 0 ? c : (int8_t)-c;
-    if (d->y) d->y = d->y > 0 ? c : (int8_t)-c;
-    if (d->v) d->v = d->v > 0 ? w : (int8_t)-w;
-    if (d->h) d->h = d->h > 0 ? w : (int8_t)-w;
-    if (d->x && d->y) {
-        d->x = diag(d->x);
-        d->y = diag(d->y);
-    }
-    if (d->v && d->h) {
-        d->v = diag(d->v);
-        d->h = diag(d->h);
-    }
+    pair(c_offset(e, 0), d->x, d->y, &d->x, &d->y);
+    pair(c_offset(e, 1), d->v, d->h, &d->v, &d->h);
 }
 
 /* Inertia: the velocity (at most time_to_max) slows by friction/256 per frame when its key is not
@@ -186,20 +193,29 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
     return v;
 }
 
-/* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2. */
+/* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2, the
+ * product rounded towards minus infinity, within +-127. |v| never exceeds time_to_max (the step
+ * above), so the product stays below 2^24. */
 static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
 {
-    int32_t unit;
+    uint8_t u;
+    bool minus;
     if (e->mouse.frame < 2) {
-        unit = dir * (int32_t)st(e, CFG_MOUSE_MOVE_DELTA);
+        uint16_t d = st(e, CFG_MOUSE_MOVE_DELTA);
+        if (!dir) return 0;
+        u = (uint8_t)(d > MOVE_MAX ? MOVE_MAX : d);
+        minus = dir < 0;
     } else {
-        int32_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX) ? st(e, CFG_MOUSE_TIME_TO_MAX) : 1;
-        int32_t pct = v * 256 / ttm;
-        pct = pct * pct / 256;
-        int32_t q = (int32_t)st(e, CFG_MOUSE_MAX_SPEED) * (v < 0 ? -pct : pct);
-        unit = (v > 0) - (v < 0) + (q >= 0 ? q / 256 : -((-q + 255) / 256));
+        if (!v) return 0;
+        uint16_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX);
+        minus = v < 0;
+        uint16_t p = (uint16_t)((minus ? -v : v) << 8) / (ttm ? ttm : 1u);
+        uint32_t q = (uint32_t)st(e, CFG_MOUSE_MAX_SPEED) * (uint32_t)((uint32_t)p * p >> 8);
+        if (minus) q += 255u; /* rounded away from zero below zero */
+        q >>= 8;
+        u = (uint8_t)(q >= MOVE_MAX ? MOVE_MAX : q + 1u);
     }
-    return (int8_t)(unit > MOVE_MAX ? MOVE_MAX : unit < -MOVE_MAX ? -MOVE_MAX : unit);
+    return minus ? (int8_t)-u : (int8_t)u;
 }
 
 static void inertia_on(engine_t *e, uint8_t code)
@@ -217,11 +233,31 @@ static void inertia_on(engine_t *e, uint8_t code)
 }
 #endif
 
+/* The 8 direction keys (cursor up down left right, wheel up down left right): the index, 0-7, or
+ * 8 for any other key; the axis each moves and whether towards minus. */
+static uint8_t dir_index(uint8_t code)
+{
+    if (code >= QK_MOUSE_CURSOR_UP && code <= QK_MOUSE_CURSOR_RIGHT) return (uint8_t)(code - QK_MOUSE_CURSOR_UP);
+    if (code >= QK_MOUSE_WHEEL_UP && code <= QK_MOUSE_WHEEL_RIGHT) return (uint8_t)(code - QK_MOUSE_WHEEL_UP + 4u);
+    return 8;
+}
+
+static const uint8_t dir_axis[4] ROM_DATA = {
+    offsetof(mouse_report_t, y), offsetof(mouse_report_t, x),
+    offsetof(mouse_report_t, v), offsetof(mouse_report_t, h),
+};
+#define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
+
+static int8_t *dir_field(mouse_report_t *d, uint8_t i)
+{
+    return (int8_t *)((uint8_t *)d + ROM_RD8(&dir_axis[i >> 1]));
+}
+
 void eng_mouse_on(engine_t *e, uint8_t code)
 {
     engine_mouse_state_t *m = &e->mouse;
     mouse_report_t *d = &m->dir;
-    uint8_t md = mode(e);
+    uint8_t md = mode(e), i = dir_index(code);
     (void)md;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t old = c_speed(e);
@@ -229,44 +265,27 @@ void eng_mouse_on(engine_t *e, uint8_t code)
         m->kin_on = 1;
         m->kin_t0 = e->now;
     }
-    if (md == CFG_MOUSE_INERTIA && code >= QK_MOUSE_CURSOR_UP && code <= QK_MOUSE_CURSOR_RIGHT) {
+    if (md == CFG_MOUSE_INERTIA && i < 4) {
         inertia_on(e, code);
         return;
     }
 #endif
-    int8_t u = 0;
-    if (code >= QK_MOUSE_CURSOR_UP && code <= QK_MOUSE_CURSOR_RIGHT) {
+    if (i < 8) {
+        uint8_t w = i >> 2;
+        int8_t u;
 #if ENGINE_HAS_MOUSE_MODES
-        if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, false);
+        if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, w);
         else
 #endif
-            u = move_unit(e);
-    } else if (code >= QK_MOUSE_WHEEL_UP && code <= QK_MOUSE_WHEEL_RIGHT) {
+            u = unit(e, w);
+        *dir_field(d, i) = (DIR_MINUS >> i & 1u) ? (int8_t)-u : u;
+    } else if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
+        d->buttons |= (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
+    } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
+        m->accel |= (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
 #if ENGINE_HAS_MOUSE_MODES
-        if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, true);
-        else
+        m->speed = (uint8_t)(code - QK_MOUSE_ACCELERATION_0 + 1u);
 #endif
-            u = wheel_unit(e);
-    }
-    switch (code) {
-    case QK_MOUSE_CURSOR_UP: d->y = (int8_t)-u; break;
-    case QK_MOUSE_CURSOR_DOWN: d->y = u; break;
-    case QK_MOUSE_CURSOR_LEFT: d->x = (int8_t)-u; break;
-    case QK_MOUSE_CURSOR_RIGHT: d->x = u; break;
-    case QK_MOUSE_WHEEL_UP: d->v = u; break;
-    case QK_MOUSE_WHEEL_DOWN: d->v = (int8_t)-u; break;
-    case QK_MOUSE_WHEEL_LEFT: d->h = (int8_t)-u; break;
-    case QK_MOUSE_WHEEL_RIGHT: d->h = u; break;
-    default:
-        if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-            d->buttons |= (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
-        } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
-            m->accel |= (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
-#if ENGINE_HAS_MOUSE_MODES
-            m->speed = (uint8_t)(code - QK_MOUSE_ACCELERATION_0 + 1u);
-#endif
-        }
-        break;
     }
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
@@ -277,8 +296,9 @@ void eng_mouse_off(engine_t *e, uint8_t code)
 {
     engine_mouse_state_t *m = &e->mouse;
     mouse_report_t *d = &m->dir;
+    uint8_t md = mode(e), i = dir_index(code);
 #if ENGINE_HAS_MOUSE_MODES
-    uint8_t md = mode(e), old = c_speed(e);
+    uint8_t old = c_speed(e);
     if (md == CFG_MOUSE_INERTIA) { /* a release stops the push unless the opposite key took over */
         if ((code == QK_MOUSE_CURSOR_UP && m->ydir < 1) || (code == QK_MOUSE_CURSOR_DOWN && m->ydir > -1))
             m->ydir = 0;
@@ -286,26 +306,19 @@ void eng_mouse_off(engine_t *e, uint8_t code)
             m->xdir = 0;
     }
 #endif
-    switch (code) {
-    case QK_MOUSE_CURSOR_UP: if (d->y < 0 && mode(e) != CFG_MOUSE_INERTIA) d->y = 0; break;
-    case QK_MOUSE_CURSOR_DOWN: if (d->y > 0 && mode(e) != CFG_MOUSE_INERTIA) d->y = 0; break;
-    case QK_MOUSE_CURSOR_LEFT: if (d->x < 0 && mode(e) != CFG_MOUSE_INERTIA) d->x = 0; break;
-    case QK_MOUSE_CURSOR_RIGHT: if (d->x > 0 && mode(e) != CFG_MOUSE_INERTIA) d->x = 0; break;
-    case QK_MOUSE_WHEEL_UP: if (d->v > 0) d->v = 0; break;
-    case QK_MOUSE_WHEEL_DOWN: if (d->v < 0) d->v = 0; break;
-    case QK_MOUSE_WHEEL_LEFT: if (d->h < 0) d->h = 0; break;
-    case QK_MOUSE_WHEEL_RIGHT: if (d->h > 0) d->h = 0; break;
-    default:
-        if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-            d->buttons &= (uint8_t)~(1u << (code - QK_MOUSE_BUTTON_1));
-        } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
-            e->mouse.accel &= (uint8_t)~(1u << (code - QK_MOUSE_ACCELERATION_0));
+    if (i < 8) {
+        /* the axis stops if it still moves this key's way (inertia coasts on its own) */
+        int8_t *f = dir_field(d, i);
+        bool minus = DIR_MINUS >> i & 1u;
+        if ((minus ? *f < 0 : *f > 0) && (i >= 4 || md != CFG_MOUSE_INERTIA)) *f = 0;
+    } else if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
+        d->buttons &= (uint8_t)~(1u << (code - QK_MOUSE_BUTTON_1));
+    } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
+        m->accel &= (uint8_t)~(1u << (code - QK_MOUSE_ACCELERATION_0));
 #if ENGINE_HAS_MOUSE_MODES
-            /* QMK's MK_MOMENTARY_ACCEL: releasing the ACL key in use goes back to unmod */
-            if (st(e, CFG_MOUSE_MOMENTARY_ACCEL) && m->speed == code - QK_MOUSE_ACCELERATION_0 + 1u) m->speed = 0;
+        /* QMK's MK_MOMENTARY_ACCEL: releasing the ACL key in use goes back to unmod */
+        if (st(e, CFG_MOUSE_MOMENTARY_ACCEL) && m->speed == code - QK_MOUSE_ACCELERATION_0 + 1u) m->speed = 0;
 #endif
-        }
-        break;
     }
     if (d->x == 0 && d->y == 0) {
         m->repeat = 0;
@@ -338,47 +351,43 @@ void eng_mouse_send(engine_t *e)
     send(e, &e->mouse.dir);
 }
 
-static uint32_t cursor_due(const engine_t *e)
+/* When the cursor (w = 0) or the wheel moves next: QMK moves again once strictly more than the
+ * delay (first repeat) or interval has passed since the last report. */
+static uint32_t due(const engine_t *e, uint8_t w)
 {
     const engine_mouse_state_t *m = &e->mouse;
-    /* QMK moves again once strictly more than the delay/interval has passed */
-    bool later = m->repeat != 0;
+    bool later = repeat(e, w) != 0;
+    uint8_t md = mode(e);
+    (void)md;
 #if ENGINE_HAS_MOUSE_MODES
-    if (mode(e) == CFG_MOUSE_CONSTANT) return m->timer_c + c_interval(e, false) + 1u;
-    if (mode(e) == CFG_MOUSE_INERTIA) later = m->frame > 1;
+    if (!w && md == CFG_MOUSE_INERTIA) later = m->frame > 1;
 #endif
-    uint32_t wait = later ? st(e, CFG_MOUSE_INTERVAL) : st(e, CFG_MOUSE_DELAY);
-    return m->timer_c + wait + 1u;
+    uint16_t wait = par(e, w, later ? P_INTERVAL : P_DELAY);
+#if ENGINE_HAS_MOUSE_MODES
+    if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
+    else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
+#endif
+    return (w ? m->timer_w : m->timer_c) + wait + 1u;
 }
 
-static uint32_t wheel_due(const engine_t *e)
+/* The cursor moves while a direction is held (in inertia mode: while a gesture lasts); the wheel
+ * while one of its directions is. */
+static bool active(const engine_t *e, uint8_t w)
 {
-    const engine_mouse_state_t *m = &e->mouse;
-    uint32_t wait = m->wheel_repeat ? st(e, CFG_MOUSE_WHEEL_INTERVAL) : st(e, CFG_MOUSE_WHEEL_DELAY);
+    const mouse_report_t *d = &e->mouse.dir;
 #if ENGINE_HAS_MOUSE_MODES
-    if (mode(e) == CFG_MOUSE_CONSTANT) wait = c_interval(e, true);
-    else if (mode(e) == CFG_MOUSE_KINETIC && m->wheel_repeat) wait = m->kin_wheel_iv;
+    if (!w && mode(e) == CFG_MOUSE_INERTIA) return e->mouse.frame != 0;
 #endif
-    return m->timer_w + wait + 1u;
-}
-
-/* The cursor moves while a direction is held (in inertia mode: while a gesture lasts). */
-static bool cursor_active(const engine_t *e)
-{
-#if ENGINE_HAS_MOUSE_MODES
-    if (mode(e) == CFG_MOUSE_INERTIA) return e->mouse.frame != 0;
-#endif
-    return e->mouse.dir.x || e->mouse.dir.y;
+    return w ? (d->v || d->h) : (d->x || d->y);
 }
 
 uint32_t eng_mouse_deadline(const engine_t *e)
 {
-    const mouse_report_t *d = &e->mouse.dir;
     uint32_t best = ENGINE_NO_DEADLINE;
-    if (cursor_active(e)) best = cursor_due(e);
-    if (d->v || d->h) {
-        uint32_t w = wheel_due(e);
-        if (best == ENGINE_NO_DEADLINE || (int32_t)(w - best) < 0) best = w;
+    for (uint8_t w = 0; w < 2; w++) {
+        if (!active(e, w)) continue;
+        uint32_t t = due(e, w);
+        if (best == ENGINE_NO_DEADLINE || (int32_t)(t - best) < 0) best = t;
     }
     return best;
 }
@@ -390,9 +399,12 @@ void eng_mouse_task(engine_t *e)
     mouse_report_t out = {dir.buttons, 0, 0, 0, 0};
     uint8_t md = mode(e);
     (void)md;
-    if (cursor_active(e) && (int32_t)(e->now - cursor_due(e)) >= 0) {
+    for (uint8_t w = 0; w < 2; w++) {
+        if (!active(e, w) || (int32_t)(e->now - due(e, w)) < 0) continue;
+        int8_t a = w ? dir.v : dir.x, b = w ? dir.h : dir.y;
+        int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
 #if ENGINE_HAS_MOUSE_MODES
-        if (md == CFG_MOUSE_INERTIA) {
+        if (!w && md == CFG_MOUSE_INERTIA) {
             m->xvel = inertia_step(e, m->xdir, m->xvel);
             m->yvel = inertia_step(e, m->ydir, m->yvel);
             out.x = inertia_unit(e, m->xdir, m->xvel);
@@ -400,21 +412,17 @@ void eng_mouse_task(engine_t *e)
             if (!m->xdir && !m->xvel) m->dir.x = 0; /* QMK: no drift once an axis is still */
             if (!m->ydir && !m->yvel) m->dir.y = 0;
             if (m->frame < 2) m->frame++;
-        } else if (md == CFG_MOUSE_CONSTANT) {
-            out.x = dir.x;
-            out.y = dir.y;
-        } else
-#endif
-        {
-            if (m->repeat != 0xFFu) m->repeat++;
-            int8_t u = move_unit(e);
-            if (dir.x) out.x = dir.x > 0 ? u : (int8_t)-u;
-            if (dir.y) out.y = dir.y > 0 ? u : (int8_t)-u;
-            if (out.x && out.y) {
-                out.x = diag(out.x);
-                out.y = diag(out.y);
-            }
+            continue;
         }
+        if (md == CFG_MOUSE_CONSTANT) {
+            *oa = a;
+            *ob = b;
+            continue;
+        }
+#endif
+        uint8_t *rep = w ? &m->wheel_repeat : &m->repeat;
+        if (*rep != 0xFFu) (*rep)++;
+        pair(unit(e, w), a, b, oa, ob);
     }
     bool ended = false;
 #if ENGINE_HAS_MOUSE_MODES
@@ -426,24 +434,6 @@ void eng_mouse_task(engine_t *e)
         m->dir.x = m->dir.y = 0;
     }
 #endif
-    if ((dir.v || dir.h) && (int32_t)(e->now - wheel_due(e)) >= 0) {
-#if ENGINE_HAS_MOUSE_MODES
-        if (md == CFG_MOUSE_CONSTANT) {
-            out.v = dir.v;
-            out.h = dir.h;
-        } else
-#endif
-        {
-            if (m->wheel_repeat != 0xFFu) m->wheel_repeat++;
-            int8_t u = wheel_unit(e);
-            if (dir.v) out.v = dir.v > 0 ? u : (int8_t)-u;
-            if (dir.h) out.h = dir.h > 0 ? u : (int8_t)-u;
-            if (out.v && out.h) {
-                out.v = diag(out.v);
-                out.h = diag(out.h);
-            }
-        }
-    }
     if (out.x || out.y || out.v || out.h || ended) send(e, &out);
 }
 

@@ -17,22 +17,22 @@
 static bool enabled(const engine_t *e)
 {
     uint8_t s = e->mods.as_state;
-    return (s & ENG_AS_SET) ? (s & ENG_AS_ON) != 0 : cfg_setting(e->cfg, CFG_AUTO_SHIFT_ENABLED) != 0;
+    return (s & ENG_AS_SET) ? (s & ENG_AS_ON) != 0 : eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) != 0;
 }
 
 static uint16_t timeout(const engine_t *e)
 {
-    int32_t t = (int32_t)cfg_setting(e->cfg, CFG_AUTO_SHIFT_TIMEOUT) + 5 * (int32_t)e->mods.as_adj;
+    int32_t t = (int32_t)eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT) + 5 * (int32_t)e->mods.as_adj;
     return t < 0 ? 0 : t > 65534 ? 65534 : (uint16_t)t;
 }
 
 /* QMK's default classes: alpha, numeric, special (Tab and - = [ ] \ # ; ' ` , . / and the ISO \) */
 static bool eligible(const engine_t *e, uint8_t code)
 {
-    if (code >= KC_A && code <= KC_Z) return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_ALPHA);
-    if (code >= KC_1 && code <= KC_0) return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_NUMERIC);
+    if (code >= KC_A && code <= KC_Z) return !eng_cfg(e, CFG_AUTO_SHIFT_NO_ALPHA);
+    if (code >= KC_1 && code <= KC_0) return !eng_cfg(e, CFG_AUTO_SHIFT_NO_NUMERIC);
     if (code == KC_TAB || (code >= KC_MINUS && code <= KC_SLASH) || code == 0x64u)
-        return !cfg_setting(e->cfg, CFG_AUTO_SHIFT_NO_SPECIAL);
+        return !eng_cfg(e, CFG_AUTO_SHIFT_NO_SPECIAL);
     return false;
 }
 
@@ -55,14 +55,14 @@ static void settle(engine_t *e, bool by_timer)
     uint32_t held = e->now - m->as_time;
     bool shifted = (m->as_state & ENG_AS_SHIFT) || held >= timeout(e);
     if (m->as_state & ENG_AS_RETRO) {
-        uint16_t limit = cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO);
+        uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
         if (limit != CFG_RETRO_SHIFT_ANY && held > limit) goto done; /* QMK: no tap at all */
     }
     eng_trace(e, ENGINE_TRACE_AUTO_SHIFT, (uint8_t)(m->as_pos - 1u), code, shifted, CFG_POS_NONE);
     m->as_last = code;
     m->as_last_time = e->now;
     m->as_state = (uint8_t)((m->as_state & ~ENG_AS_LAST_SHIFTED) | (shifted ? ENG_AS_LAST_SHIFTED : 0));
-    if (by_timer && shifted && cfg_setting(e->cfg, CFG_AUTO_SHIFT_REPEAT)) {
+    if (by_timer && shifted && eng_cfg(e, CFG_AUTO_SHIFT_REPEAT)) {
         /* stays down (and shifted) until the key is released, so the host repeats it */
         e->weak_mods |= MOD_BIT_LSHIFT;
         eng_register_code(e, code);
@@ -117,7 +117,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     uint8_t code = (uint8_t)kc, flags = 0;
     if (!eligible(e, code)) return false;
     if (eng_is_mt_or_lt(kc)) {
-        if (!cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO) || (k->count & ENGINE_REC_COUNT) == 0) return false;
+        if (!eng_cfg(e, CFG_AUTO_SHIFT_RETRO) || (k->count & ENGINE_REC_COUNT) == 0) return false;
         flags = ENG_AS_RETRO;
     }
     uint8_t mods = e->real_mods | e->os_mods;
@@ -133,7 +133,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     m->as_time = r->time;
     m->as_state = (uint8_t)((m->as_state & (ENG_AS_SET | ENG_AS_ON | ENG_AS_LAST_SHIFTED)) | flags);
     if (!(flags & ENG_AS_RETRO) && code == m->as_last && !(m->as_state & ENG_AS_LAST_SHIFTED) &&
-        cfg_setting(e->cfg, CFG_AUTO_SHIFT_REPEAT) &&
+        eng_cfg(e, CFG_AUTO_SHIFT_REPEAT) &&
         r->time - m->as_last_time < eng_setting(e, CFG_TAPPING_TERM, kc)) {
         /* tap then hold: the plain key goes down at once and stays, for the host to repeat */
         if (flags & ENG_AS_SHIFT) e->weak_mods |= MOD_BIT_LSHIFT;
@@ -150,7 +150,7 @@ bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
     engine_mods_t *m = &e->mods;
     if (!eng_is_mt_or_lt(k->kc) || (k->count & ENGINE_REC_COUNT) || !enabled(e) ||
-        !cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO) || !eligible(e, (uint8_t)k->kc))
+        !eng_cfg(e, CFG_AUTO_SHIFT_RETRO) || !eligible(e, (uint8_t)k->kc))
         return false;
     m->as_retro_pos = (uint8_t)(k->pos + 1u);
     m->as_retro_time = r->time;
@@ -200,7 +200,7 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
     }
     if (m->as_retro_pos == pos1) {
         m->as_retro_pos = 0;
-        uint16_t limit = cfg_setting(e->cfg, CFG_AUTO_SHIFT_RETRO);
+        uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
         if (limit != CFG_RETRO_SHIFT_ANY && e->now - m->as_retro_time > limit) {
             /* held past retro_shift's limit: it was a hold after all (press, then the release) */
             k->count &= (uint8_t)~ENG_HELD_HOOKED;

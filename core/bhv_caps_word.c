@@ -68,14 +68,14 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         return true;
     }
     uint8_t sh = shift_key(kc, n);
-    if (on && sh && cfg_setting(e->cfg, CFG_CAPS_WORD_INVERT_ON_SHIFT)) {
+    if (on && sh && eng_cfg(e, CFG_CAPS_WORD_INVERT_ON_SHIFT)) {
         /* the Shift is not sent: it inverts the shift of the keys typed while it is held */
         m->cw_held |= sh;
         m->cw_time = e->now;
         return true;
     }
     if (!on) {
-        if (cfg_setting(e->cfg, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT)) {
+        if (eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT)) {
             if (kc == KC_LEFT_SHIFT || kc == KC_OSM(MOD_LSFT)) {
                 /* QMK: two presses of left Shift within the tapping term (press to press) */
                 if ((m->cw & ENG_CW_DTAP) && (int32_t)(r->time - m->cw_dtap_time) < 0) eng_cw_on(e);
@@ -137,14 +137,14 @@ bool eng_cw_release(engine_t *e, engine_held_t *k)
 void eng_cw_before(engine_t *e)
 {
     if (!(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT &&
-        cfg_setting(e->cfg, CFG_CAPS_WORD_BOTH_SHIFTS)) {
+        eng_cfg(e, CFG_CAPS_WORD_BOTH_SHIFTS)) {
         eng_cw_on(e);
     }
 }
 
 uint32_t eng_cw_deadline(const engine_t *e)
 {
-    uint16_t t = cfg_setting(e->cfg, CFG_CAPS_WORD_IDLE_TIMEOUT);
+    uint16_t t = eng_cfg(e, CFG_CAPS_WORD_IDLE_TIMEOUT);
     return (e->mods.cw & ENG_CW_ON) && t ? e->mods.cw_time + t : ENGINE_NO_DEADLINE;
 }
 

@@ -7,7 +7,7 @@
 static void gesc_press(engine_t *e, engine_held_t *k)
 {
     uint8_t mods = e->real_mods | e->os_mods;
-    uint8_t ov = (uint8_t)cfg_setting(e->cfg, CFG_GRAVE_ESC_OVERRIDE);
+    uint8_t ov = (uint8_t)eng_cfg(e, CFG_GRAVE_ESC_OVERRIDE);
     bool grave = (mods & (MOD_MASK_SHIFT | MOD_MASK_GUI)) != 0;
     if (((ov & CFG_GESC_ALT) && (mods & MOD_MASK_ALT)) || ((ov & CFG_GESC_CTRL) && (mods & MOD_MASK_CTRL)) ||
         ((ov & CFG_GESC_GUI) && (mods & MOD_MASK_GUI)) || ((ov & CFG_GESC_SHIFT) && (mods & MOD_MASK_SHIFT)))

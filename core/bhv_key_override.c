@@ -34,15 +34,6 @@ static bool mods_match(const uint8_t *o, uint8_t mods)
     return ((have | have >> 4) & 0x0Fu) == need;
 }
 
-/* The layer a key resolves on (QMK checks the override's layers against it). */
-static uint8_t key_layer(const engine_t *e, uint8_t pos)
-{
-    uint32_t layers = e->layer_state | e->default_layer_state;
-    for (uint8_t l = e->cfg->layers; l-- > 0;)
-        if ((layers >> l & 1u) && cfg_keycode(e->cfg, l, pos) != KC_TRNS) return l;
-    return 0;
-}
-
 static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
     engine_mods_t *m = &e->mods;
@@ -74,13 +65,14 @@ static void deactivate(engine_t *e, bool reregister)
 static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool is_mod, uint8_t mods)
 {
     engine_mods_t *m = &e->mods;
-    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer = key_layer(e, pos);
+    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer;
+    eng_keymap_lookup_at(e, pos, &layer); /* QMK checks the override's layers against it */
     for (uint8_t i = 0; i < n; i++) {
         const uint8_t *o = entry(e, i);
         uint8_t trig_mods = CFG_RD8(o + 8), opt = CFG_RD8(o + 11);
         uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
         kc_t trigger = cfg_rd16(o);
-        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(cfg_rd32(o + 4) >> layer & 1u)) continue;
+        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(CFG_RD8(o + 4 + (layer >> 3)) >> (layer & 7u) & 1u)) continue;
         if (is_mod ? !(acts & (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP))
                    : !(acts & CFG_KO_TRIGGER_DOWN))
             continue;

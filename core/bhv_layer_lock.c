@@ -56,7 +56,7 @@ bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed)
 void eng_ll_task(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
-    uint16_t t = cfg_setting(e->cfg, CFG_LAYER_LOCK_TIMEOUT);
+    uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
     if (!m->ll_layers || !t || e->now - m->ll_time <= t) return;
     eng_trace(e, ENGINE_TRACE_LAYER_LOCK, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
     eng_layer_state_set(e, e->layer_state & ~m->ll_layers);

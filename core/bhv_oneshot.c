@@ -74,7 +74,7 @@ bool eng_osl_expired(const engine_t *e, uint32_t now)
 {
     uint8_t st = eng_osl_state(e);
     if (!(st & ENG_OSL_OTHER_PRESSED) || (st & ENG_OSL_TOGGLED)) return false;
-    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+    uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
     return timeout && now - e->os_layer_time >= timeout;
 }
 

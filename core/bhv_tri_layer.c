@@ -5,15 +5,15 @@
 #if ENGINE_HAS_TRI_LAYER
 static uint8_t own_layer(const engine_t *e, kc_t kc)
 {
-    return (uint8_t)(cfg_setting(e->cfg, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);
+    return (uint8_t)(eng_cfg(e, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);
 }
 
 static void update(engine_t *e)
 {
     uint32_t s = e->layer_state;
-    uint8_t lo = (uint8_t)(cfg_setting(e->cfg, CFG_TRI_LAYER_LOWER) & 31u);
-    uint8_t up = (uint8_t)(cfg_setting(e->cfg, CFG_TRI_LAYER_UPPER) & 31u);
-    uint32_t adj = (uint32_t)1 << (cfg_setting(e->cfg, CFG_TRI_LAYER_ADJUST) & 31u);
+    uint8_t lo = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_LOWER) & 31u);
+    uint8_t up = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_UPPER) & 31u);
+    uint32_t adj = (uint32_t)1 << (eng_cfg(e, CFG_TRI_LAYER_ADJUST) & 31u);
     if ((s >> lo & 1u) && (s >> up & 1u)) s |= adj;
     else s &= ~adj;
     eng_layer_state_set(e, s);

@@ -1,14 +1,22 @@
 /* QMK's debounce algorithms over a position bitmap, with per-key (or per-row) countdowns in ms that
- * each scan decreases by the time since the previous scan, as QMK's do. */
+ * each scan decreases by the time since the previous scan, as QMK's do. Positions, counters and
+ * loops are 8-bit (npos <= 255): the ATmega32U4 runs this on every scan. */
 #include "core/debounce.h"
 
 #include <string.h>
 
-static inline bool bit(const uint8_t *m, unsigned p) { return (m[p >> 3] >> (p & 7u)) & 1u; }
-static inline void put(uint8_t *m, unsigned p, bool v)
+/* 1 << (p & 7) without the AVR's 16-bit shift loop at every use. */
+static uint8_t mask(uint8_t p)
 {
-    if (v) m[p >> 3] |= (uint8_t)(1u << (p & 7u));
-    else m[p >> 3] &= (uint8_t)~(1u << (p & 7u));
+    uint8_t m = 1;
+    for (p &= 7u; p; p--) m = (uint8_t)(m << 1);
+    return m;
+}
+static bool bit(const uint8_t *m, uint8_t p) { return (m[p >> 3] & mask(p)) != 0; }
+static void put(uint8_t *m, uint8_t p, bool v)
+{
+    uint8_t k = mask(p);
+    m[p >> 3] = (uint8_t)(v ? m[p >> 3] | k : m[p >> 3] & ~k);
 }
 
 void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_t cols)
@@ -26,6 +34,9 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
     d->rows = rows;
     d->cols = cols;
     d->npos = (uint8_t)n;
+    bool per_row = d->type == CFG_DEBOUNCE_SYM_DEFER_PR || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
+    d->nunits = per_row ? rows : d->npos;
+    d->width = per_row ? cols : 1;
 }
 
 bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
@@ -33,46 +44,37 @@ bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
     return pos < d->npos && bit(d->cooked, pos);
 }
 
-static bool per_row(const debounce_t *d)
+/* Copy the raw state of one unit (a key or a row) into cooked; or (check) only say whether it
+ * differs. */
+static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
 {
-    return d->type == CFG_DEBOUNCE_SYM_DEFER_PR || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
-}
-
-/* How many timers there are: one per row or one per key. */
-static unsigned units(const debounce_t *d) { return per_row(d) ? d->rows : d->npos; }
-
-/* Copy the raw state of one unit into cooked. */
-static void commit_unit(debounce_t *d, const uint8_t *raw, unsigned u)
-{
-    if (!per_row(d)) {
-        put(d->cooked, u, bit(raw, u));
-        return;
+    uint8_t p = (uint8_t)(u * d->width);
+    for (uint8_t n = d->width; n; n--, p++) {
+        bool v = bit(raw, p);
+        if (check) {
+            if (v != bit(d->cooked, p)) return true;
+        } else {
+            put(d->cooked, p, v);
+        }
     }
-    for (unsigned p = u * d->cols; p < (u + 1u) * d->cols; p++) put(d->cooked, p, bit(raw, p));
-}
-
-static bool unit_differs(const debounce_t *d, const uint8_t *raw, unsigned u)
-{
-    if (!per_row(d)) return bit(raw, u) != bit(d->cooked, u);
-    for (unsigned p = u * d->cols; p < (u + 1u) * d->cols; p++)
-        if (bit(raw, p) != bit(d->cooked, p)) return true;
     return false;
 }
 
 /* Count the timers down by `elapsed`; returns true if an eager lock ran out. Deferred timers that
  * run out commit their unit. */
-static bool count_down(debounce_t *d, const uint8_t *raw, uint32_t elapsed)
+static bool count_down(debounce_t *d, const uint8_t *raw, uint8_t elapsed)
 {
     bool unlocked = false, busy = false;
     bool eager = d->type == CFG_DEBOUNCE_SYM_EAGER_PK || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
-    for (unsigned u = 0; u < units(d); u++) {
-        if (!d->left[u]) continue;
-        if (d->left[u] <= elapsed) {
+    for (uint8_t u = 0; u < d->nunits; u++) {
+        uint8_t left = d->left[u];
+        if (!left) continue;
+        if (left <= elapsed) {
             d->left[u] = 0;
             if (eager || (d->type == CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK && bit(d->press, u))) unlocked = true;
-            else commit_unit(d, raw, u);
+            else unit_sync(d, raw, u, false);
         } else {
-            d->left[u] = (uint8_t)(d->left[u] - elapsed);
+            d->left[u] = (uint8_t)(left - elapsed);
             busy = true;
         }
     }
@@ -80,14 +82,14 @@ static bool count_down(debounce_t *d, const uint8_t *raw, uint32_t elapsed)
     return unlocked;
 }
 
-static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t now, uint32_t elapsed)
+static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t now, uint8_t elapsed)
 {
     if (d->ms == 0) {
         memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
         return;
     }
-    switch (d->type) {
-    case CFG_DEBOUNCE_SYM_DEFER_G:
+    uint8_t type = d->type;
+    if (type == CFG_DEBOUNCE_SYM_DEFER_G) {
         if (changed) {
             d->global = 1;
             d->g_start = now;
@@ -96,59 +98,46 @@ static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t 
             d->global = 0;
         }
         return;
-    case CFG_DEBOUNCE_SYM_DEFER_PK:
-    case CFG_DEBOUNCE_SYM_DEFER_PR:
-        count_down(d, raw, elapsed);
-        if (!changed) return;
-        for (unsigned u = 0; u < units(d); u++) {
-            if (unit_differs(d, raw, u)) {
+    }
+    bool unlocked = count_down(d, raw, elapsed);
+    bool deferred = type == CFG_DEBOUNCE_SYM_DEFER_PK || type == CFG_DEBOUNCE_SYM_DEFER_PR;
+    if (!changed && (deferred || !unlocked)) return;
+    for (uint8_t u = 0; u < d->nunits; u++) {
+        bool differs = unit_sync(d, raw, u, true);
+        if (deferred) {
+            if (differs) {
                 if (!d->left[u]) d->left[u] = d->ms;
                 d->busy = 1;
             } else {
                 d->left[u] = 0; /* bounced back before the time ran out */
             }
-        }
-        return;
-    case CFG_DEBOUNCE_SYM_EAGER_PK:
-    case CFG_DEBOUNCE_SYM_EAGER_PR: {
-        bool unlocked = count_down(d, raw, elapsed);
-        if (!changed && !unlocked) return;
-        for (unsigned u = 0; u < units(d); u++) {
-            if (!d->left[u] && unit_differs(d, raw, u)) {
-                commit_unit(d, raw, u);
+        } else if (type != CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK) { /* sym_eager_pk / _pr */
+            if (!d->left[u] && differs) {
+                unit_sync(d, raw, u, false);
                 d->left[u] = d->ms;
                 d->busy = 1;
             }
-        }
-        return;
-    }
-    default: { /* asym_eager_defer_pk */
-        bool unlocked = count_down(d, raw, elapsed);
-        if (!changed && !unlocked) return;
-        for (unsigned p = 0; p < d->npos; p++) {
-            if (bit(raw, p) != bit(d->cooked, p)) {
-                if (!d->left[p]) {
-                    bool down = bit(raw, p);
-                    put(d->press, p, down);
-                    d->left[p] = d->ms;
-                    d->busy = 1;
-                    if (down) put(d->cooked, p, true); /* press: at once */
-                }
-            } else if (d->left[p] && !bit(d->press, p)) {
-                d->left[p] = 0; /* a release that bounced back is no release */
+        } else if (differs) { /* asym_eager_defer_pk: units are keys */
+            if (!d->left[u]) {
+                bool down = bit(raw, u);
+                put(d->press, u, down);
+                d->left[u] = d->ms;
+                d->busy = 1;
+                if (down) put(d->cooked, u, true); /* press: at once */
             }
+        } else if (d->left[u] && !bit(d->press, u)) {
+            d->left[u] = 0; /* a release that bounced back is no release */
         }
-        return;
-    }
     }
 }
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, uint32_t now, debounce_emit_fn emit, void *ctx)
 {
     uint8_t raw[DEBOUNCE_BITMAP_BYTES], before[DEBOUNCE_BITMAP_BYTES];
+    uint8_t nbytes = (uint8_t)((d->npos + 7u) / 8u);
     memset(raw, 0, sizeof raw);
-    memcpy(raw, raw_in, (d->npos + 7u) / 8u);
-    if (d->npos & 7u) raw[d->npos >> 3] &= (uint8_t)((1u << (d->npos & 7u)) - 1u);
+    memcpy(raw, raw_in, nbytes);
+    if (d->npos & 7u) raw[d->npos >> 3] &= (uint8_t)(mask(d->npos) - 1u);
 
     uint32_t elapsed = d->scanned ? now - d->last_scan : 0;
     if (elapsed > 255u) elapsed = 255u;
@@ -158,16 +147,15 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, uint32_t now, debou
     memcpy(d->raw, raw, sizeof raw);
     memcpy(before, d->cooked, sizeof before);
 
-    algorithm(d, raw, changed, now, elapsed);
+    algorithm(d, raw, changed, now, (uint8_t)elapsed);
 
     unsigned n = 0;
-    for (unsigned i = 0; i < (d->npos + 7u) / 8u; i++) {
+    for (uint8_t i = 0; i < nbytes; i++) {
         uint8_t diff = (uint8_t)(before[i] ^ d->cooked[i]);
-        for (unsigned b = 0; diff; b++, diff >>= 1) {
+        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1) {
             if (!(diff & 1u)) continue;
-            unsigned p = i * 8u + b;
             n++;
-            if (emit) emit(ctx, (uint8_t)p, bit(d->cooked, p), now);
+            if (emit) emit(ctx, p, bit(d->cooked, p), now);
         }
     }
     return n;
@@ -180,7 +168,9 @@ uint32_t debounce_next_deadline(const debounce_t *d)
         return d->global ? d->g_start + d->ms : DEBOUNCE_NO_DEADLINE;
     if (!d->busy) return DEBOUNCE_NO_DEADLINE;
     uint8_t least = 0;
-    for (unsigned u = 0; u < units(d); u++)
-        if (d->left[u] && (!least || d->left[u] < least)) least = d->left[u];
+    for (uint8_t u = 0; u < d->nunits; u++) {
+        uint8_t left = d->left[u];
+        if (left && (!least || left < least)) least = left;
+    }
     return least ? d->last_scan + least : DEBOUNCE_NO_DEADLINE;
 }

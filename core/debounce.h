@@ -38,6 +38,8 @@ typedef struct debounce {
     uint8_t busy;        /* some timer runs */
     uint8_t global;      /* sym_defer_g: the global timer runs */
     uint8_t scanned;     /* a scan has happened (last_scan is valid) */
+    uint8_t nunits;      /* timers: one per row (rows) or per key (npos) */
+    uint8_t width;       /* keys per timer: cols or 1 */
     uint32_t last_scan;  /* time of the previous scan */
     uint32_t g_start;    /* sym_defer_g: time of the last raw change */
     uint8_t raw[DEBOUNCE_BITMAP_BYTES];    /* previous raw scan */

@@ -18,8 +18,15 @@ void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, ui
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc)
 {
     /* Per-key overrides exist only for keycodes listed in PERKEY; skip the scan when there are none. */
-    return e->cfg->count[CFG_SEC_PERKEY] ? cfg_setting_kc(e->cfg, id, kc) : cfg_setting(e->cfg, id);
+    return e->cfg->count[CFG_SEC_PERKEY] ? cfg_setting_kc(e->cfg, id, kc) : eng_cfg(e, id);
 }
+
+#ifdef __AVR__
+uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
+{
+    return cfg_setting(e->cfg, id);
+}
+#endif
 
 static bool before(uint32_t a, uint32_t b) /* a < b on the wrapping clock */
 {
@@ -330,7 +337,7 @@ uint32_t engine_next_deadline(const engine_t *e)
     uint8_t st = eng_osl_state(e);
     bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
     if (e->os_mods || osl_waits) {
-        uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+        uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
         if (timeout) {
             if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
             if (osl_waits) d = earliest(d, e->os_layer_time + timeout);

@@ -7,6 +7,14 @@
 #include "core/features.h"
 #include "core/trace.h"
 
+/* A helper with several callers: one out-of-line copy on the ATmega32U4, where flash is short;
+ * inlined into each caller elsewhere, where the engine's speed counts (make bench-engine). */
+#ifdef __AVR__
+#define ENG_SHARED static __attribute__((noinline))
+#else
+#define ENG_SHARED static inline __attribute__((always_inline))
+#endif
+
 /* ---- behaviours ------------------------------------------------------------------------- */
 /* One behaviour per file (core/bhv_*.c), found by keycode range (eng_bhv_for). A behaviour gets the
  * held-key entry: kc is the resolved keycode, count the tap count the tap-hold stage decided
@@ -164,6 +172,8 @@ void eng_layer_off(engine_t *e, uint8_t layer);
 void eng_layer_invert(engine_t *e, uint8_t layer);
 void eng_default_layer_set(engine_t *e, uint8_t layer);
 kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos); /* highest active layer, KC_TRNS falls */
+/* The same, and the layer it resolved on (0 when none did: QMK's layer for key overrides). */
+kc_t eng_keymap_lookup_at(const engine_t *e, uint8_t pos, uint8_t *layer);
 
 /* ---- one-shot layer (bhv_oneshot.c) --------------------------------------------------------- */
 #define ENG_OSL_PRESSED       0x01u /* the OSL key is still down */
@@ -216,6 +226,13 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false:
 void eng_tap_reset(engine_t *e);
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos);
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per-key aware */
+/* A global setting. Out of line on the ATmega32U4: the engine is one object there, so each of the
+ * many calls passes only the setting's id. */
+#ifdef __AVR__
+uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id);
+#else
+static inline uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id) { return cfg_setting(e->cfg, id); }
+#endif
 
 /* ---- caps word, auto shift, key overrides, repeat key, layer lock, tri layer, grave escape, space
  * cadet, key cancellation (core/engine_mods.c calls the features in QMK's order) ---------------- */

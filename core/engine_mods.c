@@ -81,7 +81,7 @@ uint32_t eng_mods_deadline_slow(const engine_t *e)
     const engine_mods_t *m = &e->mods;
     uint32_t d = sooner(eng_as_deadline(e), eng_cw_deadline(e));
     if (m->ll_layers) {
-        uint16_t t = cfg_setting(e->cfg, CFG_LAYER_LOCK_TIMEOUT);
+        uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
         if (t) d = sooner(d, m->ll_time + t + 1u); /* QMK: strictly more than the timeout */
     }
     if (m->ko_deferred) d = sooner(d, m->ko_defer_at);
@@ -102,8 +102,8 @@ void eng_mods_init(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
     /* auto shift starts as auto_shift.enabled says; AS_ON/AS_OFF/AS_TOGG change it from there */
-    m->as_state = (uint8_t)(ENG_AS_SET | (cfg_setting(e->cfg, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0));
-    m->cfg_bits = cfg_setting(e->cfg, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
+    m->as_state = (uint8_t)(ENG_AS_SET | (eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0));
+    m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 
 void eng_mods_reset(engine_t *e)

@@ -48,9 +48,10 @@ __attribute__((noinline)) static kc_t combo_result(const cfg_t *c, uint8_t pos)
 }
 #endif
 
-kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
+ENG_SHARED kc_t lookup(const engine_t *e, uint8_t pos, uint8_t *layer)
 {
     const cfg_t *c = e->cfg;
+    *layer = 0;
 #if ENGINE_HAS_COMBO
     if (pos >= c->npos) return combo_result(c, pos);
 #endif
@@ -59,7 +60,21 @@ kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
     for (uint8_t l = c->layers; l-- > 0;) {
         if (!(layers >> l & 1u)) continue;
         kc_t kc = cfg_keycode(c, l, pos);
-        if (kc != KC_TRNS) return kc;
+        if (kc != KC_TRNS) {
+            *layer = l;
+            return kc;
+        }
     }
     return KC_NO;
+}
+
+kc_t eng_keymap_lookup_at(const engine_t *e, uint8_t pos, uint8_t *layer)
+{
+    return lookup(e, pos, layer);
+}
+
+kc_t eng_keymap_lookup(const engine_t *e, uint8_t pos)
+{
+    uint8_t layer;
+    return lookup(e, pos, &layer);
 }

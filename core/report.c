@@ -35,7 +35,7 @@ static void del_key(engine_t *e, uint8_t code)
 bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now)
 {
     if (!e->os_mods) return false;
-    uint16_t timeout = cfg_setting(e->cfg, CFG_ONESHOT_TIMEOUT);
+    uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
     return timeout && now - e->os_mods_time >= timeout;
 }
 
@@ -123,51 +123,55 @@ static void note_key_press(engine_t *e)
     e->idle_valid = 1;
 }
 
-void eng_register_code(engine_t *e, uint8_t code)
+/* One body for both directions: the class tests and the report calls are shared on the
+ * ATmega32U4. Usages outside every class do nothing. */
+ENG_SHARED void set_code(engine_t *e, uint8_t code, bool down)
 {
     if (IS_BASIC_KEYBOARD(code)) {
-        /* The same usage pressed again (another key, other mods): release it first so the host
-         * sees a new press (QMK does the same). */
-        if (key_bit(e, code)) {
+        if (down) {
+            /* The same usage pressed again (another key, other mods): release it first so the
+             * host sees a new press (QMK does the same). */
+            if (key_bit(e, code)) {
+                del_key(e, code);
+                eng_send_kbd(e);
+            }
+            add_key(e, code);
+            if (e->cfg->count[CFG_SEC_KEY_CANCEL]) eng_socd_note_press(e, code);
+            note_key_press(e);
+        } else {
             del_key(e, code);
-            eng_send_kbd(e);
         }
-        add_key(e, code);
-        if (e->cfg->count[CFG_SEC_KEY_CANCEL]) eng_socd_note_press(e, code);
-        note_key_press(e);
         eng_send_kbd(e);
-    } else if (IS_MODIFIER_KC(code)) {
-        e->real_mods |= (uint8_t)(1u << (code & 7u));
-        eng_send_kbd(e);
-    } else if (IS_SYSTEM_KC(code)) {
-        note_key_press(e);
-        eng_system_send(e, hid_usage_system(code));
-    } else if (IS_CONSUMER_KC(code)) {
-        note_key_press(e);
-        eng_consumer_send(e, hid_usage_consumer(code));
-    } else if (IS_MOUSE_KC(code)) {
-        note_key_press(e);
-        eng_mouse_on(e, code);
-        eng_mouse_send(e);
+        return;
     }
+    if (IS_MODIFIER_KC(code)) {
+        uint8_t bit = (uint8_t)(1u << (code & 7u));
+        e->real_mods = (uint8_t)(down ? e->real_mods | bit : e->real_mods & ~bit);
+        eng_send_kbd(e);
+        return;
+    }
+    bool sys = IS_SYSTEM_KC(code), cons = IS_CONSUMER_KC(code), mouse = IS_MOUSE_KC(code);
+    if (!(sys | cons | mouse)) return;
+    if (down) note_key_press(e);
+    if (mouse) {
+        if (down) eng_mouse_on(e, code);
+        else eng_mouse_off(e, code);
+        eng_mouse_send(e);
+    } else if (sys) {
+        eng_system_send(e, down ? hid_usage_system(code) : 0);
+    } else {
+        eng_consumer_send(e, down ? hid_usage_consumer(code) : 0);
+    }
+}
+
+void eng_register_code(engine_t *e, uint8_t code)
+{
+    set_code(e, code, true);
 }
 
 void eng_unregister_code(engine_t *e, uint8_t code)
 {
-    if (IS_BASIC_KEYBOARD(code)) {
-        del_key(e, code);
-        eng_send_kbd(e);
-    } else if (IS_MODIFIER_KC(code)) {
-        e->real_mods &= (uint8_t)~(1u << (code & 7u));
-        eng_send_kbd(e);
-    } else if (IS_SYSTEM_KC(code)) {
-        eng_system_send(e, 0);
-    } else if (IS_CONSUMER_KC(code)) {
-        eng_consumer_send(e, 0);
-    } else if (IS_MOUSE_KC(code)) {
-        eng_mouse_off(e, code);
-        eng_mouse_send(e);
-    }
+    set_code(e, code, false);
 }
 
 void eng_flush_tap_release(engine_t *e)
@@ -182,7 +186,7 @@ void eng_flush_tap_release(engine_t *e)
  * release waits, and it goes out before any later event is processed, so nothing is reordered. */
 void eng_release_tap(engine_t *e, uint8_t code)
 {
-    uint16_t delay = cfg_setting(e->cfg, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
+    uint16_t delay = eng_cfg(e, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
     eng_flush_tap_release(e);
     if (!delay || code == KC_NO) {
         eng_unregister_code(e, code);

@@ -10,7 +10,16 @@ void fw_run(void) __attribute__((noreturn));
 #ifndef FW_SCAN_PERIOD_US
 #define FW_SCAN_PERIOD_US 500u
 #endif
+/* For this long after start the loop wakes every 50 ms even when idle, so hal_uptime_mark() sees
+ * a double-tap window close in time; 0 where the hal has no such window (the ATmega32U4: every
+ * bootloader there has its own way in), which leaves the code out. */
+#ifndef FW_UPTIME_WAKE_MS
+#if defined(__AVR__)
+#define FW_UPTIME_WAKE_MS 0u
+#else
 #define FW_UPTIME_WAKE_MS 1000u
+#endif
+#endif
 
 /* Whether the fallback's USB product string names the reason (costs ~0.4 KB of RAM for the
  * texts on the ATmega32U4, where constant strings live in RAM: off there). */

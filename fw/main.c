@@ -312,6 +312,7 @@ void fw_run(void)
             wake_us = us_at(deadline);
             timed = true;
         }
+#if FW_UPTIME_WAKE_MS
         /* During the first second, wake every 50 ms even when idle, so hal_uptime_mark() sees
          * the double-tap window close in time. (ms is clock_ms here, below 1000: 16 bits.) */
         if (ms < FW_UPTIME_WAKE_MS) {
@@ -319,6 +320,7 @@ void fw_run(void)
             if (!timed || (int32_t)(w - wake_us) < 0) wake_us = w;
             timed = true;
         }
+#endif
         if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {
             if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
             timed = true;

@@ -101,9 +101,9 @@ static void put3(ubuf_t *u, uint8_t op, uint16_t v)
 static void hex(ubuf_t *u, uint32_t v, bool numpad)
 {
     bool started = false;
-    for (int8_t i = 7; i >= 0; i--) {
-        uint8_t d = (uint8_t)(v >> (4 * i) & 0xFu);
-        if (i > 3 && !d && !started) continue;
+    for (uint8_t i = 8; i; i--, v <<= 4) { /* top digit first; shifts by 4 are cheap on AVR */
+        uint8_t d = (uint8_t)(v >> 28);
+        if (i > 4 && !d && !started) continue;
         started = true;
         if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
         else put(u, (uint8_t)(d < 10 ? '0' + d : 'a' + d - 10));

@@ -396,6 +396,20 @@ bool cfg_setting_json(unsigned id, uint16_t v, char *out, size_t cap)
     case SK_RETRO:
         n = v == CFG_RETRO_SHIFT_ANY ? snprintf(out, cap, "true") : snprintf(out, cap, "%u", (unsigned)v);
         break;
+    case SK_UC_MODE: /* the loader reads a mode name, not its number */
+        if (v >= CFG_UC_MODE_COUNT) return false;
+        n = snprintf(out, cap, "\"%s\"", uc_mode_names[v]);
+        break;
+    case SK_UC_MODES: { /* the packed list (3 bits a mode + 1) as the array of names it came from */
+        n = snprintf(out, cap, "[");
+        for (unsigned i = 0; i < 5 && n > 0 && (size_t)n < cap && (v >> (3 * i) & 7u); i++) {
+            unsigned k = (v >> (3 * i) & 7u) - 1u;
+            if (k >= CFG_UC_MODE_COUNT) return false;
+            n += snprintf(out + n, cap - (size_t)n, "%s\"%s\"", i ? ", " : "", uc_mode_names[k]);
+        }
+        if (n > 0 && (size_t)n < cap) n += snprintf(out + n, cap - (size_t)n, "]");
+        break;
+    }
     case SK_GESC: { /* the names cfg_ls_gesc_override reads, in its bit order */
         static const char *const gesc[4] = {"alt", "ctrl", "gui", "shift"};
         size_t k = 0;

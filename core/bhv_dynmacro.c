@@ -5,8 +5,6 @@
  * sequence player, on the default layer, keyboard cleared before and after. The two recordings
  * share ENGINE_DM_MAX events (slot 1 from the start, slot 2 from the end). Play keys are not
  * recorded (QMK's DYNAMIC_MACRO_NO_NESTING). */
-#include <string.h>
-
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_DYNMACRO
@@ -77,22 +75,25 @@ void eng_dm_play_event(engine_t *e, uint16_t i)
 }
 
 /* Keys the recording pressed and did not release (held across the stop key) are released here,
- * so nothing stays held once the keyboard is cleared. */
+ * in position order, so nothing stays held once the keyboard is cleared. A position's last event
+ * among those played says whether it is down (a scan per position: small code, and it runs once
+ * per playback). */
 void eng_dm_play_end(engine_t *e)
 {
     engine_dynmacro_t *d = &e->dm;
-    uint8_t slot = e->seq.dm_slot, down[32];
-    memset(down, 0, sizeof down);
-    for (uint8_t i = 0; i < d->len[slot - 1] && i < e->seq.pc; i++) {
-        uint8_t p = d->ev[idx(slot, i)].pos;
-        if (d->ev[idx(slot, i)].flags & ENGINE_REC_PRESSED) down[p >> 3] |= (uint8_t)(1u << (p & 7u));
-        else down[p >> 3] &= (uint8_t)~(1u << (p & 7u));
-    }
-    for (uint16_t p = 0; p < 255; p++)
-        if (down[p >> 3] >> (p & 7u) & 1u) {
-            engine_rec_t r = {e->now, (uint8_t)p, 0};
+    uint8_t slot = e->seq.dm_slot, n = d->len[slot - 1];
+    if (e->seq.pc < n) n = (uint8_t)e->seq.pc;
+    for (uint8_t p = 0; p < 255; p++) {
+        bool down = false;
+        for (uint8_t i = 0; i < n; i++) {
+            uint8_t k = idx(slot, i);
+            if (d->ev[k].pos == p) down = (d->ev[k].flags & ENGINE_REC_PRESSED) != 0;
+        }
+        if (down) {
+            engine_rec_t r = {e->now, p, 0};
             eng_process_record(e, &r);
         }
+    }
     eng_clear_keyboard(e);
     if (e->seq.saved_layers_on) eng_layer_state_set(e, e->seq.saved_layers);
     e->seq.saved_layers_on = 0;

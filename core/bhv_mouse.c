@@ -186,8 +186,10 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 {
     int16_t keep = (int16_t)(256 - (st(e, CFG_MOUSE_FRICTION) & 0xFFu)), ttm = (int16_t)st(e, CFG_MOUSE_TIME_TO_MAX);
     if (ttm > 127) ttm = 127;
-    if (dir > -1 && v < 0) v = (int8_t)((v + 1) * keep / 256);
-    else if (dir < 1 && v > 0) v = (int8_t)(v * keep / 256);
+    /* (v + 1) * keep / 256 below zero and v * keep / 256 above, truncated towards zero, on the
+     * magnitudes (16-bit unsigned: cheap on AVR) */
+    if (dir > -1 && v < 0) v = (int8_t)-(int8_t)((uint16_t)(uint8_t)(-1 - v) * (uint16_t)keep >> 8);
+    else if (dir < 1 && v > 0) v = (int8_t)((uint16_t)v * (uint16_t)keep >> 8);
     if (dir > 0 && v < ttm) v++;
     else if (dir < 0 && v > -ttm) v--;
     return v;
@@ -381,9 +383,21 @@ static bool active(const engine_t *e, uint8_t w)
     return w ? (d->v || d->h) : (d->x || d->y);
 }
 
+/* Nothing moves in any mode: the engine asks for the deadline and runs the task very often, and
+ * this answers without reading a setting. */
+static bool still(const engine_t *e)
+{
+    const mouse_report_t *d = &e->mouse.dir;
+#if ENGINE_HAS_MOUSE_MODES
+    if (e->mouse.frame) return false;
+#endif
+    return !(d->x | d->y | d->v | d->h);
+}
+
 uint32_t eng_mouse_deadline(const engine_t *e)
 {
     uint32_t best = ENGINE_NO_DEADLINE;
+    if (still(e)) return best;
     for (uint8_t w = 0; w < 2; w++) {
         if (!active(e, w)) continue;
         uint32_t t = due(e, w);

@@ -74,8 +74,7 @@ bool eng_osl_expired(const engine_t *e, uint32_t now)
 {
     uint8_t st = eng_osl_state(e);
     if (!(st & ENG_OSL_OTHER_PRESSED) || (st & ENG_OSL_TOGGLED)) return false;
-    uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
-    return timeout && now - e->os_layer_time >= timeout;
+    return eng_oneshot_timed_out(e, &e->os_layer_time, now);
 }
 
 static void osl_press(engine_t *e, engine_held_t *k)

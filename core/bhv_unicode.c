@@ -4,6 +4,7 @@
  * UC and UM/UP share the keycodes 0x8000-0xFFFF: a config with a unicode_map means UM/UP (QMK's
  * UNICODEMAP), one without means UC (QMK's UNICODE); the loader rejects a keymap that mixes them. */
 #include "core/engine_int.h"
+#include "core/rom.h"
 
 #if ENGINE_HAS_UNICODE
 
@@ -44,6 +45,40 @@ void eng_unicode_init(engine_t *e)
 }
 
 /* ---- the input sequence, as byte code for the player ------------------------------------------- */
+/* Each mode's sequence as a template: player byte code, with these marks filled in by
+ * eng_unicode_compile. */
+enum {
+    T_IF_CAPS = 0xF0, /* the next 3 bytes (a tap) only when Caps Lock is on */
+    T_IF_NO_NUM,      /* the next 3 bytes only when Num Lock is off */
+    T_DELAY,          /* unicode.type_delay as an ENG_OP_DELAY, when not 0 */
+    T_HEX,            /* the code point's hex digits */
+    T_END
+};
+#define TAP3(kc) ENG_OP_TAP, (uint8_t)(kc), (uint8_t)((kc) >> 8)
+
+/* QMK's sequences: macOS holds Alt (Unicode Hex Input); Linux taps Ctrl+Shift+U and ends with a
+ * space, with Caps Lock off meanwhile (or Ctrl+Shift+U would come out shifted); Windows
+ * (HexNumpad) holds Alt over KP+ and the digits, with Num Lock on; BSD has no start sequence;
+ * WinCompose taps Right Alt, u; Emacs C-x 8 RET. */
+static const uint8_t templates[] ROM_DATA = {
+    /* CFG_UC_MACOS */
+    ENG_OP_MASK, ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT,
+    ENG_OP_UNMASK, T_END,
+    /* CFG_UC_LINUX */
+    T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL | MOD_LSFT, KEY_U)), T_DELAY,
+    T_HEX, ' ', T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_UNMASK, T_END,
+    /* CFG_UC_WINDOWS */
+    ENG_OP_MASK, T_IF_NO_NUM, TAP3(KC_NUM_LOCK), ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY,
+    TAP3(KC_KP_PLUS), T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT, T_IF_NO_NUM, TAP3(KC_NUM_LOCK),
+    ENG_OP_UNMASK, T_END,
+    /* CFG_UC_BSD */
+    ENG_OP_MASK, T_DELAY, T_HEX, ENG_OP_UNMASK, T_END,
+    /* CFG_UC_WINCOMPOSE */
+    ENG_OP_MASK, TAP3(KC_RIGHT_ALT), 'u', T_DELAY, T_HEX, '\n', ENG_OP_UNMASK, T_END,
+    /* CFG_UC_EMACS */
+    ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL, KEY_X)), '8', '\n', T_DELAY, T_HEX, '\n', ENG_OP_UNMASK, T_END,
+};
+
 typedef struct {
     uint8_t *b;
     uint8_t n;
@@ -66,9 +101,9 @@ static void put3(ubuf_t *u, uint8_t op, uint16_t v)
 static void hex(ubuf_t *u, uint32_t v, bool numpad)
 {
     bool started = false;
-    for (int8_t i = 7; i >= 0; i--) {
-        uint8_t d = (uint8_t)(v >> (4 * i) & 0xFu);
-        if (i > 3 && !d && !started) continue;
+    for (uint8_t i = 8; i; i--, v <<= 4) { /* top digit first; shifts by 4 are cheap on AVR */
+        uint8_t d = (uint8_t)(v >> 28);
+        if (i > 4 && !d && !started) continue;
         started = true;
         if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
         else put(u, (uint8_t)(d < 10 ? '0' + d : 'a' + d - 10));
@@ -84,66 +119,26 @@ uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
     /* QMK types nothing for these */
     if (cp > 0x10FFFFu || (cp > 0xFFFFu && mode == CFG_UC_WINDOWS)) return 0;
 
-    /* Caps Lock off before the mods are touched, or Ctrl+Shift+U would come out shifted */
-    if (mode == CFG_UC_LINUX && caps) put3(&u, ENG_OP_TAP, KC_CAPS_LOCK);
-    put(&u, ENG_OP_MASK);
-    switch (mode) {
-    case CFG_UC_MACOS:
-        put(&u, ENG_OP_MODS_DOWN);
-        put(&u, MOD_BIT_LALT);
-        break;
-    case CFG_UC_LINUX:
-        put3(&u, ENG_OP_TAP, KC_MODS(MOD_LCTL | MOD_LSFT, KEY_U));
-        break;
-    case CFG_UC_WINDOWS:
-        if (!num) put3(&u, ENG_OP_TAP, KC_NUM_LOCK);
-        put(&u, ENG_OP_MODS_DOWN);
-        put(&u, MOD_BIT_LALT);
-        if (delay) put3(&u, ENG_OP_DELAY, delay);
-        put3(&u, ENG_OP_TAP, KC_KP_PLUS);
-        break;
-    case CFG_UC_WINCOMPOSE:
-        put3(&u, ENG_OP_TAP, KC_RIGHT_ALT);
-        put(&u, 'u');
-        break;
-    case CFG_UC_EMACS: /* C-x 8 RET, then the hex code */
-        put3(&u, ENG_OP_TAP, KC_MODS(MOD_LCTL, KEY_X));
-        put(&u, '8');
-        put(&u, '\n');
-        break;
-    default: /* BSD: QMK has no start sequence for it */
-        break;
+    const uint8_t *t = templates;
+    for (uint8_t m = mode < CFG_UC_MODE_COUNT ? mode : CFG_UC_BSD; m; t++)
+        if (ROM_RD8(t) == T_END) m--;
+    for (uint8_t c; (c = ROM_RD8(t)) != T_END; t++) {
+        if (c == T_IF_CAPS || c == T_IF_NO_NUM) {
+            if (c == T_IF_CAPS ? !caps : num) t += 3;
+        } else if (c == T_DELAY) {
+            if (delay) put3(&u, ENG_OP_DELAY, delay);
+        } else if (c == T_HEX) {
+            if (cp > 0xFFFFu && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
+                uint32_t x = cp - 0x10000u;
+                hex(&u, 0xD800u + (x >> 10), false);
+                hex(&u, 0xDC00u + (x & 0x3FFu), false);
+            } else {
+                hex(&u, cp, mode == CFG_UC_WINDOWS);
+            }
+        } else {
+            put(&u, c);
+        }
     }
-    if (delay) put3(&u, ENG_OP_DELAY, delay);
-    if (cp > 0xFFFFu && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
-        uint32_t c = cp - 0x10000u;
-        hex(&u, 0xD800u + (c >> 10), false);
-        hex(&u, 0xDC00u + (c & 0x3FFu), false);
-    } else {
-        hex(&u, cp, mode == CFG_UC_WINDOWS);
-    }
-    switch (mode) {
-    case CFG_UC_MACOS:
-        put(&u, ENG_OP_MODS_UP);
-        put(&u, MOD_BIT_LALT);
-        break;
-    case CFG_UC_LINUX:
-        put(&u, ' ');
-        if (caps) put3(&u, ENG_OP_TAP, KC_CAPS_LOCK);
-        break;
-    case CFG_UC_WINDOWS:
-        put(&u, ENG_OP_MODS_UP);
-        put(&u, MOD_BIT_LALT);
-        if (!num) put3(&u, ENG_OP_TAP, KC_NUM_LOCK);
-        break;
-    case CFG_UC_WINCOMPOSE:
-    case CFG_UC_EMACS:
-        put(&u, '\n');
-        break;
-    default:
-        break;
-    }
-    put(&u, ENG_OP_UNMASK);
     return u.n;
 }
 

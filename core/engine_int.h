@@ -91,6 +91,8 @@ void eng_system_send(engine_t *e, uint16_t usage);
 void eng_clear_oneshot_mods(engine_t *e);
 void eng_add_oneshot_mods(engine_t *e, uint8_t mods);
 void eng_del_oneshot_mods(engine_t *e, uint8_t mods);
+/* Has a one-shot armed at *since run out at now (oneshot.timeout; 0 = never)? */
+bool eng_oneshot_timed_out(const engine_t *e, const uint32_t *since, uint32_t now);
 bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now);
 
 /* ---- mouse keys (bhv_mouse.c) ------------------------------------------------------------- */

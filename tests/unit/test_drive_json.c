@@ -121,6 +121,9 @@ static void sequences(void **st)
                 strstr(km_text, "{\"sequence\": [\"KC_C\", \"KC_A\", \"KC_B\", \"KC_D\", \"KC_F\"]"));
     assert_true(strstr(km_text, "\"unicode_map\"") && strstr(km_text, "\"U+1F600\"") &&
                 strstr(km_text, "\"U+03BB\""));
+    /* a unicode input mode other than the default, and the cycle list, as names the loader reads */
+    assert_true(strstr(km_text, "\"input_mode\": \"linux\"") &&
+                strstr(km_text, "\"selected_modes\": [\"linux\", \"wincompose\", \"windows\"]"));
 }
 
 /* key overrides (every field and option, a disabled one, KC_NO trigger), key cancellation pairs

@@ -78,8 +78,12 @@ static const struct cfg_records {
 #if ENGINE_HAS_KEY_CANCEL
     {CFG_SEC_KEY_CANCEL, CFG_KEY_CANCEL_SIZE, CFG_MAX_KEY_CANCEL},
 #endif
+#if ENGINE_HAS_LEADER
     {CFG_SEC_LEADER, 12u, CFG_MAX_LEADER},
+#endif
+#if ENGINE_HAS_UNICODE
     {CFG_SEC_UNICODE_MAP, 3u, CFG_MAX_UNICODE_MAP},
+#endif
 #if ENGINE_HAS_COMBO
     {CFG_SEC_COMBOS, CFG_CB_SIZE, CFG_MAX_COMBOS},
 #endif
@@ -87,6 +91,14 @@ static const struct cfg_records {
     {CFG_SEC_TAP_DANCES, CFG_TAP_DANCE_SIZE, CFG_MAX_TAP_DANCES},
 #endif
 };
+
+/* The layout and the encoders are read by the host tool only; a firmware that has no room to
+ * spare (the ATmega32U4) does not check them either. */
+#if defined(__AVR__)
+#define CFG_CHECK_HOST_SECTIONS 0
+#else
+#define CFG_CHECK_HOST_SECTIONS 1
+#endif
 
 /* Expected body length of a known section given the dimensions (0 = variable, checked apart). */
 static enum cfg_open_result check_shapes(cfg_t *c)
@@ -97,22 +109,27 @@ static enum cfg_open_result check_shapes(cfg_t *c)
     if (len[CFG_SEC_KEYMAP] != 2u * c->layers * c->npos) return CFG_ERR_SECTIONS;
     if (len[CFG_SEC_SETTINGS] != 2u * cnt[CFG_SEC_SETTINGS]) return CFG_ERR_SECTIONS;
     if (c->off[CFG_SEC_HAND] && len[CFG_SEC_HAND] != c->npos) return CFG_ERR_SECTIONS;
+#if CFG_CHECK_HOST_SECTIONS
     if (c->off[CFG_SEC_LAYOUT]) {
         if (cnt[CFG_SEC_LAYOUT] > CFG_MAX_KEYS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_LAYOUT] != cnt[CFG_SEC_LAYOUT]) return CFG_ERR_SECTIONS;
         for (uint16_t i = 0; i < cnt[CFG_SEC_LAYOUT]; i++)
             if (CFG_RD8(c->base + c->off[CFG_SEC_LAYOUT] + i) >= c->npos) return CFG_ERR_SECTIONS;
     }
+#endif
     if (c->off[CFG_SEC_PINS]) {
         uint8_t kind = cfg_info8(c, CFG_INFO_MATRIX_KIND);
         unsigned want = kind == CFG_MATRIX_DIRECT ? c->npos : (unsigned)c->rows + c->cols;
         if (len[CFG_SEC_PINS] != want) return CFG_ERR_SECTIONS;
     }
+#if CFG_CHECK_HOST_SECTIONS
     if (c->off[CFG_SEC_ENCODERS]) {
         uint16_t n = cnt[CFG_SEC_ENCODERS];
         if (n > CFG_MAX_ENCODERS) return CFG_ERR_BOUNDS;
         if (len[CFG_SEC_ENCODERS] != 4u * n * c->layers + 4u * n) return CFG_ERR_SECTIONS;
     }
+#endif
+#if ENGINE_HAS_PLAYER
     if (c->off[CFG_SEC_MACROS]) {
         uint16_t n = cnt[CFG_SEC_MACROS], l = len[CFG_SEC_MACROS];
         if (n > CFG_MAX_MACROS) return CFG_ERR_BOUNDS;
@@ -126,6 +143,7 @@ static enum cfg_open_result check_shapes(cfg_t *c)
         }
         if (prev != l) return CFG_ERR_SECTIONS;
     }
+#endif
     for (uint8_t i = 0; i < sizeof records / sizeof records[0]; i++) {
         uint8_t id = ROM_RD8(&records[i].id);
         if (!c->off[id]) continue;

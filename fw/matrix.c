@@ -94,8 +94,9 @@ static inline void set_bit(uint32_t *w, unsigned pos)
 }
 #else
 /* A chip without a pin word is an 8-bit one here (the ATmega32U4): the bitmap by bytes (the words
- * are little-endian), as a variable 32-bit shift is a loop of 32-bit shifts there. */
-static inline void set_bit(uint32_t *w, unsigned pos)
+ * are little-endian), as a variable 32-bit shift is a loop of 32-bit shifts there; one copy, as
+ * it runs only for a key that is down. */
+static __attribute__((noinline)) void set_bit(uint32_t *w, unsigned pos)
 {
     ((uint8_t *)w)[pos >> 3] |= (uint8_t)(1u << (pos & 7u));
 }

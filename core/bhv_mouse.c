@@ -160,15 +160,12 @@ static int8_t diag(int8_t x)
 }
 
 /* A pair of axes (x y, or v h) moving by u in the directions of a and b (an axis at 0 stays);
- * diagonal moves are scaled down. */
+ * diagonal moves are scaled down (diag is odd, so scaling u before the signs is the same). */
 static void pair(int8_t u, int8_t a, int8_t b, int8_t *oa, int8_t *ob)
 {
+    if (a && b && u) u = diag(u); /* (a constant mode offset may be 0) */
     if (a) *oa = a > 0 ? u : (int8_t)-u;
     if (b) *ob = b > 0 ? u : (int8_t)-u;
-    if (*oa && *ob) { /* (a constant mode offset may be 0) */
-        *oa = diag(*oa);
-        *ob = diag(*ob);
-    }
 }
 
 #if ENGINE_HAS_MOUSE_MODES

@@ -20,10 +20,14 @@ static bool enabled(const engine_t *e)
     return (s & ENG_AS_SET) ? (s & ENG_AS_ON) != 0 : eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) != 0;
 }
 
+/* auto_shift.timeout moved by AS_UP/AS_DOWN, within 0 .. 65534 (16-bit: the step is at most 635) */
 static uint16_t timeout(const engine_t *e)
 {
-    int32_t t = (int32_t)eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT) + 5 * (int32_t)e->mods.as_adj;
-    return t < 0 ? 0 : t > 65534 ? 65534 : (uint16_t)t;
+    uint16_t t = eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT);
+    int8_t adj = e->mods.as_adj;
+    uint16_t step = (uint16_t)(5u * (uint8_t)(adj < 0 ? -adj : adj));
+    if (adj < 0) return t > step ? (uint16_t)(t - step) : 0;
+    return t < 65534u - step ? (uint16_t)(t + step) : 65534u;
 }
 
 /* QMK's default classes: alpha, numeric, special (Tab and - = [ ] \ # ; ' ` , . / and the ISO \) */

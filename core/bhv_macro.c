@@ -135,10 +135,7 @@ static void start(engine_t *e)
             s->end = 3;
         } else {
             /* Any other keycode is tapped through its behaviour, with the tap count of a tap. */
-            engine_held_t k = {j.arg, CFG_POS_NONE, 1, 0};
-            const engine_bhv_t *b = eng_bhv_for(j.arg);
-            b->press(e, &k);
-            b->release(e, &k);
+            eng_tap_kc(e, j.arg, CFG_POS_NONE);
             return;
         }
         break;

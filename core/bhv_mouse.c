@@ -160,15 +160,12 @@ static int8_t diag(int8_t x)
 }
 
 /* A pair of axes (x y, or v h) moving by u in the directions of a and b (an axis at 0 stays);
- * diagonal moves are scaled down. */
+ * diagonal moves are scaled down (diag is odd, so scaling u before the signs is the same). */
 static void pair(int8_t u, int8_t a, int8_t b, int8_t *oa, int8_t *ob)
 {
+    if (a && b && u) u = diag(u); /* (a constant mode offset may be 0) */
     if (a) *oa = a > 0 ? u : (int8_t)-u;
     if (b) *ob = b > 0 ? u : (int8_t)-u;
-    if (*oa && *ob) { /* (a constant mode offset may be 0) */
-        *oa = diag(*oa);
-        *ob = diag(*ob);
-    }
 }
 
 #if ENGINE_HAS_MOUSE_MODES
@@ -255,6 +252,25 @@ static int8_t *dir_field(mouse_report_t *d, uint8_t i)
     return (int8_t *)((uint8_t *)d + ROM_RD8(&dir_axis[i >> 1]));
 }
 
+/* A button or MS_ACLn key: its bit set (on) or cleared. True for an MS_ACLn key. */
+static bool flag_key(engine_t *e, uint8_t code, bool on)
+{
+    engine_mouse_state_t *m = &e->mouse;
+    uint8_t *f, bit;
+    bool acl = code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2;
+    if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
+        f = &m->dir.buttons;
+        bit = (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
+    } else if (acl) {
+        f = &m->accel;
+        bit = (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
+    } else {
+        return false;
+    }
+    *f = on ? (uint8_t)(*f | bit) : (uint8_t)(*f & ~bit);
+    return acl;
+}
+
 void eng_mouse_on(engine_t *e, uint8_t code)
 {
     engine_mouse_state_t *m = &e->mouse;
@@ -281,10 +297,7 @@ void eng_mouse_on(engine_t *e, uint8_t code)
 #endif
             u = unit(e, w);
         *dir_field(d, i) = (DIR_MINUS >> i & 1u) ? (int8_t)-u : u;
-    } else if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-        d->buttons |= (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
-    } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
-        m->accel |= (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
+    } else if (flag_key(e, code, true)) {
 #if ENGINE_HAS_MOUSE_MODES
         m->speed = (uint8_t)(code - QK_MOUSE_ACCELERATION_0 + 1u);
 #endif
@@ -313,10 +326,7 @@ void eng_mouse_off(engine_t *e, uint8_t code)
         int8_t *f = dir_field(d, i);
         bool minus = DIR_MINUS >> i & 1u;
         if ((minus ? *f < 0 : *f > 0) && (i >= 4 || md != CFG_MOUSE_INERTIA)) *f = 0;
-    } else if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-        d->buttons &= (uint8_t)~(1u << (code - QK_MOUSE_BUTTON_1));
-    } else if (code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2) {
-        m->accel &= (uint8_t)~(1u << (code - QK_MOUSE_ACCELERATION_0));
+    } else if (flag_key(e, code, false)) {
 #if ENGINE_HAS_MOUSE_MODES
         /* QMK's MK_MOMENTARY_ACCEL: releasing the ACL key in use goes back to unmod */
         if (st(e, CFG_MOUSE_MOMENTARY_ACCEL) && m->speed == code - QK_MOUSE_ACCELERATION_0 + 1u) m->speed = 0;

@@ -5,6 +5,16 @@
  * Rules and the table of endings in docs/behaviours.md, "Tap dance". */
 #include "core/engine_int.h"
 
+#if ENGINE_HAS_TAP_DANCE || ENGINE_HAS_LEADER
+void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos)
+{
+    engine_held_t k = {kc, pos, 1, 0};
+    const engine_bhv_t *b = eng_bhv_for(kc);
+    b->press(e, &k);
+    b->release(e, &k);
+}
+#endif
+
 #if ENGINE_HAS_TAP_DANCE
 
 #define NONE 0xFFu
@@ -20,14 +30,6 @@ static uint8_t max_taps(const engine_t *e)
     return (field(e, CFG_TD_ON_DOUBLE_TAP) || field(e, CFG_TD_ON_TAP_HOLD)) ? 2 : 1;
 }
 
-/* Presses and releases kc as a tap; a dual-role keycode acts as its tap. */
-static void tap_kc(engine_t *e, kc_t kc, uint8_t pos)
-{
-    engine_held_t k = {kc, pos, 1, 0};
-    const engine_bhv_t *b = eng_bhv_for(kc);
-    b->press(e, &k);
-    b->release(e, &k);
-}
 
 /* Ends the dance. `cur` is the dance key's entry while its own press is being processed (the
  * caller stores it back), else NULL. Vial's table: one tap gives on_tap (held: on_hold, or on_tap
@@ -53,14 +55,14 @@ static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
     uint8_t pos = e->td_pos, down = e->td_down;
     e->td_idx = NONE; /* before pressing anything: what follows is no longer part of the dance */
     eng_trace(e, ENGINE_TRACE_TAP_DANCE, pos, kc, (uint16_t)(n | how << 8), CFG_POS_NONE);
-    if (pre) tap_kc(e, pre, pos);
+    if (pre) eng_tap_kc(e, pre, pos);
     engine_held_t k = {kc, pos, (uint8_t)(hold ? 0 : 1), 0}, *h = cur;
     if (!h && down) {
         h = eng_held_find(e, pos);
         if (h && !KC_IN(h->kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX)) h = NULL;
     }
     if (!h) {
-        tap_kc(e, kc, pos);
+        eng_tap_kc(e, kc, pos);
         return;
     }
     /* Still down: the key becomes the keycode, so its release releases exactly that. */

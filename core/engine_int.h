@@ -211,6 +211,9 @@ static inline void eng_combo_reset(engine_t *e) { (void)e; }
 #endif
 
 /* ---- tap dance (bhv_tap_dance.c) ---------------------------------------------------------------- */
+/* Presses and releases kc through its behaviour as a tap (tap count 1: a dual-role keycode acts as
+ * its tap); tap dance endings and leader results share it. */
+void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos);
 #if ENGINE_HAS_TAP_DANCE
 void eng_td_interrupt(engine_t *e);   /* another key is pressed: the dance ends first */
 void eng_td_tick(engine_t *e, uint32_t t);

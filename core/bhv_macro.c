@@ -178,19 +178,26 @@ static uint16_t step(engine_t *e, bool *half)
 #endif
     uint8_t op = rd(e, s->pc++);
     kc_t kc = 0;
-    if (op == ENG_OP_TAP || op == ENG_OP_DOWN || op == ENG_OP_UP || op == ENG_OP_DELAY) {
+    if (op >= ENG_OP_TAP && op <= ENG_OP_DELAY) { /* the ops with a 16-bit argument */
         kc = rd16(e, s->pc);
         s->pc += 2;
     }
+    uint8_t code = (uint8_t)kc, mods = own_mods(kc);
+    if (op == '\n' || op == '\t' || (op >= 0x20 && op < 0x7F)) { /* a character: tapped */
+        uint8_t t = op == '\n' ? KC_ENTER : op == '\t' ? KC_TAB : ROM_RD8(&ascii_kc[op - 0x20]);
+        code = t & 0x7Fu;
+        mods = (t & 0x80u) ? MOD_BIT_LSHIFT : 0;
+        op = ENG_OP_TAP;
+    }
     switch (op) {
     case ENG_OP_TAP:
-        *half = tap(e, (uint8_t)kc, own_mods(kc), &wait);
+        *half = tap(e, code, mods, &wait);
         return *half ? wait : interval;
     case ENG_OP_DOWN:
-        key_down(e, (uint8_t)kc, own_mods(kc));
+        key_down(e, code, mods);
         break;
     case ENG_OP_UP:
-        key_up(e, (uint8_t)kc, own_mods(kc));
+        key_up(e, code, mods);
         break;
     case ENG_OP_DELAY:
         wait = kc;
@@ -216,11 +223,6 @@ static uint16_t step(engine_t *e, bool *half)
         break;
 #endif
     default:
-        if (op == '\n' || op == '\t' || (op >= 0x20 && op < 0x7F)) {
-            uint8_t t = op == '\n' ? KC_ENTER : op == '\t' ? KC_TAB : ROM_RD8(&ascii_kc[op - 0x20]);
-            *half = tap(e, t & 0x7Fu, (t & 0x80u) ? MOD_BIT_LSHIFT : 0, &wait);
-            return *half ? wait : interval;
-        }
         break; /* ENG_OP_BEEP: no audio */
     }
     return (uint16_t)(wait + interval < wait ? 0xFFFFu : wait + interval);

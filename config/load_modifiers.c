@@ -403,7 +403,7 @@ void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d)
         if (what)
             diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                      "%s does nothing on the ATmega32U4: its firmware leaves out caps word, auto "
-                     "shift, key overrides and layer lock (flash; docs/boards/atmega32u4.md)", what);
+                     "shift and key overrides (flash; docs/boards/atmega32u4.md)", what);
     }
 
     bool tri = false;

@@ -9,6 +9,7 @@
 #include "config/keycode.h"
 #include "config/load.h"
 #include "config/load_internal.h"
+#include "core/features.h"
 
 struct cfg_ls_session cfg_ls_s;
 
@@ -1316,12 +1317,14 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                          "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                          m->ntap_dances == 1 ? "" : "s");
         }
-    if (m->processor == CFG_PROC_ATMEGA32U4 && m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_ACCELERATED)
+    if (!ENGINE_AVR_MOUSE_MODES && m->processor == CFG_PROC_ATMEGA32U4 &&
+        m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_ACCELERATED)
         diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                  "mouse_key.mode: the ATmega32U4 firmware has the default (accelerated) mode only "
                  "(flash); mouse keys will use it");
     /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
-    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+    for (unsigned l = 0, warned = 0;
+         !ENGINE_AVR_MACRO && !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
         for (unsigned k = 0; !warned && k < m->nkeys; k++) {
             kc_t kc = m->keymap[l][m->layout[k]];
             if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
@@ -1364,7 +1367,7 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                      m->ntap_dances == 1 ? "" : "s");
     }
-    if (m->processor == CFG_PROC_ATMEGA32U4 && m->ncombos)
+    if (!ENGINE_AVR_COMBO && m->processor == CFG_PROC_ATMEGA32U4 && m->ncombos)
         diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                  "the ATmega32U4 firmware has no room for combos: this keyboard will ignore them "
                  "(docs/performance.md)");

@@ -1,72 +1,96 @@
-/* Which of the optional behaviours (issue 9) this build of the engine has. Every target has all of them but
- * the ATmega32U4, whose flash cannot hold them next to the rest of the firmware (sizes in
- * docs/performance.md); a build may override any switch with -DENGINE_HAS_...=0/1. The config
- * loader (cfg_finish in config/load.c) warns about these keys in an ATmega32U4 keymap. */
+/* Which of the optional behaviours (issue 9) this build of the engine has. Every target has all of
+ * them but the ATmega32U4, whose flash holds only some next to the rest of the firmware: the
+ * ENGINE_AVR_* values below say which (sizes and the reasons in docs/boards/atmega32u4.md). A build
+ * may override any switch with -DENGINE_HAS_...=0/1. The config loader (config/load.c,
+ * config/load_modifiers.c) reads ENGINE_AVR_* to warn about what an ATmega32U4 keymap uses but
+ * that image leaves out. */
 #ifndef KESTREL_CORE_FEATURES_H
 #define KESTREL_CORE_FEATURES_H
 
+/* The ATmega32U4 image: 1 = built in. Chosen by size, the cheapest first, while at least 256
+ * bytes of the 26,624-byte code budget stay free (make avr-bench prints what is left). */
+#define ENGINE_AVR_MACRO        0
+#define ENGINE_AVR_UNICODE      0
+#define ENGINE_AVR_LEADER       0
+#define ENGINE_AVR_DYNMACRO     0
+#define ENGINE_AVR_COMBO        0
+#define ENGINE_AVR_TAP_DANCE    1
+#define ENGINE_AVR_CAPS_WORD    0
+#define ENGINE_AVR_AUTO_SHIFT   0
+#define ENGINE_AVR_KEY_OVERRIDE 0
+#define ENGINE_AVR_REPEAT_KEY   1
+#define ENGINE_AVR_LAYER_LOCK   0
+#define ENGINE_AVR_SPACE_CADET  1
+#define ENGINE_AVR_KEY_CANCEL   1
+#define ENGINE_AVR_GRAVE_ESC    1
+#define ENGINE_AVR_TRI_LAYER    1
+#define ENGINE_AVR_MOUSE_MODES  0
+#define ENGINE_AVR_DRIVE_KEY    0 /* no drive on the ATmega32U4 */
+
 #if defined(__AVR__)
+#define ENGINE_FEATURE(avr) (avr)
 #define ENGINE_FEATURE_DEFAULT 0
 #else
+#define ENGINE_FEATURE(avr) 1
 #define ENGINE_FEATURE_DEFAULT 1
 #endif
 
 #ifndef ENGINE_HAS_MACRO       /* MC_n and the sequence player */
-#define ENGINE_HAS_MACRO ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_MACRO ENGINE_FEATURE(ENGINE_AVR_MACRO)
 #endif
 #ifndef ENGINE_HAS_UNICODE     /* UC() UM() UP(), UC_NEXT .. UC_EMAC */
-#define ENGINE_HAS_UNICODE ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_UNICODE ENGINE_FEATURE(ENGINE_AVR_UNICODE)
 #endif
 #ifndef ENGINE_HAS_LEADER      /* QK_LEAD */
-#define ENGINE_HAS_LEADER ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_LEADER ENGINE_FEATURE(ENGINE_AVR_LEADER)
 #endif
 #ifndef ENGINE_HAS_DYNMACRO    /* DM_REC1 .. DM_PLY2 */
-#define ENGINE_HAS_DYNMACRO ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_DYNMACRO ENGINE_FEATURE(ENGINE_AVR_DYNMACRO)
 #endif
 #ifndef ENGINE_HAS_COMBO       /* the combo stage, CM_ON CM_OFF CM_TOGG */
-#define ENGINE_HAS_COMBO ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_COMBO ENGINE_FEATURE(ENGINE_AVR_COMBO)
 #endif
-#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i): on every target, the ATmega32U4 included (it fits) */
-#define ENGINE_HAS_TAP_DANCE 1
+#ifndef ENGINE_HAS_TAP_DANCE   /* TD(i) */
+#define ENGINE_HAS_TAP_DANCE ENGINE_FEATURE(ENGINE_AVR_TAP_DANCE)
 #endif
-/* The modifier behaviours, one switch each (AVR flash in docs/performance.md); those behind the
- * event hook (core/engine_mods.c) bring the hook with them. */
+/* The modifier behaviours, one switch each; those behind the event hook (core/engine_mods.c)
+ * bring the hook with them. */
 #ifndef ENGINE_HAS_CAPS_WORD   /* CW_TOGG, caps word by Shift */
-#define ENGINE_HAS_CAPS_WORD ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_CAPS_WORD ENGINE_FEATURE(ENGINE_AVR_CAPS_WORD)
 #endif
 #ifndef ENGINE_HAS_AUTO_SHIFT  /* auto shift, AS_*, retro shift */
-#define ENGINE_HAS_AUTO_SHIFT ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_AUTO_SHIFT ENGINE_FEATURE(ENGINE_AVR_AUTO_SHIFT)
 #endif
 #ifndef ENGINE_HAS_KEY_OVERRIDE /* key_overrides, KO_* */
-#define ENGINE_HAS_KEY_OVERRIDE ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_KEY_OVERRIDE ENGINE_FEATURE(ENGINE_AVR_KEY_OVERRIDE)
 #endif
 #ifndef ENGINE_HAS_REPEAT_KEY  /* QK_REP QK_AREP */
-#define ENGINE_HAS_REPEAT_KEY ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_REPEAT_KEY ENGINE_FEATURE(ENGINE_AVR_REPEAT_KEY)
 #endif
 #ifndef ENGINE_HAS_LAYER_LOCK  /* QK_LLCK */
-#define ENGINE_HAS_LAYER_LOCK ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_LAYER_LOCK ENGINE_FEATURE(ENGINE_AVR_LAYER_LOCK)
 #endif
 #ifndef ENGINE_HAS_SPACE_CADET /* SC_* */
-#define ENGINE_HAS_SPACE_CADET ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_SPACE_CADET ENGINE_FEATURE(ENGINE_AVR_SPACE_CADET)
 #endif
 #ifndef ENGINE_HAS_KEY_CANCEL  /* key_cancellation (SOCD) */
-#define ENGINE_HAS_KEY_CANCEL ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_KEY_CANCEL ENGINE_FEATURE(ENGINE_AVR_KEY_CANCEL)
 #endif
 #define ENGINE_HAS_MODS (ENGINE_HAS_CAPS_WORD || ENGINE_HAS_AUTO_SHIFT || ENGINE_HAS_KEY_OVERRIDE || \
                          ENGINE_HAS_REPEAT_KEY || ENGINE_HAS_LAYER_LOCK || ENGINE_HAS_SPACE_CADET || \
                          ENGINE_HAS_KEY_CANCEL)
 #ifndef ENGINE_HAS_GRAVE_ESC   /* QK_GESC */
-#define ENGINE_HAS_GRAVE_ESC ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_GRAVE_ESC ENGINE_FEATURE(ENGINE_AVR_GRAVE_ESC)
 #endif
 #ifndef ENGINE_HAS_TRI_LAYER   /* TL_LOWR TL_UPPR */
-#define ENGINE_HAS_TRI_LAYER ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_TRI_LAYER ENGINE_FEATURE(ENGINE_AVR_TRI_LAYER)
 #endif
 #ifndef ENGINE_HAS_MOUSE_MODES /* mouse_key.mode other than the default acceleration */
-#define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE_DEFAULT
+#define ENGINE_HAS_MOUSE_MODES ENGINE_FEATURE(ENGINE_AVR_MOUSE_MODES)
 #endif
 
-#ifndef ENGINE_HAS_DRIVE_KEY    /* KS_DRIVE_TOGGLE reaches the firmware (no drive on the ATmega32U4) */
-#define ENGINE_HAS_DRIVE_KEY ENGINE_FEATURE_DEFAULT
+#ifndef ENGINE_HAS_DRIVE_KEY    /* KS_DRIVE_TOGGLE reaches the firmware */
+#define ENGINE_HAS_DRIVE_KEY ENGINE_FEATURE(ENGINE_AVR_DRIVE_KEY)
 #endif
 
 /* Unicode, leader results and dynamic macros are played by the macro player. */

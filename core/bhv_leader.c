@@ -12,17 +12,20 @@
 static void leader_end(engine_t *e)
 {
     engine_leader_t *l = &e->leader;
-    uint16_t n, match = 0xFFFFu;
+    uint16_t n;
     const uint8_t *t = cfg_section(e->cfg, CFG_SEC_LEADER, &n, NULL);
     l->active = 0;
-    for (uint16_t i = 0; t && i < n && match == 0xFFFFu; i++) {
+    for (uint16_t i = 0; t && i < n; i++) {
         const uint8_t *p = t + ENTRY_SIZE * i;
         uint8_t j = 0;
         while (j < ENGINE_LEADER_KEYS && cfg_rd16(p + 2u * j) == (j < l->n ? l->seq[j] : KC_NO)) j++;
-        if (j == ENGINE_LEADER_KEYS) match = i;
+        if (j == ENGINE_LEADER_KEYS) { /* the first entry that equals it */
+            eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, i, CFG_POS_NONE);
+            eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(p + 10u));
+            return;
+        }
     }
-    eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, match, CFG_POS_NONE);
-    if (match != 0xFFFFu) eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(t + ENTRY_SIZE * match + 10u));
+    eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, 0xFFFFu, CFG_POS_NONE);
 }
 
 bool eng_leader_take(engine_t *e, kc_t kc)

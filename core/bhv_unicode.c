@@ -159,7 +159,7 @@ static void unicode_press(engine_t *e, engine_held_t *k)
         }
         if (i >= n) return; /* the loader does not let this happen */
         const uint8_t *p = map + 3u * i;
-        cp = (uint32_t)CFG_RD8(p) | (uint32_t)CFG_RD8(p + 1) << 8 | (uint32_t)CFG_RD8(p + 2) << 16;
+        cp = cfg_rd16(p) | (uint32_t)CFG_RD8(p + 2) << 16;
     }
     eng_seq_push(e, ENG_JOB_UNICODE, cp);
 }

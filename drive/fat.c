@@ -3,6 +3,7 @@
  * checksum). Reads go through dbd_peek (flash or the write cache); writes through dbd_write. */
 #include <string.h>
 
+#include "core/le.h"
 #include "drive/fat.h"
 
 #define DIRENT 32u
@@ -35,18 +36,6 @@ const char *fat_strerror(enum fat_result r)
     return "unknown error";
 }
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static void wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void wr32(uint8_t *p, uint32_t v)
-{
-    wr16(p, (uint16_t)v);
-    wr16(p + 2, (uint16_t)(v >> 16));
-}
 static char upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 32) : c; }
 
 const uint8_t *fat_marker(dbd_t *bd)
@@ -92,23 +81,23 @@ enum fat_result fat_format(dbd_t *bd, const fat_format_opts_t *o)
     memset(s, 0, sizeof s);
     s[0] = 0xEB; s[1] = 0x3C; s[2] = 0x90;           /* jump over the BPB */
     memcpy(s + 3, "KESTREL ", 8);
-    wr16(s + 11, DBD_SECTOR);
+    le_wr16(s + 11, DBD_SECTOR);
     s[13] = 1;                                       /* sectors per cluster */
-    wr16(s + 14, (uint16_t)reserved);
+    le_wr16(s + 14, (uint16_t)reserved);
     s[16] = 2;                                       /* FATs */
-    wr16(s + 17, o->root_entries);
-    wr16(s + 19, (uint16_t)total);
+    le_wr16(s + 17, o->root_entries);
+    le_wr16(s + 19, (uint16_t)total);
     s[21] = 0xF8;                                    /* media: fixed */
-    wr16(s + 22, (uint16_t)fatsz);
+    le_wr16(s + 22, (uint16_t)fatsz);
     /* CHS geometry, unused by USB hosts; chosen to divide the size exactly (tools such as mtools
      * check that) */
     uint16_t spt = 32;
     while (spt > 1 && total % spt) spt /= 2;
-    wr16(s + 24, spt);
-    wr16(s + 26, (total / spt) % 2u ? 1 : 2);
+    le_wr16(s + 24, spt);
+    le_wr16(s + 26, (total / spt) % 2u ? 1 : 2);
     s[36] = 0x80;                                    /* drive number */
     s[38] = 0x29;                                    /* extended boot signature */
-    wr32(s + 39, o->serial);
+    le_wr32(s + 39, o->serial);
     memset(s + 43, ' ', 11);
     for (size_t i = 0; o->label && o->label[i] && i < 11; i++) s[43 + i] = (uint8_t)upper(o->label[i]);
     memcpy(s + 54, bits == 12 ? "FAT12   " : "FAT16   ", 8);
@@ -134,8 +123,8 @@ enum fat_result fat_format(dbd_t *bd, const fat_format_opts_t *o)
             memset(s, ' ', 11);
             for (size_t k = 0; o->label[k] && k < 11; k++) s[k] = (uint8_t)upper(o->label[k]);
             s[11] = ATTR_VOLUME;
-            wr16(s + 22, FAT_TIME);
-            wr16(s + 24, FAT_DATE);
+            le_wr16(s + 22, FAT_TIME);
+            le_wr16(s + 24, FAT_DATE);
         }
         if (!dbd_write(bd, reserved + 2u * fatsz + i, s)) return FAT_ERR_IO;
     }
@@ -147,10 +136,10 @@ enum fat_result fat_mount(fat_vol_t *v, dbd_t *bd)
     const uint8_t *s = dbd_peek(bd, 0);
     memset(v, 0, sizeof *v);
     v->bd = bd;
-    if (!s || s[510] != 0x55 || s[511] != 0xAA || rd16(s + 11) != DBD_SECTOR) return FAT_ERR_NOFS;
+    if (!s || s[510] != 0x55 || s[511] != 0xAA || le_rd16(s + 11) != DBD_SECTOR) return FAT_ERR_NOFS;
     uint8_t spc = s[13];
-    uint32_t reserved = rd16(s + 14), nfats = s[16], root_entries = rd16(s + 17);
-    uint32_t total = rd16(s + 19) ? rd16(s + 19) : rd32(s + 32), fatsz = rd16(s + 22);
+    uint32_t reserved = le_rd16(s + 14), nfats = s[16], root_entries = le_rd16(s + 17);
+    uint32_t total = le_rd16(s + 19) ? le_rd16(s + 19) : le_rd32(s + 32), fatsz = le_rd16(s + 22);
     if (!spc || (spc & (spc - 1u)) || !reserved || !nfats || nfats > 4u || !root_entries ||
         !fatsz || total > bd->sectors || total < 16u)
         return FAT_ERR_NOFS;
@@ -325,7 +314,7 @@ static void dir_walk(const fat_vol_t *v, dir_fn fn, void *ctx)
             }
             for (unsigned k = 0; k < 13; k++) {
                 unsigned pos = (seq - 1u) * 13u + k;
-                uint16_t ch = rd16(e + lfn_pos[k]);
+                uint16_t ch = le_rd16(e + lfn_pos[k]);
                 if (pos < sizeof lname - 1u && ch != 0xFFFFu)
                     lname[pos] = ch == 0 ? 0 : ch < 0x80u ? (char)ch : 0x7F;
             }
@@ -352,8 +341,8 @@ static bool find_fn(void *ctx, uint32_t first, uint32_t idx, const uint8_t *e, c
     find_ctx_t *c = ctx;
     if (!(lname && name_eq(lname, c->name)) && !name_eq(sname, c->name)) return true;
     if (e[11] & ATTR_DIR) return true;
-    c->f->size = rd32(e + 28);
-    c->f->first_cluster = rd16(e + 26);
+    c->f->size = le_rd32(e + 28);
+    c->f->first_cluster = le_rd16(e + 26);
     c->f->entry = (uint16_t)idx;
     c->f->first_entry = (uint16_t)first;
     c->f->attr = e[11];
@@ -596,20 +585,20 @@ enum fat_result fat_write(fat_vol_t *v, const char *name, const uint8_t *data, u
         for (unsigned j = 0; j < 13; j++) {
             size_t pos = (seq - 1u) * 13u + j;
             uint16_t ch = pos < nlen ? (uint8_t)name[pos] : pos == nlen ? 0 : 0xFFFFu;
-            wr16(e + lfn_pos[j], ch);
+            le_wr16(e + lfn_pos[j], ch);
         }
         if (!write_dirent(v, at + k, e)) return FAT_ERR_IO;
     }
     memset(e, 0, sizeof e);
     memcpy(e, sfn, 11);
     e[11] = ATTR_ARCHIVE;
-    wr16(e + 14, FAT_TIME);
-    wr16(e + 16, FAT_DATE);
-    wr16(e + 18, FAT_DATE);
-    wr16(e + 22, FAT_TIME);
-    wr16(e + 24, FAT_DATE);
-    wr16(e + 26, (uint16_t)first);
-    wr32(e + 28, len);
+    le_wr16(e + 14, FAT_TIME);
+    le_wr16(e + 16, FAT_DATE);
+    le_wr16(e + 18, FAT_DATE);
+    le_wr16(e + 22, FAT_TIME);
+    le_wr16(e + 24, FAT_DATE);
+    le_wr16(e + 26, (uint16_t)first);
+    le_wr32(e + 28, len);
     if (!write_dirent(v, at + nlfn, e)) return FAT_ERR_IO;
     /* written past the end of the directory: the entry after ours must end it again */
     const uint8_t *after = dirent(v, at + need);

@@ -5,18 +5,9 @@
  * in use is never the target, so the config the keyboard runs survives any power cut. */
 #include <string.h>
 
+#include "core/le.h"
 #include "core/cfg.h"
 #include "drive/slots.h"
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
 
 uint32_t slots_capacity(const slots_t *s)
 {
@@ -28,17 +19,17 @@ uint32_t slots_capacity(const slots_t *s)
 bool slots_read(const slots_t *s, int index, slot_info_t *out)
 {
     const uint8_t *h = s->flash->mem + s->off[index];
-    if (rd32(h) != SLOT_MAGIC || rd32(h + 4) != SLOT_VERSION) return false;
-    if (cfg_crc32(0, h, 28) != rd32(h + 28)) return false;
-    uint32_t len = rd32(h + 12);
+    if (le_rd32(h) != SLOT_MAGIC || le_rd32(h + 4) != SLOT_VERSION) return false;
+    if (cfg_crc32(0, h, 28) != le_rd32(h + 28)) return false;
+    uint32_t len = le_rd32(h + 12);
     if (len == 0 || len > slots_capacity(s)) return false;
     const uint8_t *img = h + SLOT_IMAGE_OFF;
-    if (cfg_crc32(0, img, len) != rd32(h + 16)) return false;
+    if (cfg_crc32(0, img, len) != le_rd32(h + 16)) return false;
     out->index = index;
-    out->seq = rd32(h + 8);
+    out->seq = le_rd32(h + 8);
     out->len = len;
-    out->region_crc = rd32(h + 20);
-    out->src_crc = rd32(h + 24);
+    out->region_crc = le_rd32(h + 20);
+    out->src_crc = le_rd32(h + 24);
     out->image = img;
     return true;
 }
@@ -92,14 +83,14 @@ enum slots_result slots_write(const slots_t *s, const uint8_t *img, uint32_t len
 
     static uint8_t page[DFLASH_PAGE];
     memset(page, 0xFF, sizeof page);
-    wr32(page, SLOT_MAGIC);
-    wr32(page + 4, SLOT_VERSION);
-    wr32(page + 8, seq);
-    wr32(page + 12, len);
-    wr32(page + 16, cfg_crc32(0, img, len));
-    wr32(page + 20, region_crc);
-    wr32(page + 24, src_crc);
-    wr32(page + 28, cfg_crc32(0, page, 28));
+    le_wr32(page, SLOT_MAGIC);
+    le_wr32(page + 4, SLOT_VERSION);
+    le_wr32(page + 8, seq);
+    le_wr32(page + 12, len);
+    le_wr32(page + 16, cfg_crc32(0, img, len));
+    le_wr32(page + 20, region_crc);
+    le_wr32(page + 24, src_crc);
+    le_wr32(page + 28, cfg_crc32(0, page, 28));
     f->programs++;
     if (!f->program(f->ctx, base, page, DFLASH_PAGE)) return SLOTS_ERR_FLASH;
     slot_info_t chk;

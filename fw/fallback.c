@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/cfg.h"
+#include "core/le.h"
 #include "fw/fallback.h"
 
 #define FB_ROWS 4u
@@ -21,18 +22,6 @@ static const uint8_t fb_keys[FB_ROWS * FB_COLS] = {
 
 static const char fb_strings[] = "Kestrel fallback keyboard\0Kestrel\0fallback";
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-
 size_t fallback_image(uint8_t *buf)
 {
     enum { NSEC = 5 };
@@ -49,11 +38,11 @@ size_t fallback_image(uint8_t *buf)
     info[CFG_INFO_LAYERS] = 1;
     info[CFG_INFO_DIODE] = CFG_COL2ROW;
     info[CFG_INFO_MATRIX_KIND] = CFG_MATRIX_GRID;
-    put16(info + CFG_INFO_KEYS, FB_ROWS * FB_COLS);
-    put16(info + CFG_INFO_IO_DELAY, 30);
-    put16(info + CFG_INFO_VID, 0xFEED);
-    put16(info + CFG_INFO_PID, 0x0000);
-    put16(info + CFG_INFO_BCD, 0x0100);
+    le_wr16(info + CFG_INFO_KEYS, FB_ROWS * FB_COLS);
+    le_wr16(info + CFG_INFO_IO_DELAY, 30);
+    le_wr16(info + CFG_INFO_VID, 0xFEED);
+    le_wr16(info + CFG_INFO_PID, 0x0000);
+    le_wr16(info + CFG_INFO_BCD, 0x0100);
     info[CFG_INFO_POLL_MS] = 1;
     info[CFG_INFO_MAX_POWER] = 50;
     size_t sizes[NSEC] = {CFG_INFO_SIZE, sizeof fb_pins, 2u * sizeof fb_keys,
@@ -65,23 +54,23 @@ size_t fallback_image(uint8_t *buf)
         uint8_t *body = buf + off;
         if (ids[s] == CFG_SEC_PINS) memcpy(body, fb_pins, sizeof fb_pins);
         if (ids[s] == CFG_SEC_KEYMAP)
-            for (unsigned i = 0; i < sizeof fb_keys; i++) put16(body + 2 * i, fb_keys[i]);
+            for (unsigned i = 0; i < sizeof fb_keys; i++) le_wr16(body + 2 * i, fb_keys[i]);
         if (ids[s] == CFG_SEC_SETTINGS)
             for (unsigned i = 0; i < CFG_SETTING_COUNT; i++)
-                put16(body + 2 * i, cfg_setting_default((enum cfg_setting_id)i));
+                le_wr16(body + 2 * i, cfg_setting_default((enum cfg_setting_id)i));
         if (ids[s] == CFG_SEC_STRINGS) memcpy(body, fb_strings, sizeof fb_strings);
         ent[0] = ids[s];
-        put16(ent + 2, (uint16_t)off);
-        put16(ent + 4, (uint16_t)sizes[s]);
-        put16(ent + 6, counts[s]);
+        le_wr16(ent + 2, (uint16_t)off);
+        le_wr16(ent + 4, (uint16_t)sizes[s]);
+        le_wr16(ent + 6, counts[s]);
         ent += CFG_SECTION_ENTRY_SIZE;
         off += sizes[s];
     }
-    put32(buf, CFG_MAGIC);
-    put16(buf + 4, CFG_VERSION);
-    put16(buf + 6, NSEC);
-    put32(buf + 8, (uint32_t)off);
-    put32(buf + 12, cfg_crc32(0, buf + 16, off - 16));
+    le_wr32(buf, CFG_MAGIC);
+    le_wr16(buf + 4, CFG_VERSION);
+    le_wr16(buf + 6, NSEC);
+    le_wr32(buf + 8, (uint32_t)off);
+    le_wr32(buf + 12, cfg_crc32(0, buf + 16, off - 16));
     return off;
 }
 

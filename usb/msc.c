@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "usb/dcd.h"
 #include "usb/msc.h"
 #include "usb/usb_internal.h"
@@ -72,14 +73,6 @@ static uint32_t get32be(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static uint32_t get32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static void put32le(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
 
 void usb_msc_init(const usb_msc_ops_t *ops)
 {
@@ -130,9 +123,9 @@ static void arm_cbw(void)
 static void send_csw(void)
 {
     uint32_t residue = msc.h > msc.moved ? msc.h - msc.moved : 0;
-    put32le(msc.csw, CSW_SIG);
-    put32le(msc.csw + 4, msc.tag);
-    put32le(msc.csw + 8, residue);
+    le_wr32(msc.csw, CSW_SIG);
+    le_wr32(msc.csw + 4, msc.tag);
+    le_wr32(msc.csw + 8, residue);
     msc.csw[12] = msc.status;
     msc.stage = MSC_CSW;
     dcd_ep_xfer(USB_EP_MSC_IN, msc.csw, CSW_LEN);
@@ -350,7 +343,7 @@ static void scsi(const uint8_t *cb)
 static void on_cbw(uint16_t len)
 {
     const uint8_t *c = msc.cbw;
-    if (len != CBW_LEN || get32le(c) != CBW_SIG || (c[13] & 0x0Fu) != 0 || c[14] < 1 || c[14] > 16) {
+    if (len != CBW_LEN || le_rd32(c) != CBW_SIG || (c[13] & 0x0Fu) != 0 || c[14] < 1 || c[14] > 16) {
         /* an invalid or meaningless CBW: stall both ways until reset recovery (BOT 6.6.1) */
         msc.stage = MSC_NEED_RESET;
         dcd_ep_stall(USB_EP_MSC_IN);
@@ -359,8 +352,8 @@ static void on_cbw(uint16_t len)
         usb_ep_set_halted(USB_EP_MSC_OUT, true);
         return;
     }
-    msc.tag = get32le(c + 4);
-    msc.h = get32le(c + 8);
+    msc.tag = le_rd32(c + 4);
+    msc.h = le_rd32(c + 8);
     msc.h_in = (c[12] & 0x80u) != 0;
     scsi(c + 15);
 }

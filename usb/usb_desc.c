@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "usb/msc.h"
 #include "usb/dcd.h"
 #include "usb/usb_internal.h"
@@ -127,26 +128,20 @@ _Static_assert(CONFIG_LEN == 9u + 2u * HID_IF_LEN, "configuration descriptor len
 #define DESC_COPY memcpy
 #endif
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
 void usb_desc_build(const usb_identity_t *id)
 {
     ident = id;
     DESC_COPY(dev_desc, dev_tmpl, sizeof dev_desc);
-    put16(dev_desc + 8, id->vid);
-    put16(dev_desc + 10, id->pid);
-    put16(dev_desc + 12, id->bcd);
+    le_wr16(dev_desc + 8, id->vid);
+    le_wr16(dev_desc + 10, id->pid);
+    le_wr16(dev_desc + 12, id->bcd);
     DESC_COPY(cfg_desc, cfg_tmpl, sizeof cfg_desc);
 #if USB_MSC
     /* Without the drive the MSC interface at the end is simply left off. */
     bool msc = id->msc && usb_msc_enabled();
     if_count = (uint8_t)(USB_IF_COUNT + (msc ? 1u : 0u));
     cfg_len = (uint16_t)(CONFIG_LEN + (msc ? MSC_IF_LEN : 0u));
-    put16(cfg_desc + 2, cfg_len);
+    le_wr16(cfg_desc + 2, cfg_len);
     cfg_desc[4] = if_count;
 #endif
     cfg_desc[8] = id->max_power_2ma;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "config/model.h"
 
 #define PIN(port, bit) (uint8_t)((port - 'A') << 3 | (bit))
@@ -17,18 +18,6 @@ static uint8_t img[1024], out[1024];
  * hands: those serve the host tool and tap-hold keys). */
 static const uint8_t keep[] = {CFG_SEC_INFO, CFG_SEC_PINS, CFG_SEC_KEYMAP, CFG_SEC_SETTINGS,
                                CFG_SEC_STRINGS};
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
 
 /* The kept sections of `full` in a new image; settings that read as their defaults at the end of
  * the table are left off (a missing id reads as its default). Returns the size, 0 on failure. */
@@ -48,17 +37,17 @@ static size_t compact(const cfg_t *full, uint8_t *o)
         if (off + len > sizeof out) return 0;
         uint8_t *e = o + CFG_HEADER_SIZE + i * CFG_SECTION_ENTRY_SIZE;
         e[0] = keep[i];
-        put16(e + 2, (uint16_t)off);
-        put16(e + 4, len);
-        put16(e + 6, count);
+        le_wr16(e + 2, (uint16_t)off);
+        le_wr16(e + 4, len);
+        le_wr16(e + 6, count);
         memcpy(o + off, body, len);
         off += len;
     }
-    put32(o, CFG_MAGIC);
-    put16(o + 4, CFG_VERSION);
-    put16(o + 6, (uint16_t)nsec);
-    put32(o + 8, (uint32_t)off);
-    put32(o + 12, cfg_crc32(0, o + 16, off - 16));
+    le_wr32(o, CFG_MAGIC);
+    le_wr16(o + 4, CFG_VERSION);
+    le_wr16(o + 6, (uint16_t)nsec);
+    le_wr32(o + 8, (uint32_t)off);
+    le_wr32(o + 12, cfg_crc32(0, o + 16, off - 16));
     return off;
 }
 

@@ -4,6 +4,7 @@
  * pull-down (on the RP2350 a pull-down with input enabled can latch high, erratum RP2350-E9). */
 #include <stdint.h>
 
+#include "fw/fw_drive.h"
 #include "fw/hal.h"
 #include "hal/rp2/hal_rp2.h"
 #include "hal/rp2/regs.h"
@@ -191,3 +192,15 @@ void rp2_serial_hex(char out[17], const uint8_t id[8])
     }
     out[16] = 0;
 }
+
+#if KESTREL_DRIVE
+/* newlib's snprintf (config/'s messages in the drive's loader) links malloc for formats that grow
+ * their buffer, which the firmware never uses: there is no heap on either chip, and an allocation
+ * fails instead of corrupting RAM. */
+void *_sbrk(int incr);
+void *_sbrk(int incr)
+{
+    (void)incr;
+    return (void *)-1;
+}
+#endif

@@ -32,13 +32,4 @@ bool hal_flash_program(uint32_t off, const uint8_t *data, uint32_t len)
     return rp2350_flash_program(off, data, len);
 }
 
-/* newlib's snprintf (config/'s messages) links malloc for formats that grow their buffer, which
- * the firmware never uses: there is no heap, and an allocation fails instead of corrupting RAM. */
-void *_sbrk(int incr);
-void *_sbrk(int incr)
-{
-    (void)incr;
-    return (void *)-1;
-}
-
 #endif

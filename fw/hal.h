@@ -28,12 +28,11 @@ uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n);
 /* Wake the CPU from hal_sleep_until() when this input reads low (the key matrix with every select
  * line driven, or a direct pin); disarmed again by the first such wake-up. */
 void hal_pin_wake_low(uint8_t pin, bool on);
-/* Optional (default true): false when no pin can wake the CPU, so arming them is wasted work; the
- * chip's timer tick then wakes it to scan. */
-bool hal_pin_wake_works(void);
-/* The same two answers where they are known when compiling, so that an image leaves out the code
- * it can never run: the ATmega32U4 has no pin word (its pins are on five ports) and no pin that
- * can wake it (fw/matrix.c then has neither path; 0.4 KB of its flash). */
+/* Known when compiling, so that an image leaves out the code it can never run: whether the hal has
+ * a pin word (hal_pins_word may still say no at run time) and whether a pin can wake the CPU (if
+ * not, the chip's timer tick wakes it to scan). The ATmega32U4 has neither: its pins are on five
+ * ports, and only port B and the INT pins could wake it (fw/matrix.c then has neither path; 0.4 KB
+ * of its flash). */
 #if defined(__AVR__)
 #define HAL_PINS_WORD 0
 #define HAL_PIN_WAKE 0

@@ -15,7 +15,6 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     m->rows = cfg->rows;
     m->cols = cfg->cols;
     m->io_delay_us = cfg_info16(cfg, CFG_INFO_IO_DELAY);
-    m->wake = HAL_PIN_WAKE && hal_pin_wake_works();
     if (m->kind == CFG_MATRIX_DIRECT) {
         m->cfg = cfg;
         for (unsigned i = 0; i < cfg->npos; i++) hal_pin_input_pullup(cfg_pin(cfg, i));
@@ -41,12 +40,6 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
             if (m->read[i] != m->read[0] + i || m->read[i] == 31) m->contig = false;
         }
     }
-}
-
-/* Unless the hal says otherwise, its pins can wake the CPU. */
-__attribute__((weak)) bool hal_pin_wake_works(void)
-{
-    return true;
 }
 
 /* Without a pin word: nothing is available (a hal may define both). */
@@ -158,7 +151,7 @@ bool matrix_any_down(const matrix_t *m)
 
 void matrix_arm_wake(matrix_t *m)
 {
-    if (!HAL_PIN_WAKE || !m->wake) return;
+    if (!HAL_PIN_WAKE) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
         for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), true);
         return;
@@ -170,7 +163,7 @@ void matrix_arm_wake(matrix_t *m)
 
 void matrix_disarm_wake(matrix_t *m)
 {
-    if (!HAL_PIN_WAKE || !m->wake) return;
+    if (!HAL_PIN_WAKE) return;
     if (m->kind == CFG_MATRIX_DIRECT) {
         for (unsigned p = 0; p < (unsigned)m->rows * m->cols; p++) hal_pin_wake_low(cfg_pin(m->cfg, p), false);
         return;

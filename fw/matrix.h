@@ -20,7 +20,6 @@ typedef struct matrix {
     uint16_t io_delay_us;
     bool word;                    /* the hal reads all pins at once (hal_pins_word) */
     bool contig;                  /* ...and the read lines are consecutive pins from read[0] */
-    bool wake;                    /* pins can wake the CPU (hal_pin_wake_works) */
     uint32_t state[MATRIX_WORDS]; /* debounced-or-raw state as last scanned */
 } matrix_t;
 

@@ -52,16 +52,11 @@ void hal_pin_release(uint8_t pin)
     hal_pin_input_pullup(pin);
 }
 
+/* No pin wakes this chip (HAL_PIN_WAKE is 0 in fw/hal.h), so fw/matrix.c never arms one. */
 void hal_pin_wake_low(uint8_t pin, bool on)
 {
     (void)pin;
     (void)on;
-}
-
-/* Only port B and the INT pins could wake this chip, so none is used: the timer tick wakes it. */
-bool hal_pin_wake_works(void)
-{
-    return false;
 }
 
 void hal_pin_settle(void)

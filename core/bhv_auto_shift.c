@@ -14,10 +14,10 @@
 #define AS_OFF  0x7C14u
 #define AS_TOGG 0x7C15u
 
+/* auto_shift.enabled at start (eng_mods_init), then as AS_ON / AS_OFF / AS_TOGG left it */
 static bool enabled(const engine_t *e)
 {
-    uint8_t s = e->mods.as_state;
-    return (s & ENG_AS_SET) ? (s & ENG_AS_ON) != 0 : eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) != 0;
+    return (e->mods.as_state & ENG_AS_ON) != 0;
 }
 
 /* auto_shift.timeout moved by AS_UP/AS_DOWN, within 0 .. 65534 (16-bit: the step is at most 635) */
@@ -105,7 +105,7 @@ static void control(engine_t *e, kc_t kc)
     case AS_OFF: on = false; break;
     default: on = !on; break;
     }
-    m->as_state = (uint8_t)((m->as_state & ~ENG_AS_ON) | ENG_AS_SET | (on ? ENG_AS_ON : 0));
+    m->as_state = (uint8_t)((m->as_state & ~ENG_AS_ON) | (on ? ENG_AS_ON : 0));
     eng_trace(e, ENGINE_TRACE_AUTO_SHIFT_STATE, CFG_POS_NONE, kc, on ? timeout(e) : 0, CFG_POS_NONE);
 }
 
@@ -135,7 +135,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     m->as_pos = (uint8_t)(k->pos + 1u);
     m->as_code = code;
     m->as_time = r->time;
-    m->as_state = (uint8_t)((m->as_state & (ENG_AS_SET | ENG_AS_ON | ENG_AS_LAST_SHIFTED)) | flags);
+    m->as_state = (uint8_t)((m->as_state & (ENG_AS_ON | ENG_AS_LAST_SHIFTED)) | flags);
     if (!(flags & ENG_AS_RETRO) && code == m->as_last && !(m->as_state & ENG_AS_LAST_SHIFTED) &&
         eng_cfg(e, CFG_AUTO_SHIFT_REPEAT) &&
         r->time - m->as_last_time < eng_setting(e, CFG_TAPPING_TERM, kc)) {

@@ -257,12 +257,16 @@ bool eng_mods_release(engine_t *e, engine_held_t *k);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
 uint32_t eng_mods_deadline_slow(const engine_t *e);
-/* engine_next_deadline() asks this very often: answer "no timer" without a call */
-static inline uint32_t eng_mods_deadline(const engine_t *e)
+/* Whether any feature's timer can be running (caps word, a key waiting for auto shift, a deferred
+ * key override, a layer lock). engine_next_deadline() and the task ask this very often. */
+static inline bool eng_mods_timing(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
-    if (!(m->cw | m->as_pos | m->ko_deferred) && !m->ll_layers) return ENGINE_NO_DEADLINE;
-    return eng_mods_deadline_slow(e);
+    return (m->cw | m->as_pos | m->ko_deferred) || m->ll_layers;
+}
+static inline uint32_t eng_mods_deadline(const engine_t *e)
+{
+    return eng_mods_timing(e) ? eng_mods_deadline_slow(e) : ENGINE_NO_DEADLINE;
 }
 void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
@@ -298,7 +302,6 @@ static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (vo
 #define ENG_CW_ON   0x01u
 #define ENG_CW_DTAP 0x02u /* double-tap shift: left shift pressed once */
 
-#define ENG_AS_SET      0x01u /* AS_ON / AS_OFF / AS_TOGG chose the state (else auto_shift.enabled) */
 #define ENG_AS_ON       0x02u
 #define ENG_AS_SHIFT    0x04u /* the waiting key is shifted whatever its duration (caps word, Shift) */
 #define ENG_AS_RETRO    0x08u /* the waiting key is a dual-role key's tap (retro shift): no timer */

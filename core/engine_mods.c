@@ -90,7 +90,7 @@ uint32_t eng_mods_deadline_slow(const engine_t *e)
 
 void eng_mods_task(engine_t *e)
 {
-    if (eng_mods_deadline(e) == ENGINE_NO_DEADLINE) return;
+    if (!eng_mods_timing(e)) return;
     eng_cw_task(e);
     eng_as_task(e);
     eng_ll_task(e);
@@ -102,7 +102,7 @@ void eng_mods_init(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
     /* auto shift starts as auto_shift.enabled says; AS_ON/AS_OFF/AS_TOGG change it from there */
-    m->as_state = (uint8_t)(ENG_AS_SET | (eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0));
+    m->as_state = eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0;
     m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 

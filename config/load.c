@@ -818,6 +818,8 @@ static bool perkey_set(actx_t *a, kc_t kc, int id, uint16_t v, int t)
     for (int i = 0; i < m->nperkey; i++)
         if (m->perkey[i].kc == kc && m->perkey[i].id == id) {
             m->perkey[i].value = v;
+            S.perkey_src[i] = a->src + 1;
+            S.perkey_tok[i] = t;
             return true;
         }
     if (m->nperkey >= CFG_MAX_PERKEY) {
@@ -825,8 +827,28 @@ static bool perkey_set(actx_t *a, kc_t kc, int id, uint16_t v, int t)
             CFG_MAX_PERKEY);
         return false;
     }
+    S.perkey_src[m->nperkey] = a->src + 1;
+    S.perkey_tok[m->nperkey] = t;
     m->perkey[m->nperkey++] = (cfg_perkey_t){kc, (uint8_t)id, v};
     return true;
+}
+
+/* A time setting longer than the keyboard's chip can time (ATmega32U4: 32,767 ms) is an error
+ * at the value that set it. */
+static void check_ms_limit(cfg_model_t *m, diag_t *d, const char *file, int id, uint16_t v,
+                           int src, int tok, bool perkey)
+{
+    unsigned max = cfg_max_ms_for(m->processor);
+    if ((setting_kind[id] != SK_MS && setting_kind[id] != SK_RETRO) || v <= max) return;
+    if (v == CFG_SAME_AS_TERM) return; /* also CFG_RETRO_SHIFT_ANY: a special value, not a time */
+    const char *fmt = "%s%s is %u ms; the %s firmware times at most %u ms";
+    const char *chip = cfg_processor_name(m->processor);
+    if (src > 0)
+        json_diag(DOC(src - 1), d, DIAG_ERROR, tok, fmt, perkey ? "per-key " : "", setting_names[id],
+                  (unsigned)v, chip, max);
+    else
+        diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, fmt, perkey ? "per-key " : "", setting_names[id],
+                 (unsigned)v, chip, max);
 }
 
 /* One entry: keycode (from key token kt, or `kc` when kt < 0) -> object of settings. */
@@ -1104,6 +1126,8 @@ static bool apply_value(actx_t *a, const char *path, int t)
         int id = -2 - f;
         if (!setting_value(a, id, t, path, &v)) return false;
         a->m->settings[id] = v;
+        S.setting_src[id] = a->src + 1;
+        S.setting_tok[id] = t;
         return true;
     }
     if (f >= 0) {
@@ -1288,6 +1312,11 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "the keymap has no layers");
         return false;
     }
+    for (int id = 0; id < CFG_SETTING_COUNT; id++)
+        check_ms_limit(m, d, file, id, m->settings[id], S.setting_src[id], S.setting_tok[id], false);
+    for (int i = 0; i < m->nperkey; i++)
+        check_ms_limit(m, d, file, m->perkey[i].id, m->perkey[i].value, S.perkey_src[i],
+                       S.perkey_tok[i], true);
     if (!S.layers_from_json) {
         /* layers set directly (a scenario's `layer` lines): no positions to point at */
         for (unsigned l = 0; l < m->layers; l++)

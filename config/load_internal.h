@@ -81,6 +81,10 @@ struct cfg_ls_session {
     bool kb_broken; /* a keyboard file did not parse: nothing to build from */
 
     int unicode_map_src, unicode_map_tok; /* where unicode_map was given (for messages) */
+    /* where each setting and per-key setting was last given, source + 1 (0: not from a file),
+     * for limits that depend on the keyboard's chip (checked by cfg_finish) */
+    int setting_src[CFG_SETTING_COUNT], setting_tok[CFG_SETTING_COUNT];
+    int perkey_src[CFG_MAX_PERKEY], perkey_tok[CFG_MAX_PERKEY];
     char layout_name[LS_NAME], proc_name[24], boot_name[24], board_name[24];
     char features_str[512];
 };

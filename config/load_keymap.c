@@ -6,6 +6,7 @@
 
 #include "config/json.h"
 #include "config/keycode.h"
+#include "config/load.h"
 #include "config/load_internal.h"
 
 int cfg_ls_kc_layer(kc_t kc)
@@ -269,6 +270,11 @@ static bool keymap_layers(actx_t *a, int t)
     }
     if (!S.keyboard_ok || m->nkeys == 0) {
         json_diag(doc, a->d, DIAG_NOTE, t, "layers not checked: the keyboard has errors");
+        return false;
+    }
+    if (nl > (int)cfg_max_layers_for(m->processor)) {
+        ERR(a, t, "%d layers; the %s firmware keeps at most %u", nl,
+            cfg_processor_name(m->processor), cfg_max_layers_for(m->processor));
         return false;
     }
     m->layers = (uint8_t)nl;

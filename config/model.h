@@ -96,4 +96,15 @@ void cfg_model_init(cfg_model_t *m);
  * a bound (callers validate first; this is the last line of defence). */
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap);
 
+/* What the firmware of a keyboard's chip can hold: the ATmega32U4's engine keeps its layer state
+ * and its time in 16 bits (core/ktime.h), so 16 layers and time settings up to 32,767 ms. */
+static inline unsigned cfg_max_layers_for(uint8_t proc)
+{
+    return proc == CFG_PROC_ATMEGA32U4 ? 16u : CFG_MAX_LAYERS;
+}
+static inline unsigned cfg_max_ms_for(uint8_t proc)
+{
+    return proc == CFG_PROC_ATMEGA32U4 ? 32767u : 65534u;
+}
+
 #endif

@@ -56,7 +56,7 @@ static void settle(engine_t *e, bool by_timer)
 {
     engine_mods_t *m = &e->mods;
     uint8_t code = m->as_code;
-    uint32_t held = e->now - m->as_time;
+    ktime_t held = (ktime_t)(e->now - m->as_time);
     bool shifted = (m->as_state & ENG_AS_SHIFT) || held >= timeout(e);
     if (m->as_state & ENG_AS_RETRO) {
         uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
@@ -138,7 +138,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     m->as_state = (uint8_t)((m->as_state & (ENG_AS_ON | ENG_AS_LAST_SHIFTED)) | flags);
     if (!(flags & ENG_AS_RETRO) && code == m->as_last && !(m->as_state & ENG_AS_LAST_SHIFTED) &&
         eng_cfg(e, CFG_AUTO_SHIFT_REPEAT) &&
-        r->time - m->as_last_time < eng_setting(e, CFG_TAPPING_TERM, kc)) {
+        (ktime_t)(r->time - m->as_last_time) < eng_setting(e, CFG_TAPPING_TERM, kc)) {
         /* tap then hold: the plain key goes down at once and stays, for the host to repeat */
         if (flags & ENG_AS_SHIFT) e->weak_mods |= MOD_BIT_LSHIFT;
         eng_register_code(e, code);
@@ -205,7 +205,7 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
     if (m->as_retro_pos == pos1) {
         m->as_retro_pos = 0;
         uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
-        if (limit != CFG_RETRO_SHIFT_ANY && e->now - m->as_retro_time > limit) {
+        if (limit != CFG_RETRO_SHIFT_ANY && (ktime_t)(e->now - m->as_retro_time) > limit) {
             /* held past retro_shift's limit: it was a hold after all (press, then the release) */
             k->count &= (uint8_t)~ENG_HELD_HOOKED;
             eng_bhv_for(k->kc)->press(e, k);
@@ -235,16 +235,16 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
     return true;
 }
 
-uint32_t eng_as_deadline(const engine_t *e)
+ktime_t eng_as_deadline(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
     if (!waiting(m) || (m->as_state & ENG_AS_RETRO)) return ENGINE_NO_DEADLINE;
-    return m->as_time + timeout(e);
+    return ktime_deadline((ktime_t)(m->as_time + timeout(e)));
 }
 
 void eng_as_task(engine_t *e)
 {
-    uint32_t d = eng_as_deadline(e);
-    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) settle(e, true);
+    ktime_t d = eng_as_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && !ktime_before(e->now, d)) settle(e, true);
 }
 #endif

@@ -84,7 +84,7 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         if (eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT)) {
             if (kc == KC_LEFT_SHIFT || kc == KC_OSM(MOD_LSFT)) {
                 /* QMK: two presses of left Shift within the tapping term (press to press) */
-                if ((m->cw & ENG_CW_DTAP) && (int32_t)(r->time - m->cw_dtap_time) < 0) eng_cw_on(e);
+                if ((m->cw & ENG_CW_DTAP) && ktime_before(r->time, m->cw_dtap_time)) eng_cw_on(e);
                 m->cw |= ENG_CW_DTAP;
                 m->cw_dtap_time = r->time + eng_setting(e, CFG_TAPPING_TERM, kc);
             } else {
@@ -148,15 +148,15 @@ void eng_cw_before(engine_t *e)
     }
 }
 
-uint32_t eng_cw_deadline(const engine_t *e)
+ktime_t eng_cw_deadline(const engine_t *e)
 {
     uint16_t t = eng_cfg(e, CFG_CAPS_WORD_IDLE_TIMEOUT);
-    return (e->mods.cw & ENG_CW_ON) && t ? e->mods.cw_time + t : ENGINE_NO_DEADLINE;
+    return (e->mods.cw & ENG_CW_ON) && t ? ktime_deadline((ktime_t)(e->mods.cw_time + t)) : ENGINE_NO_DEADLINE;
 }
 
 void eng_cw_task(engine_t *e)
 {
-    uint32_t d = eng_cw_deadline(e);
-    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) eng_cw_off(e);
+    ktime_t d = eng_cw_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && !ktime_before(e->now, d)) eng_cw_off(e);
 }
 #endif

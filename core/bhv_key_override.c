@@ -46,7 +46,7 @@ static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
     engine_mods_t *m = &e->mods;
     m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);
     /* like a key held and then a modifier pressed: the host would wait its repeat delay */
-    if (e->now - m->ko_last_time < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
+    if ((ktime_t)(e->now - m->ko_last_time) < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
     else m->ko_defer_at = e->now + MOD_DELAY;
     m->ko_deferred = code;
 }
@@ -155,7 +155,7 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 void eng_ko_task(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
-    if (m->ko_deferred && (int32_t)(e->now - m->ko_defer_at) >= 0) {
+    if (m->ko_deferred && !ktime_before(e->now, m->ko_defer_at)) {
         uint8_t code = (uint8_t)m->ko_deferred;
         m->ko_deferred = 0;
         eng_register_code(e, code);

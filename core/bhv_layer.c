@@ -12,7 +12,7 @@ static void layer_press(engine_t *e, engine_held_t *k)
     } else if (KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX)) {
         eng_layer_on(e, l);
     } else if (KC_IN(kc, QK_TO, QK_TO_MAX)) {
-        eng_layer_state_set(e, (uint32_t)1 << l);
+        eng_layer_state_set(e, eng_layer_bit(l));
     }
 }
 

@@ -9,7 +9,7 @@
 static void invert(engine_t *e, uint8_t layer)
 {
     engine_mods_t *m = &e->mods;
-    uint32_t bit = (uint32_t)1 << layer;
+    layer_state_t bit = (layer_state_t)((layer_state_t)1 << layer);
     if (!(m->ll_layers & bit)) {
         /* a one-shot layer being locked stays on as a plain layer */
         if (eng_osl_state(e) && eng_osl_layer(e) == layer) e->os_layer = 0;
@@ -31,7 +31,7 @@ bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed)
     if (kc == QK_LAYER_LOCK) {
         if (pressed) {
             uint8_t top = 0;
-            for (uint8_t l = 0; l < 32; l++)
+            for (uint8_t l = 0; l < ENGINE_LAYER_BITS; l++)
                 if (e->layer_state >> l & 1u) top = l;
             invert(e, top);
         }
@@ -57,7 +57,7 @@ void eng_ll_task(engine_t *e)
 {
     engine_mods_t *m = &e->mods;
     uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
-    if (!m->ll_layers || !t || e->now - m->ll_time <= t) return;
+    if (!m->ll_layers || !t || (ktime_t)(e->now - m->ll_time) <= t) return;
     eng_trace(e, ENGINE_TRACE_LAYER_LOCK, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
     eng_layer_state_set(e, e->layer_state & ~m->ll_layers);
     m->ll_layers = 0;

@@ -44,17 +44,17 @@ bool eng_leader_take(engine_t *e, kc_t kc)
 }
 
 /* QMK ends the sequence once strictly more than the timeout has passed. */
-uint32_t eng_leader_deadline(const engine_t *e)
+ktime_t eng_leader_deadline(const engine_t *e)
 {
     const engine_leader_t *l = &e->leader;
     if (!l->active || (l->n == 0 && cfg_setting(e->cfg, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
-    return l->time + cfg_setting(e->cfg, CFG_LEADER_TIMEOUT) + 1u;
+    return ktime_deadline((ktime_t)(l->time + cfg_setting(e->cfg, CFG_LEADER_TIMEOUT) + 1u));
 }
 
 void eng_leader_task(engine_t *e)
 {
-    uint32_t d = eng_leader_deadline(e);
-    if (d != ENGINE_NO_DEADLINE && (int32_t)(e->now - d) >= 0) leader_end(e);
+    ktime_t d = eng_leader_deadline(e);
+    if (d != ENGINE_NO_DEADLINE && !ktime_before(e->now, d)) leader_end(e);
 }
 
 static void leader_press(engine_t *e, engine_held_t *k)

@@ -24,10 +24,7 @@ static const uint8_t ascii_kc[95] ROM_DATA = {
     0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0xAF, 0xB1, 0xB0, 0xB5,
 };
 
-static bool before(uint32_t a, uint32_t b)
-{
-    return (int32_t)(a - b) < 0;
-}
+#define before ktime_before
 
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
@@ -245,7 +242,7 @@ void eng_seq_task(engine_t *e)
         uint16_t wait = step(e, &half);
         /* 16-bit on purpose (32-bit arithmetic is dear on the ATmega32U4): at most 255 x 255 */
         uint16_t pace = (uint16_t)((uint8_t)(s->reports - r0) * poll);
-        s->due = e->now + (half ? (pace > wait ? pace : wait) : (uint32_t)pace + wait);
+        s->due = e->now + (half ? (pace > wait ? pace : wait) : (ktime_t)((ktime_t)pace + wait));
     }
     s->running = 0;
 }
@@ -267,9 +264,9 @@ bool eng_seq_busy(const engine_t *e)
     return e->seq.src || e->seq.njobs;
 }
 
-uint32_t eng_seq_deadline(const engine_t *e)
+ktime_t eng_seq_deadline(const engine_t *e)
 {
-    return eng_seq_busy(e) ? e->seq.due : ENGINE_NO_DEADLINE;
+    return eng_seq_busy(e) ? ktime_deadline(e->seq.due) : ENGINE_NO_DEADLINE;
 }
 
 void eng_seq_reset(engine_t *e)

@@ -88,7 +88,7 @@ static uint16_t kin_speed(const engine_t *e, uint8_t w)
     if (m->accel & 1u) return par(e, w, P_KIN_DECEL);
     if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
     if (repeat(e, w) && m->kin_on) {
-        uint32_t el = e->now - m->kin_t0, d = delta(e, w);
+        uint32_t el = (ktime_t)(e->now - m->kin_t0), d = delta(e, w);
         uint32_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
         uint32_t s = speed + d * t + d * t * t / 2u;
         uint16_t base = par(e, w, P_KIN_BASE);
@@ -365,7 +365,7 @@ void eng_mouse_send(engine_t *e)
 
 /* When the cursor (w = 0) or the wheel moves next: QMK moves again once strictly more than the
  * delay (first repeat) or interval has passed since the last report. */
-static uint32_t due(const engine_t *e, uint8_t w)
+static ktime_t due(const engine_t *e, uint8_t w)
 {
     const engine_mouse_state_t *m = &e->mouse;
     bool later = repeat(e, w) != 0;
@@ -379,7 +379,7 @@ static uint32_t due(const engine_t *e, uint8_t w)
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
 #endif
-    return (w ? m->timer_w : m->timer_c) + wait + 1u;
+    return ktime_deadline((ktime_t)((w ? m->timer_w : m->timer_c) + wait + 1u));
 }
 
 /* The cursor moves while a direction is held (in inertia mode: while a gesture lasts); the wheel
@@ -404,14 +404,14 @@ static bool still(const engine_t *e)
     return !(d->x | d->y | d->v | d->h);
 }
 
-uint32_t eng_mouse_deadline(const engine_t *e)
+ktime_t eng_mouse_deadline(const engine_t *e)
 {
-    uint32_t best = ENGINE_NO_DEADLINE;
+    ktime_t best = ENGINE_NO_DEADLINE;
     if (still(e)) return best;
     for (uint8_t w = 0; w < 2; w++) {
         if (!active(e, w)) continue;
-        uint32_t t = due(e, w);
-        if (best == ENGINE_NO_DEADLINE || (int32_t)(t - best) < 0) best = t;
+        ktime_t t = due(e, w);
+        if (best == ENGINE_NO_DEADLINE || ktime_before(t, best)) best = t;
     }
     return best;
 }
@@ -424,7 +424,7 @@ void eng_mouse_task(engine_t *e)
     uint8_t md = mode(e);
     (void)md;
     for (uint8_t w = 0; w < 2; w++) {
-        if (!active(e, w) || (int32_t)(e->now - due(e, w)) < 0) continue;
+        if (!active(e, w) || ktime_before(e->now, due(e, w))) continue;
         int8_t a = w ? dir.v : dir.x, b = w ? dir.h : dir.y;
         int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
 #if ENGINE_HAS_MOUSE_MODES

@@ -70,7 +70,7 @@ void eng_osl_clear_state(engine_t *e, uint8_t bits)
     }
 }
 
-bool eng_osl_expired(const engine_t *e, uint32_t now)
+bool eng_osl_expired(const engine_t *e, ktime_t now)
 {
     uint8_t st = eng_osl_state(e);
     if (!(st & ENG_OSL_OTHER_PRESSED) || (st & ENG_OSL_TOGGLED)) return false;

@@ -35,7 +35,7 @@ bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed)
         eng_register_mods(e, hold);
         return true;
     }
-    if (m->sc_kc == kc && e->now - m->sc_time < eng_setting(e, CFG_TAPPING_TERM, kc)) {
+    if (m->sc_kc == kc && (ktime_t)(e->now - m->sc_time) < eng_setting(e, CFG_TAPPING_TERM, kc)) {
         if (hold != tapm) {
             eng_unregister_mods(e, hold);
             eng_register_mods(e, tapm);

@@ -111,9 +111,9 @@ void eng_td_interrupt(engine_t *e)
     finish(e, ENGINE_TD_INTERRUPTED, NULL);
 }
 
-void eng_td_tick(engine_t *e, uint32_t t)
+void eng_td_tick(engine_t *e, ktime_t t)
 {
-    if (e->td_idx != NONE && (int32_t)(t - e->td_deadline) >= 0)
+    if (e->td_idx != NONE && !ktime_before(t, e->td_deadline))
         finish(e, e->td_down ? ENGINE_TD_HOLD : ENGINE_TD_TAP, NULL);
 }
 

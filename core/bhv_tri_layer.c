@@ -10,12 +10,12 @@ static uint8_t own_layer(const engine_t *e, kc_t kc)
 
 static void update(engine_t *e)
 {
-    uint32_t s = e->layer_state;
+    layer_state_t s = e->layer_state;
     uint8_t lo = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_LOWER) & 31u);
     uint8_t up = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_UPPER) & 31u);
-    uint32_t adj = (uint32_t)1 << (eng_cfg(e, CFG_TRI_LAYER_ADJUST) & 31u);
+    layer_state_t adj = eng_layer_bit((uint8_t)eng_cfg(e, CFG_TRI_LAYER_ADJUST));
     if ((s >> lo & 1u) && (s >> up & 1u)) s |= adj;
-    else s &= ~adj;
+    else s &= (layer_state_t)~adj;
     eng_layer_state_set(e, s);
 }
 

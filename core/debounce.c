@@ -88,7 +88,7 @@ static bool count_down(debounce_t *d, const uint8_t *raw, uint8_t elapsed)
     return unlocked;
 }
 
-static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t now, uint8_t elapsed)
+static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t now, uint8_t elapsed)
 {
     if (d->ms == 0) {
         memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
@@ -99,7 +99,7 @@ static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t 
         if (changed) {
             d->global = 1;
             d->g_start = now;
-        } else if (d->global && now - d->g_start >= d->ms) {
+        } else if (d->global && (ktime_t)(now - d->g_start) >= d->ms) {
             memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
             d->global = 0;
         }
@@ -141,7 +141,7 @@ static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, uint32_t 
     }
 }
 
-unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, uint32_t now, debounce_emit_fn emit, void *ctx)
+unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
 {
     uint8_t raw[DEBOUNCE_BITMAP_BYTES], before[DEBOUNCE_BITMAP_BYTES];
     uint8_t nbytes = (uint8_t)((d->npos + 7u) / 8u);
@@ -149,7 +149,7 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, uint32_t now, debou
     memcpy(raw, raw_in, nbytes);
     if (d->npos & 7u) raw[d->npos >> 3] &= (uint8_t)(mask(d->npos) - 1u);
 
-    uint32_t elapsed = d->scanned ? now - d->last_scan : 0;
+    ktime_t elapsed = d->scanned ? (ktime_t)(now - d->last_scan) : 0;
     if (elapsed > 255u) elapsed = 255u;
     d->last_scan = now;
     d->scanned = 1;
@@ -171,16 +171,16 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, uint32_t now, debou
     return n;
 }
 
-uint32_t debounce_next_deadline(const debounce_t *d)
+ktime_t debounce_next_deadline(const debounce_t *d)
 {
     if (d->ms == 0 || !d->scanned) return DEBOUNCE_NO_DEADLINE;
     if (d->type == CFG_DEBOUNCE_SYM_DEFER_G)
-        return d->global ? d->g_start + d->ms : DEBOUNCE_NO_DEADLINE;
+        return d->global ? ktime_deadline((ktime_t)(d->g_start + d->ms)) : DEBOUNCE_NO_DEADLINE;
     if (!d->busy) return DEBOUNCE_NO_DEADLINE;
     uint8_t least = 0;
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];
         if (left && (!least || left < least)) least = left;
     }
-    return least ? d->last_scan + least : DEBOUNCE_NO_DEADLINE;
+    return least ? ktime_deadline((ktime_t)(d->last_scan + least)) : DEBOUNCE_NO_DEADLINE;
 }

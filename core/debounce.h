@@ -23,12 +23,13 @@
 #include <stdint.h>
 
 #include "core/cfg.h"
+#include "core/ktime.h"
 
 #ifndef DEBOUNCE_MAX_POS
 #define DEBOUNCE_MAX_POS CFG_MAX_POSITIONS
 #endif
 #define DEBOUNCE_BITMAP_BYTES ((DEBOUNCE_MAX_POS + 7u) / 8u)
-#define DEBOUNCE_NO_DEADLINE 0xFFFFFFFFu
+#define DEBOUNCE_NO_DEADLINE KTIME_NONE
 
 typedef struct debounce {
     uint8_t type;        /* CFG_DEBOUNCE_* */
@@ -40,8 +41,8 @@ typedef struct debounce {
     uint8_t scanned;     /* a scan has happened (last_scan is valid) */
     uint8_t nunits;      /* timers: one per row (rows) or per key (npos) */
     uint8_t width;       /* keys per timer: cols or 1 */
-    uint32_t last_scan;  /* time of the previous scan */
-    uint32_t g_start;    /* sym_defer_g: time of the last raw change */
+    ktime_t last_scan;   /* time of the previous scan */
+    ktime_t g_start;     /* sym_defer_g: time of the last raw change */
     uint8_t raw[DEBOUNCE_BITMAP_BYTES];    /* previous raw scan */
     uint8_t cooked[DEBOUNCE_BITMAP_BYTES];
     uint8_t press[DEBOUNCE_BITMAP_BYTES];  /* asym: the running timer is a press lock */
@@ -49,7 +50,7 @@ typedef struct debounce {
 } debounce_t;
 
 /* Called once per committed change, in position order. */
-typedef void (*debounce_emit_fn)(void *ctx, uint8_t pos, bool pressed, uint32_t now);
+typedef void (*debounce_emit_fn)(void *ctx, uint8_t pos, bool pressed, ktime_t now);
 
 /* type is a CFG_DEBOUNCE_* value; unknown types act as the default. rows*cols <= DEBOUNCE_MAX_POS
  * (larger matrices are clipped). Everything starts released. */
@@ -57,11 +58,11 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
 
 /* One scan: `raw` is a bitmap (bit pos&7 of byte pos>>3) of the keys seen closed at time `now`.
  * Commits what the algorithm allows and reports each change. Returns how many changes. */
-unsigned debounce_scan(debounce_t *d, const uint8_t *raw, uint32_t now, debounce_emit_fn emit, void *ctx);
+unsigned debounce_scan(debounce_t *d, const uint8_t *raw, ktime_t now, debounce_emit_fn emit, void *ctx);
 
 /* When a scan is needed even if the raw state stays the same (a timer runs out), or
  * DEBOUNCE_NO_DEADLINE. */
-uint32_t debounce_next_deadline(const debounce_t *d);
+ktime_t debounce_next_deadline(const debounce_t *d);
 
 bool debounce_is_pressed(const debounce_t *d, uint8_t pos); /* the cooked state */
 

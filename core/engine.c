@@ -28,12 +28,10 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 }
 #endif
 
-static bool before(uint32_t a, uint32_t b) /* a < b on the wrapping clock */
-{
-    return (int32_t)(a - b) < 0;
-}
+#define before ktime_before
 
-static uint32_t earliest(uint32_t a, uint32_t b)
+/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
+static ktime_t earliest(ktime_t a, ktime_t b)
 {
     if (a == ENGINE_NO_DEADLINE) return b;
     if (b == ENGINE_NO_DEADLINE) return a;
@@ -238,7 +236,7 @@ static void drain(engine_t *e)
     }
 }
 
-void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
     engine_rec_t r = {t, pos, (uint8_t)(pressed ? ENGINE_REC_PRESSED : 0)};
     bool is_event = pos != CFG_POS_NONE;
@@ -256,8 +254,10 @@ void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
         eng_trace(e, ENGINE_TRACE_ONESHOT_TIMEOUT, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
         eng_clear_oneshot_mods(e);
     }
-    if (e->flow_valid && t - e->flow_prev_time >= 500u) e->flow_valid = 0;
+    if (e->flow_valid && (ktime_t)(t - e->flow_prev_time) >= 500u) e->flow_valid = 0;
+#if ENGINE_TIME_BITS > 16 /* 16 bits: eng_age() keeps the time from growing older than this */
     if (e->idle_valid && t - e->idle_prev_time > 0xFFFFu) e->idle_valid = 0;
+#endif
 
     /* Events that wait for QMK's next 1 ms tick go before a new event: processing the new one
      * first could release a key whose press is still waiting. */
@@ -294,7 +294,7 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
 }
 
 /* One tick at time t: what QMK does on a scan without key changes. */
-static void run_timers(engine_t *e, uint32_t t)
+static void run_timers(engine_t *e, ktime_t t)
 {
     e->now = t;
     if (e->tap_release && !before(t, e->tap_release_at)) eng_flush_tap_release(e);
@@ -307,49 +307,93 @@ static void run_timers(engine_t *e, uint32_t t)
     eng_mouse_task(e);
 }
 
-void engine_tick(engine_t *e, uint32_t now_ms)
+/* With 16-bit time (the ATmega32U4) a timestamp that no timer watches could grow older than the
+ * clock's span and then read as recent again. Each call into the engine keeps such times at most
+ * KTIME_SPAN_MAX old (older than any setting) or drops what they stood for; the caller calls at
+ * least every KTIME_SPAN_MAX ms (core/ktime.h), so none is ever more than 65,534 ms old. What
+ * this changes is never visible: each check below gives what the comparison it replaces would. */
+#if ENGINE_TIME_BITS < 32
+static void eng_age(engine_t *e)
+{
+    ktime_t now = e->now;
+    const ktime_t span = KTIME_SPAN_MAX;
+    if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
+    ktime_age(&e->idle_prev_time, now, span);
+    /* a tapped key waits for more taps with no timer: the quick tap and tapping terms */
+    ktime_age(&e->tk.time, now, span);
+    /* a mouse axis at rest moves at once when it starts */
+    ktime_age(&e->mouse.timer_c, now, span);
+    ktime_age(&e->mouse.timer_w, now, span);
+#if ENGINE_HAS_MOUSE_MODES
+    ktime_age(&e->mouse.kin_t0, now, span); /* kinetic speed stops growing after 32.7 s, not 50 s */
+#endif
+#if ENGINE_HAS_PLAYER
+    /* the pause after the last job played is over */
+    if (!eng_seq_busy(e) && before(e->seq.due, now)) e->seq.due = now;
+#endif
+#if ENGINE_HAS_LEADER
+    ktime_age(&e->leader.time, now, span); /* leader_key.no_timeout: no timer before the first key */
+#endif
+#if ENGINE_HAS_MODS
+    engine_mods_t *m = &e->mods;
+    /* caps word's double-tap window, auto shift's tap-then-hold window and the hold of a key
+     * waiting for retro shift, space cadet's and key overrides' last keys */
+    if ((m->cw & ENG_CW_DTAP) && !before(now, m->cw_dtap_time)) m->cw &= (uint8_t)~ENG_CW_DTAP;
+    ktime_age(&m->as_time, now, span);
+    ktime_age(&m->as_last_time, now, span);
+    ktime_age(&m->as_retro_time, now, span);
+    ktime_age(&m->sc_time, now, span);
+    ktime_age(&m->ko_last_time, now, span);
+#endif
+}
+#else
+static inline void eng_age(engine_t *e) { (void)e; }
+#endif
+
+void engine_tick(engine_t *e, ktime_t now_ms)
 {
     if (before(now_ms, e->now)) now_ms = e->now;
     /* Run every deadline up to now in order, each at its own time, so a caller that ticks late
      * (or not at all before the next event) sees the same reports as one that ticks exactly.
      * Every run moves its deadline forward; the bound only guards against a broken invariant. */
-    for (uint32_t guard = 0; guard < 100000u; guard++) {
-        uint32_t d = engine_next_deadline(e);
+    for (uint16_t guard = 0; guard < 60000u; guard++) {
+        ktime_t d = engine_next_deadline(e);
         if (d == ENGINE_NO_DEADLINE || before(now_ms, d)) break;
         run_timers(e, before(d, e->now) ? e->now : d);
     }
     e->now = now_ms;
+    eng_age(e);
 }
 
-void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms)
+void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms)
 {
     engine_tick(e, now_ms);
     if (pos >= e->cfg->npos) return;
     eng_combo_event(e, pos, pressed, e->now);
 }
 
-uint32_t engine_next_deadline(const engine_t *e)
+ktime_t engine_next_deadline(const engine_t *e)
 {
-    uint32_t d = ENGINE_NO_DEADLINE;
+    ktime_t d = ENGINE_NO_DEADLINE;
     if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
-        d = e->tk.time + e->tk_term;
-    if (e->drain_pending) d = earliest(d, e->now + 1u);
+        d = ktime_deadline((ktime_t)(e->tk.time + e->tk_term));
+    if (e->drain_pending) d = earliest(d, ktime_deadline((ktime_t)(e->now + 1u)));
     uint8_t st = eng_osl_state(e);
     bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
     if (e->os_mods || osl_waits) {
         uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
         if (timeout) {
-            if (e->os_mods) d = earliest(d, e->os_mods_time + timeout);
-            if (osl_waits) d = earliest(d, e->os_layer_time + timeout);
+            if (e->os_mods) d = earliest(d, ktime_deadline((ktime_t)(e->os_mods_time + timeout)));
+            if (osl_waits) d = earliest(d, ktime_deadline((ktime_t)(e->os_layer_time + timeout)));
         }
     }
-    if (e->tap_release) d = earliest(d, e->tap_release_at);
+    if (e->tap_release) d = earliest(d, ktime_deadline(e->tap_release_at));
     d = earliest(d, eng_mods_deadline(e));
 #if ENGINE_HAS_COMBO
-    if (e->cb_n) d = earliest(d, e->cb_deadline);
+    if (e->cb_n) d = earliest(d, ktime_deadline(e->cb_deadline));
 #endif
 #if ENGINE_HAS_TAP_DANCE
-    if (e->td_idx != 0xFFu) d = earliest(d, e->td_deadline);
+    if (e->td_idx != 0xFFu) d = earliest(d, ktime_deadline(e->td_deadline));
 #endif
     d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
     d = earliest(d, eng_seq_deadline(e));
@@ -389,7 +433,7 @@ bool engine_idle(const engine_t *e)
            e->mouse.last.buttons == 0 && combos_idle(e);
 }
 
-void engine_release_all(engine_t *e, uint32_t now_ms)
+void engine_release_all(engine_t *e, ktime_t now_ms)
 {
     engine_tick(e, now_ms);
     eng_flush_tap_release(e);

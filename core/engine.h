@@ -8,9 +8,10 @@
 #include <stdint.h>
 
 #include "core/cfg.h"
+#include "core/ktime.h"
 #include "core/keycodes.h"
 
-#define ENGINE_NO_DEADLINE 0xFFFFFFFFu
+#define ENGINE_NO_DEADLINE KTIME_NONE
 
 /* Keyboard report state: 8-bit HID modifiers and a bitmap of keyboard-page usages (bit u&7 of
  * byte u>>3). In 6KRO mode at most six bits are set (see docs/behaviours.md for the 7th key). */
@@ -27,7 +28,7 @@ typedef struct mouse_report {
 /* What the engine decided and why, for `kestrel sim --trace`. Codes and arguments are listed in
  * core/trace.h; the sink formats them (the engine never formats text). */
 typedef struct engine_trace {
-    uint32_t time;
+    ktime_t time;
     uint8_t code;  /* enum engine_trace_code */
     uint8_t pos;   /* key position concerned, CFG_POS_NONE if none */
     kc_t kc;       /* keycode concerned */
@@ -37,12 +38,12 @@ typedef struct engine_trace {
 
 /* The engine calls these only when a report really changed. `now` is the event's time. */
 typedef struct engine_sink {
-    void (*kbd)(void *ctx, const kbd_report_t *r, uint32_t now);
-    void (*consumer)(void *ctx, uint16_t usage, uint32_t now);   /* 0 = released */
-    void (*system)(void *ctx, uint16_t usage, uint32_t now);     /* 0 = released */
-    void (*mouse)(void *ctx, const mouse_report_t *r, uint32_t now);
+    void (*kbd)(void *ctx, const kbd_report_t *r, ktime_t now);
+    void (*consumer)(void *ctx, uint16_t usage, ktime_t now);   /* 0 = released */
+    void (*system)(void *ctx, uint16_t usage, ktime_t now);     /* 0 = released */
+    void (*mouse)(void *ctx, const mouse_report_t *r, ktime_t now);
     /* Keycodes the firmware implements: QK_BOOT, QK_REBOOT, QK_CLEAR_EEPROM, ... (may be NULL) */
-    void (*action)(void *ctx, kc_t kc, uint32_t now);
+    void (*action)(void *ctx, kc_t kc, ktime_t now);
     void (*trace)(void *ctx, const engine_trace_t *t);           /* may be NULL */
 } engine_sink_t;
 
@@ -56,15 +57,15 @@ void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void 
 /* A key at matrix position `pos` (row * cols + col; positions outside the matrix are ignored)
  * went down or up at `now_ms`. Timers due up to now_ms run first, each at its own time. Times
  * must not go backwards (an older time is taken as the current one). */
-void engine_key_event(engine_t *e, uint8_t pos, bool pressed, uint32_t now_ms);
-void engine_tick(engine_t *e, uint32_t now_ms);
+void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms);
+void engine_tick(engine_t *e, ktime_t now_ms);
 /* Absolute time at which engine_tick() must next be called, or ENGINE_NO_DEADLINE. */
-uint32_t engine_next_deadline(const engine_t *e);
+ktime_t engine_next_deadline(const engine_t *e);
 /* True when no key is held, nothing is buffered, no timer is pending and every report is empty
  * (a one-shot modifier locked on purpose by oneshot.tap_toggle may stay in the keyboard report). */
 bool engine_idle(const engine_t *e);
 /* Releases everything cleanly (reports emptied), e.g. before switching to a new config. */
-void engine_release_all(engine_t *e, uint32_t now_ms);
+void engine_release_all(engine_t *e, ktime_t now_ms);
 /* The host's keyboard LED state (Caps Lock etc.), for behaviours that read it. */
 void engine_set_host_leds(engine_t *e, uint8_t leds);
 

@@ -49,9 +49,13 @@ static uint8_t state_of(const engine_t *e, const uint8_t *c, uint16_t elapsed, u
     return n == e->cb_n ? 2 : 1;
 }
 
-static uint16_t clamp16(uint32_t ms)
+static uint16_t clamp16(ktime_t ms)
 {
+#if ENGINE_TIME_BITS > 16
     return ms > 0xFFFFu ? 0xFFFFu : (uint16_t)ms;
+#else
+    return ms;
+#endif
 }
 
 /* The attempt ends: the complete combo (if any) fires, then every other held-back press is replayed
@@ -84,12 +88,12 @@ static void resolve(engine_t *e)
 /* After the held-back presses or the time changed. A complete combo is remembered (the longest so
  * far, as each press adds a key); it fires once no longer combo can complete. False when no combo
  * holds every held-back press (then nothing changed). */
-static bool update(engine_t *e, uint32_t now)
+static bool update(engine_t *e, ktime_t now)
 {
     uint8_t done = NONE;
     uint16_t wait = 0xFFFFu; /* the earliest term of a combo that can still complete */
-    uint16_t elapsed = clamp16(now - e->cb_first);
-    uint16_t idle = e->idle_valid ? clamp16(e->cb_first - e->idle_prev_time) : 0xFFFFu;
+    uint16_t elapsed = clamp16((ktime_t)(now - e->cb_first));
+    uint16_t idle = e->idle_valid ? clamp16((ktime_t)(e->cb_first - e->idle_prev_time)) : 0xFFFFu;
     uint16_t dflt = cfg_setting(e->cfg, CFG_COMBO_TERM);
     for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
         const uint8_t *c = cfg_combo(e->cfg, i);
@@ -109,7 +113,7 @@ static bool update(engine_t *e, uint32_t now)
 
 /* Holds the press back when some combo still holds every held-back press with it. */
 __attribute__((noinline)) /* one copy for its two callers */
-static bool hold_back(engine_t *e, uint8_t pos, uint32_t t)
+static bool hold_back(engine_t *e, uint8_t pos, ktime_t t)
 {
     if (e->cb_n >= CFG_COMBO_KEYS_MAX) return false;
     e->cb_pos[e->cb_n] = pos;
@@ -122,7 +126,7 @@ static bool hold_back(engine_t *e, uint8_t pos, uint32_t t)
 
 /* A release of a key that an active combo consumed: it releases the result when it is the first
  * key up (or the last, with slow release), and goes no further. */
-static bool release_consumed(engine_t *e, uint8_t pos, uint32_t t)
+static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
 {
     for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++) {
         uint8_t idx = e->cb_act[s].idx;
@@ -145,7 +149,7 @@ static bool release_consumed(engine_t *e, uint8_t pos, uint32_t t)
     return false;
 }
 
-void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
     if (pressed) {
         if (e->cb_n) {
@@ -153,7 +157,7 @@ void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
             resolve(e);
         }
         if (!e->cb_off) {
-            uint32_t layers = e->layer_state | e->default_layer_state;
+            layer_state_t layers = e->layer_state | e->default_layer_state;
             uint8_t top = 31;
             while (top && !(layers >> top & 1u)) top--;
             e->cb_top = top;
@@ -169,9 +173,9 @@ void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
     eng_exec(e, pos, pressed, t);
 }
 
-void eng_combo_tick(engine_t *e, uint32_t t)
+void eng_combo_tick(engine_t *e, ktime_t t)
 {
-    if (e->cb_n && (int32_t)(t - e->cb_deadline) >= 0 && !update(e, t)) resolve(e);
+    if (e->cb_n && !ktime_before(t, e->cb_deadline) && !update(e, t)) resolve(e);
 }
 
 void eng_combo_reset(engine_t *e)

@@ -92,15 +92,15 @@ void eng_clear_oneshot_mods(engine_t *e);
 void eng_add_oneshot_mods(engine_t *e, uint8_t mods);
 void eng_del_oneshot_mods(engine_t *e, uint8_t mods);
 /* Has a one-shot armed at *since run out at now (oneshot.timeout; 0 = never)? */
-bool eng_oneshot_timed_out(const engine_t *e, const uint32_t *since, uint32_t now);
-bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now);
+bool eng_oneshot_timed_out(const engine_t *e, const ktime_t *since, ktime_t now);
+bool eng_oneshot_mods_expired(const engine_t *e, ktime_t now);
 
 /* ---- mouse keys (bhv_mouse.c) ------------------------------------------------------------- */
 void eng_mouse_on(engine_t *e, uint8_t code);
 void eng_mouse_off(engine_t *e, uint8_t code);
 void eng_mouse_send(engine_t *e);
 void eng_mouse_task(engine_t *e);
-uint32_t eng_mouse_deadline(const engine_t *e);
+ktime_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
 
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
@@ -125,7 +125,7 @@ static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
 static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
 void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);
 void eng_seq_task(engine_t *e);                 /* runs every step due by e->now */
-uint32_t eng_seq_deadline(const engine_t *e);
+ktime_t eng_seq_deadline(const engine_t *e);
 bool eng_seq_busy(const engine_t *e);
 void eng_seq_reset(engine_t *e);                /* stops everything it plays, releases what it holds */
 #else
@@ -133,7 +133,7 @@ static inline void eng_seq_count_report(engine_t *e) { (void)e; }
 static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods) { (void)e; return mods; }
 static inline void eng_seq_clear_mods(engine_t *e) { (void)e; }
 static inline void eng_seq_task(engine_t *e) { (void)e; }
-static inline uint32_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline ktime_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_seq_reset(engine_t *e) { (void)e; }
 #endif
 /* unicode (bhv_unicode.c): writes the input sequence of code point cp into e->seq.buf */
@@ -147,12 +147,12 @@ static inline void eng_unicode_init(engine_t *e) { (void)e; }
 #if ENGINE_HAS_LEADER
 bool eng_leader_take(engine_t *e, kc_t kc);
 void eng_leader_task(engine_t *e);
-uint32_t eng_leader_deadline(const engine_t *e);
+ktime_t eng_leader_deadline(const engine_t *e);
 static inline bool eng_leader_active(const engine_t *e) { return e->leader.active != 0; }
 #else
 static inline bool eng_leader_take(engine_t *e, kc_t kc) { (void)e; (void)kc; return false; }
 static inline void eng_leader_task(engine_t *e) { (void)e; }
-static inline uint32_t eng_leader_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline ktime_t eng_leader_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline bool eng_leader_active(const engine_t *e) { (void)e; return false; }
 #endif
 /* dynamic macros (bhv_dynmacro.c) */
@@ -168,7 +168,12 @@ static inline bool eng_dm_recording(const engine_t *e) { (void)e; return false; 
 #endif
 
 /* ---- layers (layer.c) ---------------------------------------------------------------------- */
-void eng_layer_state_set(engine_t *e, uint32_t state);
+/* Layer l's bit (l is taken modulo the layers this build has; the loader keeps keymaps within). */
+static inline layer_state_t eng_layer_bit(uint8_t l)
+{
+    return (layer_state_t)((layer_state_t)1u << (l & (ENGINE_LAYER_BITS - 1u)));
+}
+void eng_layer_state_set(engine_t *e, layer_state_t state);
 void eng_layer_on(engine_t *e, uint8_t layer);
 void eng_layer_off(engine_t *e, uint8_t layer);
 void eng_layer_invert(engine_t *e, uint8_t layer);
@@ -185,28 +190,28 @@ kc_t eng_keymap_lookup_at(const engine_t *e, uint8_t pos, uint8_t *layer);
 static inline uint8_t eng_osl_state(const engine_t *e) { return e->os_layer & 0x07u; }
 static inline uint8_t eng_osl_layer(const engine_t *e) { return (uint8_t)(e->os_layer >> 3); }
 void eng_osl_clear_state(engine_t *e, uint8_t bits);
-bool eng_osl_expired(const engine_t *e, uint32_t now);
+bool eng_osl_expired(const engine_t *e, ktime_t now);
 
 /* ---- the combo stage (engine_combo.c): first in the pipeline, before the tap-hold stage -------- */
 /* An event after the combo stage: into the tap-hold stage and on (pos may be a combo's virtual key) */
-void eng_exec(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+void eng_exec(engine_t *e, uint8_t pos, bool pressed, ktime_t t);
 #define ENG_COMBO_RELEASED 0x80u /* cb_act[].idx: the result is already released (fast release) */
 #if ENGINE_HAS_COMBO
-void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, uint32_t t);
+void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, ktime_t t);
 /* A matrix key event; without combos it goes straight on (no call into the stage). */
-static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
     if (e->cfg->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
     else eng_exec(e, pos, pressed, t);
 }
-void eng_combo_tick(engine_t *e, uint32_t t);
+void eng_combo_tick(engine_t *e, ktime_t t);
 void eng_combo_reset(engine_t *e);    /* forget held-back presses and active combos */
 #else
-static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, uint32_t t)
+static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
     eng_exec(e, pos, pressed, t);
 }
-static inline void eng_combo_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_combo_tick(engine_t *e, ktime_t t) { (void)e; (void)t; }
 static inline void eng_combo_reset(engine_t *e) { (void)e; }
 #endif
 
@@ -216,10 +221,10 @@ static inline void eng_combo_reset(engine_t *e) { (void)e; }
 void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos);
 #if ENGINE_HAS_TAP_DANCE
 void eng_td_interrupt(engine_t *e);   /* another key is pressed: the dance ends first */
-void eng_td_tick(engine_t *e, uint32_t t);
+void eng_td_tick(engine_t *e, ktime_t t);
 static inline void eng_td_reset(engine_t *e) { e->td_idx = 0xFFu; }
 #else
-static inline void eng_td_tick(engine_t *e, uint32_t t) { (void)e; (void)t; }
+static inline void eng_td_tick(engine_t *e, ktime_t t) { (void)e; (void)t; }
 static inline void eng_td_reset(engine_t *e) { (void)e; }
 #endif
 
@@ -256,7 +261,7 @@ bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_mods_release(engine_t *e, engine_held_t *k);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
-uint32_t eng_mods_deadline_slow(const engine_t *e);
+ktime_t eng_mods_deadline_slow(const engine_t *e);
 /* Whether any feature's timer can be running (caps word, a key waiting for auto shift, a deferred
  * key override, a layer lock). engine_next_deadline() and the task ask this very often. */
 static inline bool eng_mods_timing(const engine_t *e)
@@ -264,7 +269,7 @@ static inline bool eng_mods_timing(const engine_t *e)
     const engine_mods_t *m = &e->mods;
     return (m->cw | m->as_pos | m->ko_deferred) || m->ll_layers;
 }
-static inline uint32_t eng_mods_deadline(const engine_t *e)
+static inline ktime_t eng_mods_deadline(const engine_t *e)
 {
     return eng_mods_timing(e) ? eng_mods_deadline_slow(e) : ENGINE_NO_DEADLINE;
 }
@@ -284,7 +289,7 @@ static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_re
 }
 static inline bool eng_mods_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_mods_after(engine_t *e, const engine_held_t *k, bool p) { (void)e; (void)k; (void)p; }
-static inline uint32_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline ktime_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_mods_task(engine_t *e) { (void)e; }
 static inline void eng_mods_reset(engine_t *e) { (void)e; }
 static inline void eng_mods_init(engine_t *e) { (void)e; }
@@ -319,13 +324,13 @@ static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (vo
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_cw_release(engine_t *e, engine_held_t *k);
 void eng_cw_before(engine_t *e);
-uint32_t eng_cw_deadline(const engine_t *e);
+ktime_t eng_cw_deadline(const engine_t *e);
 void eng_cw_task(engine_t *e);
 #else
 static inline bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_cw_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_cw_before(engine_t *e) { (void)e; }
-static inline uint32_t eng_cw_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline ktime_t eng_cw_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_cw_task(engine_t *e) { (void)e; }
 #endif
 #if ENGINE_HAS_AUTO_SHIFT
@@ -334,14 +339,14 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
 bool eng_as_release(engine_t *e, engine_held_t *k);
 void eng_as_interrupt(engine_t *e);
 void eng_as_task(engine_t *e);
-uint32_t eng_as_deadline(const engine_t *e);
+ktime_t eng_as_deadline(const engine_t *e);
 #else
 static inline bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r) { (void)e; (void)k; (void)r; return false; }
 static inline bool eng_as_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_as_interrupt(engine_t *e) { (void)e; }
 static inline void eng_as_task(engine_t *e) { (void)e; }
-static inline uint32_t eng_as_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
+static inline ktime_t eng_as_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 #endif
 #if ENGINE_HAS_KEY_OVERRIDE
 bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed);

@@ -19,7 +19,7 @@
 
 /* One key event as the tap-hold stage sees it. pos == CFG_POS_NONE is a timer tick. */
 typedef struct engine_rec {
-    uint32_t time;
+    ktime_t time;
     uint8_t pos;
     uint8_t flags; /* ENGINE_REC_PRESSED | ENGINE_REC_INTERRUPTED | tap count (ENGINE_REC_COUNT) */
 } engine_rec_t;
@@ -40,7 +40,7 @@ typedef struct engine_held {
 typedef struct engine_mouse_state {
     mouse_report_t dir;       /* what the held keys ask for (units of the last step) */
     mouse_report_t last;      /* last report sent */
-    uint32_t timer_c, timer_w; /* time of the last cursor / wheel report */
+    ktime_t timer_c, timer_w; /* time of the last cursor / wheel report */
     uint8_t repeat, wheel_repeat, accel;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
@@ -48,7 +48,7 @@ typedef struct engine_mouse_state {
     uint8_t frame;            /* inertia: 0 still, 1 first frame, 2 moving */
     int8_t xdir, ydir, xvel, yvel; /* inertia: keys held (-1 0 1) and velocity per axis */
     uint16_t kin_wheel_iv;    /* kinetic: the wheel's interval, from its speed */
-    uint32_t kin_t0;
+    ktime_t kin_t0;
 #endif
 } engine_mouse_state_t;
 
@@ -69,7 +69,7 @@ typedef struct engine_seq {
     uint8_t src;              /* what plays now: ENG_SEQ_SRC_* (0 = nothing) */
     uint8_t njobs;            /* waiting jobs in job[] */
     uint16_t pc, end;         /* next byte (or record) and the end of what plays */
-    uint32_t due;             /* time of the next step; also paces the job after the last one */
+    ktime_t due;             /* time of the next step; also paces the job after the last one */
     uint8_t rel;              /* a tapped key waiting for its release (0 = none) */
     uint8_t rel_mods;         /* its own mods (shift of a typed character, mods of LCTL(KC_C)) */
     uint8_t mods;             /* mods the player holds: reported with the keys, no one else's */
@@ -78,7 +78,7 @@ typedef struct engine_seq {
     uint8_t running;          /* inside eng_seq_task: jobs pushed meanwhile only queue up */
     uint8_t dm_slot;          /* the dynamic macro playing (1 or 2) */
     uint8_t saved_layers_on;  /* dynamic macro playback: layer state to restore */
-    uint32_t saved_layers;
+    layer_state_t saved_layers;
     engine_seq_job_t job[ENGINE_SEQ_JOBS];
     uint8_t buf[ENGINE_SEQ_BUF];
 } engine_seq_t;
@@ -88,7 +88,7 @@ typedef struct engine_seq {
 typedef struct engine_leader {
     uint8_t active, n;
     kc_t seq[ENGINE_LEADER_KEYS];
-    uint32_t time;            /* the timer: from QK_LEAD, or the last key with per-key timing */
+    ktime_t time;            /* the timer: from QK_LEAD, or the last key with per-key timing */
 } engine_leader_t;
 
 /* Dynamic macros (bhv_dynmacro.c): QMK's two recordings share one buffer, macro 1 from the start,
@@ -113,24 +113,25 @@ typedef struct engine_dynmacro {
 typedef struct engine_mods {
     uint8_t cw;                /* caps word: ENG_CW_* bits */
     uint8_t cw_held;           /* invert_on_shift: shift bits held while on, kept out of the report */
-    uint32_t cw_time, cw_dtap_time; /* last event while on (idle timeout); double-tap shift window */
+    ktime_t cw_time, cw_dtap_time; /* last event while on (idle timeout); double-tap shift window */
     uint8_t as_state;          /* auto shift: ENG_AS_* bits */
     uint8_t as_pos;            /* position + 1 of the key waiting for its shift decision, 0 = none */
     uint8_t as_code;           /* its basic keycode */
     uint8_t as_last;           /* last resolved keycode, for auto_shift.repeat's tap-then-hold */
     uint8_t as_retro_pos;      /* retro shift: position + 1 of a held MT/LT whose hold waits, 0 = none */
     int8_t as_adj;             /* AS_UP / AS_DOWN, in steps of 5 ms */
-    uint32_t as_time, as_last_time, as_retro_time;
+    ktime_t as_time, as_last_time, as_retro_time;
     kc_t rep_kc;               /* repeat key: the last key and the mods it was pressed with */
     uint8_t rep_mods;
-    uint32_t ll_layers, ll_time; /* layer lock: locked layers, last key event */
+    layer_state_t ll_layers;   /* layer lock: locked layers ... */
+    ktime_t ll_time;           /* ... and the last key event */
     kc_t sc_kc;                /* space cadet: the key pressed last if it is one (0 otherwise) */
-    uint32_t sc_time;
+    ktime_t sc_time;
     uint8_t ko_active;         /* key override: index + 1 of the active one, 0 = none */
     uint8_t ko_flags;          /* ENG_KO_* */
     uint8_t ko_suppressed, ko_weak; /* mods kept out of the report / added by the replacement */
     kc_t ko_last_kc, ko_deferred; /* last non-modifier key pressed; key to register later */
-    uint32_t ko_last_time, ko_defer_at;
+    ktime_t ko_last_time, ko_defer_at;
     uint16_t socd_last;        /* key cancellation: bit i = pair i's second key came last */
     uint8_t cfg_bits;          /* ENG_MC_*: settings read once at engine_init (eng_mods_init) */
 } engine_mods_t;
@@ -141,11 +142,11 @@ struct engine {
     const cfg_t *cfg;
     const engine_sink_t *sink;
     void *ctx;
-    uint32_t now;
-    uint32_t rec_time;         /* time of the event being processed (may be older than now) */
+    ktime_t now;
+    ktime_t rec_time;         /* time of the event being processed (may be older than now) */
 
     /* layers: bit i = layer i on */
-    uint32_t layer_state, default_layer_state;
+    layer_state_t layer_state, default_layer_state;
 
     /* processed, still held keys */
     uint8_t nheld;
@@ -164,21 +165,21 @@ struct engine {
     kc_t flow_prev_kc;
     uint8_t flow_valid;
     uint8_t idle_valid;
-    uint32_t flow_prev_time;   /* flow tap: time of the previous key event */
-    uint32_t idle_prev_time;   /* require-prior-idle: time of the last non-modifier press */
+    ktime_t flow_prev_time;   /* flow tap: time of the previous key event */
+    ktime_t idle_prev_time;   /* require-prior-idle: time of the last non-modifier press */
 
     /* modifiers and one-shots */
     uint8_t real_mods, weak_mods, os_mods, os_locked_mods;
     uint8_t os_layer;          /* layer << 3 | state bits (ENGINE_OSL_*) */
     uint8_t os_disabled;       /* OS_OFF */
-    uint32_t os_mods_time, os_layer_time;
+    ktime_t os_mods_time, os_layer_time;
 
     /* keyboard report being built and the last one sent */
     uint8_t nkro, nkeys;
     kbd_report_t kbd, kbd_sent;
     uint16_t consumer, system;
     uint8_t tap_release;       /* a tapped key whose release waits for QMK's tap delay, 0 = none */
-    uint32_t tap_release_at;
+    ktime_t tap_release_at;
     engine_mouse_state_t mouse;
     uint8_t host_leds;         /* the host's LEDs (engine_set_host_leds): caps/num lock for unicode */
 #if ENGINE_HAS_UNICODE
@@ -206,7 +207,7 @@ struct engine {
     uint8_t cb_pos[CFG_COMBO_KEYS_MAX];
     uint16_t cb_dt[CFG_COMBO_KEYS_MAX];
     uint8_t cb_top;            /* the highest active layer at the first held-back press */
-    uint32_t cb_first, cb_deadline;
+    ktime_t cb_first, cb_deadline;
     struct {
         uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
         uint8_t keys;          /* bit k: the combo's key k is still down */
@@ -218,7 +219,7 @@ struct engine {
     uint8_t td_idx;            /* 0xFF = none */
     uint8_t td_pos, td_count, td_down;
     uint16_t td_term;
-    uint32_t td_deadline;      /* its last press + its term */
+    ktime_t td_deadline;      /* its last press + its term */
 #endif
 };
 

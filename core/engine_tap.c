@@ -22,10 +22,9 @@
 static bool tk_active(const engine_t *e) { return e->tk.pos != CFG_POS_NONE; }
 static bool is_tk(const engine_t *e, const engine_rec_t *r) { return r->pos == e->tk.pos; }
 
-static bool within(uint32_t t, uint32_t from, uint16_t term)
+static bool within(ktime_t t, ktime_t from, uint16_t term)
 {
-    uint32_t d = t - from;
-    return (int32_t)d < 0 || d < term; /* events are never older than the key they are compared to */
+    return (ktime_t)(t - from) < term; /* events are never older than the key they are compared to */
 }
 
 static bool within_term(const engine_t *e, const engine_rec_t *r)
@@ -173,12 +172,12 @@ static bool is_flow_tap_key(const engine_t *e, kc_t kc)
            kc == KC_SEMICOLON || kc == KC_SLASH;
 }
 
-static bool settle_on_press(engine_t *e, engine_rec_t *r, uint32_t prev_time)
+static bool settle_on_press(engine_t *e, engine_rec_t *r, ktime_t prev_time)
 {
     kc_t kc = eng_keymap_lookup(e, r->pos);
     if (!eng_is_mt_or_lt(kc)) return false;
     uint16_t reason = 0;
-    uint32_t idle = r->time - prev_time;
+    ktime_t idle = (ktime_t)(r->time - prev_time);
     if (e->flow_valid && idle < FLOW_TAP_MAX && is_flow_tap_key(e, kc) &&
         is_flow_tap_key(e, e->flow_prev_kc)) {
         uint16_t term = eng_setting(e, CFG_FLOW_TAP_TERM, kc);
@@ -187,8 +186,8 @@ static bool settle_on_press(engine_t *e, engine_rec_t *r, uint32_t prev_time)
     }
     if (!reason && e->idle_valid) {
         uint16_t rpi = eng_setting(e, CFG_REQUIRE_PRIOR_IDLE, kc);
-        uint32_t since = r->time - e->idle_prev_time;
-        if (rpi && (int32_t)since >= 0 && since < rpi) reason = ENGINE_REASON_PRIOR_IDLE;
+        ktime_t since = (ktime_t)(r->time - e->idle_prev_time);
+        if (rpi && since < rpi) reason = ENGINE_REASON_PRIOR_IDLE;
     }
     if (!reason) return false;
     eng_rec_set_count(r, 1);
@@ -253,10 +252,10 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         settle_tk(e, true, ENGINE_REASON_RELEASED_BEFORE_TERM, CFG_POS_NONE);
         r->flags = (uint8_t)((r->flags & ENGINE_REC_PRESSED) | (e->tk.flags & ~ENGINE_REC_PRESSED));
         /* Now that it is a tap, flow tap may settle the dual-role keys pressed after it. */
-        uint32_t prev = e->tk.time;
+        ktime_t prev = e->tk.time;
         while (e->nwait && eng_rec_pressed(&e->wait[0])) {
             engine_rec_t *w = &e->wait[0];
-            uint32_t t = w->time;
+            ktime_t t = w->time;
             if (!is_tap_rec(e, w)) {
                 engine_rec_t c = *w;
                 pop_front(e);

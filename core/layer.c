@@ -1,16 +1,16 @@
-/* Layer state: 32 layers and a default layer; a key resolves on the highest active layer whose
+/* Layer state: 32 layers (16 on the ATmega32U4, core/ktime.h) and a default layer; a key resolves on the highest active layer whose
  * entry is not KC_TRNS (KC_NO stops the fall-through like any other keycode). */
 #include "core/engine_int.h"
 
-void eng_layer_state_set(engine_t *e, uint32_t state)
+void eng_layer_state_set(engine_t *e, layer_state_t state)
 {
 #ifdef ENGINE_NO_TRACE
     e->layer_state = state;
 #else
-    uint32_t changed = state ^ e->layer_state;
+    layer_state_t changed = state ^ e->layer_state;
     e->layer_state = state;
     if (!changed || !e->sink->trace) return;
-    for (uint8_t l = 0; l < 32; l++)
+    for (uint8_t l = 0; l < ENGINE_LAYER_BITS; l++)
         if (changed >> l & 1u)
             eng_trace(e, (state >> l & 1u) ? ENGINE_TRACE_LAYER_ON : ENGINE_TRACE_LAYER_OFF,
                       CFG_POS_NONE, KC_NO, l, CFG_POS_NONE);
@@ -19,23 +19,23 @@ void eng_layer_state_set(engine_t *e, uint32_t state)
 
 void eng_layer_on(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state | (uint32_t)1 << (layer & 31u));
+    eng_layer_state_set(e, e->layer_state | eng_layer_bit(layer));
 }
 
 void eng_layer_off(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state & ~((uint32_t)1 << (layer & 31u)));
+    eng_layer_state_set(e, e->layer_state & (layer_state_t)~eng_layer_bit(layer));
 }
 
 void eng_layer_invert(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state ^ (uint32_t)1 << (layer & 31u));
+    eng_layer_state_set(e, e->layer_state ^ eng_layer_bit(layer));
 }
 
 void eng_default_layer_set(engine_t *e, uint8_t layer)
 {
-    e->default_layer_state = (uint32_t)1 << (layer & 31u);
-    eng_trace(e, ENGINE_TRACE_DEFAULT_LAYER, CFG_POS_NONE, KC_NO, layer & 31u, CFG_POS_NONE);
+    e->default_layer_state = eng_layer_bit(layer);
+    eng_trace(e, ENGINE_TRACE_DEFAULT_LAYER, CFG_POS_NONE, KC_NO, layer & (ENGINE_LAYER_BITS - 1u), CFG_POS_NONE);
 }
 
 #if ENGINE_HAS_COMBO
@@ -55,7 +55,7 @@ ENG_SHARED kc_t lookup(const engine_t *e, uint8_t pos, uint8_t *layer)
 #if ENGINE_HAS_COMBO
     if (pos >= c->npos) return combo_result(c, pos);
 #endif
-    uint32_t layers = e->layer_state | e->default_layer_state;
+    layer_state_t layers = e->layer_state | e->default_layer_state;
     /* From the top layer down; the default layer is normally the only one set. */
     for (uint8_t l = c->layers; l-- > 0;) {
         if (!(layers >> l & 1u)) continue;

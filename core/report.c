@@ -32,13 +32,13 @@ static void del_key(engine_t *e, uint8_t code)
     e->nkeys--;
 }
 
-bool eng_oneshot_timed_out(const engine_t *e, const uint32_t *since, uint32_t now)
+bool eng_oneshot_timed_out(const engine_t *e, const ktime_t *since, ktime_t now)
 {
     uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
-    return timeout && now - *since >= timeout;
+    return timeout && (ktime_t)(now - *since) >= timeout;
 }
 
-bool eng_oneshot_mods_expired(const engine_t *e, uint32_t now)
+bool eng_oneshot_mods_expired(const engine_t *e, ktime_t now)
 {
     return e->os_mods && eng_oneshot_timed_out(e, &e->os_mods_time, now);
 }

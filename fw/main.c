@@ -48,13 +48,20 @@ static uint32_t now_ms(uint32_t now_us)
     return clock_ms;
 }
 
+/* An engine or debouncer time (16 bits on the ATmega32U4, core/ktime.h) on the firmware's clock,
+ * near `ms`; KTIME_NONE becomes USB_NO_DEADLINE, the firmware's own "none". */
+static uint32_t fw_time(uint32_t ms, ktime_t t)
+{
+    return t == KTIME_NONE ? USB_NO_DEADLINE : ms + (uint32_t)(int32_t)ktime_diff(t, (ktime_t)ms);
+}
+
 /* Tells the harness which endpoint queue got a report (to time reports when they were made). */
 static inline void queued(uint8_t ep)
 {
     if (ep) hal_probe(FW_PROBE_QUEUED + ep);
 }
 
-static void sink_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
+static void sink_kbd(void *ctx, const kbd_report_t *r, ktime_t now)
 {
     (void)ctx;
     (void)now;
@@ -64,40 +71,41 @@ static void sink_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
     queued(usb_send_kbd(r));
 }
 
-static void sink_consumer(void *ctx, uint16_t usage, uint32_t now)
+static void sink_consumer(void *ctx, uint16_t usage, ktime_t now)
 {
     (void)ctx;
     (void)now;
     queued(usb_send_consumer(usage));
 }
 
-static void sink_system(void *ctx, uint16_t usage, uint32_t now)
+static void sink_system(void *ctx, uint16_t usage, ktime_t now)
 {
     (void)ctx;
     (void)now;
     queued(usb_send_system(usage));
 }
 
-static void sink_mouse(void *ctx, const mouse_report_t *r, uint32_t now)
+static void sink_mouse(void *ctx, const mouse_report_t *r, ktime_t now)
 {
     (void)ctx;
     (void)now;
     queued(usb_send_mouse(r));
 }
 
-static void sink_action(void *ctx, kc_t kc, uint32_t now)
+static void sink_action(void *ctx, kc_t kc, ktime_t now)
 {
     (void)ctx;
+    (void)now; /* used by the drive only */
     hal_probe(FW_PROBE_ACTION);
     hal_probe(kc);
     switch (kc) {
     case QK_BOOT:
         boot_requested = true;
-        boot_request_ms = now;
+        boot_request_ms = clock_ms; /* the firmware's clock: engine time may be 16 bits */
         break;
     case QK_REBOOT:
         reboot_requested = true;
-        boot_request_ms = now;
+        boot_request_ms = clock_ms;
         break;
 #if KESTREL_DRIVE
     case KS_DRIVE_TOGGLE:
@@ -174,7 +182,7 @@ static const char *fallback_product(const char *why)
 #endif
 
 /* A debounced change: straight to the engine, with the scan's time. */
-static void key_change(void *ctx, uint8_t pos, bool pressed, uint32_t ms)
+static void key_change(void *ctx, uint8_t pos, bool pressed, ktime_t ms)
 {
     (void)ctx;
     hal_probe(3);
@@ -260,9 +268,9 @@ void fw_run(void)
              * order. */
             for (uint8_t i = 0;; i++) { /* until no timer is due at the scan's time */
                 ms = now_ms(hal_micros());
-                uint32_t due = engine_next_deadline(&engine);
-                if (i == 3 || due == ENGINE_NO_DEADLINE || (int32_t)(due - ms) > 0) break;
-                engine_tick(&engine, ms);
+                ktime_t due = engine_next_deadline(&engine);
+                if (i == 3 || due == ENGINE_NO_DEADLINE || ktime_diff(due, (ktime_t)ms) > 0) break;
+                engine_tick(&engine, (ktime_t)ms);
             }
             hal_probe(0); /* the scan's time is taken: emulators make key changes here */
             bool changed = matrix_scan(&matrix, scanned);
@@ -270,30 +278,36 @@ void fw_run(void)
             if (changed || debounce.busy) {
                 memcpy(matrix.state, scanned, sizeof matrix.state);
                 /* Little-endian words are the byte bitmap the debouncer takes. */
-                debounce_scan(&debounce, (const uint8_t *)scanned, ms, key_change, NULL);
+                debounce_scan(&debounce, (const uint8_t *)scanned, (ktime_t)ms, key_change, NULL);
             }
             hal_probe(1);
             /* After a change, look again at once: more changes tend to follow (rolls, chords). */
             next_scan_us = changed ? hal_micros() : now_us + FW_SCAN_PERIOD_US;
         }
+#if ENGINE_TIME_BITS < 32
+        /* On every pass: with 16-bit time the engine must not go KTIME_SPAN_MAX without a call. */
+        engine_tick(&engine, (ktime_t)ms);
+        uint32_t deadline = fw_time(ms, engine_next_deadline(&engine));
+#else
         uint32_t deadline = engine_next_deadline(&engine);
-        if (deadline != ENGINE_NO_DEADLINE && (int32_t)(deadline - ms) <= 0) {
+        if (deadline != USB_NO_DEADLINE && (int32_t)(deadline - ms) <= 0) {
             engine_tick(&engine, ms);
             deadline = engine_next_deadline(&engine);
         }
+#endif
         uint32_t idle_due = usb_tick(ms);
-        if (idle_due != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
+        if (idle_due != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
             deadline = idle_due;
 #if KESTREL_DRIVE
         const uint8_t *img;
         size_t n;
         if (fw_drive_task(ms, &img, &n)) switch_config(img, n, ms);
         uint32_t drv = fw_drive_deadline();
-        if (drv != USB_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(drv - deadline) < 0))
+        if (drv != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(drv - deadline) < 0))
             deadline = drv;
 #endif
-        uint32_t deb = debounce_next_deadline(&debounce);
-        if (deb != DEBOUNCE_NO_DEADLINE && (deadline == ENGINE_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
+        uint32_t deb = fw_time(ms, debounce_next_deadline(&debounce));
+        if (deb != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
             deadline = deb;
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
@@ -308,7 +322,7 @@ void fw_run(void)
         /* Sleep: keys down means periodic scanning; an idle matrix waits for a press. */
         uint32_t wake_us = 0;
         bool timed = false;
-        if (deadline != ENGINE_NO_DEADLINE) {
+        if (deadline != USB_NO_DEADLINE) {
             wake_us = us_at(deadline);
             timed = true;
         }

@@ -47,3 +47,30 @@ bench-engine: $(ENGINE_BENCH_BIN)
 	@bench/engine_bench.sh $(ENGINE_BENCH_BIN)
 
 BENCH_TARGETS := bench-engine $(BENCH_TARGETS)
+
+# The engine with 16-bit time and layer state, as on the ATmega32U4 (core/ktime.h), on the host:
+# every scenario (tests/scenarios, including the ones that cross the 16-bit wrap) and the wrap unit
+# test run under ASan/UBSan with -DENGINE_TIME_BITS=16 -DENGINE_LAYER_BITS=16.
+#   make test-scenarios-16    part of `make test`
+SAN16_CFLAGS := $(SAN_CFLAGS) -DENGINE_TIME_BITS=16 -DENGINE_LAYER_BITS=16
+SAN16_LIB_OBJ := $(patsubst %.c,$(BUILD)/san16/%.o,$(LIB_SRC) $(GEN_SRC))
+
+$(BUILD)/san16/%.o: %.c | $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SAN16_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/san16/$(BUILD)/%.o: $(BUILD)/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SAN16_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san16/kestrel: $(BUILD)/san16/tools/main.o $(SAN16_LIB_OBJ)
+	$(HOSTCC) $(SAN16_CFLAGS) $^ -o $@ $(HOST_LDLIBS)
+
+$(BUILD)/san16/tests/test_ktime: $(BUILD)/san16/tests/unit/test_ktime.o $(SAN16_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SAN16_CFLAGS) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+.PHONY: test-scenarios-16
+test-scenarios-16: $(BUILD)/san16/kestrel $(BUILD)/san16/tests/test_ktime
+	@$(BUILD)/san16/tests/test_ktime
+	@tests/scenarios/run.sh $(BUILD)/san16/kestrel | sed 's/^scenarios:/scenarios (16-bit time):/'
+TEST_TARGETS += test-scenarios-16

@@ -33,11 +33,18 @@ typedef struct host_ctx {
     sim_reports_t *out;
     const sim_host_opts_t *opts;
     uint8_t cols, npos;
+    uint32_t now; /* the run's clock (ms); engine time may be 16 bits (core/ktime.h) */
 } host_ctx_t;
 
-static void emit(host_ctx_t *h, report_t *r, uint32_t now)
+/* An engine time (at or a little before the run's clock) as a time of the run. */
+static uint32_t run_time(const host_ctx_t *h, ktime_t t)
 {
-    r->time_us = (uint64_t)now * 1000u;
+    return h->now + (uint32_t)(int32_t)ktime_diff(t, (ktime_t)h->now);
+}
+
+static void emit(host_ctx_t *h, report_t *r, ktime_t now)
+{
+    r->time_us = (uint64_t)run_time(h, now) * 1000u;
     sim_reports_push(h->out, r);
     if (h->opts && h->opts->live) {
         char line[256];
@@ -46,33 +53,33 @@ static void emit(host_ctx_t *h, report_t *r, uint32_t now)
     }
 }
 
-static void on_kbd(void *ctx, const kbd_report_t *k, uint32_t now)
+static void on_kbd(void *ctx, const kbd_report_t *k, ktime_t now)
 {
     report_t r = {.kind = REPORT_KBD, .mods = k->mods};
     memcpy(r.keys, k->keys, sizeof r.keys);
     emit(ctx, &r, now);
 }
 
-static void on_consumer(void *ctx, uint16_t usage, uint32_t now)
+static void on_consumer(void *ctx, uint16_t usage, ktime_t now)
 {
     report_t r = {.kind = REPORT_CONSUMER, .usage = usage};
     emit(ctx, &r, now);
 }
 
-static void on_system(void *ctx, uint16_t usage, uint32_t now)
+static void on_system(void *ctx, uint16_t usage, ktime_t now)
 {
     report_t r = {.kind = REPORT_SYSTEM, .usage = usage};
     emit(ctx, &r, now);
 }
 
-static void on_mouse(void *ctx, const mouse_report_t *m, uint32_t now)
+static void on_mouse(void *ctx, const mouse_report_t *m, ktime_t now)
 {
     report_t r = {.kind = REPORT_MOUSE, .buttons = m->buttons, .x = m->x, .y = m->y, .v = m->v,
                   .h = m->h};
     emit(ctx, &r, now);
 }
 
-static void on_action(void *ctx, kc_t kc, uint32_t now)
+static void on_action(void *ctx, kc_t kc, ktime_t now)
 {
     report_t r = {.kind = REPORT_ACTION, .usage = kc};
     emit(ctx, &r, now);
@@ -148,9 +155,9 @@ static void on_trace(void *ctx, const engine_trace_t *t)
         break;
     }
     if (t->pos == CFG_POS_NONE)
-        fprintf(h->opts->live, "%u trace %s%s\n", t->time, engine_trace_text(t->code), extra);
+        fprintf(h->opts->live, "%u trace %s%s\n", run_time(h, t->time), engine_trace_text(t->code), extra);
     else
-        fprintf(h->opts->live, "%u trace %s key=%s (%s)%s\n", t->time, engine_trace_text(t->code),
+        fprintf(h->opts->live, "%u trace %s key=%s (%s)%s\n", run_time(h, t->time), engine_trace_text(t->code),
                 p1, kc, extra);
 }
 
@@ -159,13 +166,22 @@ static const engine_sink_t host_sink = {on_kbd, on_consumer, on_system, on_mouse
 
 /* Runs every engine deadline up to and including `until`. A deadline that does not move after
  * its tick would loop forever; that is an engine fault, reported as such. */
-static bool run_timers(engine_t *e, uint32_t until, uint32_t *now, char *err, size_t errcap)
+static bool run_timers(engine_t *e, host_ctx_t *h, uint32_t until, char *err, size_t errcap)
 {
     unsigned stuck = 0;
-    uint32_t last = UINT32_MAX;
+    uint32_t last = UINT32_MAX, *now = &h->now;
     for (;;) {
-        uint32_t dl = engine_next_deadline(e);
-        if (dl == ENGINE_NO_DEADLINE || dl > until) return true;
+        ktime_t k = engine_next_deadline(e);
+        uint32_t dl = k == ENGINE_NO_DEADLINE ? UINT32_MAX : run_time(h, k);
+#if ENGINE_TIME_BITS < 32
+        /* 16-bit engine time: the engine hears from its caller at least every KTIME_SPAN_MAX ms */
+        if (dl - *now > KTIME_SPAN_MAX && until - *now > KTIME_SPAN_MAX) {
+            *now += KTIME_SPAN_MAX;
+            engine_tick(e, (ktime_t)*now);
+            continue;
+        }
+#endif
+        if (dl == UINT32_MAX || dl > until) return true;
         if (dl < *now) dl = *now;
         if (dl == last && ++stuck > 1000) {
             snprintf(err, errcap, "the engine asks for a tick at %u ms again and again", dl);
@@ -174,7 +190,7 @@ static bool run_timers(engine_t *e, uint32_t until, uint32_t *now, char *err, si
         if (dl != last) stuck = 0;
         last = dl;
         *now = dl;
-        engine_tick(e, dl);
+        engine_tick(e, (ktime_t)dl);
     }
 }
 
@@ -186,22 +202,23 @@ int sim_host_run(const sim_job_t *job, const sim_host_opts_t *opts, sim_reports_
         snprintf(err, errcap, "out of memory");
         return 2;
     }
-    host_ctx_t h = {out, opts, job->config->cfg.cols, job->config->cfg.npos};
+    host_ctx_t h = {out, opts, job->config->cfg.cols, job->config->cfg.npos, 0};
     engine_init(e, &job->config->cfg, &host_sink, &h);
-    uint32_t now = 0;
     int rc = 0;
     for (size_t i = 0; i < job->nevents && rc == 0; i++) {
         const scn_event_t *ev = &job->events[i];
-        if (!run_timers(e, ev->time_ms, &now, err, errcap)) {
+        if (!run_timers(e, &h, ev->time_ms, err, errcap)) {
             rc = 2;
             break;
         }
-        now = ev->time_ms;
-        engine_key_event(e, (uint8_t)(ev->row * job->config->cfg.cols + ev->col), ev->pressed, now);
+        h.now = ev->time_ms;
+        engine_key_event(e, (uint8_t)(ev->row * job->config->cfg.cols + ev->col), ev->pressed,
+                         (ktime_t)h.now);
     }
-    if (rc == 0 && !run_timers(e, job->end_ms, &now, err, errcap)) rc = 2;
+    if (rc == 0 && !run_timers(e, &h, job->end_ms, err, errcap)) rc = 2;
     uint32_t cap = job->end_ms + job->settle_ms;
-    if (rc == 0 && !run_timers(e, cap, &now, err, errcap)) rc = 2;
+    if (rc == 0 && !run_timers(e, &h, cap, err, errcap)) rc = 2;
+    uint32_t now = h.now;
     if (idle_ms)
         *idle_ms = engine_next_deadline(e) == ENGINE_NO_DEADLINE ? (now > job->end_ms ? now : job->end_ms)
                                                                  : cap;

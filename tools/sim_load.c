@@ -106,6 +106,16 @@ static bool load_layers(sim_config_t *c, const scn_t *s, diag_t *d)
                  "at most %u layers", CFG_MAX_LAYERS);
         return false;
     }
+    if (top > cfg_max_layers_for(m->processor)) { /* the ATmega32U4 keeps 16 (core/ktime.h) */
+        for (size_t i = 0; i < s->nlayers; i++)
+            if (s->layers[i].layer >= cfg_max_layers_for(m->processor)) {
+                diag_add(d, DIAG_ERROR, s->path, s->text, s->len, s->layers[i].line, 1,
+                         "layer %u: the %s firmware keeps at most %u layers", s->layers[i].layer,
+                         cfg_processor_name(m->processor), cfg_max_layers_for(m->processor));
+                break;
+            }
+        return false;
+    }
     m->layers = (uint8_t)top;
     for (unsigned l = 0; l < top; l++)
         for (unsigned p = 0; p < CFG_MAX_POSITIONS; p++) m->keymap[l][p] = KC_NO;

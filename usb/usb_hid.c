@@ -44,13 +44,17 @@ static struct {
 
 bool usb_ep_halted(uint8_t ep);
 
-/* strnlen through CFG_RD8: the image may be in program memory (AVR). */
-static size_t cfg_strnlen(const uint8_t *p, size_t max)
-{
-    size_t n = 0;
-    while (n < max && CFG_RD8(p + n)) n++;
-    return n;
-}
+/* The names used when the image has none. On the ATmega32U4 they stay in program memory, read
+ * through CFG_RD8 like the image's own (in_cfg), instead of being copied to its 2.5 KB of RAM. */
+#if defined(__AVR__)
+static const char default_manufacturer[] PROGMEM = "Kestrel";
+static const char default_product[] PROGMEM = "Kestrel keyboard";
+#define DEFAULTS_IN_CFG 3u
+#else
+#define default_manufacturer "Kestrel"
+#define default_product "Kestrel keyboard"
+#define DEFAULTS_IN_CFG 0u
+#endif
 
 void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
@@ -61,28 +65,26 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
     id->poll_ms = poll ? poll : 1;
     uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
     id->max_power_2ma = power ? power : 250;
-    id->manufacturer = "Kestrel";
-    id->product = "Kestrel keyboard";
-    id->in_cfg = 0;
+    id->manufacturer = default_manufacturer;
+    id->product = default_product;
+    id->in_cfg = DEFAULTS_IN_CFG;
+    id->serial = serial;
+    /* Strings: keyboard name, manufacturer, each NUL-terminated inside the section; an empty or
+     * unterminated one keeps the default. */
     uint16_t n, len;
     const uint8_t *s = cfg_section(cfg, CFG_SEC_STRINGS, &n, &len);
-    /* Strings: keyboard name, manufacturer (NUL-terminated; cfg_open checked the section). */
-    if (s && len) {
-        size_t l1 = cfg_strnlen(s, len);
-        if (l1 < len) {
-            if (l1) {
-                id->product = (const char *)s;
-                id->in_cfg |= 2;
-            }
-            const uint8_t *manu = s + l1 + 1;
-            size_t l2 = cfg_strnlen(manu, len - l1 - 1);
-            if (l2 && l1 + 1 + l2 < len) {
-                id->manufacturer = (const char *)manu;
-                id->in_cfg |= 1;
-            }
+    const uint8_t *start = s;
+    uint8_t k = 0; /* 0 the name (product), 1 the manufacturer */
+    for (uint16_t i = 0; i < len && k < 2; i++) {
+        if (CFG_RD8(s + i)) continue;
+        if (s + i != start) {
+            if (k == 0) id->product = (const char *)start;
+            else id->manufacturer = (const char *)start;
+            id->in_cfg |= (uint8_t)(2u >> k);
         }
+        k++;
+        start = s + i + 1;
     }
-    id->serial = serial;
 }
 
 void usb_set_nkro(bool on)
@@ -113,6 +115,14 @@ void usb_hid_configured(void)
 {
 }
 
+/* head + i for i < QUEUE_LEN, wrapped: no division (a call on an 8-bit CPU when the length is
+ * not a power of two, as on the ATmega32U4). */
+static uint8_t slot_at(const report_queue_t *rq, uint8_t i)
+{
+    i = (uint8_t)(rq->head + i);
+    return i >= QUEUE_LEN ? (uint8_t)(i - QUEUE_LEN) : i;
+}
+
 static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
 {
     report_queue_t *rq = &queues[q];
@@ -120,8 +130,8 @@ static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
     if (rq->count == QUEUE_LEN) {
         /* Full (the host stopped polling): the newest state replaces the newest queued report
          * of the same kind, so the host still ends in the right state. */
-        for (unsigned i = rq->count; i-- > 0;) {
-            s = &rq->slot[(rq->head + i) % QUEUE_LEN];
+        for (uint8_t i = QUEUE_LEN; i-- > 0;) {
+            s = &rq->slot[slot_at(rq, i)];
             if (s->len == len && (q == 0 || s->data[0] == data[0])) {
                 memcpy(s->data, data, len);
                 return 0;
@@ -129,7 +139,7 @@ static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
         }
         return 0;
     }
-    s = &rq->slot[(rq->head + rq->count) % QUEUE_LEN];
+    s = &rq->slot[slot_at(rq, rq->count)];
     rq->count++;
     s->len = len;
     memcpy(s->data, data, len);
@@ -144,7 +154,7 @@ static void feed(unsigned q)
     report_slot_t *s = &rq->slot[rq->head];
     memcpy(rq->in_flight, s->data, s->len);
     if (!dcd_ep_xfer(eps[q], rq->in_flight, s->len)) return;
-    rq->head = (uint8_t)((rq->head + 1u) % QUEUE_LEN);
+    rq->head = slot_at(rq, 1);
     rq->count--;
     if (q == 0) hid.kbd_sent_ms = hid.now_ms;
 }
@@ -241,9 +251,7 @@ static enum usb_ctrl_result get_report(uint8_t iface, uint8_t type, uint8_t id)
     if (type != 1) return USB_CTRL_STALL; /* input reports only: no feature reports exist */
     if (iface == USB_IF_KBD) {
         if (id) return USB_CTRL_STALL;
-        usb_ctrl_in_data = hid.boot;
-        usb_ctrl_in_len = USB_BOOT_REPORT_LEN;
-        return USB_CTRL_IN;
+        return usb_ctrl_answer(hid.boot, USB_BOOT_REPORT_LEN);
     }
     uint8_t *b;
     uint16_t len;
@@ -255,9 +263,7 @@ static enum usb_ctrl_result get_report(uint8_t iface, uint8_t type, uint8_t id)
     default: return USB_CTRL_STALL;
     }
     b[0] = id; /* never sent yet: the rest is still zero */
-    usb_ctrl_in_data = b;
-    usb_ctrl_in_len = len;
-    return USB_CTRL_IN;
+    return usb_ctrl_answer(b, len);
 }
 
 enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
@@ -272,16 +278,10 @@ enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
     case 0x02: /* GET_IDLE */
         if (!in || hi || s->wLength != 1) return USB_CTRL_STALL;
         if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
-        usb_ctrl_buf[0] = hid.idle[iface];
-        usb_ctrl_in_data = usb_ctrl_buf;
-        usb_ctrl_in_len = 1;
-        return USB_CTRL_IN;
+        return usb_ctrl_answer_byte(hid.idle[iface], 1);
     case 0x03: /* GET_PROTOCOL: boot interfaces only */
         if (!in || s->wValue || s->wLength != 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;
-        usb_ctrl_buf[0] = hid.protocol;
-        usb_ctrl_in_data = usb_ctrl_buf;
-        usb_ctrl_in_len = 1;
-        return USB_CTRL_IN;
+        return usb_ctrl_answer_byte(hid.protocol, 1);
     case 0x09: /* SET_REPORT: the LED output report */
         if (in || hi != 2) return USB_CTRL_STALL;
         if (iface == USB_IF_KBD ? (lo != 0 || s->wLength != 1)

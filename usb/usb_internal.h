@@ -39,6 +39,10 @@ enum usb_ctrl_result {
     USB_CTRL_STATUS   /* no data stage: acknowledge */
 };
 
+/* Answers with `len` bytes from p / with v (and a 0 after it when len is 2). */
+enum usb_ctrl_result usb_ctrl_answer(const uint8_t *p, uint16_t len);
+enum usb_ctrl_result usb_ctrl_answer_byte(uint8_t v, uint8_t len);
+
 extern uint8_t usb_ctrl_buf[64];  /* EP0 scratch for small IN answers and OUT data stages */
 extern const uint8_t *usb_ctrl_in_data;
 extern uint16_t usb_ctrl_in_len;

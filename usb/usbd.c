@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rom.h"
 #include "usb/dcd.h"
 #include "usb/msc.h"
 #include "usb/usb_internal.h"
@@ -128,73 +129,111 @@ void usbd_on_sof(uint16_t frame)
     (void)frame;
 }
 
-static enum usb_ctrl_result answer(const uint8_t *p, uint16_t len)
+enum usb_ctrl_result usb_ctrl_answer(const uint8_t *p, uint16_t len)
 {
     usb_ctrl_in_data = p;
     usb_ctrl_in_len = len;
     return USB_CTRL_IN;
 }
 
-static enum usb_ctrl_result answer16(uint16_t v)
+enum usb_ctrl_result usb_ctrl_answer_byte(uint8_t v, uint8_t len)
 {
-    usb_ctrl_buf[0] = (uint8_t)v;
-    usb_ctrl_buf[1] = (uint8_t)(v >> 8);
-    return answer(usb_ctrl_buf, 2);
+    usb_ctrl_buf[0] = v;
+    usb_ctrl_buf[1] = 0;
+    return usb_ctrl_answer(usb_ctrl_buf, len);
+}
+
+/* The shape of each standard request this device answers (USB 2.0 §9.4), per recipient and
+ * bRequest: whether it exists, its direction, its wLength (exactly 0..2, or any but 0) and the
+ * largest wValue it takes. One table and one check instead of a test per request: a request
+ * that does not fit is stalled before its handler runs. */
+#define RQ_COUNT 12u
+#define RQ_IN 0x80u          /* = USB_DIR_IN */
+#define RQ_OK 0x40u
+#define RQ_LEN_ANY 3u        /* wLength anything but 0; else wLength = the value (0..2) */
+#define RQ_VAL0 (0u << 2)    /* wValue 0 */
+#define RQ_VAL1 (1u << 2)    /* wValue 0..1 */
+#define RQ_VAL127 (2u << 2)  /* wValue 0..127 */
+#define RQ_VALANY (3u << 2)  /* any wValue */
+#define RQ_GET(len, val) (RQ_OK | RQ_IN | (len) | (val))
+#define RQ_SET(val) (RQ_OK | (val)) /* no data stage */
+static const uint8_t std_rules[3][RQ_COUNT] ROM_DATA = {
+    [USB_RECIP_DEVICE] = {
+        [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
+        [1] = RQ_SET(RQ_VAL1),               /* CLEAR_FEATURE(DEVICE_REMOTE_WAKEUP = 1) */
+        [3] = RQ_SET(RQ_VAL1),               /* SET_FEATURE; TEST_MODE is for high speed */
+        [5] = RQ_SET(RQ_VAL127),             /* SET_ADDRESS */
+        [6] = RQ_GET(RQ_LEN_ANY, RQ_VALANY), /* GET_DESCRIPTOR */
+        [8] = RQ_GET(1, RQ_VAL0),            /* GET_CONFIGURATION */
+        [9] = RQ_SET(RQ_VAL1),               /* SET_CONFIGURATION */
+    },
+    [USB_RECIP_INTERFACE] = {
+        [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
+        [6] = RQ_GET(RQ_LEN_ANY, RQ_VALANY), /* GET_DESCRIPTOR: HID class descriptors */
+        [10] = RQ_GET(1, RQ_VAL0),           /* GET_INTERFACE */
+        [11] = RQ_SET(RQ_VAL0),              /* SET_INTERFACE */
+    },
+    [USB_RECIP_ENDPOINT] = {
+        [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
+        [1] = RQ_SET(RQ_VAL0),               /* CLEAR_FEATURE(ENDPOINT_HALT = 0) */
+        [3] = RQ_SET(RQ_VAL0),               /* SET_FEATURE(ENDPOINT_HALT) */
+    },
+};
+
+static bool std_shape_ok(const usb_setup_t *s, uint8_t recip)
+{
+    if (recip > USB_RECIP_ENDPOINT || s->bRequest >= RQ_COUNT) return false;
+    uint8_t rule = ROM_RD8(&std_rules[recip][s->bRequest]);
+    uint8_t len = rule & 3u, val = rule & RQ_VALANY;
+    if (!(rule & RQ_OK) || ((s->bmRequestType ^ rule) & USB_DIR_IN)) return false;
+    if (len == RQ_LEN_ANY ? !s->wLength : s->wLength != len) return false;
+    return val == RQ_VALANY || s->wValue <= (val == RQ_VAL0 ? 0u : val == RQ_VAL1 ? 1u : 127u);
 }
 
 static enum usb_ctrl_result std_device(const usb_setup_t *s)
 {
-    bool in = s->bmRequestType & USB_DIR_IN;
-    switch (s->bRequest) {
-    case 0: /* GET_STATUS */
-        if (!in || s->wValue || s->wIndex || s->wLength != 2) return USB_CTRL_STALL;
-        return answer16(dev.remote_wakeup ? 2u : 0u);
-    case 1: /* CLEAR_FEATURE */
-    case 3: /* SET_FEATURE */
-        /* Only DEVICE_REMOTE_WAKEUP; TEST_MODE is for high-speed devices. */
-        if (in || s->wValue != 1 || s->wIndex || s->wLength) return USB_CTRL_STALL;
-        dev.remote_wakeup = s->bRequest == 3;
-        return USB_CTRL_STATUS;
-    case 5: /* SET_ADDRESS */
-        if (in || s->wValue > 127 || s->wIndex || s->wLength || dev.config) return USB_CTRL_STALL;
-        dev.address = (uint8_t)s->wValue;
-        dcd_set_address(dev.address);
-        return USB_CTRL_STATUS;
-    case 6: { /* GET_DESCRIPTOR */
+    if (s->bRequest == 6) { /* GET_DESCRIPTOR; wIndex is the language of a string */
         const uint8_t *p;
         uint16_t len;
-        if (!in || !s->wLength) return USB_CTRL_STALL;
         if (!usb_desc_get((uint8_t)(s->wValue >> 8), (uint8_t)s->wValue, s->wIndex, &p, &len))
             return USB_CTRL_STALL;
         if ((s->wValue >> 8) != USB_DESC_STRING && s->wIndex) return USB_CTRL_STALL;
-        return answer(p, len);
+        return usb_ctrl_answer(p, len);
     }
+    if (s->wIndex) return USB_CTRL_STALL;
+    switch (s->bRequest) {
+    case 0: /* GET_STATUS */
+        return usb_ctrl_answer_byte(dev.remote_wakeup ? 2u : 0u, 2);
+    case 1: /* CLEAR_FEATURE */
+    case 3: /* SET_FEATURE */
+        if (s->wValue != 1) return USB_CTRL_STALL;
+        dev.remote_wakeup = s->bRequest == 3;
+        return USB_CTRL_STATUS;
+    case 5: /* SET_ADDRESS */
+        if (dev.config) return USB_CTRL_STALL;
+        dev.address = (uint8_t)s->wValue;
+        dcd_set_address(dev.address);
+        return USB_CTRL_STATUS;
     case 8: /* GET_CONFIGURATION */
-        if (!in || s->wValue || s->wIndex || s->wLength != 1) return USB_CTRL_STALL;
-        usb_ctrl_buf[0] = dev.config;
-        return answer(usb_ctrl_buf, 1);
-    case 9: /* SET_CONFIGURATION */
-        if (in || s->wValue > 1 || s->wIndex || s->wLength || !dev.address) return USB_CTRL_STALL;
+        return usb_ctrl_answer_byte(dev.config, 1);
+    default: /* 9: SET_CONFIGURATION */
+        if (!dev.address) return USB_CTRL_STALL;
         set_configuration((uint8_t)s->wValue);
         return USB_CTRL_STATUS;
-    default: /* SET_DESCRIPTOR, SYNCH_FRAME and anything unknown */
-        return USB_CTRL_STALL;
     }
 }
 
 static enum usb_ctrl_result std_interface(const usb_setup_t *s)
 {
-    bool in = s->bmRequestType & USB_DIR_IN;
-    if (!dev.config || (s->wIndex & 0xFF00u) || s->wIndex >= usb_if_count()) return USB_CTRL_STALL;
+    if (!dev.config || s->wIndex >= usb_if_count()) return USB_CTRL_STALL;
     uint8_t iface = (uint8_t)s->wIndex;
     switch (s->bRequest) {
     case 0: /* GET_STATUS */
-        if (!in || s->wValue || s->wLength != 2) return USB_CTRL_STALL;
-        return answer16(0);
+        return usb_ctrl_answer_byte(0, 2);
     case 6: { /* GET_DESCRIPTOR: HID class descriptors (HID 1.11 §7.1) */
         uint16_t len;
         const uint8_t *p;
-        if (!in || !s->wLength || (s->wValue & 0xFFu)) return USB_CTRL_STALL;
+        if (s->wValue & 0xFFu) return USB_CTRL_STALL;
         if ((s->wValue >> 8) == USB_DESC_HID_REPORT) {
             p = usb_desc_hid_report(iface, &len);
         } else if ((s->wValue >> 8) == USB_DESC_HID) {
@@ -203,15 +242,12 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
         } else {
             return USB_CTRL_STALL;
         }
-        return p ? answer(p, len) : USB_CTRL_STALL;
+        return p ? usb_ctrl_answer(p, len) : USB_CTRL_STALL;
     }
     case 10: /* GET_INTERFACE */
-        if (!in || s->wValue || s->wLength != 1) return USB_CTRL_STALL;
-        usb_ctrl_buf[0] = 0;
-        return answer(usb_ctrl_buf, 1);
-    case 11: /* SET_INTERFACE: only alternate setting 0 exists; selecting it again resets the
-              * interface's endpoint to DATA0 and clears a halt (USB 2.0 §9.4.10) */
-        if (in || s->wValue || s->wLength) return USB_CTRL_STALL;
+        return usb_ctrl_answer_byte(0, 1);
+    default: /* 11: SET_INTERFACE: only alternate setting 0 exists; selecting it again resets
+              * the interface's endpoint to DATA0 and clears a halt (USB 2.0 §9.4.10) */
 #if USB_MSC
         if (iface == USB_IF_MSC) {
             static const uint8_t msc_eps[2] = {USB_EP_MSC_IN, USB_EP_MSC_OUT};
@@ -230,38 +266,25 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
             usb_hid_xfer_done(0);
         }
         return USB_CTRL_STATUS;
-    default:
-        return USB_CTRL_STALL;
     }
 }
 
 static enum usb_ctrl_result std_endpoint(const usb_setup_t *s)
 {
-    bool in = s->bmRequestType & USB_DIR_IN;
-    if (s->wIndex == 0x00 || s->wIndex == 0x80) { /* EP0 itself: never halted */
-        if (s->bRequest == 0 && in && !s->wValue && s->wLength == 2) return answer16(0);
-        return USB_CTRL_STALL;
-    }
+    if (s->wIndex == 0x00 || s->wIndex == 0x80) /* EP0 itself: never halted */
+        return s->bRequest == 0 ? usb_ctrl_answer_byte(0, 2) : USB_CTRL_STALL;
     int i = ep_index(s->wIndex);
     if (!dev.config || i < 0) return USB_CTRL_STALL;
-    switch (s->bRequest) {
-    case 0: /* GET_STATUS */
-        if (!in || s->wValue || s->wLength != 2) return USB_CTRL_STALL;
-        return answer16(dev.halted[i] ? 1u : 0u);
-    case 1: /* CLEAR_FEATURE(ENDPOINT_HALT): also resets the data toggle */
-    case 3: /* SET_FEATURE(ENDPOINT_HALT) */
-        if (in || s->wValue != 0 || s->wLength) return USB_CTRL_STALL;
-        dev.halted[i] = s->bRequest == 3;
-        if (dev.halted[i]) {
-            dcd_ep_stall((uint8_t)s->wIndex);
-        } else {
-            dcd_ep_clear_stall((uint8_t)s->wIndex);
-            halt_cleared((uint8_t)s->wIndex);
-        }
-        return USB_CTRL_STATUS;
-    default:
-        return USB_CTRL_STALL;
+    if (s->bRequest == 0) return usb_ctrl_answer_byte(dev.halted[i], 2); /* GET_STATUS */
+    /* CLEAR_FEATURE(ENDPOINT_HALT), which also resets the data toggle, or SET_FEATURE */
+    dev.halted[i] = s->bRequest == 3;
+    if (dev.halted[i]) {
+        dcd_ep_stall((uint8_t)s->wIndex);
+    } else {
+        dcd_ep_clear_stall((uint8_t)s->wIndex);
+        halt_cleared((uint8_t)s->wIndex);
     }
+    return USB_CTRL_STATUS;
 }
 
 static enum usb_ctrl_result dispatch(const usb_setup_t *s)
@@ -269,10 +292,10 @@ static enum usb_ctrl_result dispatch(const usb_setup_t *s)
     uint8_t type = s->bmRequestType & USB_TYPE_MASK;
     uint8_t recip = s->bmRequestType & USB_RECIP_MASK;
     if (type == USB_TYPE_STANDARD) {
+        if (!std_shape_ok(s, recip)) return USB_CTRL_STALL;
         if (recip == USB_RECIP_DEVICE) return std_device(s);
         if (recip == USB_RECIP_INTERFACE) return std_interface(s);
-        if (recip == USB_RECIP_ENDPOINT) return std_endpoint(s);
-        return USB_CTRL_STALL;
+        return std_endpoint(s);
     }
     if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config) {
         if (s->wIndex < USB_IF_COUNT) return usb_hid_request(s);

@@ -1,5 +1,5 @@
 /* USB device-controller driver (usb/dcd.h) for the ATmega32U4: EP0 control transfers through its
- * one-bank FIFO, interrupt/bulk endpoints 1..DCD_AVR_MAX_EP, suspend/resume/remote wakeup, SOF.
+ * one-bank FIFO, interrupt/bulk endpoints 1..DCD_AVR_MAX_EP, suspend/resume/remote wakeup.
  *
  * Assumptions about the dcd.h contract (written down so the usb/ stack and this driver agree):
  * - Callbacks (usbd_on_*) run only from dcd_poll(), in thread mode, as usb/ expects: the USB
@@ -119,7 +119,9 @@ void dcd_init(void)
     xfers_abort();
     pending_addr = 0;
     UDINT = 0;
-    udien = (1 << EORSTE) | (1 << SUSPE) | (1 << SOFE);
+    /* No SOF interrupt: nothing here counts frames (usbd_on_sof does nothing), and it would wake
+     * the CPU every millisecond for no work. */
+    udien = (1 << EORSTE) | (1 << SUSPE);
     UDIEN = udien;
     SREG = s;
 }
@@ -231,7 +233,8 @@ static void ep_out_service(uint8_t n)
     }
 }
 
-static void ep0_service(void)
+/* EP0's pending work, one piece of it; false when there was none. */
+static bool ep0_service(void)
 {
     uint8_t f = UEINTX;
     if (f & (1 << RXSTPI)) {
@@ -249,32 +252,32 @@ static void ep0_service(void)
          * the controller NAKs them until RXSTPI is cleared. */
         UEINTX = (uint8_t)~((1 << RXSTPI) | (f & (1 << RXOUTI)));
         usbd_on_setup(setup);
-        return;
+        return true;
     }
     if ((ien[0] & (1 << TXINE)) && (f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
         ep_in_service(0);
-        return;
+        return true;
     }
     if ((f & (1 << RXOUTI)) && xf[0].state == XS_FLIGHT) {
         /* The host moved to the status stage before taking all the data it asked for. */
         xf[0].state = XS_IDLE;
         ien_clr(0, 1 << TXINE);
         usbd_on_xfer_done(0x80, xf[0].done);
-        return;
+        return true;
     }
-    if ((f & (1 << RXOUTI)) && ep0_out.state != XS_IDLE) ep_out_service(0);
+    if ((f & (1 << RXOUTI)) && ep0_out.state != XS_IDLE) {
+        ep_out_service(0);
+        return true;
+    }
+    return false;
 }
 
 /* Does one piece of endpoint work; returns false when nothing was pending. Interrupts are off. */
 static bool ep_service_one(void)
 {
     UENUM = 0;
-    uint8_t f = UEINTX;
-    if ((f & (1 << RXSTPI)) || ((f & (1 << TXINI)) && (ien[0] & (1 << TXINE)) && xf[0].state) ||
-        ((f & (1 << RXOUTI)) && (xf[0].state == XS_FLIGHT || ep0_out.state))) {
-        ep0_service();
-        return true;
-    }
+    if (ep0_service()) return true;
+    uint8_t f;
     for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
         if (!ep_cfg1[n] || xf[n].state == XS_IDLE) continue;
         UENUM = n;
@@ -302,6 +305,10 @@ static void ep_service_all(void)
     UENUM = saved;
 }
 
+/* The calls below run in thread mode and select their endpoint without putting UENUM back: the
+ * USB interrupts save and restore it, and the thread code never relies on a selection across a
+ * call (each function selects before it touches an endpoint). Nor do they block interrupts: the
+ * interrupts only mask UEIENX, which dcd_poll() sets again, and touch no transfer state. */
 bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
 {
     uint8_t n = ep_addr & 0x7F;
@@ -309,17 +316,11 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
     if (n > DCD_AVR_MAX_EP || (n && !ep_cfg1[n])) return false;
     if (n && in != ((ep_cfg0[n] & 1) != 0)) return false;
     xfer_t *x = (n == 0 && !in) ? &ep0_out : &xf[n];
-    uint8_t s = SREG;
-    cli();
-    if (x->state != XS_IDLE) {
-        SREG = s;
-        return false;
-    }
+    if (x->state != XS_IDLE) return false;
     x->buf = buf;
     x->len = len;
     x->done = 0;
     x->state = XS_ARMED;
-    uint8_t saved = UENUM;
     UENUM = n;
     if (in) {
         if (UEINTX & (1 << (n ? RWAL : TXINI)))
@@ -329,8 +330,6 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
     } else {
         ien_or(n, 1 << RXOUTE); /* data already waiting is taken by the next dcd_poll() */
     }
-    UENUM = saved;
-    SREG = s;
     return true;
 }
 
@@ -346,9 +345,6 @@ void dcd_ep_stall(uint8_t ep_addr)
 {
     uint8_t n = ep_addr & 0x7F;
     if (n > DCD_AVR_MAX_EP) return;
-    uint8_t s = SREG;
-    cli();
-    uint8_t saved = UENUM;
     UENUM = n;
     UECONX |= (1 << STALLRQ) | (1 << EPEN);
     if (n == 0) {
@@ -357,21 +353,14 @@ void dcd_ep_stall(uint8_t ep_addr)
         ien[0] = 1 << RXSTPE;
         UEIENX = ien[0];
     }
-    UENUM = saved;
-    SREG = s;
 }
 
 void dcd_ep_clear_stall(uint8_t ep_addr)
 {
     uint8_t n = ep_addr & 0x7F;
     if (n > DCD_AVR_MAX_EP) return;
-    uint8_t s = SREG;
-    cli();
-    uint8_t saved = UENUM;
     UENUM = n;
     UECONX = (uint8_t)((UECONX & ~(1 << STALLRQ)) | (1 << STALLRQC) | (1 << RSTDT));
-    UENUM = saved;
-    SREG = s;
 }
 
 void dcd_remote_wakeup(void)
@@ -393,10 +382,6 @@ static void gen_service(void)
         xfers_abort();
         pending_addr = 0;
         usbd_on_bus_reset();
-    }
-    if ((f & (1 << SOFI)) && (udien & (1 << SOFE))) {
-        UDINT &= (uint8_t)~(1 << SOFI);
-        usbd_on_sof((uint16_t)(UDFNUML | (uint16_t)(UDFNUMH & 7) << 8));
     }
     if ((f & (1 << SUSPI)) && (udien & (1 << SUSPE))) {
         UDINT &= (uint8_t)~((1 << SUSPI) | (1 << WAKEUPI));

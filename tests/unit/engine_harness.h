@@ -27,7 +27,7 @@ static cfg_t h_cfg;
 static engine_t h_eng;
 static char h_log[H_LOG_MAX];
 static size_t h_len;
-static uint32_t h_now;
+static ktime_t h_now;
 static unsigned h_actions;
 static kc_t h_last_action;
 static unsigned h_trace_count[ENGINE_TRACE_CODE_LIMIT];
@@ -61,7 +61,7 @@ static const char *h_key_name(uint8_t u, char *buf)
     return buf;
 }
 
-static void h_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
+static void h_kbd(void *ctx, const kbd_report_t *r, ktime_t now)
 {
     (void)ctx;
     static const char *const mods[8] = {"LCTL", "LSFT", "LALT", "LGUI", "RCTL", "RSFT", "RALT", "RGUI"};
@@ -75,27 +75,27 @@ static void h_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
     h_printf(any ? "\n" : " -\n");
 }
 
-static void h_consumer(void *ctx, uint16_t usage, uint32_t now)
+static void h_consumer(void *ctx, uint16_t usage, ktime_t now)
 {
     (void)ctx;
     if (usage) h_printf("%u consumer 0x%03X\n", (unsigned)now, usage);
     else h_printf("%u consumer -\n", (unsigned)now);
 }
 
-static void h_system(void *ctx, uint16_t usage, uint32_t now)
+static void h_system(void *ctx, uint16_t usage, ktime_t now)
 {
     (void)ctx;
     if (usage) h_printf("%u system 0x%02X\n", (unsigned)now, usage);
     else h_printf("%u system -\n", (unsigned)now);
 }
 
-static void h_mouse(void *ctx, const mouse_report_t *r, uint32_t now)
+static void h_mouse(void *ctx, const mouse_report_t *r, ktime_t now)
 {
     (void)ctx;
     h_printf("%u mouse b=%u x=%d y=%d v=%d h=%d\n", (unsigned)now, r->buttons, r->x, r->y, r->v, r->h);
 }
 
-static void h_action(void *ctx, kc_t kc, uint32_t now)
+static void h_action(void *ctx, kc_t kc, ktime_t now)
 {
     (void)ctx;
     (void)now;
@@ -150,22 +150,22 @@ static void h_start(void)
     memset(h_trace_count, 0, sizeof h_trace_count);
 }
 
-static void h_at(uint32_t t)
+static void h_at(ktime_t t)
 {
-    assert_true(t >= h_now);
+    assert_true(!ktime_before(t, h_now));
     engine_tick(&h_eng, t);
     h_now = t;
 }
-static void h_press(uint32_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng, (uint8_t)pos, true, t); }
-static void h_release(uint32_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng, (uint8_t)pos, false, t); }
+static void h_press(ktime_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng, (uint8_t)pos, true, t); }
+static void h_release(ktime_t t, unsigned pos) { h_at(t); engine_key_event(&h_eng, (uint8_t)pos, false, t); }
 
 /* Ticks through every deadline (as the simulator does), at most `limit` ms ahead. */
-static inline void h_settle(uint32_t limit)
+static inline void h_settle(ktime_t limit)
 {
-    uint32_t end = h_now + limit;
+    ktime_t end = (ktime_t)(h_now + limit);
     for (;;) {
-        uint32_t d = engine_next_deadline(&h_eng);
-        if (d == ENGINE_NO_DEADLINE || (int32_t)(d - end) > 0) break;
+        ktime_t d = engine_next_deadline(&h_eng);
+        if (d == ENGINE_NO_DEADLINE || ktime_diff(d, end) > 0) break;
         h_at(d);
     }
 }

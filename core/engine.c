@@ -32,12 +32,9 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 
 #define before ktime_before
 
-/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
 ENG_SHARED ktime_t earliest(ktime_t a, ktime_t b)
 {
-    if (a == ENGINE_NO_DEADLINE) return b;
-    if (b == ENGINE_NO_DEADLINE) return a;
-    return before(a, b) ? a : b;
+    return eng_earliest_inline(a, b);
 }
 
 /* The sooner of deadline d and the time t at which something is due. */
@@ -45,6 +42,18 @@ ENG_SHARED ktime_t due_at(ktime_t d, ktime_t t)
 {
     return earliest(d, ktime_deadline(t));
 }
+
+#ifdef __AVR__
+ktime_t eng_earliest(ktime_t a, ktime_t b)
+{
+    return earliest(a, b);
+}
+
+ktime_t eng_due_at(ktime_t d, ktime_t t)
+{
+    return due_at(d, t);
+}
+#endif
 
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
 {

@@ -3,6 +3,7 @@
  * Ctrl/Alt/GUI/Shift mod-tap, or a modifier other than Shift/AltGr) ends it. Settings: idle
  * timeout, both shifts / double-tapped left shift turn it on, invert on shift. */
 #include "core/engine_int.h"
+#include "core/rom.h"
 
 #if ENGINE_HAS_CAPS_WORD
 static void eng_cw_on(engine_t *e)
@@ -46,13 +47,18 @@ static uint8_t shift_key(kc_t kc, uint8_t count)
     return 0;
 }
 
-/* Keys caps word lets through without a decision: layer switches and AltGr. */
+/* Keys caps word lets through without a decision: layer switches and AltGr (inclusive ranges). */
+static const kc_t ignored_kc[][2] ROM_DATA = {
+    {QK_TO, QK_MOMENTARY_MAX}, {QK_TOGGLE_LAYER, QK_ONE_SHOT_LAYER_MAX},
+    {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX}, {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER},
+    {QK_LAYER_LOCK, QK_LAYER_LOCK}, {KC_RIGHT_ALT, KC_RIGHT_ALT}, {KC_OSM(MOD_RALT), KC_OSM(MOD_RALT)},
+};
+
 static bool ignored(kc_t kc)
 {
-    return KC_IN(kc, QK_TO, QK_MOMENTARY_MAX) || KC_IN(kc, QK_TOGGLE_LAYER, QK_ONE_SHOT_LAYER_MAX) ||
-           KC_IN(kc, QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX) || kc == QK_TRI_LAYER_LOWER ||
-           kc == QK_TRI_LAYER_UPPER || kc == QK_LAYER_LOCK || kc == KC_RIGHT_ALT ||
-           kc == KC_OSM(MOD_RALT);
+    for (uint8_t i = 0; i < sizeof ignored_kc / sizeof ignored_kc[0]; i++)
+        if (kc >= ROM_RD16(&ignored_kc[i][0]) && kc <= ROM_RD16(&ignored_kc[i][1])) return true;
+    return false;
 }
 
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)

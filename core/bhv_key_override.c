@@ -18,14 +18,21 @@
 
 enum { NONE, KEEP, SUPPRESS };
 
-static const uint8_t *entry(const engine_t *e, uint8_t i)
+/* One record of the image (core/cfg.h), copied to RAM: every target is little-endian. */
+typedef struct ko {
+    kc_t trigger, repl;
+    uint8_t layers[4], trig, neg, supp, opt;
+} ko_t;
+_Static_assert(sizeof(ko_t) == CFG_KO_SIZE && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ko_t is the record");
+
+static void entry(const engine_t *e, uint8_t i, ko_t *o)
 {
-    return e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i;
+    CFG_COPY(o, e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i, CFG_KO_SIZE);
 }
 
-static bool mods_match(const uint8_t *o, uint8_t mods)
+static bool mods_match(const ko_t *o, uint8_t mods)
 {
-    uint8_t trig = CFG_RD8(o + 8), neg = CFG_RD8(o + 9), opt = CFG_RD8(o + 11);
+    uint8_t trig = o->trig, neg = o->neg, opt = o->opt;
     if (neg & mods) return false;
     if (!trig) return true;
     if (opt & CFG_KO_ONE_MOD) return (trig & mods) != 0;
@@ -48,13 +55,14 @@ static void deactivate(engine_t *e, bool reregister)
 {
     engine_mods_t *m = &e->mods;
     if (!m->ko_active) return;
-    const uint8_t *o = entry(e, (uint8_t)(m->ko_active - 1u));
-    uint8_t trigger = (uint8_t)cfg_rd16(o), code = (uint8_t)cfg_rd16(o + 2);
+    ko_t o;
+    entry(e, (uint8_t)(m->ko_active - 1u), &o);
+    uint8_t trigger = (uint8_t)o.trigger, code = (uint8_t)o.repl;
     m->ko_deferred = 0;
     m->ko_suppressed = 0;
     m->ko_weak = 0;
     if (code) eng_unregister_code(e, code);
-    if (reregister && !(CFG_RD8(o + 11) & CFG_KO_NO_REREGISTER) && (m->ko_flags & ENG_KO_TRIGGER_DOWN) && trigger)
+    if (reregister && !(o.opt & CFG_KO_NO_REREGISTER) && (m->ko_flags & ENG_KO_TRIGGER_DOWN) && trigger)
         defer(e, trigger, ENG_KO_DEFER_TRIGGER);
     eng_send_kbd(e);
     m->ko_active = 0;
@@ -68,25 +76,26 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer;
     eng_keymap_lookup_at(e, pos, &layer); /* QMK checks the override's layers against it */
     for (uint8_t i = 0; i < n; i++) {
-        const uint8_t *o = entry(e, i);
-        uint8_t trig_mods = CFG_RD8(o + 8), opt = CFG_RD8(o + 11);
+        ko_t o;
+        entry(e, i, &o);
+        uint8_t trig_mods = o.trig, opt = o.opt;
         uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
-        kc_t trigger = cfg_rd16(o);
-        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(CFG_RD8(o + 4 + (layer >> 3)) >> (layer & 7u) & 1u)) continue;
+        kc_t trigger = o.trigger;
+        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(o.layers[layer >> 3] >> (layer & 7u) & 1u)) continue;
         if (is_mod ? !(acts & (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP))
                    : !(acts & CFG_KO_TRIGGER_DOWN))
             continue;
-        if (m->ko_active == i + 1u || !mods_match(o, mods)) continue;
+        if (m->ko_active == i + 1u || !mods_match(&o, mods)) continue;
         bool trigger_down = trigger == kc && down;
         if (!(trigger == KC_NO || trigger_down || m->ko_last_kc == trigger)) continue;
 
         deactivate(e, false);
         m->ko_active = (uint8_t)(i + 1u);
         m->ko_flags |= ENG_KO_TRIGGER_DOWN;
-        m->ko_suppressed = CFG_RD8(o + 10);
+        m->ko_suppressed = o.supp;
         eng_trace(e, ENGINE_TRACE_KEY_OVERRIDE, pos, trigger, m->ko_active, CFG_POS_NONE);
         if (!trigger_down && trigger) eng_unregister_code(e, (uint8_t)trigger);
-        kc_t repl = cfg_rd16(o + 2);
+        kc_t repl = o.repl;
         uint8_t code = (uint8_t)repl;
         m->ko_weak = repl > 0xFFu ? kc_mods5_to_bits(QK_MODS_GET_MODS(repl)) : 0;
         /* a replacement's own modifiers go first, in a report of their own (SPEC §6); suppressed
@@ -131,11 +140,11 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 
     uint8_t r = (is_mod || pressed) ? try_activate(e, kc, k->pos, pressed, is_mod, mods) : NONE;
     if (r == NONE && m->ko_active) {
-        const uint8_t *o = entry(e, (uint8_t)(m->ko_active - 1u));
+        ko_t o;
+        entry(e, (uint8_t)(m->ko_active - 1u), &o);
         if (is_mod) {
-            if (!mods_match(o, mods)) deactivate(e, true);
-        } else if ((kc == cfg_rd16(o) && !pressed) ||
-                   (pressed && !(CFG_RD8(o + 11) & CFG_KO_NO_UNREG_ON_OTHER))) {
+            if (!mods_match(&o, mods)) deactivate(e, true);
+        } else if ((kc == o.trigger && !pressed) || (pressed && !(o.opt & CFG_KO_NO_UNREG_ON_OTHER))) {
             if (!pressed) m->ko_flags &= (uint8_t)~ENG_KO_TRIGGER_DOWN;
             deactivate(e, false);
         }

@@ -50,6 +50,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/cfg_settings.h"
 #include "core/features.h"
@@ -184,6 +185,12 @@ static inline uint16_t cfg_rd16(const uint8_t *p)
 {
     return (uint16_t)(CFG_RD8(p) | (uint16_t)CFG_RD8(p + 1) << 8);
 }
+#endif
+/* Copies n bytes of the image to RAM: a record read once costs less code than field by field. */
+#if defined(__AVR__)
+#define CFG_COPY(dst, src, n) memcpy_P((dst), (src), (n))
+#else
+#define CFG_COPY(dst, src, n) memcpy((dst), (src), (n))
 #endif
 static inline uint32_t cfg_rd32(const uint8_t *p)
 {

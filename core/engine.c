@@ -322,8 +322,8 @@ static void eng_age(engine_t *e)
     /* a tapped key waits for more taps with no timer: the quick tap and tapping terms */
     ktime_age(&e->tk.time, now, span);
     /* a mouse axis at rest moves at once when it starts */
-    ktime_age(&e->mouse.timer_c, now, span);
-    ktime_age(&e->mouse.timer_w, now, span);
+    ktime_age(&e->mouse.timer[0], now, span);
+    ktime_age(&e->mouse.timer[1], now, span);
 #if ENGINE_HAS_MOUSE_MODES
     ktime_age(&e->mouse.kin_t0, now, span); /* kinetic speed stops growing after 32.7 s, not 50 s */
 #endif

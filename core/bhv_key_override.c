@@ -41,7 +41,7 @@ static bool mods_match(const ko_t *o, uint8_t mods)
     return ((have | have >> 4) & 0x0Fu) == need;
 }
 
-static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
+__attribute__((noinline)) static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
     engine_mods_t *m = &e->mods;
     m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);

@@ -68,7 +68,7 @@ static uint16_t delta(const engine_t *e, uint8_t w)
 
 static uint8_t repeat(const engine_t *e, uint8_t w)
 {
-    return w ? e->mouse.wheel_repeat : e->mouse.repeat;
+    return e->mouse.repeat[w];
 }
 
 static int8_t clamp_unit(uint32_t unit)
@@ -333,12 +333,12 @@ void eng_mouse_off(engine_t *e, uint8_t code)
 #endif
     }
     if (d->x == 0 && d->y == 0) {
-        m->repeat = 0;
+        m->repeat[0] = 0;
 #if ENGINE_HAS_MOUSE_MODES
         m->kin_on = 0;
 #endif
     }
-    if (d->v == 0 && d->h == 0) m->wheel_repeat = 0;
+    if (d->v == 0 && d->h == 0) m->repeat[1] = 0;
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
 #endif
@@ -349,8 +349,8 @@ static void send(engine_t *e, const mouse_report_t *r)
 {
     engine_mouse_state_t *m = &e->mouse;
     bool moves = r->x || r->y || r->v || r->h;
-    if (r->x || r->y) m->timer_c = e->now;
-    if (r->v || r->h) m->timer_w = e->now;
+    if (r->x || r->y) m->timer[0] = e->now;
+    if (r->v || r->h) m->timer[1] = e->now;
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
@@ -379,7 +379,7 @@ static ktime_t due(const engine_t *e, uint8_t w)
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
 #endif
-    return ktime_deadline((ktime_t)((w ? m->timer_w : m->timer_c) + wait + 1u));
+    return ktime_deadline((ktime_t)(m->timer[w] + wait + 1u));
 }
 
 /* The cursor moves while a direction is held (in inertia mode: while a gesture lasts); the wheel
@@ -444,7 +444,7 @@ void eng_mouse_task(engine_t *e)
             continue;
         }
 #endif
-        uint8_t *rep = w ? &m->wheel_repeat : &m->repeat;
+        uint8_t *rep = &m->repeat[w];
         if (*rep != 0xFFu) (*rep)++;
         pair(unit(e, w), a, b, oa, ob);
     }
@@ -465,7 +465,7 @@ void eng_mouse_clear(engine_t *e)
 {
     engine_mouse_state_t *m = &e->mouse;
     memset(&m->dir, 0, sizeof m->dir);
-    m->repeat = m->wheel_repeat = m->accel = 0;
+    m->repeat[0] = m->repeat[1] = m->accel = 0;
 #if ENGINE_HAS_MOUSE_MODES
     m->kin_on = m->frame = 0; /* the constant mode's speed stays, as QMK's mk_speed does */
     m->xdir = m->ydir = m->xvel = m->yvel = 0;

@@ -157,9 +157,8 @@ static enum cfg_open_result check_shapes(cfg_t *c)
     return CFG_OK;
 }
 
-enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
+static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avail)
 {
-    memset(c, 0, sizeof *c);
     if (!img || avail < CFG_HEADER_SIZE) return CFG_ERR_SHORT;
     if (cfg_rd32(img) != CFG_MAGIC) return CFG_ERR_MAGIC;
     if (cfg_rd16(img + 4) != CFG_VERSION) return CFG_ERR_VERSION;
@@ -197,14 +196,17 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
     c->layers = cfg_info8(c, CFG_INFO_LAYERS);
     if (c->rows == 0 || c->cols == 0 || c->rows > CFG_MAX_ROWS || c->cols > CFG_MAX_COLS ||
         (unsigned)c->rows * c->cols > CFG_MAX_POSITIONS || c->layers == 0 ||
-        c->layers > CFG_MAX_LAYERS) {
-        enum cfg_open_result r = CFG_ERR_BOUNDS;
-        memset(c, 0, sizeof *c);
-        return r;
-    }
+        c->layers > CFG_MAX_LAYERS)
+        return CFG_ERR_BOUNDS;
     c->npos = (uint8_t)(c->rows * c->cols);
-    enum cfg_open_result r = check_shapes(c);
-    if (r != CFG_OK) memset(c, 0, sizeof *c);
+    return check_shapes(c);
+}
+
+enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
+{
+    memset(c, 0, sizeof *c);
+    enum cfg_open_result r = open_image(c, img, avail);
+    if (r != CFG_OK) memset(c, 0, sizeof *c); /* nothing of a rejected image is used */
     return r;
 }
 

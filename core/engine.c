@@ -335,8 +335,8 @@ static void run_timers(engine_t *e, ktime_t t)
 static const uint16_t aged[] ROM_DATA = {
     offsetof(engine_t, idle_prev_time),  /* require-prior-idle */
     offsetof(engine_t, tk.time),         /* a tapped key waits for more taps with no timer */
-    offsetof(engine_t, mouse.timer_c),   /* a mouse axis at rest moves at once when it starts */
-    offsetof(engine_t, mouse.timer_w),
+    offsetof(engine_t, mouse.timer[0]),  /* a mouse axis at rest moves at once when it starts */
+    offsetof(engine_t, mouse.timer[1]),
 #if ENGINE_HAS_MOUSE_MODES
     offsetof(engine_t, mouse.kin_t0),    /* kinetic speed stops growing after 32.7 s, not 50 s */
 #endif

@@ -41,8 +41,9 @@ typedef struct engine_held {
 typedef struct engine_mouse_state {
     mouse_report_t dir;       /* what the held keys ask for (units of the last step) */
     mouse_report_t last;      /* last report sent */
-    ktime_t timer_c, timer_w; /* time of the last cursor / wheel report */
-    uint8_t repeat, wheel_repeat, accel;
+    ktime_t timer[2];         /* time of the last cursor [0] / wheel [1] report */
+    uint8_t repeat[2];        /* reports of the cursor [0] / wheel [1] since its keys went down */
+    uint8_t accel;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
     uint8_t speed;            /* constant: 0 = the default speed, n + 1 after MS_ACLn */

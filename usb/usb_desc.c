@@ -160,19 +160,24 @@ uint8_t usb_if_count(void)
  * BMP too (they would need surrogate pairs that some hosts mishandle). */
 static uint16_t string_desc(const char *s, bool in_cfg)
 {
-    uint16_t n = 0;
     const uint8_t *u = (const uint8_t *)(s ? s : "");
+    uint8_t *o = str_desc + 2;
 #define STR_RD(p) (in_cfg ? CFG_RD8(p) : *(p))
-    while (STR_RD(u) && n < USB_STRING_MAX) {
-        /* 16 bits: a character that would go past U+FFFF is U+FFFD anyway (c > 0x3FF before a
-         * shift), and 32-bit work costs an 8-bit CPU four times the code. */
-        uint16_t c = STR_RD(u);
+    for (uint8_t b0; (b0 = STR_RD(u)) != 0 && o < str_desc + sizeof str_desc;) {
         u++;
-        if (c >= 0x80u) {
-            uint8_t more = c >= 0xF0u ? 3u : c >= 0xE0u ? 2u : c >= 0xC0u ? 1u : 0u;
-            c &= more == 3u ? 0x07u : more == 2u ? 0x0Fu : 0x1Fu;
-            bool bad = more == 0u;
-            for (uint8_t i = 0; i < more; i++) {
+        uint16_t c = b0;
+        if (b0 >= 0x80u) {
+            /* 110xxxxx, 1110xxxx and 1111xxxx lead 1, 2 and 3 more bytes; 10xxxxxx is no lead.
+             * 16 bits: a character that would go past U+FFFF is U+FFFD anyway (c > 0x3FF
+             * before a shift), and 32-bit work costs an 8-bit CPU four times the code. */
+            uint8_t m = 0x40u, more = 0;
+            while ((b0 & m) && more < 3u) {
+                more++;
+                m >>= 1;
+            }
+            c &= (uint8_t)(m - 1u);
+            bool bad = !more;
+            while (more--) {
                 uint8_t b = STR_RD(u);
                 if ((b & 0xC0u) != 0x80u) {
                     bad = true;
@@ -182,14 +187,14 @@ static uint16_t string_desc(const char *s, bool in_cfg)
                 c = (uint16_t)(c << 6 | (b & 0x3Fu));
                 u++;
             }
-            if (bad || (c >= 0xD800u && c <= 0xDFFFu)) c = 0xFFFDu;
+            if (bad || (c & 0xF800u) == 0xD800u) c = 0xFFFDu;
         }
-        str_desc[2u + 2u * n] = (uint8_t)c;
-        str_desc[3u + 2u * n] = (uint8_t)(c >> 8);
-        n++;
+        o[0] = (uint8_t)c;
+        o[1] = (uint8_t)(c >> 8);
+        o += 2;
     }
 #undef STR_RD
-    str_desc[0] = (uint8_t)(2u + 2u * n);
+    str_desc[0] = (uint8_t)(o - str_desc);
     str_desc[1] = USB_DESC_STRING;
     return str_desc[0];
 }

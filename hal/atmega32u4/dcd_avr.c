@@ -2,16 +2,17 @@
  * one-bank FIFO, interrupt/bulk endpoints 1..DCD_AVR_MAX_EP, suspend/resume/remote wakeup.
  *
  * Assumptions about the dcd.h contract (written down so the usb/ stack and this driver agree):
- * - Callbacks (usbd_on_*) run only from dcd_poll(), in thread mode, as usb/ expects: the USB
- *   interrupts just mask their sources (they are level-triggered on the chip) and wake the CPU;
- *   dcd_poll() does the work and unmasks. dcd_ep_xfer() never calls back itself, so the stack may
- *   arm a transfer and update its own state afterwards.
+ * - Polled, with no USB interrupt: callbacks (usbd_on_*) run only from dcd_poll(), in thread
+ *   mode, as usb/ expects. The firmware's 250 us timer tick wakes the CPU anyway (hal_avr.c), so
+ *   an interrupt would only bring USB work forward by less than a tick: far inside what the host
+ *   allows for control transfers, and reports are handed to the controller by the main loop as
+ *   they are made. dcd_ep_xfer() never calls back itself, so the stack may arm a transfer and
+ *   update its own state afterwards.
  * - The stack answers SET_ADDRESS by calling dcd_set_address() and then arming the status stage
  *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
  * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
  *   Numbers above DCD_AVR_MAX_EP are refused (simavr models only 0..4; the chip has 0..6).
  * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes). */
-#include <avr/interrupt.h>
 #include <avr/io.h>
 #include <avr/pgmspace.h>
 #include <stddef.h>
@@ -35,22 +36,7 @@ static uint8_t ep_cfg0[DCD_AVR_MAX_EP + 1]; /* UECFG0X per endpoint, valid when 
 static uint8_t ep_cfg1[DCD_AVR_MAX_EP + 1]; /* UECFG1X per endpoint, 0 = not open */
 static uint8_t ep_size[DCD_AVR_MAX_EP + 1];
 static uint8_t pending_addr;                 /* address to enable after the status stage, +0x80 */
-static uint8_t ien[DCD_AVR_MAX_EP + 1];      /* wanted UEIENX per endpoint (the ISR masks it) */
-static uint8_t udien;                        /* wanted UDIEN */
-static volatile uint8_t irq_seen;            /* a USB interrupt masked its sources */
-
-/* The selected endpoint's interrupt enables: the shadow and the register together. */
-static void ien_or(uint8_t n, uint8_t bits)
-{
-    ien[n] |= bits;
-    UEIENX = ien[n];
-}
-
-static void ien_clr(uint8_t n, uint8_t bits)
-{
-    ien[n] &= (uint8_t)~bits;
-    UEIENX = ien[n];
-}
+static bool bus_asleep;                      /* suspended: WAKEUPI is looked at, not SUSPI */
 
 static uint8_t size_code(uint16_t n)
 {
@@ -66,14 +52,12 @@ static void ep0_setup_hw(void)
     UECONX = 1 << EPEN;
     UECFG0X = 0;
     UECFG1X = size_code(DCD_AVR_EP0_SIZE) | (1 << ALLOC);
-    ien[0] = 1 << RXSTPE;
-    UEIENX = ien[0];
     ep_size[0] = DCD_AVR_EP0_SIZE;
 }
 
 /* The DPRAM is allocated in endpoint-number order, so endpoints are always (re)configured all
  * together, top down to free and bottom up to allocate; a lower endpoint added later cannot then
- * slide a higher one's memory. Called with interrupts off. */
+ * slide a higher one's memory. */
 static void ep_hw_reconfigure(void)
 {
     for (uint8_t n = DCD_AVR_MAX_EP; n >= 1; n--) {
@@ -87,8 +71,6 @@ static void ep_hw_reconfigure(void)
         UECONX = (1 << EPEN) | (1 << RSTDT);
         UECFG0X = ep_cfg0[n];
         UECFG1X = ep_cfg1[n];
-        ien[n] = 0;
-        UEIENX = 0;
     }
     UERST = 0x1E;
     UERST = 0;
@@ -102,8 +84,6 @@ static void xfers_abort(void)
 
 void dcd_init(void)
 {
-    uint8_t s = SREG;
-    cli();
     UHWCON = 1 << UVREGE;
     USBCON = (1 << USBE) | (1 << FRZCLK);
 #if F_CPU == 16000000UL
@@ -119,11 +99,7 @@ void dcd_init(void)
     xfers_abort();
     pending_addr = 0;
     UDINT = 0;
-    /* No SOF interrupt: nothing here counts frames (usbd_on_sof does nothing), and it would wake
-     * the CPU every millisecond for no work. */
-    udien = (1 << EORSTE) | (1 << SUSPE);
-    UDIEN = udien;
-    SREG = s;
+    bus_asleep = false;
 }
 
 void dcd_connect(bool on)
@@ -146,33 +122,22 @@ bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet)
 {
     uint8_t n = ep_addr & 0x7F;
     if (n == 0 || n > DCD_AVR_MAX_EP || max_packet == 0 || max_packet > 64) return false;
-    uint8_t s = SREG;
-    cli();
-    uint8_t saved = UENUM;
     ep_cfg0[n] = (uint8_t)((uint8_t)type << 6 | ((ep_addr & 0x80) ? 1 : 0));
     ep_cfg1[n] = size_code(max_packet) | (1 << ALLOC);
     ep_size[n] = (uint8_t)max_packet;
     xf[n].state = XS_IDLE;
     ep_hw_reconfigure();
     UENUM = n;
-    bool ok = (UESTA0X & (1 << CFGOK)) != 0;
-    UENUM = saved;
-    SREG = s;
-    return ok;
+    return (UESTA0X & (1 << CFGOK)) != 0;
 }
 
 void dcd_ep_close_all(void)
 {
-    uint8_t s = SREG;
-    cli();
-    uint8_t saved = UENUM;
     for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
         ep_cfg1[n] = 0;
         xf[n].state = XS_IDLE;
     }
     ep_hw_reconfigure();
-    UENUM = saved;
-    SREG = s;
 }
 
 /* Writes the next packet of the IN transfer on the selected endpoint and hands the bank over. */
@@ -192,7 +157,6 @@ static void ep_in_packet(uint8_t n)
     x->state = XS_FLIGHT;
     /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
     UEINTX = n ? (uint8_t)~((1 << TXINI) | (1 << FIFOCON)) : (uint8_t)~(1 << TXINI);
-    ien_or(n, 1 << TXINE);
 }
 
 /* TXINI on the selected endpoint: the bank is free (first packet) or the last one was taken. */
@@ -201,7 +165,6 @@ static void ep_in_service(uint8_t n)
     xfer_t *x = &xf[n];
     if (x->state == XS_FLIGHT && x->done >= x->len) {
         x->state = XS_IDLE;
-        ien_clr(n, 1 << TXINE);
         if (n == 0 && x->len == 0 && pending_addr) {
             UDADDR = pending_addr; /* bit 7 = ADDEN */
             pending_addr = 0;
@@ -228,7 +191,6 @@ static void ep_out_service(uint8_t n)
     UEINTX = n ? (uint8_t)~((1 << RXOUTI) | (1 << FIFOCON)) : (uint8_t)~(1 << RXOUTI);
     if (x->done >= x->len || k < ep_size[n]) {
         x->state = XS_IDLE;
-        ien_clr(n, 1 << RXOUTE);
         usbd_on_xfer_done(n, x->done);
     }
 }
@@ -244,8 +206,6 @@ static bool ep0_service(void)
         xf[0].state = XS_IDLE;
         ep0_out.state = XS_IDLE;
         pending_addr = 0;
-        ien[0] = 1 << RXSTPE;
-        UEIENX = ien[0];
         /* An RXOUTI still set is the last transfer's status-stage ZLP, taken by the hardware but
          * not yet by us when the host moved on; left set it would read as this transfer's
          * status stage and cut its data stage short. No OUT of this transfer can be in yet:
@@ -254,14 +214,13 @@ static bool ep0_service(void)
         usbd_on_setup(setup);
         return true;
     }
-    if ((ien[0] & (1 << TXINE)) && (f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
+    if ((f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
         ep_in_service(0);
         return true;
     }
     if ((f & (1 << RXOUTI)) && xf[0].state == XS_FLIGHT) {
         /* The host moved to the status stage before taking all the data it asked for. */
         xf[0].state = XS_IDLE;
-        ien_clr(0, 1 << TXINE);
         usbd_on_xfer_done(0x80, xf[0].done);
         return true;
     }
@@ -272,7 +231,7 @@ static bool ep0_service(void)
     return false;
 }
 
-/* Does one piece of endpoint work; returns false when nothing was pending. Interrupts are off. */
+/* Does one piece of endpoint work; returns false when nothing was pending. */
 static bool ep_service_one(void)
 {
     UENUM = 0;
@@ -297,18 +256,14 @@ static bool ep_service_one(void)
 
 static void ep_service_all(void)
 {
-    uint8_t saved = UENUM;
-    /* Bounded: each pass retires a flag. Every pending flag is drained here, not left for an
-     * interrupt: simavr raises each event once (edge-like) rather than as a level. */
+    /* Bounded: each pass retires a flag. */
     for (uint8_t i = 0; i < 16 && ep_service_one(); i++) {
     }
-    UENUM = saved;
 }
 
-/* The calls below run in thread mode and select their endpoint without putting UENUM back: the
- * USB interrupts save and restore it, and the thread code never relies on a selection across a
- * call (each function selects before it touches an endpoint). Nor do they block interrupts: the
- * interrupts only mask UEIENX, which dcd_poll() sets again, and touch no transfer state. */
+/* The calls below select their endpoint without putting UENUM back: no interrupt uses it, and the
+ * thread code never relies on a selection across a call (each function selects before it touches
+ * an endpoint). */
 bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
 {
     uint8_t n = ep_addr & 0x7F;
@@ -322,14 +277,8 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
     x->done = 0;
     x->state = XS_ARMED;
     UENUM = n;
-    if (in) {
-        if (UEINTX & (1 << (n ? RWAL : TXINI)))
-            ep_in_packet(n);
-        else
-            ien_or(n, 1 << TXINE);
-    } else {
-        ien_or(n, 1 << RXOUTE); /* data already waiting is taken by the next dcd_poll() */
-    }
+    /* A free bank takes the first packet now; the rest, and OUT data, go in dcd_poll(). */
+    if (in && (UEINTX & (1 << (n ? RWAL : TXINI)))) ep_in_packet(n);
     return true;
 }
 
@@ -350,8 +299,6 @@ void dcd_ep_stall(uint8_t ep_addr)
     if (n == 0) {
         xf[0].state = XS_IDLE;
         ep0_out.state = XS_IDLE;
-        ien[0] = 1 << RXSTPE;
-        UEIENX = ien[0];
     }
 }
 
@@ -369,7 +316,7 @@ void dcd_remote_wakeup(void)
     UDCON |= 1 << RMWKUP;
 }
 
-/* Bus events: reset, SOF, suspend, resume. Interrupts are off. */
+/* Bus events: reset, suspend, resume. */
 static void gen_service(void)
 {
     uint8_t f = UDINT;
@@ -383,58 +330,22 @@ static void gen_service(void)
         pending_addr = 0;
         usbd_on_bus_reset();
     }
-    if ((f & (1 << SUSPI)) && (udien & (1 << SUSPE))) {
+    if ((f & (1 << SUSPI)) && !bus_asleep) {
         UDINT &= (uint8_t)~((1 << SUSPI) | (1 << WAKEUPI));
-        udien = (uint8_t)((udien & ~(1 << SUSPE)) | (1 << WAKEUPE));
+        bus_asleep = true;
         USBCON |= 1 << FRZCLK; /* the clock is stopped while the bus sleeps; WAKEUPI still works */
         usbd_on_suspend();
     }
-    if ((f & (1 << WAKEUPI)) && (udien & (1 << WAKEUPE))) {
+    if ((f & (1 << WAKEUPI)) && bus_asleep) {
         USBCON &= (uint8_t)~(1 << FRZCLK);
         UDINT &= (uint8_t)~(1 << WAKEUPI);
-        udien = (uint8_t)((udien & ~(1 << WAKEUPE)) | (1 << SUSPE));
+        bus_asleep = false;
         usbd_on_resume();
     }
 }
 
-bool dcd_avr_irq_pending(void)
-{
-    return irq_seen != 0;
-}
-
 void dcd_poll(void)
 {
-    uint8_t s = SREG;
-    cli();
-    uint8_t saved = UENUM;
-    irq_seen = 0;
     gen_service();
     ep_service_all();
-    /* Unmask what the interrupts masked; a flag still set raises its interrupt again (on the
-     * chip), and anything simavr raised meanwhile is found by the next poll's scan. */
-    UDIEN = udien;
-    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) {
-        UENUM = n;
-        UEIENX = ien[n];
-    }
-    UENUM = saved;
-    SREG = s;
-}
-
-/* Both USB vectors only mask their sources and leave the work to dcd_poll() in thread mode. */
-ISR(USB_GEN_vect)
-{
-    UDIEN = 0;
-    irq_seen = 1;
-}
-
-ISR(USB_COM_vect)
-{
-    uint8_t saved = UENUM;
-    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) {
-        UENUM = n;
-        UEIENX = 0;
-    }
-    UENUM = saved;
-    irq_seen = 1;
 }

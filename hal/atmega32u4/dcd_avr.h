@@ -5,10 +5,4 @@
 #define DCD_AVR_EP0_SIZE 64 /* bMaxPacketSize0; one 64-byte bank */
 #define DCD_AVR_MAX_EP   4  /* highest endpoint number used (the chip has 6; simavr models 4) */
 
-#include <stdbool.h>
-
-/* A USB interrupt has masked its sources and dcd_poll() has not run since (the sleep code must
- * not sleep through it). */
-bool dcd_avr_irq_pending(void);
-
 #endif

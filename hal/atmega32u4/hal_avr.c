@@ -11,7 +11,6 @@
 #include <stddef.h>
 
 #include "core/fwinfo.h"
-#include "hal/atmega32u4/dcd_avr.h"
 #include "hal/atmega32u4/hal_avr.h"
 
 #ifndef KESTREL_VERSION
@@ -108,16 +107,9 @@ void hal_delay_us(uint16_t us)
 void hal_sleep_until(uint32_t wake_us, bool timed)
 {
     if (timed && (int32_t)(wake_us - hal_micros()) <= 0) return;
+    /* The timer tick ends the sleep within 250 us; USB is polled then (dcd_avr.c). */
     set_sleep_mode(SLEEP_MODE_IDLE);
-    cli();
-    if (dcd_avr_irq_pending()) { /* USB work arrived since the main loop last polled */
-        sei();
-        return;
-    }
-    sleep_enable();
-    sei(); /* the instruction after SEI runs before any interrupt: no wake-up is lost */
-    sleep_cpu();
-    sleep_disable();
+    sleep_mode();
 }
 
 void hal_eeprom_read(uint16_t addr, void *dst, uint16_t n)

@@ -47,7 +47,7 @@ typedef struct engine_mouse_state {
     uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
     uint8_t speed;            /* constant: 0 = the default speed, n + 1 after MS_ACLn */
     uint8_t frame;            /* inertia: 0 still, 1 first frame, 2 moving */
-    int8_t xdir, ydir, xvel, yvel; /* inertia: keys held (-1 0 1) and velocity per axis */
+    int8_t idir[2], ivel[2];  /* inertia: keys held (-1 0 1) and velocity, [0] x and [1] y */
     uint16_t kin_wheel_iv;    /* kinetic: the wheel's interval, from its speed */
     ktime_t kin_t0;
 #endif

@@ -96,8 +96,7 @@ bool eng_oneshot_timed_out(const engine_t *e, const ktime_t *since, ktime_t now)
 bool eng_oneshot_mods_expired(const engine_t *e, ktime_t now);
 
 /* ---- mouse keys (bhv_mouse.c) ------------------------------------------------------------- */
-void eng_mouse_on(engine_t *e, uint8_t code);
-void eng_mouse_off(engine_t *e, uint8_t code);
+void eng_mouse_key(engine_t *e, uint8_t code, bool down);
 void eng_mouse_send(engine_t *e);
 void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);

@@ -25,7 +25,7 @@ typedef struct ko {
 } ko_t;
 _Static_assert(sizeof(ko_t) == CFG_KO_SIZE && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ko_t is the record");
 
-static void entry(const engine_t *e, uint8_t i, ko_t *o)
+__attribute__((noinline)) static void entry(const engine_t *e, uint8_t i, ko_t *o)
 {
     CFG_COPY(o, e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i, CFG_KO_SIZE);
 }

@@ -25,7 +25,7 @@ typedef struct ko {
 } ko_t;
 _Static_assert(sizeof(ko_t) == CFG_KO_SIZE && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ko_t is the record");
 
-static void entry(const engine_t *e, uint8_t i, ko_t *o)
+__attribute__((noinline)) static void entry(const engine_t *e, uint8_t i, ko_t *o)
 {
     CFG_COPY(o, e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i, CFG_KO_SIZE);
 }
@@ -41,7 +41,7 @@ static bool mods_match(const ko_t *o, uint8_t mods)
     return ((have | have >> 4) & 0x0Fu) == need;
 }
 
-static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
+__attribute__((noinline)) static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
     engine_mods_t *m = &e->mods;
     m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);

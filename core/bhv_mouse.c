@@ -68,8 +68,10 @@ static uint16_t delta(const engine_t *e, uint8_t w)
 
 static uint8_t repeat(const engine_t *e, uint8_t w)
 {
-    return w ? e->mouse.wheel_repeat : e->mouse.repeat;
+    return e->mouse.repeat[w];
 }
+
+#define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
 static int8_t clamp_unit(uint32_t unit)
 {
@@ -195,7 +197,7 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 /* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2, the
  * product rounded towards minus infinity, within +-127. |v| never exceeds time_to_max (the step
  * above), so the product stays below 2^24. */
-static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
+__attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
 {
     uint8_t u;
     bool minus;
@@ -217,17 +219,18 @@ static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
     return minus ? (int8_t)-u : (int8_t)u;
 }
 
-static void inertia_on(engine_t *e, uint8_t code)
+/* A cursor key (direction index i < 4, see dir_index) pushes its axis (1: y, 0: x). */
+static void inertia_on(engine_t *e, uint8_t i)
 {
     engine_mouse_state_t *m = &e->mouse;
-    bool vertical = code == QK_MOUSE_CURSOR_UP || code == QK_MOUSE_CURSOR_DOWN;
-    int8_t dir = code == QK_MOUSE_CURSOR_DOWN || code == QK_MOUSE_CURSOR_RIGHT ? 1 : -1;
-    if (vertical) m->ydir = dir;
-    else m->xdir = dir;
+    uint8_t ax = i < 2;
+    int8_t dir = (DIR_MINUS >> i & 1u) ? -1 : 1;
+    m->idir[ax] = dir;
     if (m->frame < 2) { /* a new gesture: its first report moves at once */
         m->frame = 1;
-        if (vertical) m->dir.y = inertia_unit(e, dir, 0);
-        else m->dir.x = inertia_unit(e, dir, 0);
+        int8_t u = inertia_unit(e, dir, 0);
+        if (ax) m->dir.y = u;
+        else m->dir.x = u;
     }
 }
 #endif
@@ -245,7 +248,6 @@ static const uint8_t dir_axis[4] ROM_DATA = {
     offsetof(mouse_report_t, y), offsetof(mouse_report_t, x),
     offsetof(mouse_report_t, v), offsetof(mouse_report_t, h),
 };
-#define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
 static int8_t *dir_field(mouse_report_t *d, uint8_t i)
 {
@@ -271,7 +273,8 @@ static bool flag_key(engine_t *e, uint8_t code, bool on)
     return acl;
 }
 
-void eng_mouse_on(engine_t *e, uint8_t code)
+/* A mouse key goes down or up (its report is sent by the caller). */
+void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 {
     engine_mouse_state_t *m = &e->mouse;
     mouse_report_t *d = &m->dir;
@@ -279,66 +282,52 @@ void eng_mouse_on(engine_t *e, uint8_t code)
     (void)md;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t old = c_speed(e);
-    if (!m->kin_on) { /* QMK's kinetic clock starts with any mouse key */
+    if (down && !m->kin_on) { /* QMK's kinetic clock starts with any mouse key */
         m->kin_on = 1;
         m->kin_t0 = e->now;
     }
     if (md == CFG_MOUSE_INERTIA && i < 4) {
-        inertia_on(e, code);
-        return;
+        if (down) {
+            inertia_on(e, i);
+            return;
+        }
+        /* a release stops the push unless the opposite key took over */
+        int8_t *p = &m->idir[i < 2];
+        if ((DIR_MINUS >> i & 1u) ? *p < 1 : *p > -1) *p = 0;
     }
 #endif
     if (i < 8) {
-        uint8_t w = i >> 2;
-        int8_t u;
-#if ENGINE_HAS_MOUSE_MODES
-        if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, w);
-        else
-#endif
-            u = unit(e, w);
-        *dir_field(d, i) = (DIR_MINUS >> i & 1u) ? (int8_t)-u : u;
-    } else if (flag_key(e, code, true)) {
-#if ENGINE_HAS_MOUSE_MODES
-        m->speed = (uint8_t)(code - QK_MOUSE_ACCELERATION_0 + 1u);
-#endif
-    }
-#if ENGINE_HAS_MOUSE_MODES
-    if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
-#endif
-}
-
-void eng_mouse_off(engine_t *e, uint8_t code)
-{
-    engine_mouse_state_t *m = &e->mouse;
-    mouse_report_t *d = &m->dir;
-    uint8_t md = mode(e), i = dir_index(code);
-#if ENGINE_HAS_MOUSE_MODES
-    uint8_t old = c_speed(e);
-    if (md == CFG_MOUSE_INERTIA) { /* a release stops the push unless the opposite key took over */
-        if ((code == QK_MOUSE_CURSOR_UP && m->ydir < 1) || (code == QK_MOUSE_CURSOR_DOWN && m->ydir > -1))
-            m->ydir = 0;
-        if ((code == QK_MOUSE_CURSOR_LEFT && m->xdir < 1) || (code == QK_MOUSE_CURSOR_RIGHT && m->xdir > -1))
-            m->xdir = 0;
-    }
-#endif
-    if (i < 8) {
-        /* the axis stops if it still moves this key's way (inertia coasts on its own) */
         int8_t *f = dir_field(d, i);
         bool minus = DIR_MINUS >> i & 1u;
-        if ((minus ? *f < 0 : *f > 0) && (i >= 4 || md != CFG_MOUSE_INERTIA)) *f = 0;
-    } else if (flag_key(e, code, false)) {
+        if (down) {
+            uint8_t w = i >> 2;
+            int8_t u;
 #if ENGINE_HAS_MOUSE_MODES
+            if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, w);
+            else
+#endif
+                u = unit(e, w);
+            *f = minus ? (int8_t)-u : u;
+        } else if ((minus ? *f < 0 : *f > 0) && (i >= 4 || md != CFG_MOUSE_INERTIA)) {
+            *f = 0; /* the axis stops if it still moves this key's way (inertia coasts on its own) */
+        }
+    } else if (flag_key(e, code, down)) {
+#if ENGINE_HAS_MOUSE_MODES
+        uint8_t speed = (uint8_t)(code - QK_MOUSE_ACCELERATION_0 + 1u);
+        if (down) m->speed = speed;
         /* QMK's MK_MOMENTARY_ACCEL: releasing the ACL key in use goes back to unmod */
-        if (st(e, CFG_MOUSE_MOMENTARY_ACCEL) && m->speed == code - QK_MOUSE_ACCELERATION_0 + 1u) m->speed = 0;
+        else if (st(e, CFG_MOUSE_MOMENTARY_ACCEL) && m->speed == speed) m->speed = 0;
 #endif
     }
-    if (d->x == 0 && d->y == 0) {
-        m->repeat = 0;
+    if (!down) {
+        if (d->x == 0 && d->y == 0) {
+            m->repeat[0] = 0;
 #if ENGINE_HAS_MOUSE_MODES
-        m->kin_on = 0;
+            m->kin_on = 0;
 #endif
+        }
+        if (d->v == 0 && d->h == 0) m->repeat[1] = 0;
     }
-    if (d->v == 0 && d->h == 0) m->wheel_repeat = 0;
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
 #endif
@@ -349,8 +338,8 @@ static void send(engine_t *e, const mouse_report_t *r)
 {
     engine_mouse_state_t *m = &e->mouse;
     bool moves = r->x || r->y || r->v || r->h;
-    if (r->x || r->y) m->timer_c = e->now;
-    if (r->v || r->h) m->timer_w = e->now;
+    if (r->x || r->y) m->timer[0] = e->now;
+    if (r->v || r->h) m->timer[1] = e->now;
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
@@ -379,7 +368,7 @@ static ktime_t due(const engine_t *e, uint8_t w)
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
 #endif
-    return ktime_deadline((ktime_t)((w ? m->timer_w : m->timer_c) + wait + 1u));
+    return ktime_deadline((ktime_t)(m->timer[w] + wait + 1u));
 }
 
 /* The cursor moves while a direction is held (in inertia mode: while a gesture lasts); the wheel
@@ -429,12 +418,11 @@ void eng_mouse_task(engine_t *e)
         int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
 #if ENGINE_HAS_MOUSE_MODES
         if (!w && md == CFG_MOUSE_INERTIA) {
-            m->xvel = inertia_step(e, m->xdir, m->xvel);
-            m->yvel = inertia_step(e, m->ydir, m->yvel);
-            out.x = inertia_unit(e, m->xdir, m->xvel);
-            out.y = inertia_unit(e, m->ydir, m->yvel);
-            if (!m->xdir && !m->xvel) m->dir.x = 0; /* QMK: no drift once an axis is still */
-            if (!m->ydir && !m->yvel) m->dir.y = 0;
+            for (uint8_t ax = 0; ax < 2; ax++) {
+                int8_t dr = m->idir[ax], v = m->ivel[ax] = inertia_step(e, dr, m->ivel[ax]);
+                *(ax ? &out.y : &out.x) = inertia_unit(e, dr, v);
+                if (!dr && !v) *(ax ? &m->dir.y : &m->dir.x) = 0; /* QMK: no drift once an axis is still */
+            }
             if (m->frame < 2) m->frame++;
             continue;
         }
@@ -444,13 +432,13 @@ void eng_mouse_task(engine_t *e)
             continue;
         }
 #endif
-        uint8_t *rep = w ? &m->wheel_repeat : &m->repeat;
+        uint8_t *rep = &m->repeat[w];
         if (*rep != 0xFFu) (*rep)++;
         pair(unit(e, w), a, b, oa, ob);
     }
     bool ended = false;
 #if ENGINE_HAS_MOUSE_MODES
-    if (md == CFG_MOUSE_INERTIA && !m->xdir && !m->ydir && !m->xvel && !m->yvel) {
+    if (md == CFG_MOUSE_INERTIA && !(m->idir[0] | m->idir[1] | m->ivel[0] | m->ivel[1])) {
         /* The gesture is over. QMK's last report then still shows movement; an empty one ends it
          * here, as a key release does in the other modes, so the host's last report is still. */
         ended = m->frame != 0;
@@ -465,10 +453,10 @@ void eng_mouse_clear(engine_t *e)
 {
     engine_mouse_state_t *m = &e->mouse;
     memset(&m->dir, 0, sizeof m->dir);
-    m->repeat = m->wheel_repeat = m->accel = 0;
+    m->repeat[0] = m->repeat[1] = m->accel = 0;
 #if ENGINE_HAS_MOUSE_MODES
     m->kin_on = m->frame = 0; /* the constant mode's speed stays, as QMK's mk_speed does */
-    m->xdir = m->ydir = m->xvel = m->yvel = 0;
+    m->idir[0] = m->idir[1] = m->ivel[0] = m->ivel[1] = 0;
 #endif
     eng_mouse_send(e);
 }

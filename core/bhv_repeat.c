@@ -34,7 +34,7 @@ static uint8_t opposite(const uint8_t (*t)[2], uint8_t n, uint8_t code)
 }
 
 /* QMK's get_alt_repeat_key_keycode() default: the remembered key's opposite, keeping its mods. */
-static kc_t alt_keycode(kc_t kc, uint8_t mods8)
+__attribute__((noinline)) static kc_t alt_keycode(kc_t kc, uint8_t mods8)
 {
     uint8_t m5 = (uint8_t)(((mods8 & 0xF0u) ? 0x10u : 0u) | ((mods8 | mods8 >> 4) & 0x0Fu));
     if (kc > 0xFFu) {

@@ -3,7 +3,7 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_TRI_LAYER
-static uint8_t own_layer(const engine_t *e, kc_t kc)
+__attribute__((noinline)) static uint8_t own_layer(const engine_t *e, kc_t kc)
 {
     return (uint8_t)(eng_cfg(e, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);
 }

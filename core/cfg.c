@@ -25,6 +25,11 @@ uint16_t cfg_rd16(const uint8_t *p)
 {
     return pgm_read_word(p);
 }
+
+uint8_t cfg_info8(const cfg_t *c, unsigned field)
+{
+    return CFG_RD8(c->base + c->off[CFG_SEC_INFO] + field);
+}
 #endif
 
 /* Bitwise CRC-32: no table, so it costs no flash on AVR; images are small and checked once. */

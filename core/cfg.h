@@ -226,10 +226,14 @@ const char *cfg_open_strerror(enum cfg_open_result r);
 uint32_t cfg_crc32(uint32_t crc, const uint8_t *p, size_t n); /* crc = 0 to start; AVR: RAM data */
 uint32_t cfg_crc32_image(const uint8_t *img, size_t n);       /* reads through CFG_RD8 */
 
+#if defined(__AVR__)
+uint8_t cfg_info8(const cfg_t *c, unsigned field); /* one copy in cfg.c: LTO kept the inline one per file */
+#else
 static inline uint8_t cfg_info8(const cfg_t *c, unsigned field)
 {
     return CFG_RD8(c->base + c->off[CFG_SEC_INFO] + field);
 }
+#endif
 static inline uint16_t cfg_info16(const cfg_t *c, unsigned field)
 {
     return cfg_rd16(c->base + c->off[CFG_SEC_INFO] + field);

@@ -1,9 +1,11 @@
 /* The engine's entry points and its processing pipeline: an event enters with its time, passes the
  * combo stage (engine_combo.c) and the tap-hold stage (engine_tap.c), is resolved to a keycode on the layer it is pressed on, and goes to
  * the behaviour of that keycode (core/bhv_*.c). Timers are deadlines the caller honours. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/rom.h"
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
@@ -30,13 +32,28 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 
 #define before ktime_before
 
-/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
-static ktime_t earliest(ktime_t a, ktime_t b)
+ENG_SHARED ktime_t earliest(ktime_t a, ktime_t b)
 {
-    if (a == ENGINE_NO_DEADLINE) return b;
-    if (b == ENGINE_NO_DEADLINE) return a;
-    return before(a, b) ? a : b;
+    return eng_earliest_inline(a, b);
 }
+
+/* The sooner of deadline d and the time t at which something is due. */
+ENG_SHARED ktime_t due_at(ktime_t d, ktime_t t)
+{
+    return earliest(d, ktime_deadline(t));
+}
+
+#ifdef __AVR__
+ktime_t eng_earliest(ktime_t a, ktime_t b)
+{
+    return earliest(a, b);
+}
+
+ktime_t eng_due_at(ktime_t d, ktime_t t)
+{
+    return due_at(d, t);
+}
+#endif
 
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
 {
@@ -105,53 +122,55 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
 
-    /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the event
-     * first; they may take it, or rewrite the keycode (repeat key). */
-    bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
-    if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
-    const engine_bhv_t *b = eng_bhv_for(k.kc);
+    for (;;) {
+        /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the
+         * event first; they may take it, or rewrite the keycode (repeat key). */
+        bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+        if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
+        const engine_bhv_t *b = eng_bhv_for(k.kc);
 
-    if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
-        eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
-        release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
-    }
-
-    if (pressed) {
-        if (!hooked) {
-            if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
-            b->press(e, &k);
+        if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
+            eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
+            release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
         }
-        engine_held_t *h = eng_held_find(e, k.pos);
-        if (h) *h = k; /* keep what press() recorded for release() */
-    } else if (!hooked) {
-        b->release(e, &k);
-    }
 
-    /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
-     * pressed since its press sends its tap after releasing the hold, with the modifiers that
-     * were held when its hold began. Releases of other keys meanwhile do not matter. */
-    if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
         if (pressed) {
-            if (e->retro_pos == k.pos) e->retro_primed = 1;
-        } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
-            uint8_t weak = e->weak_mods;
-            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
-            e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
-            eng_register_code(e, (uint8_t)k.kc);
-            e->weak_mods = weak;
-            eng_release_tap(e, (uint8_t)k.kc);
+            if (!hooked) {
+                if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
+                b->press(e, &k);
+            }
+            engine_held_t *h = eng_held_find(e, k.pos);
+            if (h) *h = k; /* keep what press() recorded for release() */
+        } else if (!hooked) {
+            b->release(e, &k);
         }
-    }
-    if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
-    eng_mods_after(e, &k, pressed);
 
-    if (!pressed) {
-        held_remove(e, k.pos);
-    } else if (release_now) {
+        /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
+         * pressed since its press sends its tap after releasing the hold, with the modifiers that
+         * were held when its hold began. Releases of other keys meanwhile do not matter. (A key
+         * released at once below is no dual-role key held: none of this applies to it.) */
+        if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
+            if (pressed) {
+                if (e->retro_pos == k.pos) e->retro_primed = 1;
+            } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
+                uint8_t weak = e->weak_mods;
+                eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
+                e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
+                eng_register_code(e, (uint8_t)k.kc);
+                e->weak_mods = weak;
+                eng_release_tap(e, (uint8_t)k.kc);
+            }
+        }
+        if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
+        eng_mods_after(e, &k, pressed);
+
+        if (!pressed) {
+            held_remove(e, k.pos);
+            return;
+        }
+        if (!release_now) return;
         /* QMK: the key that used a one-shot layer is pressed and released in the same instant */
-        if (!eng_mods_release(e, &k)) b->release(e, &k);
-        eng_mods_after(e, &k, false);
-        held_remove(e, k.pos);
+        pressed = false;
     }
 }
 
@@ -313,37 +332,44 @@ static void run_timers(engine_t *e, ktime_t t)
  * least every KTIME_SPAN_MAX ms (core/ktime.h), so none is ever more than 65,534 ms old. What
  * this changes is never visible: each check below gives what the comparison it replaces would. */
 #if ENGINE_TIME_BITS < 32
+/* The timestamps that are kept no older than KTIME_SPAN_MAX: what they time has a setting, so at
+ * that age it is over. Offsets into engine_t, read from flash on the ATmega32U4. */
+static const uint16_t aged[] ROM_DATA = {
+    offsetof(engine_t, idle_prev_time),  /* require-prior-idle */
+    offsetof(engine_t, tk.time),         /* a tapped key waits for more taps with no timer */
+    offsetof(engine_t, mouse.timer[0]),  /* a mouse axis at rest moves at once when it starts */
+    offsetof(engine_t, mouse.timer[1]),
+#if ENGINE_HAS_MOUSE_MODES
+    offsetof(engine_t, mouse.kin_t0),    /* kinetic speed stops growing after 32.7 s, not 50 s */
+#endif
+#if ENGINE_HAS_LEADER
+    offsetof(engine_t, leader.time),     /* leader_key.no_timeout: no timer before the first key */
+#endif
+#if ENGINE_HAS_MODS
+    /* auto shift's key waiting for retro shift, its tap-then-hold window, the hold of a retro
+     * shift, space cadet's and key overrides' last keys */
+    offsetof(engine_t, mods.as_time),
+    offsetof(engine_t, mods.as_last_time),
+    offsetof(engine_t, mods.as_retro_time),
+    offsetof(engine_t, mods.sc_time),
+    offsetof(engine_t, mods.ko_last_time),
+#endif
+};
+
 static void eng_age(engine_t *e)
 {
     ktime_t now = e->now;
-    const ktime_t span = KTIME_SPAN_MAX;
+    for (uint8_t i = 0; i < sizeof aged / sizeof aged[0]; i++)
+        ktime_age((ktime_t *)(void *)((uint8_t *)e + ROM_RD16(&aged[i])), now, KTIME_SPAN_MAX);
     if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
-    ktime_age(&e->idle_prev_time, now, span);
-    /* a tapped key waits for more taps with no timer: the quick tap and tapping terms */
-    ktime_age(&e->tk.time, now, span);
-    /* a mouse axis at rest moves at once when it starts */
-    ktime_age(&e->mouse.timer_c, now, span);
-    ktime_age(&e->mouse.timer_w, now, span);
-#if ENGINE_HAS_MOUSE_MODES
-    ktime_age(&e->mouse.kin_t0, now, span); /* kinetic speed stops growing after 32.7 s, not 50 s */
-#endif
 #if ENGINE_HAS_PLAYER
     /* the pause after the last job played is over */
     if (!eng_seq_busy(e) && before(e->seq.due, now)) e->seq.due = now;
 #endif
-#if ENGINE_HAS_LEADER
-    ktime_age(&e->leader.time, now, span); /* leader_key.no_timeout: no timer before the first key */
-#endif
 #if ENGINE_HAS_MODS
+    /* caps word's double-tap window is over */
     engine_mods_t *m = &e->mods;
-    /* caps word's double-tap window, auto shift's tap-then-hold window and the hold of a key
-     * waiting for retro shift, space cadet's and key overrides' last keys */
     if ((m->cw & ENG_CW_DTAP) && !before(now, m->cw_dtap_time)) m->cw &= (uint8_t)~ENG_CW_DTAP;
-    ktime_age(&m->as_time, now, span);
-    ktime_age(&m->as_last_time, now, span);
-    ktime_age(&m->as_retro_time, now, span);
-    ktime_age(&m->sc_time, now, span);
-    ktime_age(&m->ko_last_time, now, span);
 #endif
 }
 #else
@@ -376,24 +402,24 @@ ktime_t engine_next_deadline(const engine_t *e)
 {
     ktime_t d = ENGINE_NO_DEADLINE;
     if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
-        d = ktime_deadline((ktime_t)(e->tk.time + e->tk_term));
-    if (e->drain_pending) d = earliest(d, ktime_deadline((ktime_t)(e->now + 1u)));
+        d = due_at(d, (ktime_t)(e->tk.time + e->tk_term));
+    if (e->drain_pending) d = due_at(d, (ktime_t)(e->now + 1u));
     uint8_t st = eng_osl_state(e);
     bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
     if (e->os_mods || osl_waits) {
         uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
         if (timeout) {
-            if (e->os_mods) d = earliest(d, ktime_deadline((ktime_t)(e->os_mods_time + timeout)));
-            if (osl_waits) d = earliest(d, ktime_deadline((ktime_t)(e->os_layer_time + timeout)));
+            if (e->os_mods) d = due_at(d, (ktime_t)(e->os_mods_time + timeout));
+            if (osl_waits) d = due_at(d, (ktime_t)(e->os_layer_time + timeout));
         }
     }
-    if (e->tap_release) d = earliest(d, ktime_deadline(e->tap_release_at));
+    if (e->tap_release) d = due_at(d, e->tap_release_at);
     d = earliest(d, eng_mods_deadline(e));
 #if ENGINE_HAS_COMBO
-    if (e->cb_n) d = earliest(d, ktime_deadline(e->cb_deadline));
+    if (e->cb_n) d = due_at(d, e->cb_deadline);
 #endif
 #if ENGINE_HAS_TAP_DANCE
-    if (e->td_idx != 0xFFu) d = earliest(d, ktime_deadline(e->td_deadline));
+    if (e->td_idx != 0xFFu) d = due_at(d, e->td_deadline);
 #endif
     d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
     d = earliest(d, eng_seq_deadline(e));

@@ -96,8 +96,7 @@ bool eng_oneshot_timed_out(const engine_t *e, const ktime_t *since, ktime_t now)
 bool eng_oneshot_mods_expired(const engine_t *e, ktime_t now);
 
 /* ---- mouse keys (bhv_mouse.c) ------------------------------------------------------------- */
-void eng_mouse_on(engine_t *e, uint8_t code);
-void eng_mouse_off(engine_t *e, uint8_t code);
+void eng_mouse_key(engine_t *e, uint8_t code, bool down);
 void eng_mouse_send(engine_t *e);
 void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);
@@ -168,11 +167,17 @@ static inline bool eng_dm_recording(const engine_t *e) { (void)e; return false; 
 #endif
 
 /* ---- layers (layer.c) ---------------------------------------------------------------------- */
-/* Layer l's bit (l is taken modulo the layers this build has; the loader keeps keymaps within). */
-static inline layer_state_t eng_layer_bit(uint8_t l)
+/* Layer l's bit (l is taken modulo the layers this build has; the loader keeps keymaps within).
+ * Out of line on the ATmega32U4, where a shift by a variable is a loop. */
+static inline layer_state_t eng_layer_bit_inline(uint8_t l)
 {
     return (layer_state_t)((layer_state_t)1u << (l & (ENGINE_LAYER_BITS - 1u)));
 }
+#ifdef __AVR__
+layer_state_t eng_layer_bit(uint8_t l);
+#else
+static inline layer_state_t eng_layer_bit(uint8_t l) { return eng_layer_bit_inline(l); }
+#endif
 void eng_layer_state_set(engine_t *e, layer_state_t state);
 void eng_layer_on(engine_t *e, uint8_t layer);
 void eng_layer_off(engine_t *e, uint8_t layer);
@@ -226,6 +231,24 @@ static inline void eng_td_reset(engine_t *e) { e->td_idx = 0xFFu; }
 #else
 static inline void eng_td_tick(engine_t *e, ktime_t t) { (void)e; (void)t; }
 static inline void eng_td_reset(engine_t *e) { (void)e; }
+#endif
+
+/* ---- deadlines (engine.c) -------------------------------------------------------------------- */
+/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
+static inline ktime_t eng_earliest_inline(ktime_t a, ktime_t b)
+{
+    if (a == ENGINE_NO_DEADLINE) return b;
+    if (b == ENGINE_NO_DEADLINE) return a;
+    return ktime_before(a, b) ? a : b;
+}
+/* eng_earliest: the sooner of two deadlines (either may be none); eng_due_at: the sooner of
+ * deadline d and the time t at which something is due. One copy each on the ATmega32U4. */
+#ifdef __AVR__
+ktime_t eng_earliest(ktime_t a, ktime_t b);
+ktime_t eng_due_at(ktime_t d, ktime_t t);
+#else
+static inline ktime_t eng_earliest(ktime_t a, ktime_t b) { return eng_earliest_inline(a, b); }
+static inline ktime_t eng_due_at(ktime_t d, ktime_t t) { return eng_earliest(d, ktime_deadline(t)); }
 #endif
 
 /* ---- the processing pipeline (engine.c) and the tap-hold stage (engine_tap.c) ----------------- */

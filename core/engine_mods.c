@@ -6,12 +6,6 @@
 #if ENGINE_HAS_MODS
 #include <string.h>
 
-static ktime_t sooner(ktime_t a, ktime_t b)
-{
-    if (a == ENGINE_NO_DEADLINE) return b;
-    if (b == ENGINE_NO_DEADLINE) return a;
-    return ktime_before(a, b) ? a : b;
-}
 
 /* Each feature is only called when it can matter: its keycode, its state, or its setting. Most
  * keys on most keyboards use none of them, and this runs for every key event (docs/performance.md:
@@ -79,12 +73,13 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
 ktime_t eng_mods_deadline_slow(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
-    ktime_t d = sooner(eng_as_deadline(e), eng_cw_deadline(e));
+    ktime_t d = eng_as_deadline(e);
+    if (ENGINE_HAS_CAPS_WORD) d = eng_earliest(d, eng_cw_deadline(e));
     if (m->ll_layers) {
         uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
-        if (t) d = sooner(d, ktime_deadline((ktime_t)(m->ll_time + t + 1u))); /* QMK: strictly more than the timeout */
+        if (t) d = eng_due_at(d, (ktime_t)(m->ll_time + t + 1u)); /* QMK: strictly more than the timeout */
     }
-    if (m->ko_deferred) d = sooner(d, ktime_deadline(m->ko_defer_at));
+    if (m->ko_deferred) d = eng_due_at(d, m->ko_defer_at);
     return d;
 }
 

@@ -7,7 +7,8 @@
  *   ENGINE_HELD_MAX  keys held at the same time. A press beyond it is ignored (with its release).
  *   ENGINE_COMBO_ACTIVE_MAX  combos active at once; a combo that completes beyond it does not fire
  *                    (its keys are replayed as ordinary keys).
- * Size: 290 bytes on the ATmega32U4, 360 on x86-64 (docs/performance.md). */
+ * Size: 303 bytes on the ATmega32U4 (its image's behaviours, 16-bit time), 856 on x86-64 (every
+ * behaviour). */
 #ifndef KESTREL_CORE_ENGINE_STATE_H
 #define KESTREL_CORE_ENGINE_STATE_H
 
@@ -40,13 +41,14 @@ typedef struct engine_held {
 typedef struct engine_mouse_state {
     mouse_report_t dir;       /* what the held keys ask for (units of the last step) */
     mouse_report_t last;      /* last report sent */
-    ktime_t timer_c, timer_w; /* time of the last cursor / wheel report */
-    uint8_t repeat, wheel_repeat, accel;
+    ktime_t timer[2];         /* time of the last cursor [0] / wheel [1] report */
+    uint8_t repeat[2];        /* reports of the cursor [0] / wheel [1] since its keys went down */
+    uint8_t accel;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t kin_on;           /* kinetic: movement started at kin_t0 */
     uint8_t speed;            /* constant: 0 = the default speed, n + 1 after MS_ACLn */
     uint8_t frame;            /* inertia: 0 still, 1 first frame, 2 moving */
-    int8_t xdir, ydir, xvel, yvel; /* inertia: keys held (-1 0 1) and velocity per axis */
+    int8_t idir[2], ivel[2];  /* inertia: keys held (-1 0 1) and velocity, [0] x and [1] y */
     uint16_t kin_wheel_iv;    /* kinetic: the wheel's interval, from its speed */
     ktime_t kin_t0;
 #endif
@@ -139,10 +141,25 @@ typedef struct engine_mods {
 typedef struct engine engine_t;
 
 struct engine {
+    /* The fields used most come first: the AVR reaches the first 64 bytes of a struct straight
+     * from its pointer (ldd/std with a displacement), anything further needs address arithmetic at
+     * every use. This order saves ~450 B of the ATmega32U4 image with every behaviour in. */
+    ktime_t now;
+    uint8_t real_mods, weak_mods, os_mods, os_locked_mods; /* modifiers (one-shots further down) */
     const cfg_t *cfg;
     const engine_sink_t *sink;
     void *ctx;
-    ktime_t now;
+#if ENGINE_HAS_MODS
+    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_HAS_MODS, core/features.h) */
+#endif
+#if ENGINE_HAS_TAP_DANCE
+    /* tap dance (bhv_tap_dance.c): the dance in progress */
+    uint8_t td_idx;            /* 0xFF = none */
+    uint8_t td_pos, td_count, td_down;
+    uint16_t td_term;
+    ktime_t td_deadline;      /* its last press + its term */
+#endif
+
     ktime_t rec_time;         /* time of the event being processed (may be older than now) */
 
     /* layers: bit i = layer i on */
@@ -168,8 +185,7 @@ struct engine {
     ktime_t flow_prev_time;   /* flow tap: time of the previous key event */
     ktime_t idle_prev_time;   /* require-prior-idle: time of the last non-modifier press */
 
-    /* modifiers and one-shots */
-    uint8_t real_mods, weak_mods, os_mods, os_locked_mods;
+    /* one-shots */
     uint8_t os_layer;          /* layer << 3 | state bits (ENGINE_OSL_*) */
     uint8_t os_disabled;       /* OS_OFF */
     ktime_t os_mods_time, os_layer_time;
@@ -194,9 +210,6 @@ struct engine {
 #if ENGINE_HAS_DYNMACRO
     engine_dynmacro_t dm;
 #endif
-#if ENGINE_HAS_MODS
-    engine_mods_t mods;        /* not on the ATmega32U4 (ENGINE_HAS_MODS, core/features.h) */
-#endif
 
 #if ENGINE_HAS_COMBO
     /* combos (engine_combo.c): presses held back while a combo may still complete, as positions
@@ -212,14 +225,6 @@ struct engine {
         uint8_t idx;           /* combo index | ENG_COMBO_RELEASED; 0xFF = free slot */
         uint8_t keys;          /* bit k: the combo's key k is still down */
     } cb_act[ENGINE_COMBO_ACTIVE_MAX];
-#endif
-
-#if ENGINE_HAS_TAP_DANCE
-    /* tap dance (bhv_tap_dance.c): the dance in progress */
-    uint8_t td_idx;            /* 0xFF = none */
-    uint8_t td_pos, td_count, td_down;
-    uint16_t td_term;
-    ktime_t td_deadline;      /* its last press + its term */
 #endif
 };
 

@@ -64,3 +64,10 @@ uint8_t hid_usage_consumer_kc(uint16_t usage)
         if (usage && ROM_RD16(&consumer_usage[i]) == usage) return (uint8_t)(CONSUMER_FIRST + i);
     return 0;
 }
+
+#if defined(__AVR__)
+uint8_t kc_mods5_to_bits(uint8_t m5)
+{
+    return (m5 & 0x10u) ? (uint8_t)((m5 & 0x0Fu) << 4) : (uint8_t)(m5 & 0x0Fu);
+}
+#endif

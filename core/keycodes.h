@@ -103,10 +103,14 @@ typedef uint16_t kc_t;
 #define MOD_MASK_GUI   (MOD_BIT_LGUI | MOD_BIT_RGUI)
 
 /* 5-bit packed mods -> 8-bit HID mod byte: bit 4 makes every set bit a right-hand mod. */
+#if defined(__AVR__)
+uint8_t kc_mods5_to_bits(uint8_t m5); /* one copy in hid_usage.c: LTO kept the inline one per file */
+#else
 static inline uint8_t kc_mods5_to_bits(uint8_t m5)
 {
     return (m5 & 0x10u) ? (uint8_t)((m5 & 0x0Fu) << 4) : (uint8_t)(m5 & 0x0Fu);
 }
+#endif
 
 /* ---- constructors and decoders --------------------------------------------------------- */
 #define QK_MODS_GET_MODS(kc)          ((uint8_t)(((kc) >> 8) & 0x1Fu))

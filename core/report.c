@@ -158,8 +158,7 @@ ENG_SHARED void set_code(engine_t *e, uint8_t code, bool down)
     if (!(sys | cons | mouse)) return;
     if (down) note_key_press(e);
     if (mouse) {
-        if (down) eng_mouse_on(e, code);
-        else eng_mouse_off(e, code);
+        eng_mouse_key(e, code, down);
         eng_mouse_send(e);
     } else if (sys) {
         eng_system_send(e, down ? hid_usage_system(code) : 0);

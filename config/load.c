@@ -833,22 +833,27 @@ static bool perkey_set(actx_t *a, kc_t kc, int id, uint16_t v, int t)
     return true;
 }
 
-/* A time setting longer than the keyboard's chip can time (ATmega32U4: 32,767 ms) is an error
- * at the value that set it. */
+/* A time setting longer than the keyboard's chip can time (ATmega32U4: 32,767 ms), or a layer
+ * setting beyond the layers its firmware keeps (ATmega32U4: 16), is an error at the value. */
 static void check_ms_limit(cfg_model_t *m, diag_t *d, const char *file, int id, uint16_t v,
                            int src, int tok, bool perkey)
 {
-    unsigned max = cfg_max_ms_for(m->processor);
-    if ((setting_kind[id] != SK_MS && setting_kind[id] != SK_RETRO) || v <= max) return;
-    if (v == CFG_SAME_AS_TERM) return; /* also CFG_RETRO_SHIFT_ANY: a special value, not a time */
-    const char *fmt = "%s%s is %u ms; the %s firmware times at most %u ms";
     const char *chip = cfg_processor_name(m->processor);
+    char msg[160];
+    if (setting_kind[id] == SK_LAYER && v >= cfg_max_layers_for(m->processor)) {
+        snprintf(msg, sizeof msg, "%s is layer %u; the %s firmware keeps layers 0 to %u",
+                 setting_names[id], (unsigned)v, chip, cfg_max_layers_for(m->processor) - 1u);
+    } else {
+        unsigned max = cfg_max_ms_for(m->processor);
+        if ((setting_kind[id] != SK_MS && setting_kind[id] != SK_RETRO) || v <= max) return;
+        if (v == CFG_SAME_AS_TERM) return; /* also CFG_RETRO_SHIFT_ANY: a special value, not a time */
+        snprintf(msg, sizeof msg, "%s%s is %u ms; the %s firmware times at most %u ms",
+                 perkey ? "per-key " : "", setting_names[id], (unsigned)v, chip, max);
+    }
     if (src > 0)
-        json_diag(DOC(src - 1), d, DIAG_ERROR, tok, fmt, perkey ? "per-key " : "", setting_names[id],
-                  (unsigned)v, chip, max);
+        json_diag(DOC(src - 1), d, DIAG_ERROR, tok, "%s", msg);
     else
-        diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, fmt, perkey ? "per-key " : "", setting_names[id],
-                 (unsigned)v, chip, max);
+        diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "%s", msg);
 }
 
 /* One entry: keycode (from key token kt, or `kc` when kt < 0) -> object of settings. */

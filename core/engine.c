@@ -122,53 +122,55 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
 
-    /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the event
-     * first; they may take it, or rewrite the keycode (repeat key). */
-    bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
-    if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
-    const engine_bhv_t *b = eng_bhv_for(k.kc);
+    for (;;) {
+        /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the
+         * event first; they may take it, or rewrite the keycode (repeat key). */
+        bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+        if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
+        const engine_bhv_t *b = eng_bhv_for(k.kc);
 
-    if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
-        eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
-        release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
-    }
-
-    if (pressed) {
-        if (!hooked) {
-            if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
-            b->press(e, &k);
+        if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
+            eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
+            release_now = !hooked && !eng_osl_state(e) && !is_layer_action(k.kc, count);
         }
-        engine_held_t *h = eng_held_find(e, k.pos);
-        if (h) *h = k; /* keep what press() recorded for release() */
-    } else if (!hooked) {
-        b->release(e, &k);
-    }
 
-    /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
-     * pressed since its press sends its tap after releasing the hold, with the modifiers that
-     * were held when its hold began. Releases of other keys meanwhile do not matter. */
-    if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
         if (pressed) {
-            if (e->retro_pos == k.pos) e->retro_primed = 1;
-        } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
-            uint8_t weak = e->weak_mods;
-            eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
-            e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
-            eng_register_code(e, (uint8_t)k.kc);
-            e->weak_mods = weak;
-            eng_release_tap(e, (uint8_t)k.kc);
+            if (!hooked) {
+                if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
+                b->press(e, &k);
+            }
+            engine_held_t *h = eng_held_find(e, k.pos);
+            if (h) *h = k; /* keep what press() recorded for release() */
+        } else if (!hooked) {
+            b->release(e, &k);
         }
-    }
-    if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
-    eng_mods_after(e, &k, pressed);
 
-    if (!pressed) {
-        held_remove(e, k.pos);
-    } else if (release_now) {
+        /* Retro tapping (QMK): a dual-role key held past its term and released with no other key
+         * pressed since its press sends its tap after releasing the hold, with the modifiers that
+         * were held when its hold began. Releases of other keys meanwhile do not matter. (A key
+         * released at once below is no dual-role key held: none of this applies to it.) */
+        if (eng_is_mt_or_lt(k.kc) && count == 0 && !hooked) {
+            if (pressed) {
+                if (e->retro_pos == k.pos) e->retro_primed = 1;
+            } else if (e->retro_primed && e->retro_pos == k.pos && eng_setting(e, CFG_RETRO_TAPPING, k.kc)) {
+                uint8_t weak = e->weak_mods;
+                eng_trace(e, ENGINE_TRACE_RETRO_TAP, k.pos, k.kc, k.aux, CFG_POS_NONE);
+                e->weak_mods |= (uint8_t)(k.aux & ~e->real_mods);
+                eng_register_code(e, (uint8_t)k.kc);
+                e->weak_mods = weak;
+                eng_release_tap(e, (uint8_t)k.kc);
+            }
+        }
+        if (!pressed && k.pos == e->retro_pos) e->retro_primed = 0;
+        eng_mods_after(e, &k, pressed);
+
+        if (!pressed) {
+            held_remove(e, k.pos);
+            return;
+        }
+        if (!release_now) return;
         /* QMK: the key that used a one-shot layer is pressed and released in the same instant */
-        if (!eng_mods_release(e, &k)) b->release(e, &k);
-        eng_mods_after(e, &k, false);
-        held_remove(e, k.pos);
+        pressed = false;
     }
 }
 

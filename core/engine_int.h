@@ -167,11 +167,17 @@ static inline bool eng_dm_recording(const engine_t *e) { (void)e; return false; 
 #endif
 
 /* ---- layers (layer.c) ---------------------------------------------------------------------- */
-/* Layer l's bit (l is taken modulo the layers this build has; the loader keeps keymaps within). */
-static inline layer_state_t eng_layer_bit(uint8_t l)
+/* Layer l's bit (l is taken modulo the layers this build has; the loader keeps keymaps within).
+ * Out of line on the ATmega32U4, where a shift by a variable is a loop. */
+static inline layer_state_t eng_layer_bit_inline(uint8_t l)
 {
     return (layer_state_t)((layer_state_t)1u << (l & (ENGINE_LAYER_BITS - 1u)));
 }
+#ifdef __AVR__
+layer_state_t eng_layer_bit(uint8_t l);
+#else
+static inline layer_state_t eng_layer_bit(uint8_t l) { return eng_layer_bit_inline(l); }
+#endif
 void eng_layer_state_set(engine_t *e, layer_state_t state);
 void eng_layer_on(engine_t *e, uint8_t layer);
 void eng_layer_off(engine_t *e, uint8_t layer);

@@ -2,6 +2,13 @@
  * entry is not KC_TRNS (KC_NO stops the fall-through like any other keycode). */
 #include "core/engine_int.h"
 
+#ifdef __AVR__
+layer_state_t eng_layer_bit(uint8_t l)
+{
+    return eng_layer_bit_inline(l);
+}
+#endif
+
 void eng_layer_state_set(engine_t *e, layer_state_t state)
 {
 #ifdef ENGINE_NO_TRACE

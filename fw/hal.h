@@ -45,11 +45,25 @@ void hal_pin_wake_low(uint8_t pin, bool on);
 #endif
 void hal_pin_settle(void);             /* the short wait between select and read */
 
+/* Time. A chip whose timer counts the milliseconds itself (HAL_MS_CLOCK: the ATmega32U4, where
+ * turning microseconds into the engine's milliseconds costs a 32-bit division and multiply, and
+ * where the loop scans back to back anyway) gives hal_millis() and hal_sleep_until_ms(); the
+ * others give hal_micros() and hal_sleep_until(). */
+#if defined(__AVR__)
+#define HAL_MS_CLOCK 1
+#endif
+#ifndef HAL_MS_CLOCK
+#define HAL_MS_CLOCK 0
+#endif
 uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */
+uint32_t hal_millis(void);             /* HAL_MS_CLOCK: free-running, from the first call */
 void hal_delay_us(uint16_t us);
 /* Sleeps until `wake_us` (hal_micros() time; ignored when !timed) or the next interrupt
  * (USB, armed pins). Returns at once if an interrupt is already pending. */
 void hal_sleep_until(uint32_t wake_us, bool timed);
+/* HAL_MS_CLOCK: returns at once once hal_millis() has reached `wake_ms` (when timed), else
+ * sleeps until the next interrupt. */
+void hal_sleep_until_ms(uint32_t wake_ms, bool timed);
 
 /* The config region: where `kestrel build` put the config image (0xFF-filled when none). */
 const uint8_t *hal_cfg_region(size_t *max);

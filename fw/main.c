@@ -24,6 +24,18 @@ static usb_identity_t ident;
 static bool boot_requested, reboot_requested;
 static uint32_t boot_request_ms;
 
+#if HAL_MS_CLOCK
+/* Engine time: the chip's own millisecond count (fw/hal.h). The loop then scans on every pass
+ * and sleeps only while every key is up, which is what a scan period of 0 asks for. */
+_Static_assert(FW_SCAN_PERIOD_US == 0 && FW_UPTIME_WAKE_MS == 0,
+               "a millisecond clock is for a chip that scans back to back with no uptime window");
+static uint32_t clock_ms;
+
+static uint32_t clock_now(void)
+{
+    return clock_ms = hal_millis();
+}
+#else
 /* Engine time: milliseconds since start, advanced from the µs counter without 64-bit division
  * and across its 71-minute wrap (the loop runs far more often than that). */
 static uint32_t clock_ms, clock_base_us;
@@ -47,6 +59,12 @@ static uint32_t now_ms(uint32_t now_us)
     }
     return clock_ms;
 }
+
+static uint32_t clock_now(void)
+{
+    return now_ms(hal_micros());
+}
+#endif
 
 /* An engine or debouncer time (16 bits on the ATmega32U4, core/ktime.h) on the firmware's clock,
  * near `ms`; KTIME_NONE becomes USB_NO_DEADLINE, the firmware's own "none". */
@@ -245,11 +263,19 @@ void fw_run(void)
     debounce_init(&debounce, (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE_TYPE),
                   (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE), cfg.rows, cfg.cols);
     /* Engine time counts from the timer's start (reset), so it is the same on every run. */
+#if HAL_MS_CLOCK
+    clock_now();
+#else
     uint32_t next_scan_us = hal_micros();
+#endif
     bool armed = false;
     for (;;) {
+#if HAL_MS_CLOCK
+        uint32_t ms = clock_now();
+#else
         uint32_t now_us = hal_micros();
         uint32_t ms = now_ms(now_us);
+#endif
         hal_uptime_mark(ms);
         usb_task();
         if (usb_leds_changed()) engine_set_host_leds(&engine, usb_host_leds());
@@ -257,17 +283,23 @@ void fw_run(void)
         if (armed) { /* woken from an idle sleep: whatever woke us, look at the keys now */
             matrix_disarm_wake(&matrix);
             armed = false;
+#if !HAL_MS_CLOCK
             now_us = hal_micros();
             next_scan_us = now_us;
+#endif
         }
+#if HAL_MS_CLOCK
+        {
+#else
         if ((int32_t)(now_us - next_scan_us) >= 0) {
+#endif
             uint32_t scanned[MATRIX_WORDS];
             /* The scan's events carry the time the scan starts, not the loop's: USB above may
              * have taken the clock into the next millisecond. Timers due by then run first, as
              * on the host, where a timer and a key event of the same millisecond come in that
              * order. */
             for (uint8_t i = 0;; i++) { /* until no timer is due at the scan's time */
-                ms = now_ms(hal_micros());
+                ms = clock_now();
                 ktime_t due = engine_next_deadline(&engine);
                 if (i == 3 || due == ENGINE_NO_DEADLINE || ktime_diff(due, (ktime_t)ms) > 0) break;
                 engine_tick(&engine, (ktime_t)ms);
@@ -282,7 +314,9 @@ void fw_run(void)
             }
             hal_probe(1);
             /* After a change, look again at once: more changes tend to follow (rolls, chords). */
+#if !HAL_MS_CLOCK
             next_scan_us = changed ? hal_micros() : now_us + FW_SCAN_PERIOD_US;
+#endif
         }
 #if ENGINE_TIME_BITS < 32
         /* On every pass: with 16-bit time the engine must not go KTIME_SPAN_MAX without a call. */
@@ -320,6 +354,13 @@ void fw_run(void)
         }
 
         /* Sleep: keys down means periodic scanning; an idle matrix waits for a press. */
+#if HAL_MS_CLOCK
+        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested)
+            continue; /* scan again at once */
+        matrix_arm_wake(&matrix);
+        armed = true;
+        hal_sleep_until_ms(deadline, deadline != USB_NO_DEADLINE);
+#else
         uint32_t wake_us = 0;
         bool timed = false;
         if (deadline != USB_NO_DEADLINE) {
@@ -343,5 +384,6 @@ void fw_run(void)
             armed = true;
         }
         hal_sleep_until(wake_us, timed);
+#endif
     }
 }

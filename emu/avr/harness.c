@@ -550,7 +550,7 @@ static void probe_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *
     else if (v > PROBE_QUEUED && v <= PROBE_QUEUED + HX_MADE_EPS) hx_made_push((uint8_t)(v - PROBE_QUEUED), avr->cycle);
 }
 
-/* hal_micros() marks its time 0 with GPIOR1 = 0xA5 (see align_t0). */
+/* hal_millis() marks its time 0 with GPIOR1 = 0xA5 (see align_t0). */
 static uint64_t fw_clock_zero;
 static long sof_offset = -1; /* cycles after the firmware ms boundary (--sof-phase); -1: free-running */
 static bool fw_clock_seen;
@@ -561,10 +561,10 @@ static void gpior1_write(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void 
     if (v == 0xA5 && !fw_clock_seen) {
         fw_clock_seen = true;
         fw_clock_zero = avr->cycle;
-        /* Frames start on the firmware's millisecond from now on: the SOF interrupt then wakes
-         * it together with its own timer tick rather than at some other phase, so its scans keep
-         * a fixed phase (align_t0 relies on it). A host's frame clock is free-running; any phase
-         * is one a real host could have. */
+        /* Frames start on the firmware's millisecond from now on, so the host's polls keep a
+         * fixed phase against its timer tick and scans (align_t0 relies on it; the firmware
+         * takes no USB interrupt and polls the controller on the tick). A host's frame clock is
+         * free-running; any phase is one a real host could have. */
         if (sof_offset >= 0) {
             avr_cycle_timer_cancel(avr, sof_tick, NULL);
             avr_cycle_timer_register(avr, HX_CYC_PER_MS + (avr_cycle_count_t)sof_offset, sof_tick, NULL);

@@ -49,15 +49,22 @@ void hal_avr_early(void)
 }
 
 /* Time: timer 1 in CTC mode at clk/8 (2 MHz at 16 MHz, 1 MHz at 8 MHz) interrupts every 250 us;
- * the tick both counts time and bounds every sleep. No pin wakes this CPU, so the tick is also
- * how soon an idle keyboard sees a press: 250 us at most, plus one scan. */
+ * the tick both counts the milliseconds (fw/hal.h HAL_MS_CLOCK) and bounds every sleep. No pin
+ * wakes this CPU, so the tick is also how soon an idle keyboard sees a press (250 us at most,
+ * plus one scan) and, the USB driver being polled, how soon USB work is looked at. */
 #define TICK_US      250u
+#define TICKS_PER_MS (1000u / TICK_US)
 #define T1_PER_US    (F_CPU / 8000000UL)
-static volatile uint32_t tick_us;
+static volatile uint32_t ms_count;
+static volatile uint8_t ms_ticks; /* ticks into the current millisecond */
+static uint8_t ticks_read;        /* ms_ticks when the loop last read the clock */
 
 ISR(TIMER1_COMPA_vect)
 {
-    tick_us += TICK_US;
+    if (++ms_ticks == TICKS_PER_MS) {
+        ms_ticks = 0;
+        ms_count++;
+    }
 }
 
 void hal_init(void)
@@ -76,7 +83,7 @@ void hal_init(void)
     sei();
 }
 
-uint32_t hal_micros(void)
+uint32_t hal_millis(void)
 {
     uint8_t s = SREG;
     cli();
@@ -88,15 +95,16 @@ uint32_t hal_micros(void)
         started = true;
         TCNT1 = 0;
         TIFR1 = 1 << OCF1A;
-        tick_us = 0;
+        ms_count = 0;
+        ms_ticks = 0;
         GPIOR1 = 0xA5;
     }
-    uint32_t t = tick_us;
-    uint16_t c = TCNT1;
-    /* A compare that happened after cli() has not been counted yet. */
-    if ((TIFR1 & (1 << OCF1A)) && c < TICK_US * T1_PER_US / 2) t += TICK_US;
+    uint32_t m = ms_count;
+    ticks_read = ms_ticks;
+    /* A compare that happened after cli() has not been counted yet: the millisecond's last. */
+    if ((TIFR1 & (1 << OCF1A)) && TCNT1 < TICK_US * T1_PER_US / 2 && ms_ticks == TICKS_PER_MS - 1) m++;
     SREG = s;
-    return t + c / T1_PER_US;
+    return m;
 }
 
 void hal_delay_us(uint16_t us)
@@ -104,12 +112,21 @@ void hal_delay_us(uint16_t us)
     while (us--) __builtin_avr_delay_cycles(F_CPU / 1000000UL - 4);
 }
 
-void hal_sleep_until(uint32_t wake_us, bool timed)
+void hal_sleep_until_ms(uint32_t wake_ms, bool timed)
 {
-    if (timed && (int32_t)(wake_us - hal_micros()) <= 0) return;
-    /* The timer tick ends the sleep within 250 us; USB is polled then (dcd_avr.c). */
+    if (timed && (int32_t)(wake_ms - hal_millis()) <= 0) return;
+    /* The timer tick ends the sleep within 250 us; USB is polled then (dcd_avr.c). A tick that
+     * came since the loop last read the clock (while it scanned) ends it at once: the keys are
+     * looked at again after every tick, not one tick later. */
     set_sleep_mode(SLEEP_MODE_IDLE);
-    sleep_mode();
+    cli();
+    if (ms_ticks == ticks_read) {
+        sleep_enable();
+        sei(); /* the instruction after SEI runs before any interrupt: no tick is slept through */
+        sleep_cpu();
+        sleep_disable();
+    }
+    sei();
 }
 
 void hal_eeprom_read(uint16_t addr, void *dst, uint16_t n)

@@ -123,16 +123,19 @@ static uint8_t slot_at(const report_queue_t *rq, uint8_t i)
     return i >= QUEUE_LEN ? (uint8_t)(i - QUEUE_LEN) : i;
 }
 
-static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
+/* Queues a report for queues[0] (USB_EP_KBD_IN, boot reports) or queues[1] (USB_EP_EXTRA_IN,
+ * reports that start with their ID); returns that endpoint's number, 0 when merged. The queue
+ * is passed, not its index: an index into 218-byte queues is a 16-bit multiply on an 8-bit CPU. */
+static uint8_t enqueue(report_queue_t *rq, const uint8_t *data, uint8_t len)
 {
-    report_queue_t *rq = &queues[q];
+    bool extra = rq != queues;
     report_slot_t *s;
     if (rq->count == QUEUE_LEN) {
         /* Full (the host stopped polling): the newest state replaces the newest queued report
          * of the same kind, so the host still ends in the right state. */
         for (uint8_t i = QUEUE_LEN; i-- > 0;) {
             s = &rq->slot[slot_at(rq, i)];
-            if (s->len == len && (q == 0 || s->data[0] == data[0])) {
+            if (s->len == len && (!extra || s->data[0] == data[0])) {
                 memcpy(s->data, data, len);
                 return 0;
             }
@@ -143,20 +146,18 @@ static uint8_t enqueue(unsigned q, const uint8_t *data, uint8_t len)
     rq->count++;
     s->len = len;
     memcpy(s->data, data, len);
-    return (uint8_t)(q + 1u); /* USB_EP_KBD_IN / USB_EP_EXTRA_IN numbers */
+    return extra ? 2u : 1u; /* USB_EP_EXTRA_IN / USB_EP_KBD_IN numbers */
 }
 
-static void feed(unsigned q)
+static void feed(report_queue_t *rq, uint8_t ep)
 {
-    static const uint8_t eps[2] = {USB_EP_KBD_IN, USB_EP_EXTRA_IN};
-    report_queue_t *rq = &queues[q];
-    if (!rq->count || dcd_ep_busy(eps[q]) || usb_ep_halted(eps[q])) return;
+    if (!rq->count || dcd_ep_busy(ep) || usb_ep_halted(ep)) return;
     report_slot_t *s = &rq->slot[rq->head];
     memcpy(rq->in_flight, s->data, s->len);
-    if (!dcd_ep_xfer(eps[q], rq->in_flight, s->len)) return;
+    if (!dcd_ep_xfer(ep, rq->in_flight, s->len)) return;
     rq->head = slot_at(rq, 1);
     rq->count--;
-    if (q == 0) hid.kbd_sent_ms = hid.now_ms;
+    if (ep == USB_EP_KBD_IN) hid.kbd_sent_ms = hid.now_ms;
 }
 
 /* HID 1.11 §7.2.4: with a non-zero idle rate the boot keyboard repeats its current report when
@@ -169,7 +170,7 @@ ktime_t usb_tick(ktime_t now_ms)
     ktime_t period = (ktime_t)(4u * hid.idle[0]);
     if (ktime_diff(now_ms, (ktime_t)(hid.kbd_sent_ms + period)) >= 0) {
         if (!queues[0].count && !dcd_ep_busy(USB_EP_KBD_IN)) {
-            enqueue(0, hid.boot, USB_BOOT_REPORT_LEN);
+            enqueue(&queues[0], hid.boot, USB_BOOT_REPORT_LEN);
             hid.kbd_sent_ms = now_ms; /* the repeat counts from now even if the host is slow */
         } else {
             /* Still due, from now: a time that stayed in the past would age beyond what the
@@ -182,8 +183,8 @@ ktime_t usb_tick(ktime_t now_ms)
 
 void usb_hid_feed(void)
 {
-    feed(0);
-    feed(1);
+    feed(&queues[0], USB_EP_KBD_IN);
+    feed(&queues[1], USB_EP_EXTRA_IN);
 }
 
 void usb_hid_xfer_done(uint8_t ep)
@@ -205,7 +206,7 @@ uint8_t usb_send_kbd(const kbd_report_t *r)
         b[0] = USB_RID_NKRO;
         b[1] = r->mods;
         memcpy(b + 2, r->keys, USB_NKRO_BITMAP_LEN);
-        return enqueue(1, b, EXTRA_REPORT_MAX);
+        return enqueue(&queues[1], b, EXTRA_REPORT_MAX);
     }
     /* Boot format: the first six usages in ascending order (the engine keeps at most six). */
     uint8_t *b = hid.boot;
@@ -217,7 +218,7 @@ uint8_t usb_send_kbd(const kbd_report_t *r)
         for (unsigned bit = 0; bits && n < USB_BOOT_REPORT_LEN; bit++, bits >>= 1)
             if (bits & 1u) b[n++] = (uint8_t)(byte * 8u + bit);
     }
-    return enqueue(0, b, USB_BOOT_REPORT_LEN);
+    return enqueue(&queues[0], b, USB_BOOT_REPORT_LEN);
 }
 
 static uint8_t send_usage(uint8_t *b, uint8_t id, uint16_t usage)
@@ -225,7 +226,7 @@ static uint8_t send_usage(uint8_t *b, uint8_t id, uint16_t usage)
     b[0] = id;
     b[1] = (uint8_t)usage;
     b[2] = (uint8_t)(usage >> 8);
-    return enqueue(1, b, 3);
+    return enqueue(&queues[1], b, 3);
 }
 
 uint8_t usb_send_system(uint16_t usage)
@@ -247,7 +248,7 @@ uint8_t usb_send_mouse(const mouse_report_t *r)
     b[3] = (uint8_t)r->y;
     b[4] = (uint8_t)r->v;
     b[5] = (uint8_t)r->h;
-    return enqueue(1, b, 6);
+    return enqueue(&queues[1], b, 6);
 }
 
 /* GET_REPORT answers the current state of an input report. */

@@ -129,7 +129,8 @@ void usbd_on_sof(uint16_t frame)
     (void)frame;
 }
 
-enum usb_ctrl_result usb_ctrl_answer(const uint8_t *p, uint16_t len)
+/* Out of line: inlined into each handler it costs more than the call. */
+__attribute__((noinline)) enum usb_ctrl_result usb_ctrl_answer(const uint8_t *p, uint16_t len)
 {
     usb_ctrl_in_data = p;
     usb_ctrl_in_len = len;
@@ -187,7 +188,8 @@ static bool std_shape_ok(const usb_setup_t *s, uint8_t recip)
     uint8_t len = rule & 3u, val = rule & RQ_VALANY;
     if (!(rule & RQ_OK) || ((s->bmRequestType ^ rule) & USB_DIR_IN)) return false;
     if (len == RQ_LEN_ANY ? !s->wLength : s->wLength != len) return false;
-    return val == RQ_VALANY || s->wValue <= (val == RQ_VAL0 ? 0u : val == RQ_VAL1 ? 1u : 127u);
+    static const uint8_t val_max[3] ROM_DATA = {0, 1, 127};
+    return val == RQ_VALANY || s->wValue <= ROM_RD8(&val_max[val >> 2]);
 }
 
 static enum usb_ctrl_result std_device(const usb_setup_t *s)

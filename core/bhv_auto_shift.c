@@ -97,13 +97,16 @@ static void control(engine_t *e, kc_t kc)
 {
     engine_mods_t *m = &e->mods;
     bool on = enabled(e);
-    switch (kc) {
-    case AS_DOWN: if (m->as_adj > -127) m->as_adj--; break;
-    case AS_UP: if (m->as_adj < 127) m->as_adj++; break;
-    case AS_RPT: type_timeout(e); return;
-    case AS_ON: on = true; break;
-    case AS_OFF: on = false; break;
-    default: on = !on; break;
+    uint8_t op = (uint8_t)(kc - AS_DOWN); /* QMK's order: DOWN UP RPT ON OFF TOGG */
+    if (op == 0) {
+        if (m->as_adj > -127) m->as_adj--;
+    } else if (op == 1) {
+        if (m->as_adj < 127) m->as_adj++;
+    } else if (op == 2) {
+        type_timeout(e);
+        return;
+    } else {
+        on = op == 3 || (op == 5 && !on);
     }
     m->as_state = (uint8_t)((m->as_state & ~ENG_AS_ON) | (on ? ENG_AS_ON : 0));
     eng_trace(e, ENGINE_TRACE_AUTO_SHIFT_STATE, CFG_POS_NONE, kc, on ? timeout(e) : 0, CFG_POS_NONE);

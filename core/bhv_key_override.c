@@ -115,7 +115,8 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
     engine_mods_t *m = &e->mods;
     kc_t kc = k->kc;
     if (pressed && KC_IN(kc, KO_TOGG, KO_OFF)) {
-        bool off = kc == KO_OFF || (kc == KO_TOGG && !(m->ko_flags & ENG_KO_OFF));
+        uint8_t op = (uint8_t)(kc - KO_TOGG); /* TOGG ON OFF */
+        bool off = op == 2 || (op == 0 && !(m->ko_flags & ENG_KO_OFF));
         m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_OFF) | (off ? ENG_KO_OFF : 0));
         if (off) deactivate(e, false);
         return true;

@@ -73,7 +73,7 @@ static uint8_t repeat(const engine_t *e, uint8_t w)
 
 #define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
-static int8_t clamp_unit(uint32_t unit)
+static int8_t clamp_unit(uint16_t unit)
 {
     if (unit > MOVE_MAX) return MOVE_MAX;
     return unit == 0 ? 1 : (int8_t)unit;
@@ -90,9 +90,10 @@ static uint16_t kin_speed(const engine_t *e, uint8_t w)
     if (m->accel & 1u) return par(e, w, P_KIN_DECEL);
     if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
     if (repeat(e, w) && m->kin_on) {
-        uint32_t el = (ktime_t)(e->now - m->kin_t0), d = delta(e, w);
-        uint32_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
-        uint32_t s = speed + d * t + d * t * t / 2u;
+        ktime_t el = (ktime_t)(e->now - m->kin_t0);
+        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
+        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2: one 32-bit product (at most 2.6e8) */
+        uint32_t dt = (uint32_t)delta(e, w) * t, s = speed + (dt * (t + 2u) >> 1);
         uint16_t base = par(e, w, P_KIN_BASE);
         speed = s > base ? base : (uint16_t)s;
     }
@@ -140,14 +141,16 @@ static int8_t unit(engine_t *e, uint8_t w)
         return clamp_unit((uint8_t)(speed / (per ? per : 1u)));
     }
 #endif
-    uint32_t d = delta(e, w), full = d * par(e, w, P_MAX), u;
+    /* move_delta and max_speed are bytes (config/load.c): an 8 x 8-bit product */
+    uint8_t d = (uint8_t)delta(e, w);
+    uint16_t full = (uint16_t)(d * (uint8_t)par(e, w, P_MAX)), u;
     if (a & 1u) u = md == CFG_MOUSE_COMBINED ? 1u : full / 4u;
     else if (a & 2u) u = full / 2u;
     else if (a & 4u) u = md == CFG_MOUSE_COMBINED ? MOVE_MAX : full;
     else if (rep == 0) u = d;
     else {
         uint16_t ttm = par(e, w, P_TTM);
-        u = rep >= ttm ? full : full * rep / ttm;
+        u = rep >= ttm ? full : (uint16_t)((uint32_t)full * rep / ttm);
     }
     return clamp_unit(u);
 }

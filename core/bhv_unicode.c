@@ -20,7 +20,7 @@ static uint8_t selected(const engine_t *e, uint8_t i)
     return i < 5 && m && m <= CFG_UC_MODE_COUNT ? (uint8_t)(m - 1u) : 0xFFu;
 }
 
-static uint8_t nselected(const engine_t *e)
+__attribute__((noinline)) static uint8_t nselected(const engine_t *e)
 {
     uint8_t n = 0;
     while (selected(e, n) != 0xFFu) n++;
@@ -182,7 +182,8 @@ static void uc_mode_press(engine_t *e, engine_held_t *k)
         uint8_t n = nselected(e);
         if (!n) return; /* QMK: without UNICODE_SELECTED_MODES the cycle keys do nothing */
         bool forward = (kc == QK_UNICODE_MODE_NEXT) != ((e->real_mods & MOD_MASK_SHIFT) != 0);
-        e->uc_index = (uint8_t)((e->uc_index + (forward ? 1u : n - 1u)) % n);
+        uint8_t i = (uint8_t)(e->uc_index + (forward ? 1u : n - 1u)); /* uc_index < n: below 2n */
+        e->uc_index = i >= n ? (uint8_t)(i - n) : i;
         e->uc_mode = selected(e, e->uc_index);
     }
     eng_trace(e, ENGINE_TRACE_UNICODE_MODE, k->pos, kc, e->uc_mode, CFG_POS_NONE);

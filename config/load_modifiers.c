@@ -402,8 +402,8 @@ void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d)
             what = "caps word by Shift";
         if (what)
             diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                     "%s does nothing on the ATmega32U4: its firmware leaves out caps word, auto "
-                     "shift and key overrides (flash; docs/boards/atmega32u4.md)", what);
+                     "%s does nothing on the ATmega32U4: its firmware leaves that behaviour out "
+                     "(flash; docs/boards/atmega32u4.md)", what);
     }
 
     bool tri = false;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ktime.h"
+
 void hal_init(void);                   /* clocks, timer, GPIO blocks; interrupts on */
 
 bool hal_pin_valid(uint8_t pin);
@@ -56,14 +58,14 @@ void hal_pin_settle(void);             /* the short wait between select and read
 #define HAL_MS_CLOCK 0
 #endif
 uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */
-uint32_t hal_millis(void);             /* HAL_MS_CLOCK: free-running, from the first call */
+ktime_t hal_millis(void);              /* HAL_MS_CLOCK: engine time, from the first call */
 void hal_delay_us(uint16_t us);
 /* Sleeps until `wake_us` (hal_micros() time; ignored when !timed) or the next interrupt
  * (USB, armed pins). Returns at once if an interrupt is already pending. */
 void hal_sleep_until(uint32_t wake_us, bool timed);
 /* HAL_MS_CLOCK: returns at once once hal_millis() has reached `wake_ms` (when timed), else
  * sleeps until the next interrupt. */
-void hal_sleep_until_ms(uint32_t wake_ms, bool timed);
+void hal_sleep_until_ms(ktime_t wake_ms, bool timed);
 
 /* The config region: where `kestrel build` put the config image (0xFF-filled when none). */
 const uint8_t *hal_cfg_region(size_t *max);

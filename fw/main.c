@@ -22,22 +22,24 @@ static matrix_t matrix;
 static debounce_t debounce;
 static usb_identity_t ident;
 static bool boot_requested, reboot_requested;
-static uint32_t boot_request_ms;
+static ktime_t boot_request_ms;
 
 #if HAL_MS_CLOCK
 /* Engine time: the chip's own millisecond count (fw/hal.h). The loop then scans on every pass
  * and sleeps only while every key is up, which is what a scan period of 0 asks for. */
 _Static_assert(FW_SCAN_PERIOD_US == 0 && FW_UPTIME_WAKE_MS == 0,
                "a millisecond clock is for a chip that scans back to back with no uptime window");
-static uint32_t clock_ms;
+static ktime_t clock_ms;
 
-static uint32_t clock_now(void)
+static ktime_t clock_now(void)
 {
     return clock_ms = hal_millis();
 }
 #else
 /* Engine time: milliseconds since start, advanced from the µs counter without 64-bit division
- * and across its 71-minute wrap (the loop runs far more often than that). */
+ * and across its 71-minute wrap (the loop runs far more often than that). The loop's times are
+ * engine times, 32 bits on these chips. */
+_Static_assert(ENGINE_TIME_BITS == 32, "a microsecond clock makes 32-bit engine time");
 static uint32_t clock_ms, clock_base_us;
 
 /* The µs time at which engine millisecond `ms` starts. One copy of the 32-bit multiply: an
@@ -66,11 +68,10 @@ static uint32_t clock_now(void)
 }
 #endif
 
-/* An engine or debouncer time (16 bits on the ATmega32U4, core/ktime.h) on the firmware's clock,
- * near `ms`; KTIME_NONE becomes USB_NO_DEADLINE, the firmware's own "none". */
-static uint32_t fw_time(uint32_t ms, ktime_t t)
+/* The earlier of two deadlines (KTIME_NONE: none). */
+static ktime_t earlier(ktime_t a, ktime_t b)
 {
-    return t == KTIME_NONE ? USB_NO_DEADLINE : ms + (uint32_t)(int32_t)ktime_diff(t, (ktime_t)ms);
+    return b != KTIME_NONE && (a == KTIME_NONE || ktime_before(b, a)) ? b : a;
 }
 
 /* Tells the harness which endpoint queue got a report (to time reports when they were made). */
@@ -119,7 +120,7 @@ static void sink_action(void *ctx, kc_t kc, ktime_t now)
     switch (kc) {
     case QK_BOOT:
         boot_requested = true;
-        boot_request_ms = clock_ms; /* the firmware's clock: engine time may be 16 bits */
+        boot_request_ms = clock_ms;
         break;
     case QK_REBOOT:
         reboot_requested = true;
@@ -271,10 +272,10 @@ void fw_run(void)
     bool armed = false;
     for (;;) {
 #if HAL_MS_CLOCK
-        uint32_t ms = clock_now();
+        ktime_t ms = clock_now();
 #else
         uint32_t now_us = hal_micros();
-        uint32_t ms = now_ms(now_us);
+        ktime_t ms = now_ms(now_us);
 #endif
         hal_uptime_mark(ms);
         usb_task();
@@ -320,35 +321,29 @@ void fw_run(void)
         }
 #if ENGINE_TIME_BITS < 32
         /* On every pass: with 16-bit time the engine must not go KTIME_SPAN_MAX without a call. */
-        engine_tick(&engine, (ktime_t)ms);
-        uint32_t deadline = fw_time(ms, engine_next_deadline(&engine));
+        engine_tick(&engine, ms);
+        ktime_t deadline = engine_next_deadline(&engine);
 #else
-        uint32_t deadline = engine_next_deadline(&engine);
-        if (deadline != USB_NO_DEADLINE && (int32_t)(deadline - ms) <= 0) {
+        ktime_t deadline = engine_next_deadline(&engine);
+        if (deadline != KTIME_NONE && ktime_diff(deadline, ms) <= 0) {
             engine_tick(&engine, ms);
             deadline = engine_next_deadline(&engine);
         }
 #endif
-        uint32_t idle_due = usb_tick(ms);
-        if (idle_due != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(idle_due - deadline) < 0))
-            deadline = idle_due;
+        deadline = earlier(deadline, usb_tick(ms));
 #if KESTREL_DRIVE
         const uint8_t *img;
         size_t n;
         if (fw_drive_task(ms, &img, &n)) switch_config(img, n, ms);
-        uint32_t drv = fw_drive_deadline();
-        if (drv != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(drv - deadline) < 0))
-            deadline = drv;
+        deadline = earlier(deadline, fw_drive_deadline());
 #endif
-        uint32_t deb = fw_time(ms, debounce_next_deadline(&debounce));
-        if (deb != USB_NO_DEADLINE && (deadline == USB_NO_DEADLINE || (int32_t)(deb - deadline) < 0))
-            deadline = deb;
+        deadline = earlier(deadline, debounce_next_deadline(&debounce));
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
         /* QK_BOOT / QK_REBOOT leave once every key is up and the host has the last reports, so
          * nothing stays pressed on the host (or after 2 s, if a key is held down). */
         if ((boot_requested || reboot_requested) &&
-            ((engine_idle(&engine) && !usb_reports_pending()) || ms - boot_request_ms > 2000u)) {
+            ((engine_idle(&engine) && !usb_reports_pending()) || (ktime_t)(ms - boot_request_ms) > 2000u)) {
             if (boot_requested) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
             hal_reset();
         }
@@ -359,11 +354,11 @@ void fw_run(void)
             continue; /* scan again at once */
         matrix_arm_wake(&matrix);
         armed = true;
-        hal_sleep_until_ms(deadline, deadline != USB_NO_DEADLINE);
+        hal_sleep_until_ms(deadline, deadline != KTIME_NONE);
 #else
         uint32_t wake_us = 0;
         bool timed = false;
-        if (deadline != USB_NO_DEADLINE) {
+        if (deadline != KTIME_NONE) {
             wake_us = us_at(deadline);
             timed = true;
         }

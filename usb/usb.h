@@ -52,8 +52,8 @@ void usb_init(const usb_identity_t *id);
 void usb_task(void);           /* handles controller events and feeds queued reports */
 /* Gives the stack the time (for the boot keyboard's HID idle rate); returns when it next needs
  * a call (ms), or USB_NO_DEADLINE. */
-#define USB_NO_DEADLINE 0xFFFFFFFFu
-uint32_t usb_tick(uint32_t now_ms);
+#define USB_NO_DEADLINE KTIME_NONE
+ktime_t usb_tick(ktime_t now_ms);
 
 bool usb_configured(void);
 bool usb_suspended(void);

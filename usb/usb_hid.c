@@ -31,8 +31,8 @@ static report_queue_t queues[2]; /* [0] = USB_EP_KBD_IN, [1] = USB_EP_EXTRA_IN *
 static struct {
     uint8_t protocol;     /* 0 boot, 1 report (the default after reset, HID 1.11 §7.2.6) */
     uint8_t idle[2];      /* SET_IDLE duration per interface, 4 ms units; 0 = only on change */
-    uint32_t now_ms;      /* from usb_tick() */
-    uint32_t kbd_sent_ms; /* when interface 0 last sent a report (for its idle rate) */
+    ktime_t now_ms;       /* from usb_tick() */
+    ktime_t kbd_sent_ms;  /* when interface 0 last sent a report (for its idle rate) */
     uint8_t leds;
     bool leds_changed;
     bool nkro;
@@ -162,17 +162,22 @@ static void feed(unsigned q)
 /* HID 1.11 §7.2.4: with a non-zero idle rate the boot keyboard repeats its current report when
  * nothing changed for that long. Only interface 0 repeats; interface 1 keeps the rate it is
  * given for GET_IDLE but sends on change only. */
-uint32_t usb_tick(uint32_t now_ms)
+ktime_t usb_tick(ktime_t now_ms)
 {
     hid.now_ms = now_ms;
     if (!hid.idle[0] || !usb_configured()) return USB_NO_DEADLINE;
-    uint32_t due = hid.kbd_sent_ms + 4u * hid.idle[0];
-    if ((int32_t)(now_ms - due) >= 0 && !queues[0].count && !dcd_ep_busy(USB_EP_KBD_IN)) {
-        enqueue(0, hid.boot, USB_BOOT_REPORT_LEN);
-        hid.kbd_sent_ms = now_ms; /* the repeat counts from now even if the host is slow */
-        due = now_ms + 4u * hid.idle[0];
+    ktime_t period = (ktime_t)(4u * hid.idle[0]);
+    if (ktime_diff(now_ms, (ktime_t)(hid.kbd_sent_ms + period)) >= 0) {
+        if (!queues[0].count && !dcd_ep_busy(USB_EP_KBD_IN)) {
+            enqueue(0, hid.boot, USB_BOOT_REPORT_LEN);
+            hid.kbd_sent_ms = now_ms; /* the repeat counts from now even if the host is slow */
+        } else {
+            /* Still due, from now: a time that stayed in the past would age beyond what the
+             * clock compares (32 s with 16-bit time) while the host took nothing. */
+            hid.kbd_sent_ms = (ktime_t)(now_ms - period);
+        }
     }
-    return due;
+    return ktime_deadline((ktime_t)(hid.kbd_sent_ms + period));
 }
 
 void usb_hid_feed(void)

@@ -55,7 +55,7 @@ void hal_avr_early(void)
 #define TICK_US      250u
 #define TICKS_PER_MS (1000u / TICK_US)
 #define T1_PER_US    (F_CPU / 8000000UL)
-static volatile uint32_t ms_count;
+static volatile ktime_t ms_count;  /* engine time (core/ktime.h): 16 bits here */
 static volatile uint8_t ms_ticks; /* ticks into the current millisecond */
 static uint8_t ticks_read;        /* ms_ticks when the loop last read the clock */
 
@@ -83,7 +83,7 @@ void hal_init(void)
     sei();
 }
 
-uint32_t hal_millis(void)
+ktime_t hal_millis(void)
 {
     uint8_t s = SREG;
     cli();
@@ -99,7 +99,7 @@ uint32_t hal_millis(void)
         ms_ticks = 0;
         GPIOR1 = 0xA5;
     }
-    uint32_t m = ms_count;
+    ktime_t m = ms_count;
     ticks_read = ms_ticks;
     /* A compare that happened after cli() has not been counted yet: the millisecond's last. */
     if ((TIFR1 & (1 << OCF1A)) && TCNT1 < TICK_US * T1_PER_US / 2 && ms_ticks == TICKS_PER_MS - 1) m++;
@@ -112,9 +112,9 @@ void hal_delay_us(uint16_t us)
     while (us--) __builtin_avr_delay_cycles(F_CPU / 1000000UL - 4);
 }
 
-void hal_sleep_until_ms(uint32_t wake_ms, bool timed)
+void hal_sleep_until_ms(ktime_t wake_ms, bool timed)
 {
-    if (timed && (int32_t)(wake_ms - hal_millis()) <= 0) return;
+    if (timed && ktime_diff(wake_ms, hal_millis()) <= 0) return;
     /* The timer tick ends the sleep within 250 us; USB is polled then (dcd_avr.c). A tick that
      * came since the loop last read the clock (while it scanned) ends it at once: the keys are
      * looked at again after every tick, not one tick later. */

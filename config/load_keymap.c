@@ -144,7 +144,9 @@ static bool macro_one(actx_t *a, int mt, int index)
             if (du < 0) {
                 ERR(a, e, "a delay step needs \"duration\" (milliseconds)");
                 ok = false;
-            } else if (json_get_int(doc, du, 0, 65535, &v, "duration", a->d)) {
+            } else if (json_get_int(doc, du, 0, cfg_max_ms_for(a->m->processor) < 65535u ?
+                                        (long)cfg_max_ms_for(a->m->processor) : 65535, &v,
+                                    "duration", a->d)) { /* ATmega32U4: 16-bit time */
                 uint8_t b[3] = {MOP_DELAY, (uint8_t)v, (uint8_t)(v >> 8)};
                 ok &= mac_put(a, e, b, 3);
             } else {

@@ -30,9 +30,9 @@ bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed)
     m->ll_layers &= e->layer_state; /* turned off by something else: no longer locked */
     if (kc == QK_LAYER_LOCK) {
         if (pressed) {
-            uint8_t top = 0;
-            for (uint8_t l = 0; l < ENGINE_LAYER_BITS; l++)
-                if (e->layer_state >> l & 1u) top = l;
+            uint8_t top = 0, l = 0; /* the highest layer on (0 when none is) */
+            for (layer_state_t st = e->layer_state; st; st >>= 1, l++)
+                if (st & 1u) top = l;
             invert(e, top);
         }
         return true;

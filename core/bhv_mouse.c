@@ -223,11 +223,11 @@ __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t d
 }
 
 /* A cursor key (direction index i < 4, see dir_index) pushes its axis (1: y, 0: x). */
-static void inertia_on(engine_t *e, uint8_t i)
+static void inertia_on(engine_t *e, uint8_t i, bool minus)
 {
     engine_mouse_state_t *m = &e->mouse;
     uint8_t ax = i < 2;
-    int8_t dir = (DIR_MINUS >> i & 1u) ? -1 : 1;
+    int8_t dir = minus ? -1 : 1;
     m->idir[ax] = dir;
     if (m->frame < 2) { /* a new gesture: its first report moves at once */
         m->frame = 1;
@@ -282,6 +282,7 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
     engine_mouse_state_t *m = &e->mouse;
     mouse_report_t *d = &m->dir;
     uint8_t md = mode(e), i = dir_index(code);
+    bool minus = DIR_MINUS >> i & 1u; /* (i = 8: false) */
     (void)md;
 #if ENGINE_HAS_MOUSE_MODES
     uint8_t old = c_speed(e);
@@ -291,17 +292,16 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
     }
     if (md == CFG_MOUSE_INERTIA && i < 4) {
         if (down) {
-            inertia_on(e, i);
+            inertia_on(e, i, minus);
             return;
         }
         /* a release stops the push unless the opposite key took over */
         int8_t *p = &m->idir[i < 2];
-        if ((DIR_MINUS >> i & 1u) ? *p < 1 : *p > -1) *p = 0;
+        if (minus ? *p < 1 : *p > -1) *p = 0;
     }
 #endif
     if (i < 8) {
         int8_t *f = dir_field(d, i);
-        bool minus = DIR_MINUS >> i & 1u;
         if (down) {
             uint8_t w = i >> 2;
             int8_t u;

@@ -18,9 +18,9 @@ static bool has(const kbd_report_t *r, uint8_t code)
 void eng_socd_note_press(engine_t *e, uint8_t code)
 {
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
-    for (uint8_t i = 0; i < n; i++) {
+    uint16_t bit = 1; /* pair i's bit, shifted along (no variable shift on the AVR) */
+    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1)) {
         const uint8_t *p = pair(e, i);
-        uint16_t bit = (uint16_t)(1u << i);
         if (code == CFG_RD8(p + 2)) e->mods.socd_last |= bit;
         else if (code == CFG_RD8(p)) e->mods.socd_last &= (uint16_t)~bit;
     }
@@ -29,11 +29,12 @@ void eng_socd_note_press(engine_t *e, uint8_t code)
 void eng_socd_filter(const engine_t *e, kbd_report_t *r)
 {
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
-    for (uint8_t i = 0; i < n; i++) {
+    uint16_t bit = 1;
+    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1)) {
         const uint8_t *p = pair(e, i);
         uint8_t a = CFG_RD8(p), b = CFG_RD8(p + 2);
         if (!has(&e->kbd, a) || !has(&e->kbd, b)) continue;
-        bool b_last = (e->mods.socd_last >> i) & 1u, neutral = CFG_RD8(p + 4) == CFG_KEY_CANCEL_NEUTRAL;
+        bool b_last = (e->mods.socd_last & bit) != 0, neutral = CFG_RD8(p + 4) == CFG_KEY_CANCEL_NEUTRAL;
         if (neutral || b_last) r->keys[a >> 3] &= (uint8_t)~(1u << (a & 7u));
         if (neutral || !b_last) r->keys[b >> 3] &= (uint8_t)~(1u << (b & 7u));
     }

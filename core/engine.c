@@ -356,15 +356,18 @@ static const uint16_t aged[] ROM_DATA = {
 #endif
 };
 
-static void eng_age(engine_t *e)
+/* all: the first call after engine_init, whose times (0) may be any distance from now. */
+static void eng_age(engine_t *e, bool all)
 {
     ktime_t now = e->now;
-    for (uint8_t i = 0; i < sizeof aged / sizeof aged[0]; i++)
-        ktime_age((ktime_t *)(void *)((uint8_t *)e + ROM_RD16(&aged[i])), now, KTIME_SPAN_MAX);
+    for (uint8_t i = 0; i < sizeof aged / sizeof aged[0]; i++) {
+        ktime_t *ts = (ktime_t *)(void *)((uint8_t *)e + ROM_RD16(&aged[i]));
+        if (all || (ktime_t)(now - *ts) > KTIME_SPAN_MAX) *ts = (ktime_t)(now - KTIME_SPAN_MAX);
+    }
     if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
 #if ENGINE_HAS_PLAYER
     /* the pause after the last job played is over */
-    if (!eng_seq_busy(e) && before(e->seq.due, now)) e->seq.due = now;
+    if (!eng_seq_busy(e) && (all || before(e->seq.due, now))) e->seq.due = now;
 #endif
 #if ENGINE_HAS_MODS
     /* caps word's double-tap window is over */
@@ -373,11 +376,19 @@ static void eng_age(engine_t *e)
 #endif
 }
 #else
-static inline void eng_age(engine_t *e) { (void)e; }
+static inline void eng_age(engine_t *e, bool all) { (void)e; (void)all; }
 #endif
 
 void engine_tick(engine_t *e, ktime_t now_ms)
 {
+    /* The first time after engine_init is taken as it is, however far from 0 (a config switched
+     * after 24.8 days of 32-bit time, or 32.7 s of 16-bit time, is not "time going back"). */
+    bool first = !e->started;
+    if (first) {
+        e->now = now_ms;
+        e->started = 1;
+        eng_age(e, true);
+    }
     if (before(now_ms, e->now)) now_ms = e->now;
     /* Run every deadline up to now in order, each at its own time, so a caller that ticks late
      * (or not at all before the next event) sees the same reports as one that ticks exactly.
@@ -388,7 +399,7 @@ void engine_tick(engine_t *e, ktime_t now_ms)
         run_timers(e, before(d, e->now) ? e->now : d);
     }
     e->now = now_ms;
-    eng_age(e);
+    eng_age(e, false);
 }
 
 void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms)

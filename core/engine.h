@@ -56,7 +56,8 @@ typedef struct engine_sink {
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx);
 /* A key at matrix position `pos` (row * cols + col; positions outside the matrix are ignored)
  * went down or up at `now_ms`. Timers due up to now_ms run first, each at its own time. Times
- * must not go backwards (an older time is taken as the current one). */
+ * must not go backwards (an older time is taken as the current one); the first one after
+ * engine_init may be any. Between two calls at most KTIME_SPAN_MAX ms pass (core/ktime.h). */
 void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms);
 void engine_tick(engine_t *e, ktime_t now_ms);
 /* Absolute time at which engine_tick() must next be called, or ENGINE_NO_DEADLINE. */

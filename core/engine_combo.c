@@ -134,8 +134,9 @@ static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
         uint8_t i = idx & (uint8_t)~ENG_COMBO_RELEASED;
         const uint8_t *c = cfg_combo(e->cfg, i);
         uint8_t k = key_slot(c, pos);
-        if (k == NONE || !(e->cb_act[s].keys >> k & 1u)) continue;
-        uint8_t keys = e->cb_act[s].keys &= (uint8_t)~(1u << k);
+        uint8_t kb = (uint8_t)(1u << (k & 7u)); /* (k < CFG_COMBO_KEYS_MAX unless NONE) */
+        if (k == NONE || !(e->cb_act[s].keys & kb)) continue;
+        uint8_t keys = e->cb_act[s].keys &= (uint8_t)~kb;
         bool slow = CFG_RD8(c + CFG_CB_FLAGS) & CFG_CB_SLOW_RELEASE;
         bool release = !(idx & ENG_COMBO_RELEASED) && (!keys || !slow);
         e->cb_act[s].idx = keys ? (uint8_t)(idx | (release ? ENG_COMBO_RELEASED : 0)) : NONE;
@@ -158,8 +159,9 @@ void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
         }
         if (!e->cb_off) {
             layer_state_t layers = e->layer_state | e->default_layer_state;
-            uint8_t top = 31;
-            while (top && !(layers >> top & 1u)) top--;
+            uint8_t top = 0; /* the highest layer on (0 when none is) */
+            for (uint8_t l = 0; layers; layers >>= 1, l++)
+                if (layers & 1u) top = l;
             e->cb_top = top;
             e->cb_first = t;
             if (hold_back(e, pos, t)) return;

@@ -115,6 +115,30 @@ static void long_idle_then_fast_mod_tap(void **state)
     h_expect(at((ktime_t)(t + 300u), "kbd -"));
 }
 
+/* The first time after engine_init may be any: a config switched after 24.8 days of 32-bit time
+ * (or 32.7 s of 16-bit time) does not read as time going back, and nothing from before counts. */
+static void first_call_far_from_zero(void **state)
+{
+    (void)state;
+    h_board(1);
+    h_map(0, 0, KC_MT(MOD_LSFT, KC_A));
+    h_map(0, 1, 0x05);
+    h_set(CFG_REQUIRE_PRIOR_IDLE, 150);
+    h_start();
+    ktime_t t = (ktime_t)(KTIME_SPAN_MAX + 1000u);
+    h_now = t; /* the harness's own check; the engine has seen no time yet */
+    h_press(t, 0);
+    h_settle(1000);
+    h_expect(at((ktime_t)(t + 200u), "kbd LSFT"));
+    h_press((ktime_t)(t + 250u), 1);
+    h_release((ktime_t)(t + 260u), 1);
+    h_release((ktime_t)(t + 270u), 0);
+    char want[256];
+    snprintf(want, sizeof want, "%s%s%s", at((ktime_t)(t + 250u), "kbd LSFT B"),
+             at((ktime_t)(t + 260u), "kbd LSFT"), at((ktime_t)(t + 270u), "kbd -"));
+    h_expect(want);
+}
+
 static unsigned deb_changes;
 static void deb_emit(void *ctx, uint8_t pos, bool pressed, ktime_t now)
 {
@@ -145,6 +169,7 @@ int main(void)
         cmocka_unit_test(deadline_on_the_sentinel),
         cmocka_unit_test(tap_and_hold_across_the_wrap),
         cmocka_unit_test(long_idle_then_fast_mod_tap),
+        cmocka_unit_test(first_call_far_from_zero),
         cmocka_unit_test(debounce_deadline_on_the_sentinel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

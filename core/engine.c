@@ -326,13 +326,22 @@ static void run_timers(engine_t *e, ktime_t t)
     eng_mouse_task(e);
 }
 
-/* With 16-bit time (the ATmega32U4) a timestamp that no timer watches could grow older than the
- * clock's span and then read as recent again. Each call into the engine keeps such times at most
- * KTIME_SPAN_MAX old (older than any setting) or drops what they stood for; the caller calls at
- * least every KTIME_SPAN_MAX ms (core/ktime.h), so none is ever more than 65,534 ms old. What
- * this changes is never visible: each check below gives what the comparison it replaces would. */
+/* A timestamp that no timer watches could grow older than half the clock's span and then read as
+ * recent again: after 32.7 s with 16-bit time (the ATmega32U4), after 24.8 days with 32 bits (a
+ * keyboard left on for a month: the first macro after that waited up to another 24.8 days, its
+ * pause read as still to come). Such times are kept at most ENG_AGE_SPAN old (older than any
+ * setting) or what they stood for is dropped. With 16 bits this runs on every call and the
+ * caller calls at least every KTIME_SPAN_MAX ms (core/ktime.h), so none is ever more than 65,534
+ * ms old; with 32 bits it runs once every ENG_AGE_EVERY ms of clock, so none is older than
+ * 2^30 + 2^24 ms < 2^31. What this changes is never visible: each check below gives what the
+ * comparison it replaces would. */
 #if ENGINE_TIME_BITS < 32
-/* The timestamps that are kept no older than KTIME_SPAN_MAX: what they time has a setting, so at
+#define ENG_AGE_SPAN KTIME_SPAN_MAX
+#else
+#define ENG_AGE_SPAN ((ktime_t)1 << 30)
+#define ENG_AGE_EVERY ((ktime_t)1 << 24)
+#endif
+/* The timestamps that are kept no older than ENG_AGE_SPAN: what they time has a setting, so at
  * that age it is over. Offsets into engine_t, read from flash on the ATmega32U4. */
 static const uint16_t aged[] ROM_DATA = {
     offsetof(engine_t, idle_prev_time),  /* require-prior-idle */
@@ -360,9 +369,13 @@ static const uint16_t aged[] ROM_DATA = {
 static void eng_age(engine_t *e, bool all)
 {
     ktime_t now = e->now;
+#if ENGINE_TIME_BITS == 32
+    if (!all && now - e->aged_at < ENG_AGE_EVERY) return;
+    e->aged_at = now;
+#endif
     for (uint8_t i = 0; i < sizeof aged / sizeof aged[0]; i++) {
         ktime_t *ts = (ktime_t *)(void *)((uint8_t *)e + ROM_RD16(&aged[i]));
-        if (all || (ktime_t)(now - *ts) > KTIME_SPAN_MAX) *ts = (ktime_t)(now - KTIME_SPAN_MAX);
+        if (all || (ktime_t)(now - *ts) > ENG_AGE_SPAN) *ts = (ktime_t)(now - ENG_AGE_SPAN);
     }
     if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
 #if ENGINE_HAS_PLAYER
@@ -375,9 +388,6 @@ static void eng_age(engine_t *e, bool all)
     if ((m->cw & ENG_CW_DTAP) && !before(now, m->cw_dtap_time)) m->cw &= (uint8_t)~ENG_CW_DTAP;
 #endif
 }
-#else
-static inline void eng_age(engine_t *e, bool all) { (void)e; (void)all; }
-#endif
 
 void engine_tick(engine_t *e, ktime_t now_ms)
 {

@@ -199,6 +199,9 @@ struct engine {
     engine_mouse_state_t mouse;
     uint8_t host_leds;         /* the host's LEDs (engine_set_host_leds): caps/num lock for unicode */
     uint8_t started;           /* a time has been given since engine_init (now is one) */
+#if ENGINE_TIME_BITS == 32
+    ktime_t aged_at;           /* when eng_age last ran (core/engine.c) */
+#endif
 #if ENGINE_HAS_UNICODE
     uint8_t uc_mode, uc_index; /* unicode input mode and its place in unicode.selected_modes */
 #endif

@@ -139,6 +139,39 @@ static void first_call_far_from_zero(void **state)
     h_expect(want);
 }
 
+/* The player after a long time away: the pause that followed the last sequence it played must
+ * read as over, not as still to come once the clock has run more than half its span past it
+ * (32.7 s of 16-bit time; 24.8 days of 32-bit time, where the second sequence used to wait up to
+ * another 24.8 days). */
+static void player_after_half_the_clock(void **state)
+{
+    (void)state;
+    static const struct { ktime_t dt; const char *what; } hexnumpad[] = {
+        {0, "kbd LALT"}, {1, "kbd LALT 0x57"}, {1, "kbd LALT"}, {3, "kbd LALT 0x62"}, {3, "kbd LALT"},
+        {5, "kbd LALT 0x62"}, {5, "kbd LALT"}, {7, "kbd LALT B"}, {7, "kbd LALT"},
+        {9, "kbd LALT 0x62"}, {9, "kbd LALT"}, {11, "kbd -"},
+    };
+    h_board(1);
+    h_map(0, 0, (kc_t)(QK_UNICODE | 0xB0u));
+    h_set(CFG_UNICODE_INPUT_MODE, CFG_UC_WINDOWS);
+    h_set(CFG_UNICODE_TYPE_DELAY, 0);
+    h_start();
+    engine_set_host_leds(&h_eng, 0x01u); /* Num Lock on: no Num Lock taps around it */
+    ktime_t starts[2] = {0, (ktime_t)(KTIME_SPAN_MAX + 1000u)};
+    for (unsigned k = 0; k < 2; k++) {
+        ktime_t t = starts[k];
+        walk_to(t);
+        h_press(t, 0);
+        h_release((ktime_t)(t + 1u), 0);
+        h_settle(1000);
+        char want[512] = "";
+        for (unsigned i = 0; i < sizeof hexnumpad / sizeof hexnumpad[0]; i++)
+            strcat(want, at((ktime_t)(t + hexnumpad[i].dt), hexnumpad[i].what));
+        h_expect(want);
+        assert_true(engine_idle(&h_eng));
+    }
+}
+
 static unsigned deb_changes;
 static void deb_emit(void *ctx, uint8_t pos, bool pressed, ktime_t now)
 {
@@ -170,6 +203,7 @@ int main(void)
         cmocka_unit_test(tap_and_hold_across_the_wrap),
         cmocka_unit_test(long_idle_then_fast_mod_tap),
         cmocka_unit_test(first_call_far_from_zero),
+        cmocka_unit_test(player_after_half_the_clock),
         cmocka_unit_test(debounce_deadline_on_the_sentinel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,26 +32,15 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 
 #define before ktime_before
 
-ENG_SHARED ktime_t earliest(ktime_t a, ktime_t b)
+#ifdef __AVR__ /* one copy each there (engine_int.h); inline elsewhere */
+ktime_t eng_earliest(ktime_t a, ktime_t b)
 {
     return eng_earliest_inline(a, b);
 }
 
-/* The sooner of deadline d and the time t at which something is due. */
-ENG_SHARED ktime_t due_at(ktime_t d, ktime_t t)
-{
-    return earliest(d, ktime_deadline(t));
-}
-
-#ifdef __AVR__
-ktime_t eng_earliest(ktime_t a, ktime_t b)
-{
-    return earliest(a, b);
-}
-
 ktime_t eng_due_at(ktime_t d, ktime_t t)
 {
-    return due_at(d, t);
+    return eng_earliest(d, ktime_deadline(t));
 }
 #endif
 
@@ -375,7 +364,8 @@ static void eng_age(engine_t *e, bool all)
 #endif
     for (uint8_t i = 0; i < sizeof aged / sizeof aged[0]; i++) {
         ktime_t *ts = (ktime_t *)(void *)((uint8_t *)e + ROM_RD16(&aged[i]));
-        if (all || (ktime_t)(now - *ts) > ENG_AGE_SPAN) *ts = (ktime_t)(now - ENG_AGE_SPAN);
+        if (all) *ts = (ktime_t)(now - ENG_AGE_SPAN);
+        else ktime_age(ts, now, ENG_AGE_SPAN);
     }
     if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
 #if ENGINE_HAS_PLAYER
@@ -423,28 +413,28 @@ ktime_t engine_next_deadline(const engine_t *e)
 {
     ktime_t d = ENGINE_NO_DEADLINE;
     if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
-        d = due_at(d, (ktime_t)(e->tk.time + e->tk_term));
-    if (e->drain_pending) d = due_at(d, (ktime_t)(e->now + 1u));
+        d = eng_due_at(d, (ktime_t)(e->tk.time + e->tk_term));
+    if (e->drain_pending) d = eng_due_at(d, (ktime_t)(e->now + 1u));
     uint8_t st = eng_osl_state(e);
     bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
     if (e->os_mods || osl_waits) {
         uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
         if (timeout) {
-            if (e->os_mods) d = due_at(d, (ktime_t)(e->os_mods_time + timeout));
-            if (osl_waits) d = due_at(d, (ktime_t)(e->os_layer_time + timeout));
+            if (e->os_mods) d = eng_due_at(d, (ktime_t)(e->os_mods_time + timeout));
+            if (osl_waits) d = eng_due_at(d, (ktime_t)(e->os_layer_time + timeout));
         }
     }
-    if (e->tap_release) d = due_at(d, e->tap_release_at);
-    d = earliest(d, eng_mods_deadline(e));
+    if (e->tap_release) d = eng_due_at(d, e->tap_release_at);
+    d = eng_earliest(d, eng_mods_deadline(e));
 #if ENGINE_HAS_COMBO
-    if (e->cb_n) d = due_at(d, e->cb_deadline);
+    if (e->cb_n) d = eng_due_at(d, e->cb_deadline);
 #endif
 #if ENGINE_HAS_TAP_DANCE
-    if (e->td_idx != 0xFFu) d = due_at(d, e->td_deadline);
+    if (e->td_idx != 0xFFu) d = eng_due_at(d, e->td_deadline);
 #endif
-    d = earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
-    d = earliest(d, eng_seq_deadline(e));
-    if (eng_leader_active(e)) d = earliest(d, eng_leader_deadline(e));
+    d = eng_earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
+    d = eng_earliest(d, eng_seq_deadline(e));
+    if (eng_leader_active(e)) d = eng_earliest(d, eng_leader_deadline(e));
     return d;
 }
 

@@ -114,7 +114,11 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     for (;;) {
         /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the
          * event first; they may take it, or rewrite the keycode (repeat key). */
-        bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+        #ifdef __AVR__
+        bool hooked = eng_mods_event(e, &k, r, pressed);
+#else /* two calls: the compiler then knows the direction on each path (make bench-engine) */
+        bool hooked = pressed ? eng_mods_event(e, &k, r, true) : eng_mods_event(e, &k, r, false);
+#endif
         if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
         const engine_bhv_t *b = eng_bhv_for(k.kc);
 

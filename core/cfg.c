@@ -14,8 +14,26 @@
 #define CFG_TABLE_RD16(p) (*(p))
 #endif
 
-static const uint16_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
-#define CFG_X_DEFAULT(id, name, def) (uint16_t)(def),
+/* The defaults as one byte each: the few above 248 are stored as an index into `big` (a byte table
+ * is half the flash of a uint16 table; the check below rejects any default it cannot hold). */
+#define CFG_BIG(X) X(0xFFFFu) X(300u) X(360u) X(400u) X(1000u) X(3000u) X(5000u)
+#define CFG_BIG_FIRST 0xF9u
+static const uint16_t big[] CFG_TABLE = {
+#define CFG_X_BIG(v) (v),
+    CFG_BIG(CFG_X_BIG)
+#undef CFG_X_BIG
+};
+_Static_assert(CFG_BIG_FIRST + sizeof big / sizeof big[0] == 0x100u, "big values fill the byte codes");
+#define CFG_ENC(v) ((v) < CFG_BIG_FIRST ? (v) : (v) == 0xFFFFu ? 0xF9u : (v) == 300u ? 0xFAu : \
+                    (v) == 360u ? 0xFBu : (v) == 400u ? 0xFCu : (v) == 1000u ? 0xFDu : \
+                    (v) == 3000u ? 0xFEu : (v) == 5000u ? 0xFFu : 0x100u)
+#define CFG_X_CHECK(id, name, def) \
+    _Static_assert(CFG_ENC((unsigned)(def)) <= 0xFFu, "default of " #id " needs an entry in CFG_BIG");
+CFG_SETTINGS(CFG_X_CHECK)
+#undef CFG_X_CHECK
+
+static const uint8_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
+#define CFG_X_DEFAULT(id, name, def) (uint8_t)CFG_ENC((unsigned)(def)),
     CFG_SETTINGS(CFG_X_DEFAULT)
 #undef CFG_X_DEFAULT
 };
@@ -224,7 +242,9 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
 
 uint16_t cfg_setting_default(enum cfg_setting_id id)
 {
-    return (unsigned)id < CFG_SETTING_COUNT ? CFG_TABLE_RD16(&setting_defaults[id]) : 0;
+    if ((unsigned)id >= CFG_SETTING_COUNT) return 0;
+    uint8_t b = CFG_RD8(&setting_defaults[id]);
+    return b < CFG_BIG_FIRST ? b : CFG_TABLE_RD16(&big[b - CFG_BIG_FIRST]);
 }
 
 uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id)

@@ -154,10 +154,11 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     unsigned n = 0;
     for (uint8_t i = 0; i < nbytes; i++) {
         uint8_t diff = (uint8_t)(before[i] ^ d->cooked[i]);
-        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1) {
+        uint8_t on = d->cooked[i];
+        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1, on >>= 1) {
             if (!(diff & 1u)) continue;
             n++;
-            if (emit) emit(ctx, p, bit(d->cooked, p), now);
+            if (emit) emit(ctx, p, on & 1u, now);
         }
     }
     return n;

@@ -242,6 +242,18 @@ static void start_new_tap(engine_t *e, engine_rec_t *r)
     scan_tap(e);
 }
 
+/* A dual-role key pressed with no key being decided (or after a tap): flow tap and
+ * require-prior-idle may settle it at once; else it becomes the key being decided. */
+static void new_tap_key(engine_t *e, engine_rec_t *r)
+{
+    if (settle_on_press(e, r, e->flow_prev_time)) {
+        clear_tk(e); /* (nothing to clear when no key was being decided) */
+        return;
+    }
+    set_tk(e, r, true);
+    scan_tap(e);
+}
+
 /* ---- the state machine ---------------------------------------------------------------------- */
 static bool pressed_undecided(engine_t *e, engine_rec_t *r)
 {
@@ -339,9 +351,7 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
     if (!tk_active(e)) {
         if (!is_event) return true;
         if (pressed && is_tap_rec(e, r)) {
-            if (settle_on_press(e, r, e->flow_prev_time)) return true;
-            set_tk(e, r, true);
-            scan_tap(e);
+            new_tap_key(e, r);
         } else {
             eng_process_record(e, r);
         }
@@ -414,12 +424,7 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
         return true;
     }
     if (is_tap_rec(e, r)) {
-        if (settle_on_press(e, r, e->flow_prev_time)) {
-            clear_tk(e);
-            return true;
-        }
-        set_tk(e, r, true);
-        scan_tap(e);
+        new_tap_key(e, r);
         return true;
     }
     e->tk.flags |= ENGINE_REC_INTERRUPTED;

@@ -271,6 +271,18 @@ static int8_t *dir_field(mouse_report_t *d, uint8_t i)
     return (int8_t *)((uint8_t *)d + ROM_RD8(&dir_axis[i >> 1]));
 }
 
+/* The two axes of the cursor (w = 0: x y) or of the wheel (w = 1: v h), as an array. */
+static int8_t *axes(mouse_report_t *r, uint8_t w)
+{
+    return (int8_t *)((uint8_t *)r + offsetof(mouse_report_t, x) + 2u * w);
+}
+
+static bool moving(const mouse_report_t *r, uint8_t w)
+{
+    const int8_t *a = axes((mouse_report_t *)r, w);
+    return (a[0] | a[1]) != 0;
+}
+
 /* A button or MS_ACLn key: its bit set (on) or cleared. True for an MS_ACLn key. */
 static bool flag_key(engine_t *e, uint8_t code, bool on)
 {
@@ -337,13 +349,13 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 #endif
     }
     if (!down) {
-        if (d->x == 0 && d->y == 0) {
+        if (!moving(d, 0)) {
             m->repeat[0] = 0;
 #if ENGINE_HAS_MOUSE_MODES
             m->kin_on = 0;
 #endif
         }
-        if (d->v == 0 && d->h == 0) m->repeat[1] = 0;
+        if (!moving(d, 1)) m->repeat[1] = 0;
     }
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
@@ -354,9 +366,12 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 static void send(engine_t *e, const mouse_report_t *r)
 {
     engine_mouse_state_t *m = &e->mouse;
-    bool moves = r->x || r->y || r->v || r->h;
-    if (r->x || r->y) m->timer[0] = e->now;
-    if (r->v || r->h) m->timer[1] = e->now;
+    bool moves = false;
+    for (uint8_t w = 0; w < 2; w++)
+        if (moving(r, w)) {
+            m->timer[w] = e->now;
+            moves = true;
+        }
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
@@ -392,11 +407,10 @@ static ktime_t due(const engine_t *e, uint8_t w)
  * while one of its directions is. */
 static bool active(const engine_t *e, uint8_t w)
 {
-    const mouse_report_t *d = &e->mouse.dir;
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && mode(e) == CFG_MOUSE_INERTIA) return e->mouse.frame != 0;
 #endif
-    return w ? (d->v || d->h) : (d->x || d->y);
+    return moving(&e->mouse.dir, w);
 }
 
 /* Nothing moves in any mode: the engine asks for the deadline and runs the task very often, and
@@ -431,8 +445,8 @@ void eng_mouse_task(engine_t *e)
     (void)md;
     for (uint8_t w = 0; w < 2; w++) {
         if (!active(e, w) || ktime_before(e->now, due(e, w))) continue;
-        int8_t a = w ? dir.v : dir.x, b = w ? dir.h : dir.y;
-        int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
+        const int8_t *in = axes((mouse_report_t *)&dir, w);
+        int8_t a = in[0], b = in[1], *oa = axes(&out, w), *ob = oa + 1;
 #if ENGINE_HAS_MOUSE_MODES
         if (!w && md == CFG_MOUSE_INERTIA) {
             for (uint8_t ax = 0; ax < 2; ax++) {
@@ -463,7 +477,7 @@ void eng_mouse_task(engine_t *e)
         m->dir.x = m->dir.y = 0;
     }
 #endif
-    if (out.x || out.y || out.v || out.h || ended) send(e, &out);
+    if (moving(&out, 0) || moving(&out, 1) || ended) send(e, &out);
 }
 
 void eng_mouse_clear(engine_t *e)

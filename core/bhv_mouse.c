@@ -283,21 +283,14 @@ static bool moving(const mouse_report_t *r, uint8_t w)
     return (a[0] | a[1]) != 0;
 }
 
-/* A button or MS_ACLn key: its bit set (on) or cleared. True for an MS_ACLn key. */
+/* A button or MS_ACLn key (any mouse key but a direction: set_code passes mouse keys only): its
+ * bit set (on) or cleared. True for an MS_ACLn key. */
 static bool flag_key(engine_t *e, uint8_t code, bool on)
 {
     engine_mouse_state_t *m = &e->mouse;
-    uint8_t *f, bit;
-    bool acl = code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2;
-    if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-        f = &m->dir.buttons;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
-    } else if (acl) {
-        f = &m->accel;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
-    } else {
-        return false;
-    }
+    bool acl = code >= QK_MOUSE_ACCELERATION_0;
+    uint8_t *f = acl ? &m->accel : &m->dir.buttons;
+    uint8_t bit = (uint8_t)(1u << ((code - (acl ? QK_MOUSE_ACCELERATION_0 : QK_MOUSE_BUTTON_1)) & 7u));
     *f = on ? (uint8_t)(*f | bit) : (uint8_t)(*f & ~bit);
     return acl;
 }
@@ -395,11 +388,13 @@ static ktime_t due(const engine_t *e, uint8_t w)
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && md == CFG_MOUSE_INERTIA) later = m->frame > 1;
 #endif
-    uint16_t wait = par(e, w, later ? P_INTERVAL : P_DELAY);
+    uint16_t wait;
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
+    else
 #endif
+        wait = par(e, w, later ? P_INTERVAL : P_DELAY);
     return ktime_deadline((ktime_t)(m->timer[w] + wait + 1u));
 }
 

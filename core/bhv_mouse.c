@@ -91,11 +91,21 @@ static uint16_t kin_speed(const engine_t *e, uint8_t w)
     if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
     if (repeat(e, w) && m->kin_on) {
         ktime_t el = (ktime_t)(e->now - m->kin_t0);
-        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
-        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2: one 32-bit product (at most 2.6e8) */
-        uint32_t dt = (uint32_t)delta(e, w) * t, s = speed + (dt * (t + 2u) >> 1);
+        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u;
         uint16_t base = par(e, w, P_KIN_BASE);
-        speed = s > base ? base : (uint16_t)s;
+        uint8_t d = (uint8_t)delta(e, w); /* move_delta is a byte (config/load.c) */
+        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2 = d*k + (t odd: d/2) with k = t*(t+2)/2
+         * rounded down, in 16 bits: a sum past 65,535 is past any base. k fits up to t = 361. */
+        if (d) {
+            uint8_t odd = t & 1u;
+            if (t > 361u) return base;
+            uint16_t k = (uint16_t)((t >> 1) * (t + 2u + odd) + odd);
+            if (k > 0xFFFFu / d) return base;
+            uint16_t a = (uint16_t)(d * k + (odd ? d >> 1 : 0)), sum = (uint16_t)(speed + a);
+            if (a < (uint16_t)(d * k) || sum < speed) return base;
+            speed = sum;
+        }
+        if (speed > base) speed = base;
     }
     return speed;
 }
@@ -149,8 +159,10 @@ static int8_t unit(engine_t *e, uint8_t w)
     else if (a & 4u) u = md == CFG_MOUSE_COMBINED ? MOVE_MAX : full;
     else if (rep == 0) u = d;
     else {
-        uint16_t ttm = par(e, w, P_TTM);
-        u = rep >= ttm ? full : (uint16_t)((uint32_t)full * rep / ttm);
+        /* full * rep / ttm without 32-bit arithmetic: time_to_max is a byte (config/load.c) and
+         * rep < ttm, so (full % ttm) * rep fits 16 bits; the sum is the exact quotient */
+        uint8_t ttm = (uint8_t)par(e, w, P_TTM);
+        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + full % ttm * rep / ttm);
     }
     return clamp_unit(u);
 }
@@ -199,7 +211,8 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 
 /* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2, the
  * product rounded towards minus infinity, within +-127. |v| never exceeds time_to_max (the step
- * above), so the product stays below 2^24. */
+ * above), so p <= 256, its square >> 8 is at most 256 and times max_speed (a byte, config/load.c)
+ * at most 65,280: 16-bit arithmetic throughout (no 32-bit multiply on the AVR). */
 __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
 {
     uint8_t u;
@@ -214,7 +227,8 @@ __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t d
         uint16_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX);
         minus = v < 0;
         uint16_t p = (uint16_t)((minus ? -v : v) << 8) / (ttm ? ttm : 1u);
-        uint32_t q = (uint32_t)st(e, CFG_MOUSE_MAX_SPEED) * (uint32_t)((uint32_t)p * p >> 8);
+        uint16_t sq = p > 255u ? 256u : (uint16_t)(p * p) >> 8;
+        uint16_t q = (uint16_t)((uint8_t)st(e, CFG_MOUSE_MAX_SPEED) * sq);
         if (minus) q += 255u; /* rounded away from zero below zero */
         q >>= 8;
         u = (uint8_t)(q >= MOVE_MAX ? MOVE_MAX : q + 1u);

@@ -162,7 +162,7 @@ static int8_t unit(engine_t *e, uint8_t w)
         /* full * rep / ttm without 32-bit arithmetic: time_to_max is a byte (config/load.c) and
          * rep < ttm, so (full % ttm) * rep fits 16 bits; the sum is the exact quotient */
         uint8_t ttm = (uint8_t)par(e, w, P_TTM);
-        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + full % ttm * rep / ttm);
+        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + (uint16_t)((uint8_t)(full % ttm) * rep) / ttm);
     }
     return clamp_unit(u);
 }

@@ -16,7 +16,9 @@
 
 #define MOVE_MAX  127 /* the wheel's limit too */
 
-static uint16_t st(const engine_t *e, uint8_t id)
+/* Out of line: one call per read (the id only) costs less than cfg_setting's two arguments at
+ * each of its many uses. */
+__attribute__((noinline)) static uint16_t st(const engine_t *e, uint8_t id)
 {
     return cfg_setting(e->cfg, (enum cfg_setting_id)id);
 }

@@ -16,7 +16,9 @@
 
 #define MOVE_MAX  127 /* the wheel's limit too */
 
-static uint16_t st(const engine_t *e, uint8_t id)
+/* Out of line: one call per read (the id only) costs less than cfg_setting's two arguments at
+ * each of its many uses. */
+__attribute__((noinline)) static uint16_t st(const engine_t *e, uint8_t id)
 {
     return cfg_setting(e->cfg, (enum cfg_setting_id)id);
 }
@@ -162,7 +164,7 @@ static int8_t unit(engine_t *e, uint8_t w)
         /* full * rep / ttm without 32-bit arithmetic: time_to_max is a byte (config/load.c) and
          * rep < ttm, so (full % ttm) * rep fits 16 bits; the sum is the exact quotient */
         uint8_t ttm = (uint8_t)par(e, w, P_TTM);
-        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + full % ttm * rep / ttm);
+        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + (uint16_t)((uint8_t)(full % ttm) * rep) / ttm);
     }
     return clamp_unit(u);
 }
@@ -271,21 +273,26 @@ static int8_t *dir_field(mouse_report_t *d, uint8_t i)
     return (int8_t *)((uint8_t *)d + ROM_RD8(&dir_axis[i >> 1]));
 }
 
-/* A button or MS_ACLn key: its bit set (on) or cleared. True for an MS_ACLn key. */
+/* The two axes of the cursor (w = 0: x y) or of the wheel (w = 1: v h), as an array. */
+static int8_t *axes(mouse_report_t *r, uint8_t w)
+{
+    return (int8_t *)((uint8_t *)r + offsetof(mouse_report_t, x) + 2u * w);
+}
+
+static bool moving(const mouse_report_t *r, uint8_t w)
+{
+    const int8_t *a = axes((mouse_report_t *)r, w);
+    return (a[0] | a[1]) != 0;
+}
+
+/* A button or MS_ACLn key (any mouse key but a direction: set_code passes mouse keys only): its
+ * bit set (on) or cleared. True for an MS_ACLn key. */
 static bool flag_key(engine_t *e, uint8_t code, bool on)
 {
     engine_mouse_state_t *m = &e->mouse;
-    uint8_t *f, bit;
-    bool acl = code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2;
-    if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-        f = &m->dir.buttons;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
-    } else if (acl) {
-        f = &m->accel;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
-    } else {
-        return false;
-    }
+    bool acl = code >= QK_MOUSE_ACCELERATION_0;
+    uint8_t *f = acl ? &m->accel : &m->dir.buttons;
+    uint8_t bit = (uint8_t)(1u << ((code - (acl ? QK_MOUSE_ACCELERATION_0 : QK_MOUSE_BUTTON_1)) & 7u));
     *f = on ? (uint8_t)(*f | bit) : (uint8_t)(*f & ~bit);
     return acl;
 }
@@ -337,13 +344,13 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 #endif
     }
     if (!down) {
-        if (d->x == 0 && d->y == 0) {
+        if (!moving(d, 0)) {
             m->repeat[0] = 0;
 #if ENGINE_HAS_MOUSE_MODES
             m->kin_on = 0;
 #endif
         }
-        if (d->v == 0 && d->h == 0) m->repeat[1] = 0;
+        if (!moving(d, 1)) m->repeat[1] = 0;
     }
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
@@ -354,9 +361,12 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 static void send(engine_t *e, const mouse_report_t *r)
 {
     engine_mouse_state_t *m = &e->mouse;
-    bool moves = r->x || r->y || r->v || r->h;
-    if (r->x || r->y) m->timer[0] = e->now;
-    if (r->v || r->h) m->timer[1] = e->now;
+    bool moves = false;
+    for (uint8_t w = 0; w < 2; w++)
+        if (moving(r, w)) {
+            m->timer[w] = e->now;
+            moves = true;
+        }
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
@@ -380,11 +390,13 @@ static ktime_t due(const engine_t *e, uint8_t w)
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && md == CFG_MOUSE_INERTIA) later = m->frame > 1;
 #endif
-    uint16_t wait = par(e, w, later ? P_INTERVAL : P_DELAY);
+    uint16_t wait;
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
+    else
 #endif
+        wait = par(e, w, later ? P_INTERVAL : P_DELAY);
     return ktime_deadline((ktime_t)(m->timer[w] + wait + 1u));
 }
 
@@ -392,11 +404,10 @@ static ktime_t due(const engine_t *e, uint8_t w)
  * while one of its directions is. */
 static bool active(const engine_t *e, uint8_t w)
 {
-    const mouse_report_t *d = &e->mouse.dir;
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && mode(e) == CFG_MOUSE_INERTIA) return e->mouse.frame != 0;
 #endif
-    return w ? (d->v || d->h) : (d->x || d->y);
+    return moving(&e->mouse.dir, w);
 }
 
 /* Nothing moves in any mode: the engine asks for the deadline and runs the task very often, and
@@ -431,8 +442,8 @@ void eng_mouse_task(engine_t *e)
     (void)md;
     for (uint8_t w = 0; w < 2; w++) {
         if (!active(e, w) || ktime_before(e->now, due(e, w))) continue;
-        int8_t a = w ? dir.v : dir.x, b = w ? dir.h : dir.y;
-        int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
+        const int8_t *in = axes((mouse_report_t *)&dir, w);
+        int8_t a = in[0], b = in[1], *oa = axes(&out, w), *ob = oa + 1;
 #if ENGINE_HAS_MOUSE_MODES
         if (!w && md == CFG_MOUSE_INERTIA) {
             for (uint8_t ax = 0; ax < 2; ax++) {
@@ -463,7 +474,7 @@ void eng_mouse_task(engine_t *e)
         m->dir.x = m->dir.y = 0;
     }
 #endif
-    if (out.x || out.y || out.v || out.h || ended) send(e, &out);
+    if (moving(&out, 0) || moving(&out, 1) || ended) send(e, &out);
 }
 
 void eng_mouse_clear(engine_t *e)

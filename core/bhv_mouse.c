@@ -63,7 +63,7 @@ static uint16_t par(const engine_t *e, uint8_t w, uint8_t p)
 }
 
 /* The cursor moves by move_delta; the wheel by 1. */
-static uint16_t delta(const engine_t *e, uint8_t w)
+__attribute__((noinline)) static uint16_t delta(const engine_t *e, uint8_t w)
 {
     return w ? 1u : st(e, CFG_MOUSE_MOVE_DELTA);
 }
@@ -75,7 +75,7 @@ static uint8_t repeat(const engine_t *e, uint8_t w)
 
 #define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
-static int8_t clamp_unit(uint16_t unit)
+__attribute__((noinline)) static int8_t clamp_unit(uint16_t unit)
 {
     if (unit > MOVE_MAX) return MOVE_MAX;
     return unit == 0 ? 1 : (int8_t)unit;

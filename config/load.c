@@ -1356,19 +1356,22 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
         diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                  "mouse_key.mode: the ATmega32U4 firmware has the default (accelerated) mode only "
                  "(flash); mouse keys will use it");
-    /* core/features.h leaves the sequence behaviours out of the ATmega32U4 image: say so once */
-    for (unsigned l = 0, warned = 0;
-         !ENGINE_AVR_MACRO && !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
+    /* core/features.h may leave sequence behaviours out of the ATmega32U4 image: say so once */
+    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
         for (unsigned k = 0; !warned && k < m->nkeys; k++) {
             kc_t kc = m->keymap[l][m->layout[k]];
-            if (KC_IN(kc, QK_MACRO, QK_MACRO_MAX) || kc >= QK_UNICODE || kc == QK_LEADER ||
-                KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS) ||
-                KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)) {
+            const char *what = !ENGINE_AVR_MACRO && KC_IN(kc, QK_MACRO, QK_MACRO_MAX) ? "macros"
+                : !ENGINE_AVR_UNICODE && (kc >= QK_UNICODE ||
+                                          KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS)) ? "unicode input"
+                : !ENGINE_AVR_LEADER && kc == QK_LEADER ? "the leader key"
+                : !ENGINE_AVR_DYNMACRO && KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)
+                ? "dynamic macros" : NULL;
+            if (what) {
                 char txt[KC_FORMAT_MAX];
                 kc_format(kc, txt, sizeof txt);
                 diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
                          "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
-                         "out macros, unicode input, the leader key and dynamic macros (flash)", l, k, txt);
+                         "out %s (flash)", l, k, txt, what);
                 warned = 1;
             }
         }

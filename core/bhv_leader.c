@@ -35,10 +35,10 @@ bool eng_leader_take(engine_t *e, kc_t kc)
         leader_end(e); /* a sixth key ends the sequence and is processed as usual */
         return false;
     }
-    if (eng_is_mt_or_lt(kc) && !cfg_setting(e->cfg, CFG_LEADER_STRICT_PROCESSING)) kc &= 0xFFu;
-    if (l->n == 0 && cfg_setting(e->cfg, CFG_LEADER_NO_TIMEOUT)) l->time = e->now;
+    if (eng_is_mt_or_lt(kc) && !eng_cfg(e, CFG_LEADER_STRICT_PROCESSING)) kc &= 0xFFu;
+    if (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT)) l->time = e->now;
     l->seq[l->n++] = kc;
-    if (cfg_setting(e->cfg, CFG_LEADER_PER_KEY_TIMING)) l->time = e->now;
+    if (eng_cfg(e, CFG_LEADER_PER_KEY_TIMING)) l->time = e->now;
     eng_trace(e, ENGINE_TRACE_LEADER_KEY, CFG_POS_NONE, kc, l->n, CFG_POS_NONE);
     return true;
 }
@@ -47,8 +47,8 @@ bool eng_leader_take(engine_t *e, kc_t kc)
 ktime_t eng_leader_deadline(const engine_t *e)
 {
     const engine_leader_t *l = &e->leader;
-    if (!l->active || (l->n == 0 && cfg_setting(e->cfg, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
-    return ktime_deadline((ktime_t)(l->time + cfg_setting(e->cfg, CFG_LEADER_TIMEOUT) + 1u));
+    if (!l->active || (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
+    return ktime_deadline((ktime_t)(l->time + eng_cfg(e, CFG_LEADER_TIMEOUT) + 1u));
 }
 
 void eng_leader_task(engine_t *e)

@@ -10,6 +10,8 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_PLAYER
+#include <string.h>
+
 #include "core/rom.h"
 
 /* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift. */
@@ -67,7 +69,7 @@ static void key_up(engine_t *e, uint8_t code, uint8_t mods)
 static bool tap(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
 {
     key_down(e, code, mods);
-    uint16_t d = cfg_setting(e->cfg, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
+    uint16_t d = eng_cfg(e, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
     if (d && code != KC_NO) {
         e->seq.rel = code;
         e->seq.rel_mods = mods;
@@ -100,7 +102,7 @@ static void start(engine_t *e)
     engine_seq_t *s = &e->seq;
     engine_seq_job_t j = s->job[0];
     s->njobs--;
-    for (uint8_t i = 0; i < s->njobs; i++) s->job[i] = s->job[i + 1];
+    memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
 #if ENGINE_HAS_UNICODE
     uint32_t arg = (uint32_t)j.hi << 16 | j.arg;
 #endif
@@ -156,7 +158,7 @@ static void start(engine_t *e)
 static uint16_t step(engine_t *e, bool *half)
 {
     engine_seq_t *s = &e->seq;
-    uint16_t interval = cfg_setting(e->cfg, CFG_MACRO_TAP_DELAY), wait = 0;
+    uint16_t interval = eng_cfg(e, CFG_MACRO_TAP_DELAY), wait = 0;
     if (s->rel) {
         uint8_t code = s->rel;
         s->rel = 0;
@@ -170,7 +172,7 @@ static uint16_t step(engine_t *e, bool *half)
 #if ENGINE_HAS_DYNMACRO
     if (s->src == ENG_SEQ_SRC_DM) {
         eng_dm_play_event(e, s->pc++);
-        return cfg_setting(e->cfg, CFG_DYNAMIC_MACRO_DELAY);
+        return eng_cfg(e, CFG_DYNAMIC_MACRO_DELAY);
     }
 #endif
     uint8_t op = rd(e, s->pc++);

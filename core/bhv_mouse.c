@@ -16,7 +16,9 @@
 
 #define MOVE_MAX  127 /* the wheel's limit too */
 
-static uint16_t st(const engine_t *e, uint8_t id)
+/* Out of line: one call per read (the id only) costs less than cfg_setting's two arguments at
+ * each of its many uses. */
+__attribute__((noinline)) static uint16_t st(const engine_t *e, uint8_t id)
 {
     return cfg_setting(e->cfg, (enum cfg_setting_id)id);
 }
@@ -61,7 +63,7 @@ static uint16_t par(const engine_t *e, uint8_t w, uint8_t p)
 }
 
 /* The cursor moves by move_delta; the wheel by 1. */
-static uint16_t delta(const engine_t *e, uint8_t w)
+__attribute__((noinline)) static uint16_t delta(const engine_t *e, uint8_t w)
 {
     return w ? 1u : st(e, CFG_MOUSE_MOVE_DELTA);
 }
@@ -73,7 +75,7 @@ static uint8_t repeat(const engine_t *e, uint8_t w)
 
 #define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
-static int8_t clamp_unit(uint16_t unit)
+__attribute__((noinline)) static int8_t clamp_unit(uint16_t unit)
 {
     if (unit > MOVE_MAX) return MOVE_MAX;
     return unit == 0 ? 1 : (int8_t)unit;
@@ -91,11 +93,21 @@ static uint16_t kin_speed(const engine_t *e, uint8_t w)
     if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
     if (repeat(e, w) && m->kin_on) {
         ktime_t el = (ktime_t)(e->now - m->kin_t0);
-        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u; /* the square must not overflow */
-        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2: one 32-bit product (at most 2.6e8) */
-        uint32_t dt = (uint32_t)delta(e, w) * t, s = speed + (dt * (t + 2u) >> 1);
+        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u;
         uint16_t base = par(e, w, P_KIN_BASE);
-        speed = s > base ? base : (uint16_t)s;
+        uint8_t d = (uint8_t)delta(e, w); /* move_delta is a byte (config/load.c) */
+        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2 = d*k + (t odd: d/2) with k = t*(t+2)/2
+         * rounded down, in 16 bits: a sum past 65,535 is past any base. k fits up to t = 361. */
+        if (d) {
+            uint8_t odd = t & 1u;
+            if (t > 361u) return base;
+            uint16_t k = (uint16_t)((t >> 1) * (t + 2u + odd) + odd);
+            if (k > 0xFFFFu / d) return base;
+            uint16_t a = (uint16_t)(d * k + (odd ? d >> 1 : 0)), sum = (uint16_t)(speed + a);
+            if (a < (uint16_t)(d * k) || sum < speed) return base;
+            speed = sum;
+        }
+        if (speed > base) speed = base;
     }
     return speed;
 }
@@ -149,8 +161,10 @@ static int8_t unit(engine_t *e, uint8_t w)
     else if (a & 4u) u = md == CFG_MOUSE_COMBINED ? MOVE_MAX : full;
     else if (rep == 0) u = d;
     else {
-        uint16_t ttm = par(e, w, P_TTM);
-        u = rep >= ttm ? full : (uint16_t)((uint32_t)full * rep / ttm);
+        /* full * rep / ttm without 32-bit arithmetic: time_to_max is a byte (config/load.c) and
+         * rep < ttm, so (full % ttm) * rep fits 16 bits; the sum is the exact quotient */
+        uint8_t ttm = (uint8_t)par(e, w, P_TTM);
+        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + (uint16_t)((uint8_t)(full % ttm) * rep) / ttm);
     }
     return clamp_unit(u);
 }
@@ -199,7 +213,8 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 
 /* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2, the
  * product rounded towards minus infinity, within +-127. |v| never exceeds time_to_max (the step
- * above), so the product stays below 2^24. */
+ * above), so p <= 256, its square >> 8 is at most 256 and times max_speed (a byte, config/load.c)
+ * at most 65,280: 16-bit arithmetic throughout (no 32-bit multiply on the AVR). */
 __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
 {
     uint8_t u;
@@ -214,7 +229,8 @@ __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t d
         uint16_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX);
         minus = v < 0;
         uint16_t p = (uint16_t)((minus ? -v : v) << 8) / (ttm ? ttm : 1u);
-        uint32_t q = (uint32_t)st(e, CFG_MOUSE_MAX_SPEED) * (uint32_t)((uint32_t)p * p >> 8);
+        uint16_t sq = p > 255u ? 256u : (uint16_t)(p * p) >> 8;
+        uint16_t q = (uint16_t)((uint8_t)st(e, CFG_MOUSE_MAX_SPEED) * sq);
         if (minus) q += 255u; /* rounded away from zero below zero */
         q >>= 8;
         u = (uint8_t)(q >= MOVE_MAX ? MOVE_MAX : q + 1u);
@@ -257,21 +273,26 @@ static int8_t *dir_field(mouse_report_t *d, uint8_t i)
     return (int8_t *)((uint8_t *)d + ROM_RD8(&dir_axis[i >> 1]));
 }
 
-/* A button or MS_ACLn key: its bit set (on) or cleared. True for an MS_ACLn key. */
+/* The two axes of the cursor (w = 0: x y) or of the wheel (w = 1: v h), as an array. */
+static int8_t *axes(mouse_report_t *r, uint8_t w)
+{
+    return (int8_t *)((uint8_t *)r + offsetof(mouse_report_t, x) + 2u * w);
+}
+
+static bool moving(const mouse_report_t *r, uint8_t w)
+{
+    const int8_t *a = axes((mouse_report_t *)r, w);
+    return (a[0] | a[1]) != 0;
+}
+
+/* A button or MS_ACLn key (any mouse key but a direction: set_code passes mouse keys only): its
+ * bit set (on) or cleared. True for an MS_ACLn key. */
 static bool flag_key(engine_t *e, uint8_t code, bool on)
 {
     engine_mouse_state_t *m = &e->mouse;
-    uint8_t *f, bit;
-    bool acl = code >= QK_MOUSE_ACCELERATION_0 && code <= QK_MOUSE_ACCELERATION_2;
-    if (code >= QK_MOUSE_BUTTON_1 && code <= QK_MOUSE_BUTTON_8) {
-        f = &m->dir.buttons;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_BUTTON_1));
-    } else if (acl) {
-        f = &m->accel;
-        bit = (uint8_t)(1u << (code - QK_MOUSE_ACCELERATION_0));
-    } else {
-        return false;
-    }
+    bool acl = code >= QK_MOUSE_ACCELERATION_0;
+    uint8_t *f = acl ? &m->accel : &m->dir.buttons;
+    uint8_t bit = (uint8_t)(1u << ((code - (acl ? QK_MOUSE_ACCELERATION_0 : QK_MOUSE_BUTTON_1)) & 7u));
     *f = on ? (uint8_t)(*f | bit) : (uint8_t)(*f & ~bit);
     return acl;
 }
@@ -323,13 +344,13 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 #endif
     }
     if (!down) {
-        if (d->x == 0 && d->y == 0) {
+        if (!moving(d, 0)) {
             m->repeat[0] = 0;
 #if ENGINE_HAS_MOUSE_MODES
             m->kin_on = 0;
 #endif
         }
-        if (d->v == 0 && d->h == 0) m->repeat[1] = 0;
+        if (!moving(d, 1)) m->repeat[1] = 0;
     }
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT && c_speed(e) != old) c_adjust(e);
@@ -340,9 +361,12 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
 static void send(engine_t *e, const mouse_report_t *r)
 {
     engine_mouse_state_t *m = &e->mouse;
-    bool moves = r->x || r->y || r->v || r->h;
-    if (r->x || r->y) m->timer[0] = e->now;
-    if (r->v || r->h) m->timer[1] = e->now;
+    bool moves = false;
+    for (uint8_t w = 0; w < 2; w++)
+        if (moving(r, w)) {
+            m->timer[w] = e->now;
+            moves = true;
+        }
     /* the host starts from the empty report: an unchanged report without movement is no news */
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
@@ -366,11 +390,13 @@ static ktime_t due(const engine_t *e, uint8_t w)
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && md == CFG_MOUSE_INERTIA) later = m->frame > 1;
 #endif
-    uint16_t wait = par(e, w, later ? P_INTERVAL : P_DELAY);
+    uint16_t wait;
 #if ENGINE_HAS_MOUSE_MODES
     if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
+    else
 #endif
+        wait = par(e, w, later ? P_INTERVAL : P_DELAY);
     return ktime_deadline((ktime_t)(m->timer[w] + wait + 1u));
 }
 
@@ -378,11 +404,10 @@ static ktime_t due(const engine_t *e, uint8_t w)
  * while one of its directions is. */
 static bool active(const engine_t *e, uint8_t w)
 {
-    const mouse_report_t *d = &e->mouse.dir;
 #if ENGINE_HAS_MOUSE_MODES
     if (!w && mode(e) == CFG_MOUSE_INERTIA) return e->mouse.frame != 0;
 #endif
-    return w ? (d->v || d->h) : (d->x || d->y);
+    return moving(&e->mouse.dir, w);
 }
 
 /* Nothing moves in any mode: the engine asks for the deadline and runs the task very often, and
@@ -417,8 +442,8 @@ void eng_mouse_task(engine_t *e)
     (void)md;
     for (uint8_t w = 0; w < 2; w++) {
         if (!active(e, w) || ktime_before(e->now, due(e, w))) continue;
-        int8_t a = w ? dir.v : dir.x, b = w ? dir.h : dir.y;
-        int8_t *oa = w ? &out.v : &out.x, *ob = w ? &out.h : &out.y;
+        const int8_t *in = axes((mouse_report_t *)&dir, w);
+        int8_t a = in[0], b = in[1], *oa = axes(&out, w), *ob = oa + 1;
 #if ENGINE_HAS_MOUSE_MODES
         if (!w && md == CFG_MOUSE_INERTIA) {
             for (uint8_t ax = 0; ax < 2; ax++) {
@@ -449,7 +474,7 @@ void eng_mouse_task(engine_t *e)
         m->dir.x = m->dir.y = 0;
     }
 #endif
-    if (out.x || out.y || out.v || out.h || ended) send(e, &out);
+    if (moving(&out, 0) || moving(&out, 1) || ended) send(e, &out);
 }
 
 void eng_mouse_clear(engine_t *e)

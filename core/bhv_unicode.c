@@ -16,7 +16,7 @@
 /* unicode.selected_modes: the i-th mode of the list, or 0xFF past its end */
 static uint8_t selected(const engine_t *e, uint8_t i)
 {
-    uint8_t m = (uint8_t)(cfg_setting(e->cfg, CFG_UNICODE_SELECTED_MODES) >> (3u * i) & 7u);
+    uint8_t m = (uint8_t)(eng_cfg(e, CFG_UNICODE_SELECTED_MODES) >> (3u * i) & 7u);
     return i < 5 && m && m <= CFG_UC_MODE_COUNT ? (uint8_t)(m - 1u) : 0xFFu;
 }
 
@@ -31,7 +31,7 @@ __attribute__((noinline)) static uint8_t nselected(const engine_t *e)
  * when the list does not hold it. */
 void eng_unicode_init(engine_t *e)
 {
-    uint16_t m = cfg_setting(e->cfg, CFG_UNICODE_INPUT_MODE);
+    uint16_t m = eng_cfg(e, CFG_UNICODE_INPUT_MODE);
     e->uc_mode = m < CFG_UC_MODE_COUNT ? (uint8_t)m : CFG_UC_MACOS;
     e->uc_index = 0;
     uint8_t n = nselected(e);
@@ -110,12 +110,13 @@ static void hex(ubuf_t *u, uint32_t v, bool numpad)
     }
 }
 
-uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
+/* Out of line: inlined into the player's loop it costs the ATmega32U4 image 24 bytes more. */
+__attribute__((noinline)) uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
 {
     ubuf_t u = {e->seq.buf, 0};
     uint8_t mode = e->uc_mode;
     bool caps = (e->host_leds & LED_CAPS_LOCK) != 0, num = (e->host_leds & LED_NUM_LOCK) != 0;
-    uint16_t delay = cfg_setting(e->cfg, CFG_UNICODE_TYPE_DELAY);
+    uint16_t delay = eng_cfg(e, CFG_UNICODE_TYPE_DELAY);
     /* QMK types nothing for these */
     if (cp > 0x10FFFFu || (cp > 0xFFFFu && mode == CFG_UC_WINDOWS)) return 0;
 

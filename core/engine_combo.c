@@ -94,7 +94,7 @@ static bool update(engine_t *e, ktime_t now)
     uint16_t wait = 0xFFFFu; /* the earliest term of a combo that can still complete */
     uint16_t elapsed = clamp16((ktime_t)(now - e->cb_first));
     uint16_t idle = e->idle_valid ? clamp16((ktime_t)(e->cb_first - e->idle_prev_time)) : 0xFFFFu;
-    uint16_t dflt = cfg_setting(e->cfg, CFG_COMBO_TERM);
+    uint16_t dflt = eng_cfg(e, CFG_COMBO_TERM);
     for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
         const uint8_t *c = cfg_combo(e->cfg, i);
         uint8_t s = state_of(e, c, elapsed, idle, dflt);

@@ -11,7 +11,7 @@
  * caps word, macros, key overrides, auto shift, mouse modes, leader, dynamic macros, unicode),
  * while about 250 bytes of the 26,624-byte code budget stay free (make avr-bench prints what is
  * left). */
-#define ENGINE_AVR_MACRO        0
+#define ENGINE_AVR_MACRO        1
 #define ENGINE_AVR_UNICODE      0
 #define ENGINE_AVR_LEADER       0
 #define ENGINE_AVR_DYNMACRO     0

@@ -8,8 +8,11 @@ AVR_OBJCOPY := avr-objcopy
 AVR_SIZE    := avr-size
 AVR_NM      := avr-nm
 AVR_MCU     := atmega32u4
-# The config region: 2 KB below the 4 KB boot section (docs/boards/atmega32u4.md, flash map).
-AVR_CFG_ADDR := 0x6800
+# The config region follows the code and ends at the 4 KB boot section (0x7000); the link keeps at
+# least AVR_CFG_MIN bytes of it, enough for a 6x15 keymap with 6 layers (docs/boards/atmega32u4.md,
+# flash map).
+AVR_APP_END := 0x7000
+AVR_CFG_MIN := 1536
 AVR_OUT     := $(BUILD)/fw/atmega32u4
 AVR_OBJDIR  := $(BUILD)/avr
 
@@ -26,11 +29,13 @@ AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.
 AVR_SIZE_FLAGS := -fno-inline-small-functions -fno-jump-tables -mstrict-X -fno-move-loop-invariants \
                   -fno-tree-dominator-opts
 AVR_BUILD_ID := $(shell git describe --always --dirty 2>/dev/null | cut -c1-23 || echo unknown)
-AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -DHAL_AVR_CFG_ADDR=$(AVR_CFG_ADDR)u -Os -g \
+AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -Os -g \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
               -DUSB_QUEUE_LEN=6u -DUSB_STRING_MAX=24u -DDEBOUNCE_MAX_POS=169u -DFW_SCAN_PERIOD_US=0u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues $(AVR_SIZE_FLAGS)
 AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax $(AVR_SIZE_FLAGS)
+# The config region's size for the firmware info block (hal/atmega32u4/hal_avr.c).
+AVR_CFG_SYM := -Wl,--defsym=__kestrel_cfg_max=$(AVR_APP_END)-__data_load_end
 
 # Two clocks, two images from the same sources: 16 MHz (Pro Micro 5 V, Elite-C, Teensy 2.0) and
 # 8 MHz (Pro Micro 3.3 V). The clock decides the PLL input divider and every timing constant.
@@ -45,16 +50,16 @@ $(3)/%.o: %.c $(3)/.flags
 	@mkdir -p $$(dir $$@)
 	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) $$(if $$(filter hal/atmega32u4/hal_avr.c,$$<),-DKESTREL_BUILD_ID='"$$(AVR_BUILD_ID)"') -MMD -MP -c $$< -o $$@
 
-# The link fails when code + .data initialisers reach the config region: the flash map is a
-# contract with `kestrel build`, not a suggestion.
+# The link fails when code + .data initialisers leave less than AVR_CFG_MIN bytes for the config:
+# the flash map is a contract with `kestrel build`, not a suggestion.
 $$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
 	@mkdir -p $$(dir $$@)
-	$$(AVR_CC) $$(AVR_LDFLAGS) $$^ -o $$@
+	$$(AVR_CC) $$(AVR_LDFLAGS) $$(AVR_CFG_SYM) $$^ -o $$@
 	@end=$$$$($$(AVR_NM) $$@ | awk '$$$$3=="__data_load_end"{print $$$$1}'); \
-	 if [ $$$$((0x$$$$end)) -gt $$$$(($$(AVR_CFG_ADDR))) ]; then \
-	   echo "$$@: code ends at 0x$$$$end, past the config region at $$(AVR_CFG_ADDR): the ATmega32U4" \
-	        "image is over its flash budget (docs/boards/atmega32u4.md, flash map). Make the code" \
-	        "smaller; a stopgap is AVR_CFG_ADDR := 0x6C00 in mk/avr.mk (1 KB for the config)." >&2; \
+	 if [ $$$$((0x$$$$end + $$(AVR_CFG_MIN))) -gt $$$$(($$(AVR_APP_END))) ]; then \
+	   echo "$$@: code ends at 0x$$$$end, which leaves less than $$(AVR_CFG_MIN) bytes for the config" \
+	        "below $$(AVR_APP_END): the ATmega32U4 image is over its flash budget" \
+	        "(docs/boards/atmega32u4.md, flash map). Make the code smaller." >&2; \
 	   rm -f $$@; exit 1; fi
 endef
 
@@ -88,7 +93,7 @@ $(AVR_ALL_OBJDIR)/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
 
 $(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC))
 	@mkdir -p $(dir $@)
-	$(AVR_CC) $(AVR_LDFLAGS) -Wl,--defsym=__TEXT_REGION_LENGTH__=64K $^ -o $@
+	$(AVR_CC) $(AVR_LDFLAGS) -Wl,--defsym=__TEXT_REGION_LENGTH__=64K -Wl,--defsym=__kestrel_cfg_max=0 $^ -o $@
 
 $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O ihex -R .eeprom -R .fuse -R .lock -R .signature $< $@
@@ -121,7 +126,7 @@ FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
 avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf $(AVR_ALL_ELF) $(BUILD)/kestrel $(BUILD)/emu/avr-harness
-	@AVR_CFG_ADDR=$(AVR_CFG_ADDR) bench/avr-size.sh $(filter-out $(AVR_ALL_ELF),$(filter %.elf,$^)) --all $(AVR_ALL_ELF)
+	@AVR_APP_END=$(AVR_APP_END) AVR_CFG_MIN=$(AVR_CFG_MIN) bench/avr-size.sh $(filter-out $(AVR_ALL_ELF),$(filter %.elf,$^)) --all $(AVR_ALL_ELF)
 	@bench/avr-latency.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness
 
 ALL_TARGETS   += $(AVR_IMAGES) $(BUILD)/emu/avr-harness

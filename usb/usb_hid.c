@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/rom.h"
 #include "usb/dcd.h"
 #include "usb/usb_internal.h"
 
@@ -212,11 +213,11 @@ uint8_t usb_send_kbd(const kbd_report_t *r)
     uint8_t *b = hid.boot;
     memset(b, 0, USB_BOOT_REPORT_LEN);
     b[0] = r->mods;
-    unsigned n = 2;
-    for (unsigned byte = 0; byte < 32u && n < USB_BOOT_REPORT_LEN; byte++) {
+    uint8_t *o = b + 2;
+    for (uint8_t byte = 0; byte < 32u; byte++) {
         uint8_t bits = r->keys[byte];
-        for (unsigned bit = 0; bits && n < USB_BOOT_REPORT_LEN; bit++, bits >>= 1)
-            if (bits & 1u) b[n++] = (uint8_t)(byte * 8u + bit);
+        for (uint8_t u = (uint8_t)(byte * 8u); bits && o < b + USB_BOOT_REPORT_LEN; u++, bits >>= 1)
+            if (bits & 1u) *o++ = u;
     }
     return enqueue(&queues[0], b, USB_BOOT_REPORT_LEN);
 }
@@ -272,40 +273,51 @@ static enum usb_ctrl_result get_report(uint8_t iface, uint8_t type, uint8_t id)
     return usb_ctrl_answer(b, len);
 }
 
+/* The class requests (HID 1.11 §7.2) and their shapes, checked by usbd.c before
+ * usb_hid_request() runs; what the table cannot say is checked there. */
+const uint8_t usb_hid_rules[USB_RQ_COUNT] ROM_DATA = {
+    [0x01] = USB_RQ_GET(USB_RQ_LEN_ANY, USB_RQ_VALANY), /* GET_REPORT */
+    [0x02] = USB_RQ_GET(1, USB_RQ_VAL127),             /* GET_IDLE: report ID in the low byte */
+    [0x03] = USB_RQ_GET(1, USB_RQ_VAL0),               /* GET_PROTOCOL */
+    [0x09] = USB_RQ_SET(USB_RQ_LEN_ANY, USB_RQ_VALANY), /* SET_REPORT */
+    [0x0A] = USB_RQ_SET(0, USB_RQ_VALANY),             /* SET_IDLE */
+    [0x0B] = USB_RQ_SET(0, USB_RQ_VAL1),               /* SET_PROTOCOL */
+};
+
+/* Whether the report ID of GET_IDLE/SET_IDLE names a report of the interface (0: all). */
+static bool idle_id_ok(uint8_t iface, uint8_t id)
+{
+    return iface == USB_IF_KBD ? id == 0 : id <= USB_RID_MOUSE;
+}
+
 enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
 {
     uint8_t iface = (uint8_t)s->wIndex;
-    bool in = s->bmRequestType & USB_DIR_IN;
     uint8_t hi = (uint8_t)(s->wValue >> 8), lo = (uint8_t)s->wValue;
     switch (s->bRequest) {
     case 0x01: /* GET_REPORT */
-        if (!in || !s->wLength) return USB_CTRL_STALL;
         return get_report(iface, hi, lo);
     case 0x02: /* GET_IDLE */
-        if (!in || hi || s->wLength != 1) return USB_CTRL_STALL;
-        if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
+        if (!idle_id_ok(iface, lo)) return USB_CTRL_STALL;
         return usb_ctrl_answer_byte(hid.idle[iface], 1);
     case 0x03: /* GET_PROTOCOL: boot interfaces only */
-        if (!in || s->wValue || s->wLength != 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;
+        if (iface != USB_IF_KBD) return USB_CTRL_STALL;
         return usb_ctrl_answer_byte(hid.protocol, 1);
     case 0x09: /* SET_REPORT: the LED output report */
-        if (in || hi != 2) return USB_CTRL_STALL;
+        if (hi != 2) return USB_CTRL_STALL;
         if (iface == USB_IF_KBD ? (lo != 0 || s->wLength != 1)
                                 : (lo != USB_RID_NKRO || s->wLength != 2))
             return USB_CTRL_STALL;
         return USB_CTRL_OUT;
     case 0x0A: /* SET_IDLE */
-        if (in || s->wLength) return USB_CTRL_STALL;
-        if (iface == USB_IF_KBD ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
+        if (!idle_id_ok(iface, lo)) return USB_CTRL_STALL;
         hid.idle[iface] = hi;
         hid.kbd_sent_ms = hid.now_ms;
         return USB_CTRL_STATUS;
-    case 0x0B: /* SET_PROTOCOL */
-        if (in || s->wLength || s->wValue > 1 || iface != USB_IF_KBD) return USB_CTRL_STALL;
+    default: /* 0x0B SET_PROTOCOL */
+        if (iface != USB_IF_KBD) return USB_CTRL_STALL;
         hid.protocol = (uint8_t)s->wValue;
         return USB_CTRL_STATUS;
-    default:
-        return USB_CTRL_STALL;
     }
 }
 

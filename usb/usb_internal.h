@@ -43,6 +43,20 @@ enum usb_ctrl_result {
 enum usb_ctrl_result usb_ctrl_answer(const uint8_t *p, uint16_t len);
 enum usb_ctrl_result usb_ctrl_answer_byte(uint8_t v, uint8_t len);
 
+/* The shape of a request (usbd.c checks it before the handler runs: std_rules, usb_hid_rules), one byte per bRequest
+ * 0..USB_RQ_COUNT-1 in a table in ROM (core/rom.h): whether it exists, its direction, its wLength
+ * (exactly 0..2, or any but 0) and the largest wValue it takes. */
+#define USB_RQ_COUNT 12u
+#define USB_RQ_IN 0x80u          /* = USB_DIR_IN */
+#define USB_RQ_OK 0x40u
+#define USB_RQ_LEN_ANY 3u        /* wLength anything but 0; else wLength = the value (0..2) */
+#define USB_RQ_VAL0 (0u << 2)    /* wValue 0 */
+#define USB_RQ_VAL1 (1u << 2)    /* wValue 0..1 */
+#define USB_RQ_VAL127 (2u << 2)  /* wValue 0..127 */
+#define USB_RQ_VALANY (3u << 2)  /* any wValue */
+#define USB_RQ_GET(len, val) (USB_RQ_OK | USB_RQ_IN | (len) | (val))
+#define USB_RQ_SET(len, val) (USB_RQ_OK | (len) | (val)) /* host to device */
+
 extern uint8_t usb_ctrl_buf[64];  /* EP0 scratch for small IN answers and OUT data stages */
 extern const uint8_t *usb_ctrl_in_data;
 extern uint16_t usb_ctrl_in_len;
@@ -57,7 +71,8 @@ const uint8_t *usb_desc_hid(uint8_t iface); /* the 9-byte HID descriptor inside 
 /* HID class (usb_hid.c) */
 void usb_hid_reset(void);           /* bus reset / deconfigure */
 void usb_hid_configured(void);      /* SET_CONFIGURATION 1: endpoints open */
-enum usb_ctrl_result usb_hid_request(const usb_setup_t *s);
+extern const uint8_t usb_hid_rules[USB_RQ_COUNT]; /* the class requests' shapes */
+enum usb_ctrl_result usb_hid_request(const usb_setup_t *s); /* once its shape is checked */
 enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len);
 void usb_hid_xfer_done(uint8_t ep);
 void usb_hid_feed(void);

@@ -145,48 +145,45 @@ enum usb_ctrl_result usb_ctrl_answer_byte(uint8_t v, uint8_t len)
 }
 
 /* The shape of each standard request this device answers (USB 2.0 §9.4), per recipient and
- * bRequest: whether it exists, its direction, its wLength (exactly 0..2, or any but 0) and the
- * largest wValue it takes. One table and one check instead of a test per request: a request
- * that does not fit is stalled before its handler runs. */
-#define RQ_COUNT 12u
-#define RQ_IN 0x80u          /* = USB_DIR_IN */
-#define RQ_OK 0x40u
-#define RQ_LEN_ANY 3u        /* wLength anything but 0; else wLength = the value (0..2) */
-#define RQ_VAL0 (0u << 2)    /* wValue 0 */
-#define RQ_VAL1 (1u << 2)    /* wValue 0..1 */
-#define RQ_VAL127 (2u << 2)  /* wValue 0..127 */
-#define RQ_VALANY (3u << 2)  /* any wValue */
-#define RQ_GET(len, val) (RQ_OK | RQ_IN | (len) | (val))
-#define RQ_SET(val) (RQ_OK | (val)) /* no data stage */
+ * bRequest (usb_internal.h, USB_RQ_*). One table and one check instead of a test per request: a
+ * request that does not fit is stalled before its handler runs. */
+#define RQ_COUNT USB_RQ_COUNT
+#define RQ_LEN_ANY USB_RQ_LEN_ANY
+#define RQ_VAL0 USB_RQ_VAL0
+#define RQ_VAL1 USB_RQ_VAL1
+#define RQ_VAL127 USB_RQ_VAL127
+#define RQ_VALANY USB_RQ_VALANY
+#define RQ_GET USB_RQ_GET
+#define RQ_SET USB_RQ_SET
 static const uint8_t std_rules[3][RQ_COUNT] ROM_DATA = {
     [USB_RECIP_DEVICE] = {
         [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
-        [1] = RQ_SET(RQ_VAL1),               /* CLEAR_FEATURE(DEVICE_REMOTE_WAKEUP = 1) */
-        [3] = RQ_SET(RQ_VAL1),               /* SET_FEATURE; TEST_MODE is for high speed */
-        [5] = RQ_SET(RQ_VAL127),             /* SET_ADDRESS */
+        [1] = RQ_SET(0, RQ_VAL1),               /* CLEAR_FEATURE(DEVICE_REMOTE_WAKEUP = 1) */
+        [3] = RQ_SET(0, RQ_VAL1),               /* SET_FEATURE; TEST_MODE is for high speed */
+        [5] = RQ_SET(0, RQ_VAL127),             /* SET_ADDRESS */
         [6] = RQ_GET(RQ_LEN_ANY, RQ_VALANY), /* GET_DESCRIPTOR */
         [8] = RQ_GET(1, RQ_VAL0),            /* GET_CONFIGURATION */
-        [9] = RQ_SET(RQ_VAL1),               /* SET_CONFIGURATION */
+        [9] = RQ_SET(0, RQ_VAL1),               /* SET_CONFIGURATION */
     },
     [USB_RECIP_INTERFACE] = {
         [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
         [6] = RQ_GET(RQ_LEN_ANY, RQ_VALANY), /* GET_DESCRIPTOR: HID class descriptors */
         [10] = RQ_GET(1, RQ_VAL0),           /* GET_INTERFACE */
-        [11] = RQ_SET(RQ_VAL0),              /* SET_INTERFACE */
+        [11] = RQ_SET(0, RQ_VAL0),              /* SET_INTERFACE */
     },
     [USB_RECIP_ENDPOINT] = {
         [0] = RQ_GET(2, RQ_VAL0),            /* GET_STATUS */
-        [1] = RQ_SET(RQ_VAL0),               /* CLEAR_FEATURE(ENDPOINT_HALT = 0) */
-        [3] = RQ_SET(RQ_VAL0),               /* SET_FEATURE(ENDPOINT_HALT) */
+        [1] = RQ_SET(0, RQ_VAL0),               /* CLEAR_FEATURE(ENDPOINT_HALT = 0) */
+        [3] = RQ_SET(0, RQ_VAL0),               /* SET_FEATURE(ENDPOINT_HALT) */
     },
 };
 
-static bool std_shape_ok(const usb_setup_t *s, uint8_t recip)
+static bool shape_ok(const usb_setup_t *s, const uint8_t rules[USB_RQ_COUNT])
 {
-    if (recip > USB_RECIP_ENDPOINT || s->bRequest >= RQ_COUNT) return false;
-    uint8_t rule = ROM_RD8(&std_rules[recip][s->bRequest]);
+    if (s->bRequest >= RQ_COUNT) return false;
+    uint8_t rule = ROM_RD8(&rules[s->bRequest]);
     uint8_t len = rule & 3u, val = rule & RQ_VALANY;
-    if (!(rule & RQ_OK) || ((s->bmRequestType ^ rule) & USB_DIR_IN)) return false;
+    if (!(rule & USB_RQ_OK) || ((s->bmRequestType ^ rule) & USB_DIR_IN)) return false;
     if (len == RQ_LEN_ANY ? !s->wLength : s->wLength != len) return false;
     static const uint8_t val_max[3] ROM_DATA = {0, 1, 127};
     return val == RQ_VALANY || s->wValue <= ROM_RD8(&val_max[val >> 2]);
@@ -293,19 +290,25 @@ static enum usb_ctrl_result dispatch(const usb_setup_t *s)
 {
     uint8_t type = s->bmRequestType & USB_TYPE_MASK;
     uint8_t recip = s->bmRequestType & USB_RECIP_MASK;
-    if (type == USB_TYPE_STANDARD) {
-        if (!std_shape_ok(s, recip)) return USB_CTRL_STALL;
-        if (recip == USB_RECIP_DEVICE) return std_device(s);
-        if (recip == USB_RECIP_INTERFACE) return std_interface(s);
-        return std_endpoint(s);
-    }
-    if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config) {
-        if (s->wIndex < USB_IF_COUNT) return usb_hid_request(s);
+    const uint8_t *rules; /* the shapes: the recipient's standard requests, or HID's */
+    if (type == USB_TYPE_STANDARD && recip <= USB_RECIP_ENDPOINT) {
+        rules = std_rules[recip];
+    } else if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config &&
+               s->wIndex < USB_IF_COUNT) {
+        rules = usb_hid_rules;
+    } else {
 #if USB_MSC
-        if (msc_on() && s->wIndex == USB_IF_MSC) return usb_msc_request(s);
+        if (type == USB_TYPE_CLASS && recip == USB_RECIP_INTERFACE && dev.config && msc_on() &&
+            s->wIndex == USB_IF_MSC)
+            return usb_msc_request(s);
 #endif
+        return USB_CTRL_STALL;
     }
-    return USB_CTRL_STALL;
+    if (!shape_ok(s, rules)) return USB_CTRL_STALL;
+    if (type) return usb_hid_request(s);
+    if (recip == USB_RECIP_DEVICE) return std_device(s);
+    if (recip == USB_RECIP_INTERFACE) return std_interface(s);
+    return std_endpoint(s);
 }
 
 static void ctrl_stall(void)

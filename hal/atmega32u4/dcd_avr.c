@@ -12,7 +12,9 @@
  *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
  * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
  *   Numbers above DCD_AVR_MAX_EP are refused (simavr models only 0..4; the chip has 0..6).
- * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes). */
+ * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes).
+ * - Data endpoints are IN only: OUT ones serve only the keyboard's drive (usb/msc.h), which this
+ *   chip does not build, and their code would be dead weight in its flash. */
 #include <avr/io.h>
 #include <avr/pgmspace.h>
 #include <stddef.h>
@@ -121,8 +123,9 @@ void dcd_set_address(uint8_t addr)
 bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet)
 {
     uint8_t n = ep_addr & 0x7F;
-    if (n == 0 || n > DCD_AVR_MAX_EP || max_packet == 0 || max_packet > 64) return false;
-    ep_cfg0[n] = (uint8_t)((uint8_t)type << 6 | ((ep_addr & 0x80) ? 1 : 0));
+    if (n == 0 || n > DCD_AVR_MAX_EP || !(ep_addr & 0x80) || max_packet == 0 || max_packet > 64)
+        return false;
+    ep_cfg0[n] = (uint8_t)((uint8_t)type << 6 | 1); /* EPDIR: IN */
     ep_cfg1[n] = size_code(max_packet) | (1 << ALLOC);
     ep_size[n] = (uint8_t)max_packet;
     xf[n].state = XS_IDLE;
@@ -175,23 +178,23 @@ static void ep_in_service(uint8_t n)
     ep_in_packet(n);
 }
 
-/* RXOUTI on the selected endpoint with an OUT transfer armed: take the packet. */
-static void ep_out_service(uint8_t n)
+/* RXOUTI on EP0 with an OUT transfer armed: take the packet. */
+static void ep0_out_service(void)
 {
-    xfer_t *x = n ? &xf[n] : &ep0_out;
+    xfer_t *x = &ep0_out;
     uint8_t k = UEBCLX;
-    /* On EP0 the host sends its next SETUP as soon as the status ZLP is taken, and it may land
-     * between our reading the flags and here: it then fills the bank, and it is the next thing
-     * to handle (ep0_service), not data of this transfer. Draining it would lose the request. */
-    if (!n && (UEINTX & (1 << RXSTPI))) return;
+    /* The host sends its next SETUP as soon as the status ZLP is taken, and it may land between
+     * our reading the flags and here: it then fills the bank, and it is the next thing to handle
+     * (ep0_service), not data of this transfer. Draining it would lose the request. */
+    if (UEINTX & (1 << RXSTPI)) return;
     for (uint8_t i = 0; i < k; i++) {
         uint8_t b = UEDATX;
         if (x->done < x->len) x->buf[x->done++] = b;
     }
-    UEINTX = n ? (uint8_t)~((1 << RXOUTI) | (1 << FIFOCON)) : (uint8_t)~(1 << RXOUTI);
-    if (x->done >= x->len || k < ep_size[n]) {
+    UEINTX = (uint8_t)~(1 << RXOUTI);
+    if (x->done >= x->len || k < DCD_AVR_EP0_SIZE) {
         x->state = XS_IDLE;
-        usbd_on_xfer_done(n, x->done);
+        usbd_on_xfer_done(0, x->done);
     }
 }
 
@@ -225,7 +228,7 @@ static bool ep0_service(void)
         return true;
     }
     if ((f & (1 << RXOUTI)) && ep0_out.state != XS_IDLE) {
-        ep_out_service(0);
+        ep0_out_service();
         return true;
     }
     return false;
@@ -236,18 +239,11 @@ static bool ep_service_one(void)
 {
     UENUM = 0;
     if (ep0_service()) return true;
-    uint8_t f;
     for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
         if (!ep_cfg1[n] || xf[n].state == XS_IDLE) continue;
         UENUM = n;
-        f = UEINTX;
-        if (ep_cfg0[n] & 1) {
-            if (f & (1 << TXINI)) {
-                ep_in_service(n);
-                return true;
-            }
-        } else if (f & (1 << RXOUTI)) {
-            ep_out_service(n);
+        if (UEINTX & (1 << TXINI)) { /* data endpoints are IN (dcd_ep_open) */
+            ep_in_service(n);
             return true;
         }
     }
@@ -268,8 +264,7 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
 {
     uint8_t n = ep_addr & 0x7F;
     bool in = (ep_addr & 0x80) != 0;
-    if (n > DCD_AVR_MAX_EP || (n && !ep_cfg1[n])) return false;
-    if (n && in != ((ep_cfg0[n] & 1) != 0)) return false;
+    if (n > DCD_AVR_MAX_EP || (n && (!ep_cfg1[n] || !in))) return false;
     xfer_t *x = (n == 0 && !in) ? &ep0_out : &xf[n];
     if (x->state != XS_IDLE) return false;
     x->buf = buf;

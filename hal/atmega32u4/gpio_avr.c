@@ -9,47 +9,56 @@
 static const uint8_t port_mask[5] = {0xFF, 0xC0, 0xFF, 0x44, 0xF3};
 static const uint8_t bit_mask[8] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80};
 
-/* The pin's bit mask, 0 for a pin the chip does not have. Inlined, with no address-taken locals:
- * -mcall-prologues would give every caller a costly frame. */
-static inline __attribute__((always_inline)) uint8_t pin_mask(uint8_t pin)
+/* A pin byte decoded once, by one out-of-line routine that every pin call shares: the low byte
+ * is the pin's bit mask (0 for a pin the chip does not have), the high byte the data address of
+ * its port's PINx, with DDRx and PORTx after it (port B's PINx is 0x23; each port 3 further).
+ * Returned in registers, not through a pointer: with -mcall-prologues an address-taken local
+ * gives the caller a frame. */
+static __attribute__((noinline)) uint16_t pin_decode(uint8_t pin)
 {
     uint8_t port = (uint8_t)((pin >> 3) - 1u);
     if (port > 4) return 0;
-    return port_mask[port] & bit_mask[pin & 7];
+    uint8_t m = port_mask[port] & bit_mask[pin & 7];
+    return (uint16_t)((0x23u + port * 3u) << 8 | m);
 }
 
-/* PINx of port B is data address 0x23; each port's PINx/DDRx/PORTx follow, 3 apart. */
-static inline __attribute__((always_inline)) volatile uint8_t *pin_regs(uint8_t pin)
-{
-    return (volatile uint8_t *)(uintptr_t)(0x23u + (uint8_t)(((pin >> 3) - 1u) * 3u));
-}
+#define PIN_REGS(d) ((volatile uint8_t *)(uintptr_t)((d) >> 8))
 
 bool hal_pin_valid(uint8_t pin)
 {
-    return pin_mask(pin) != 0;
+    return (uint8_t)pin_decode(pin) != 0;
+}
+
+/* Input with pull-up (released), or driven low. PORT goes to 0 before DDR to 1, so a line being
+ * driven never drives high on its way to low. */
+static void pin_set(uint8_t pin, bool low)
+{
+    uint16_t d = pin_decode(pin);
+    uint8_t m = (uint8_t)d;
+    if (!m) return;
+    volatile uint8_t *r = PIN_REGS(d);
+    if (low) {
+        r[2] &= (uint8_t)~m;
+        r[1] |= m;
+    } else {
+        r[1] &= (uint8_t)~m;
+        r[2] |= m;
+    }
 }
 
 void hal_pin_input_pullup(uint8_t pin)
 {
-    uint8_t m = pin_mask(pin);
-    if (!m) return;
-    volatile uint8_t *r = pin_regs(pin);
-    r[1] &= (uint8_t)~m;
-    r[2] |= m;
+    pin_set(pin, false);
 }
 
 void hal_pin_drive_low(uint8_t pin)
 {
-    uint8_t m = pin_mask(pin);
-    if (!m) return;
-    volatile uint8_t *r = pin_regs(pin);
-    r[2] &= (uint8_t)~m; /* PORT 0 first: the line never drives high on its way to low */
-    r[1] |= m;
+    pin_set(pin, true);
 }
 
 void hal_pin_release(uint8_t pin)
 {
-    hal_pin_input_pullup(pin);
+    pin_set(pin, false);
 }
 
 /* No pin wakes this chip (HAL_PIN_WAKE is 0 in fw/hal.h), so fw/matrix.c never arms one. */
@@ -68,8 +77,9 @@ void hal_pin_settle(void)
 
 bool hal_pin_read(uint8_t pin)
 {
-    uint8_t m = pin_mask(pin);
-    return !m || (*pin_regs(pin) & m);
+    uint16_t d = pin_decode(pin);
+    uint8_t m = (uint8_t)d;
+    return !m || (*PIN_REGS(d) & m);
 }
 
 /* The matrix scan's read (fw/hal.h): every port read once, then each line looked up in that
@@ -85,7 +95,7 @@ uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
     if (n > RD_MAX) n = RD_MAX;
     if (pins != rd_pins || n != rd_n) {
         for (uint8_t r = 0; r < n; r++) {
-            uint8_t m = pin_mask(pins[r]);
+            uint8_t m = (uint8_t)pin_decode(pins[r]);
             rd_port[r] = m ? (uint8_t)(pins[r] >> 3) : 0;
             rd_mask[r] = m ? m : 1;
         }
@@ -99,16 +109,12 @@ uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
     snap[3] = PIND;
     snap[4] = PINE;
     snap[5] = PINF;
-    /* Eight lines to a byte: 8-bit work is what this CPU does in one cycle. */
+    /* The result by bytes: 8-bit work is what this CPU does in one cycle. */
     union {
         uint32_t w;
         uint8_t b[4];
     } low = {0};
-    for (uint8_t r = 0, k = 0; r < n; k++) {
-        uint8_t b = 0, bit = 1;
-        for (uint8_t end = n - r > 8 ? (uint8_t)(r + 8) : n; r < end; r++, bit <<= 1)
-            if (!(snap[rd_port[r]] & rd_mask[r])) b |= bit;
-        low.b[k] = b;
-    }
+    for (uint8_t r = 0; r < n; r++)
+        if (!(snap[rd_port[r]] & rd_mask[r])) low.b[r >> 3] |= bit_mask[r & 7];
     return low.w;
 }

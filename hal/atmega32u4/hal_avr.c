@@ -20,21 +20,30 @@
 #define KESTREL_BUILD_ID "dev"
 #endif
 
-extern const char __data_load_end[]; /* linker: end of code + .data initialisers in flash */
+/* Linker symbols: the end of code + .data initialisers in flash, where the config region starts,
+ * and the room from there to the boot section (mk/avr.mk defines it with --defsym). */
+extern const char __data_load_end[];
+extern const char __kestrel_cfg_max[];
 
-/* fw_info_t with image_end split in two: a flash address is a 16-bit pointer here, and only a
+/* fw_info_t with each address split in two: a flash address is a 16-bit pointer here, and only a
  * same-width integer of a symbol's address is a link-time constant for avr-gcc. */
 typedef struct fwinfo_avr {
-    uint32_t magic0, magic1, info_version, target, fw_version, flash_base, config_addr, config_max;
+    uint32_t magic0, magic1, info_version, target, fw_version, flash_base;
+    uint16_t config_addr_lo, config_addr_hi, config_max_lo, config_max_hi;
     uint16_t image_end_lo, image_end_hi;
     char build_id[24];
 } fwinfo_avr_t;
 _Static_assert(sizeof(fwinfo_avr_t) == sizeof(fw_info_t), "fw_info_t layout");
+_Static_assert(offsetof(fwinfo_avr_t, config_addr_lo) == offsetof(fw_info_t, config_addr), "config_addr");
+_Static_assert(offsetof(fwinfo_avr_t, config_max_lo) == offsetof(fw_info_t, config_max), "config_max");
 _Static_assert(offsetof(fwinfo_avr_t, image_end_lo) == offsetof(fw_info_t, image_end), "image_end");
 
+/* The config region follows the firmware: whatever flash the code leaves below the boot section
+ * is the config's (docs/boards/atmega32u4.md, flash map), and the link keeps at least
+ * AVR_CFG_MIN bytes of it. */
 const fwinfo_avr_t hal_avr_fwinfo PROGMEM __attribute__((used)) = {
     FWINFO_MAGIC0, FWINFO_MAGIC1, 1, FW_TARGET_ATMEGA32U4, KESTREL_VERSION, 0,
-    HAL_AVR_CFG_ADDR, HAL_AVR_CFG_MAX,
+    (uint16_t)(uintptr_t)__data_load_end, 0, (uint16_t)(uintptr_t)__kestrel_cfg_max, 0,
     (uint16_t)(uintptr_t)__data_load_end, 0,
     KESTREL_BUILD_ID,
 };
@@ -143,8 +152,8 @@ const uint8_t *hal_cfg_region(size_t *max)
 {
     /* Read the address from the info block, so the block is referenced (kept by --gc-sections)
      * and the firmware uses the very address `kestrel build` patched against. */
-    if (max) *max = (size_t)pgm_read_dword(&hal_avr_fwinfo.config_max);
-    return (const uint8_t *)(uintptr_t)pgm_read_word(&hal_avr_fwinfo.config_addr);
+    if (max) *max = (size_t)pgm_read_word(&hal_avr_fwinfo.config_max_lo);
+    return (const uint8_t *)(uintptr_t)pgm_read_word(&hal_avr_fwinfo.config_addr_lo);
 }
 
 /* The USB parts of the AVR family carry a 10-byte serial number in the signature row at 0x0E. */

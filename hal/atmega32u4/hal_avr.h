@@ -8,13 +8,10 @@
 #include <stdint.h>
 
 /* Flash map (byte addresses; see docs/boards/atmega32u4.md):
- *   0x0000 .. HAL_AVR_CFG_ADDR-1   vectors, firmware info block, code, .data initialisers
- *   HAL_AVR_CFG_ADDR .. 0x6FFF     config region (written by `kestrel build`; 0xFF = none)
- *   0x7000 .. 0x7FFF               Caterina / Atmel DFU (HalfKay uses only 0x7E00 .. 0x7FFF) */
-#ifndef HAL_AVR_CFG_ADDR
-#define HAL_AVR_CFG_ADDR 0x6800u
-#endif
-#define HAL_AVR_CFG_MAX  (0x7000u - HAL_AVR_CFG_ADDR)
+ *   0x0000 .. __data_load_end-1    vectors, firmware info block, code, .data initialisers
+ *   __data_load_end .. 0x6FFF      config region (written by `kestrel build`; 0xFF = none)
+ *   0x7000 .. 0x7FFF               Caterina / Atmel DFU (HalfKay uses only 0x7E00 .. 0x7FFF)
+ * The firmware info block tells `kestrel build` where the region starts and how big it is. */
 #define HAL_AVR_APP_MAX  0x7000u /* 28,672 bytes: what Caterina and Atmel DFU leave */
 
 /* fw/hal.h is what the portable main loop asks of every chip. On this one: pins are config image

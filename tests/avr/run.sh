@@ -55,6 +55,32 @@ for boot in caterina atmel-dfu halfkay; do
   then ok "QK_BOOT enters $boot"; else cat "$tmp/boot.out" >>"$tmp/boot.err"; bad "QK_BOOT enters $boot" "$tmp/boot.err"; fi
 done
 
+# 4b. The config region follows the code (the firmware info block says where, computed at link
+#     time): the built image's config sits at the first byte after the code, the firmware reads it
+#     from there (test 2 typed with it), and a config bigger than the region is refused by name.
+"$kestrel" info "$tmp/caterina.hex" >"$tmp/info.out" 2>&1
+code_end=$(sed -n 's/.*code 0x\([0-9A-F]*\)\.\.0x\([0-9A-F]*\) .*/\2/p' "$tmp/info.out")
+region=$(sed -n 's/.*config region 0x\([0-9A-F]*\), \([0-9,]*\) bytes.*/\1 \2/p' "$tmp/info.out")
+cfg_at=$(sed -n 's/^config: .* bytes at 0x\([0-9A-F]*\), CRC .* OK$/\1/p' "$tmp/info.out")
+read -r reg_at reg_len <<<"$region"
+if [ -n "$code_end" ] && [ -n "$reg_at" ] && [ "$((0x$code_end + 1))" = "$((0x$reg_at))" ] &&
+   [ "$cfg_at" = "$reg_at" ] && [ "$((0x$reg_at + ${reg_len//,/}))" = "$((0x7000))" ]
+then ok "config region 0x$reg_at..0x6FFF follows the code, config read there"
+else bad "config region follows the code" "$tmp/info.out"; fi
+big='"MC_0","MC_1"'; for i in $(seq 3 40); do big="$big,\"KC_A\""; done
+layers="[$big]"; for i in $(seq 2 16); do layers="$layers,[$big]"; done
+text=$(printf 'x%.0s' $(seq 1000))
+printf '{"keyboard":"test4x10_avr","keymap":"big","layout":"LAYOUT","layers":[%s],"macros":[["%s"],["%s"]]}\n' \
+  "$layers" "$text" "$text" >"$tmp/big.json"
+"$kestrel" check --keyboard "$root/keyboards/test4x10_avr/keyboard.json" "$tmp/big.json" --image "$tmp/big.bin" >/dev/null 2>&1
+need=$(stat -c %s "$tmp/big.bin" 2>/dev/null || echo 0)
+"$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/big.json" -o "$tmp/big.hex" >"$tmp/big.log" 2>&1
+rc=$?
+if [ "$need" -gt "${reg_len//,/}" ] && [ $rc = 2 ] && [ ! -e "$tmp/big.hex" ] &&
+   grep -q "config image is $(echo "$need" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta') bytes; the atmega32u4 firmware's config region holds $reg_len" "$tmp/big.log"
+then ok "a $need-byte config is refused: the region holds $reg_len"
+else bad "a config bigger than the region is refused (needs $need, region $reg_len, exit $rc)" "$tmp/big.log"; fi
+
 # 5. Suspend: no reports while the bus sleeps; a key press wakes the host (remote wake-up, which
 #    the harness enables as Linux does), and the key then reaches it.
 printf 'wait 5\nsuspend\nwait 20\npress 0 0\nwait 20\nrelease 0 0\nwait 10\n' >"$tmp/susp.ev"

@@ -11,6 +11,7 @@
 
 #include "config/load.h"
 #include "core/cfg.h"
+#include "core/features.h"
 
 static cfg_model_t m;
 static diag_t d;
@@ -208,6 +209,33 @@ static void keymap_errors(void **state)
     assert_int_equal(e->col, 18); /* the é itself */
 }
 
+/* An ATmega32U4 keymap is warned, once and by name, about a sequence behaviour its image leaves
+ * out (core/features.h ENGINE_AVR_*), and not about one the image has. */
+static bool avr_keymap_warns(const char *first_key, const char *needle)
+{
+    char text[1024];
+    int n = snprintf(text, sizeof text, "{\"keyboard\": \"test4x10_avr\", \"layout\": \"LAYOUT\", "
+                     "\"macros\": [[\"hi\"]], \"layers\": [[\"%s\"", first_key);
+    for (int i = 1; i < 40; i++) n += snprintf(text + n, sizeof text - (size_t)n, ", \"KC_A\"");
+    snprintf(text + n, sizeof text - (size_t)n, "]]}");
+    diag_init(&d);
+    assert_true(cfg_load_keyboard(&m, "builtin:test4x10_avr", &d));
+    assert_true(cfg_load_keymap_text(&m, "avr.json", text, strlen(text), &d));
+    assert_true(cfg_finish(&m, &d));
+    assert_int_equal(d.errors, 0);
+    return has_msg(needle);
+}
+
+static void avr_left_out_warnings(void **state)
+{
+    (void)state;
+    assert_int_equal(avr_keymap_warns("MC_0", "does nothing on the ATmega32U4"), !ENGINE_AVR_MACRO);
+    assert_int_equal(avr_keymap_warns("QK_LEAD", "leaves out the leader key"), !ENGINE_AVR_LEADER);
+    assert_int_equal(avr_keymap_warns("UC(0x00E9)", "leaves out unicode input"), !ENGINE_AVR_UNICODE);
+    assert_int_equal(avr_keymap_warns("DM_PLY1", "leaves out dynamic macros"), !ENGINE_AVR_DYNMACRO);
+    assert_false(avr_keymap_warns("KC_B", "does nothing on the ATmega32U4"));
+}
+
 static void session_rules(void **state)
 {
     (void)state;
@@ -246,6 +274,7 @@ int main(void)
         cmocka_unit_test(setting_errors),
         cmocka_unit_test(keymap_text),
         cmocka_unit_test(keymap_errors),
+        cmocka_unit_test(avr_left_out_warnings),
         cmocka_unit_test(session_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,7 +63,7 @@ static engine_rec_t pop_front(engine_t *e)
     return r;
 }
 
-static void clear_tk(engine_t *e)
+ENG_SHARED void clear_tk(engine_t *e)
 {
     e->tk.pos = CFG_POS_NONE;
     e->tk.flags = 0;

@@ -15,8 +15,8 @@ static void leader_end(engine_t *e)
     uint16_t n;
     const uint8_t *t = cfg_section(e->cfg, CFG_SEC_LEADER, &n, NULL);
     l->active = 0;
-    for (uint16_t i = 0; t && i < n; i++) {
-        const uint8_t *p = t + ENTRY_SIZE * i;
+    const uint8_t *p = t;
+    for (uint16_t i = 0; t && i < n; i++, p += ENTRY_SIZE) {
         uint8_t j = 0;
         while (j < ENGINE_LEADER_KEYS && cfg_rd16(p + 2u * j) == (j < l->n ? l->seq[j] : KC_NO)) j++;
         if (j == ENGINE_LEADER_KEYS) { /* the first entry that equals it */

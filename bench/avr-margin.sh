@@ -46,6 +46,19 @@ nfail=$(wc -l <"$tmp/fail")
 late15=$(awk '$1 > 1.5' "$tmp/late" | wc -l)
 echo "atmega32u4 scenario margin: $(tail -n 1 "$tmp/out"); latest report of a passing scenario $(cat "$tmp/worst") ms late (limit 2 ms); $late15 passing scenarios later than 1.5 ms"
 sp=$(cat "$tmp/sp"); [ "$sp" -gt 0 ] && printf '  deepest stack over the suite: SP 0x%04x (%d bytes below the top of RAM, 0x0AFF)\n' "$sp" $((0x0AFF - sp))
+# The suite runs each scenario on the image `kestrel test` picks for it; the free space is counted
+# against the image with the most static RAM (.data + .bss from 0x0100), the least room of all.
+fwdir=$(dirname "$kestrel")/fw/atmega32u4
+worst_ram=0; worst_img=
+for elf in "$fwdir"/kestrel-atmega32u4*.elf; do
+  case $elf in *-8mhz.elf) continue ;; esac
+  [ -f "$elf" ] || continue
+  r=$(avr-size -A "$elf" | awk '/^\.data/ {d=$2} /^\.bss/ {b=$2} /^\.noinit/ {n=$2} END {print d + b + n}')
+  [ "$r" -gt "$worst_ram" ] && { worst_ram=$r; worst_img=$(basename "$elf" .elf); }
+done
+[ "$sp" -gt 0 ] && [ "$worst_ram" -gt 0 ] &&
+  printf '  free between it and the static RAM of %s (%d B, the most of the images): %d bytes\n' \
+         "$worst_img" "$worst_ram" $((sp - 0x0100 - worst_ram))
 echo "  latest ten:"; sort -rn "$tmp/late" | head -n 10 | sed "s|$dir/||; s/^/    /"
 [ -n "${AVR_MARGIN_LIST:-}" ] && sort -rn "$tmp/late" | sed "s|$dir/||" >"$AVR_MARGIN_LIST"
 # AVR_MARGIN_KEEP=DIR: the run's test output and every report line, scenario paths made relative

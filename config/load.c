@@ -9,7 +9,7 @@
 #include "config/keycode.h"
 #include "config/load.h"
 #include "config/load_internal.h"
-#include "core/features.h"
+#include "config/avr_images.h"
 
 struct cfg_ls_session cfg_ls_s;
 
@@ -1304,6 +1304,25 @@ bool cfg_apply_setting(cfg_model_t *m, const char *dotted, const char *json, siz
     return d->errors == errors;
 }
 
+/* The ATmega32U4 has several images, each with some of the optional behaviours (flash); `kestrel
+ * build` picks the one with all that the keymap uses. When none has all of them, say which will do
+ * nothing on the keyboard. */
+static void warn_avr_left_out(const cfg_model_t *m, const char *file, diag_t *d)
+{
+    uint32_t missing;
+    const cfg_avr_image_t *im = cfg_avr_image_for(cfg_features_used(m), &missing);
+    if (!missing) return;
+    char list[256];
+    size_t n = 0;
+    for (unsigned f = 0; f < CFG_F_COUNT; f++)
+        if (missing >> f & 1u)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", cfg_feature_what(f));
+    diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
+             "no ATmega32U4 image holds everything this keymap uses (flash); with the one that holds "
+             "the most (kestrel-atmega32u4%s), %s will do nothing (docs/boards/atmega32u4.md)",
+             im->suffix, list);
+}
+
 static uint8_t finish_img[CFG_LS_IMAGE];
 static size_t finish_len;
 
@@ -1351,30 +1370,6 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                          "does nothing)", l, k, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                          m->ntap_dances == 1 ? "" : "s");
         }
-    if (!ENGINE_AVR_MOUSE_MODES && m->processor == CFG_PROC_ATMEGA32U4 &&
-        m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_ACCELERATED)
-        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                 "mouse_key.mode: the ATmega32U4 firmware has the default (accelerated) mode only "
-                 "(flash); mouse keys will use it");
-    /* core/features.h may leave sequence behaviours out of the ATmega32U4 image: say so once */
-    for (unsigned l = 0, warned = 0; !warned && m->processor == CFG_PROC_ATMEGA32U4 && l < m->layers; l++)
-        for (unsigned k = 0; !warned && k < m->nkeys; k++) {
-            kc_t kc = m->keymap[l][m->layout[k]];
-            const char *what = !ENGINE_AVR_MACRO && KC_IN(kc, QK_MACRO, QK_MACRO_MAX) ? "macros"
-                : !ENGINE_AVR_UNICODE && (kc >= QK_UNICODE ||
-                                          KC_IN(kc, QK_UNICODE_MODE_NEXT, QK_UNICODE_MODE_EMACS)) ? "unicode input"
-                : !ENGINE_AVR_LEADER && kc == QK_LEADER ? "the leader key"
-                : !ENGINE_AVR_DYNMACRO && KC_IN(kc, QK_DYNAMIC_MACRO_RECORD_START_1, QK_DYNAMIC_MACRO_PLAY_2)
-                ? "dynamic macros" : NULL;
-            if (what) {
-                char txt[KC_FORMAT_MAX];
-                kc_format(kc, txt, sizeof txt);
-                diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                         "layer %u key %u: %s does nothing on the ATmega32U4: its firmware leaves "
-                         "out %s (flash)", l, k, txt, what);
-                warned = 1;
-            }
-        }
     /* layers set directly (scenario `layer` lines) have no text to tell UC() from UM(): with a
      * unicode_map every such keycode is an index into it */
     for (unsigned l = 0; m->nunicode && l < m->layers; l++)
@@ -1404,10 +1399,7 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
                      "nothing)", i, (unsigned)(kc - QK_TAP_DANCE), m->ntap_dances,
                      m->ntap_dances == 1 ? "" : "s");
     }
-    if (!ENGINE_AVR_COMBO && m->processor == CFG_PROC_ATMEGA32U4 && m->ncombos)
-        diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                 "the ATmega32U4 firmware has no room for combos: this keyboard will ignore them "
-                 "(docs/performance.md)");
+    if (m->processor == CFG_PROC_ATMEGA32U4) warn_avr_left_out(m, file, d);
     finish_len = cfg_image_write(m, finish_img, sizeof finish_img);
     if (!finish_len)
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0,

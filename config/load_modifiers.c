@@ -9,7 +9,6 @@
 #include "config/json.h"
 #include "config/keycode.h"
 #include "config/load_internal.h"
-#include "core/features.h"
 
 /* ---- modifier masks as report bits ------------------------------------------------------------ */
 
@@ -368,44 +367,8 @@ bool cfg_ls_gesc_override(actx_t *a, int t, const char *what, uint16_t *out)
 
 /* ---- whole-keymap checks ------------------------------------------------------------------------- */
 
-/* The keycodes of the modifier behaviours that the ATmega32U4 image leaves out (ENGINE_AVR_* in
- * core/features.h). */
-static bool is_modifier_kc(kc_t kc)
-{
-    return (!ENGINE_AVR_CAPS_WORD && kc == QK_CAPS_WORD_TOGGLE) ||
-           (!ENGINE_AVR_GRAVE_ESC && kc == QK_GRAVE_ESCAPE) ||
-           (!ENGINE_AVR_TRI_LAYER && (kc == QK_TRI_LAYER_LOWER || kc == QK_TRI_LAYER_UPPER)) ||
-           (!ENGINE_AVR_REPEAT_KEY && (kc == QK_REPEAT_KEY || kc == QK_ALT_REPEAT_KEY)) ||
-           (!ENGINE_AVR_LAYER_LOCK && kc == QK_LAYER_LOCK) ||
-           (!ENGINE_AVR_AUTO_SHIFT && KC_IN(kc, 0x7C10u, 0x7C15u)) /* AS_* */ ||
-           (!ENGINE_AVR_SPACE_CADET && KC_IN(kc, 0x7C18u, 0x7C1Eu)) /* SC_* */ ||
-           (!ENGINE_AVR_KEY_OVERRIDE && KC_IN(kc, 0x7C5Du, 0x7C5Fu)) /* KO_* */;
-}
-
 void cfg_ls_check_modifiers(const cfg_model_t *m, const char *file, diag_t *d)
 {
-    /* core/features.h leaves these behaviours out of the ATmega32U4 image: say so once */
-    if (m->processor == CFG_PROC_ATMEGA32U4) {
-        const char *what = NULL;
-        char txt[KC_FORMAT_MAX];
-        for (unsigned l = 0; !what && l < m->layers; l++)
-            for (unsigned k = 0; !what && k < m->nkeys; k++)
-                if (is_modifier_kc(m->keymap[l][m->layout[k]])) {
-                    kc_format(m->keymap[l][m->layout[k]], txt, sizeof txt);
-                    what = txt;
-                }
-        if (!what && !ENGINE_AVR_KEY_OVERRIDE && m->nko) what = "key_overrides";
-        if (!what && !ENGINE_AVR_KEY_CANCEL && m->nkcancel) what = "key_cancellation";
-        if (!what && !ENGINE_AVR_AUTO_SHIFT && m->settings[CFG_AUTO_SHIFT_ENABLED]) what = "auto_shift.enabled";
-        if (!what && !ENGINE_AVR_CAPS_WORD &&
-            (m->settings[CFG_CAPS_WORD_BOTH_SHIFTS] || m->settings[CFG_CAPS_WORD_DOUBLE_TAP_SHIFT]))
-            what = "caps word by Shift";
-        if (what)
-            diag_add(d, DIAG_WARNING, file, NULL, 0, 0, 0,
-                     "%s does nothing on the ATmega32U4: its firmware leaves that behaviour out "
-                     "(flash; docs/boards/atmega32u4.md)", what);
-    }
-
     bool tri = false;
     for (unsigned l = 0; l < m->layers && !tri; l++)
         for (unsigned k = 0; k < m->nkeys; k++) {

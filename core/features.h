@@ -1,16 +1,16 @@
 /* Which of the optional behaviours (issue 9) this build of the engine has. Every target has all of
  * them but the ATmega32U4, whose flash holds only some next to the rest of the firmware: the
- * ENGINE_AVR_* values below say which (sizes and the reasons in docs/boards/atmega32u4.md). A build
- * may override any switch with -DENGINE_HAS_...=0/1. The config loader (config/load.c,
- * config/load_modifiers.c) reads ENGINE_AVR_* to warn about what an ATmega32U4 keymap uses but
- * that image leaves out. */
+ * ENGINE_AVR_* values below say which the main image has, and the ENGINE_AVR_IMAGE_* lines the
+ * further images (sizes and the reasons in docs/boards/atmega32u4.md). A build may override any
+ * switch with -DENGINE_HAS_...=0/1. config/avr_images.c reads both to pick an ATmega32U4 keymap's
+ * image and to warn about what none of them holds together. */
 #ifndef KESTREL_CORE_FEATURES_H
 #define KESTREL_CORE_FEATURES_H
 
-/* The ATmega32U4 image: 1 = built in. Chosen by size and by what users ask for most (combos,
+/* The main ATmega32U4 image: 1 = built in. Chosen by size and by what users ask for most (combos,
  * caps word, macros, key overrides, auto shift, mouse modes, leader, dynamic macros, unicode),
- * while about 250 bytes of the 26,624-byte code budget stay free (make avr-bench prints what is
- * left). */
+ * while about 250 bytes stay free above the 1,536 kept for the config region (make avr-bench
+ * prints what is left). */
 #define ENGINE_AVR_MACRO        1
 #define ENGINE_AVR_UNICODE      0
 #define ENGINE_AVR_LEADER       0
@@ -19,7 +19,7 @@
 #define ENGINE_AVR_TAP_DANCE    1
 #define ENGINE_AVR_CAPS_WORD    1
 #define ENGINE_AVR_AUTO_SHIFT   0
-#define ENGINE_AVR_KEY_OVERRIDE 0
+#define ENGINE_AVR_KEY_OVERRIDE 1
 #define ENGINE_AVR_REPEAT_KEY   1
 #define ENGINE_AVR_LAYER_LOCK   1
 #define ENGINE_AVR_SPACE_CADET  1
@@ -28,6 +28,16 @@
 #define ENGINE_AVR_TRI_LAYER    1
 #define ENGINE_AVR_MOUSE_MODES  0
 #define ENGINE_AVR_DRIVE_KEY    0 /* no drive on the ATmega32U4 */
+
+/* Further ATmega32U4 images, for keymaps that use a behaviour the main image above leaves out:
+ * `kestrel build` (config/avr_images.c) picks the first image that has every behaviour a keymap
+ * uses, and mk/avr.mk builds each as kestrel-atmega32u4-<name> with exactly these ENGINE_HAS_*
+ * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed). Together
+ * with the main image they hold every behaviour; a keymap that uses behaviours no single image
+ * holds together gets the image with the most of them and a warning naming the rest. */
+#define ENGINE_AVR_IMAGE_SEQ   "MACRO UNICODE LEADER DYNMACRO COMBO TAP_DANCE GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_MODS  "AUTO_SHIFT KEY_OVERRIDE CAPS_WORD REPEAT_KEY GRAVE_ESC TRI_LAYER TAP_DANCE LAYER_LOCK SPACE_CADET KEY_CANCEL"
+#define ENGINE_AVR_IMAGE_MOUSE "MOUSE_MODES COMBO TAP_DANCE CAPS_WORD MACRO GRAVE_ESC TRI_LAYER REPEAT_KEY"
 
 #if defined(__AVR__)
 #define ENGINE_FEATURE(avr) (avr)

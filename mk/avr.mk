@@ -39,16 +39,17 @@ AVR_CFG_SYM := -Wl,--defsym=__kestrel_cfg_max=$(AVR_APP_END)-__data_load_end
 
 # Two clocks, two images from the same sources: 16 MHz (Pro Micro 5 V, Elite-C, Teensy 2.0) and
 # 8 MHz (Pro Micro 3.3 V). The clock decides the PLL input divider and every timing constant.
-# $(1) = suffix of the image name, $(2) = F_CPU, $(3) = object directory
+# $(1) = suffix of the image name, $(2) = F_CPU, $(3) = object directory, $(4) = extra flags
+# (the behaviour switches of the further images)
 define avr_image
 # Objects are rebuilt when the flags change (RAM-sizing macros live in them).
 $(3)/.flags: FORCE
 	@mkdir -p $$(dir $$@)
-	@echo '$$(AVR_CFLAGS_COMMON) $(2)' | cmp -s - $$@ || echo '$$(AVR_CFLAGS_COMMON) $(2)' > $$@
+	@echo '$$(AVR_CFLAGS_COMMON) $(2) $(4)' | cmp -s - $$@ || echo '$$(AVR_CFLAGS_COMMON) $(2) $(4)' > $$@
 
 $(3)/%.o: %.c $(3)/.flags
 	@mkdir -p $$(dir $$@)
-	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) $$(if $$(filter hal/atmega32u4/hal_avr.c,$$<),-DKESTREL_BUILD_ID='"$$(AVR_BUILD_ID)"') -MMD -MP -c $$< -o $$@
+	$$(AVR_CC) $$(AVR_CFLAGS_COMMON) -DF_CPU=$(2) $(4) $$(if $$(filter hal/atmega32u4/hal_avr.c,$$<),-DKESTREL_BUILD_ID='"$$(AVR_BUILD_ID)"') -MMD -MP -c $$< -o $$@
 
 # The link fails when code + .data initialisers leave less than AVR_CFG_MIN bytes for the config:
 # the flash map is a contract with `kestrel build`, not a suggestion.
@@ -73,11 +74,24 @@ $(AVR_OBJDIR)/hal/atmega32u4/fallback_avr.o $(AVR_OBJDIR)-8mhz/hal/atmega32u4/fa
 $(eval $(call avr_image,,16000000UL,$(AVR_OBJDIR)))
 $(eval $(call avr_image,-8mhz,8000000UL,$(AVR_OBJDIR)-8mhz))
 
+# The further images (core/features.h ENGINE_AVR_IMAGE_<NAME>: the behaviours each holds), for
+# keymaps that use what the main image leaves out; `kestrel build` picks among them
+# (config/avr_images.c). kestrel-atmega32u4-<name>[-8mhz].{elf,hex,bin}.
+AVR_ALL_FEATURES := $(filter-out DRIVE_KEY,$(shell sed -n 's/^\#ifndef ENGINE_HAS_\([A-Z0-9_]*\).*/\1/p' core/features.h))
+AVR_VARIANTS := $(shell sed -n 's/^\#define ENGINE_AVR_IMAGE_\([A-Z0-9]*\) .*/\1/p' core/features.h)
+avr_lc = $(shell echo $(1) | tr A-Z a-z)
+avr_variant_has = $(shell sed -n 's/^\#define ENGINE_AVR_IMAGE_$(1) *"\(.*\)".*/\1/p' core/features.h)
+avr_variant_flags = $(foreach f,$(AVR_ALL_FEATURES),-DENGINE_HAS_$(f)=$(if $(filter $(f),$(call avr_variant_has,$(1))),1,0))
+$(foreach v,$(AVR_VARIANTS),\
+  $(eval $(call avr_image,-$(call avr_lc,$(v)),16000000UL,$(AVR_OBJDIR)-$(call avr_lc,$(v)),$(call avr_variant_flags,$(v))))\
+  $(eval $(call avr_image,-$(call avr_lc,$(v))-8mhz,8000000UL,$(AVR_OBJDIR)-$(call avr_lc,$(v))-8mhz,$(call avr_variant_flags,$(v))))\
+  $(eval $(AVR_OBJDIR)-$(call avr_lc,$(v))/hal/atmega32u4/fallback_avr.o $(AVR_OBJDIR)-$(call avr_lc,$(v))-8mhz/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc))
+AVR_VARIANT_NAMES := $(foreach v,$(AVR_VARIANTS),-$(call avr_lc,$(v)) -$(call avr_lc,$(v))-8mhz)
+
 # The same firmware with every issue-9 behaviour built in (each ENGINE_HAS_* of core/features.h
 # but the drive key switched on), for the size line of `make avr-bench`: issue 9 wants the
 # ATmega32U4 to "still fit with all of it". Linked with the text region widened to 64 KB so the
 # size is reported even while it is over the chip's budget; it is measured, never flashed.
-AVR_ALL_FEATURES := $(filter-out DRIVE_KEY,$(shell sed -n 's/^\#ifndef ENGINE_HAS_\([A-Z0-9_]*\).*/\1/p' core/features.h))
 AVR_ALL_OBJDIR := $(BUILD)/avr-all
 AVR_ALL_ELF := $(AVR_OUT)-all/kestrel-atmega32u4-all.elf
 AVR_ALL_CFLAGS := $(AVR_CFLAGS_COMMON) -DF_CPU=16000000UL $(foreach f,$(AVR_ALL_FEATURES),-DENGINE_HAS_$(f)=1)
@@ -101,7 +115,8 @@ $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 $(AVR_OUT)/%.bin: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O binary -R .eeprom -R .fuse -R .lock -R .signature $< $@
 
-AVR_IMAGES := $(addprefix $(AVR_OUT)/kestrel-atmega32u4,.elf .hex .bin -8mhz.elf -8mhz.hex)
+AVR_IMAGES := $(addprefix $(AVR_OUT)/kestrel-atmega32u4,.elf .hex .bin -8mhz.elf -8mhz.hex) \
+              $(foreach n,$(AVR_VARIANT_NAMES),$(addprefix $(AVR_OUT)/kestrel-atmega32u4$(n),.elf .hex .bin))
 
 # The harness is host code linking Debian's libsimavr; it reads config images with core/cfg.c.
 SIMAVR_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags simavr 2>/dev/null || echo -I/usr/include/simavr))
@@ -118,14 +133,15 @@ $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 
 # The firmware in simavr: enumeration, malformed requests, bootloader entry, suspend/wake-up and
 # the scenario suite (tests/avr/run.sh; exclusions with reasons in tests/avr/EXCLUDED).
-avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
+avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex $(filter %.hex,$(AVR_IMAGES))
 	@tests/avr/run.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
 
 .PHONY: avr avr-test avr-bench FORCE
 FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
-avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf $(AVR_ALL_ELF) $(BUILD)/kestrel $(BUILD)/emu/avr-harness
+avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf \
+           $(foreach v,$(AVR_VARIANTS),$(AVR_OUT)/kestrel-atmega32u4-$(call avr_lc,$(v)).elf) $(AVR_ALL_ELF) $(BUILD)/kestrel $(BUILD)/emu/avr-harness
 	@AVR_APP_END=$(AVR_APP_END) AVR_CFG_MIN=$(AVR_CFG_MIN) bench/avr-size.sh $(filter-out $(AVR_ALL_ELF),$(filter %.elf,$^)) --all $(AVR_ALL_ELF)
 	@bench/avr-latency.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness
 

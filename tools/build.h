@@ -3,6 +3,7 @@
 #ifndef KESTREL_TOOLS_BUILD_H
 #define KESTREL_TOOLS_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,12 @@ typedef struct build_result {
  * fw/<target>/kestrel-<target>.bin next to the kestrel binary (or one folder up). Fills `path`
  * with the first candidate that exists; false (path = the default candidate) when none does. */
 bool build_firmware_path(uint32_t target, const char *override, char *path, size_t len);
+
+/* For an ATmega32U4 keymap that uses the optional behaviours `used` (config/avr_images.h): when
+ * `path` is the main image (kestrel-atmega32u4[-8mhz].<ext>) and another image holds more of
+ * them, `path` becomes that image (same folder, clock and extension). False, with the reason on
+ * `out`, when that image is missing. */
+bool build_avr_image(uint32_t used, char *path, size_t len, FILE *out);
 
 /* Loads and validates the JSON (diagnostics to `diags`), compiles the config image, joins it to
  * the firmware and renders `fmt` (FW_FORMAT_NONE = the target's usual: UF2 or HEX). Returns the

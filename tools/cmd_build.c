@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/avr_images.h"
 #include "config/load.h"
 #include "core/cfg.h"
 #include "tools/build.h"
@@ -88,6 +89,38 @@ bool build_firmware_path(uint32_t target, const char *override, char *path, size
     return false;
 }
 
+/* The ATmega32U4 has several generic images, each with some of the optional behaviours
+ * (config/avr_images.c). The main one, kestrel-atmega32u4[-8mhz].<ext>, is what
+ * build_firmware_path finds; a keymap that needs another gets its sibling of the same clock,
+ * kestrel-atmega32u4-<name>[-8mhz].<ext>. A firmware file named otherwise is used as given. */
+bool build_avr_image(uint32_t used, char *path, size_t len, FILE *out)
+{
+    uint32_t missing;
+    const cfg_avr_image_t *im = cfg_avr_image_for(used, &missing);
+    if (!*im->suffix) return true;
+    char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    static const char stem[] = "kestrel-atmega32u4";
+    if (strncmp(base, stem, sizeof stem - 1)) return true;
+    const char *rest = base + sizeof stem - 1; /* "", "-8mhz", then the extension */
+    const char *clock = !strncmp(rest, "-8mhz", 5) ? "-8mhz" : "";
+    const char *ext = rest + strlen(clock);
+    if (*ext != '.' || strchr(ext + 1, '.') || strchr(ext, '-')) return true;
+    char alt[PATH_MAX];
+    int n = snprintf(alt, sizeof alt, "%.*s%s%s%s%s", (int)(base - path), path, stem, im->suffix, clock, ext);
+    if (n < 0 || (size_t)n >= sizeof alt || (size_t)n >= len) {
+        fprintf(out, "kestrel build: firmware path too long\n");
+        return false;
+    }
+    if (!is_file(alt)) {
+        fprintf(out, "kestrel build: this keymap needs the ATmega32U4 image with %s, %s, which is not "
+                "next to %s (run `make avr`)\n", im->suffix + 1, alt, path);
+        return false;
+    }
+    memcpy(path, alt, (size_t)n + 1);
+    return true;
+}
+
 void build_result_free(build_result_t *r)
 {
     free(r->out);
@@ -139,6 +172,9 @@ int build_keyboard(const char *keyboard, const char *keymap, const char *firmwar
                 "KESTREL_FIRMWARE_DIR)\n", t, r->firmware);
         return 2;
     }
+    if (r->target == FW_TARGET_ATMEGA32U4 &&
+        !build_avr_image(cfg_features_used(&model), r->firmware, sizeof r->firmware, out))
+        return 2;
     uint8_t *fwbuf;
     size_t fwlen;
     if (fwimage_read_file(r->firmware, &fwbuf, &fwlen)) {

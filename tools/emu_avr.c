@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/avr_images.h"
 #include "config/load.h"
 #include "tools/emu_avr.h"
 #include "tools/sim.h"
@@ -380,7 +381,6 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
         errf(err, errcap, "cannot find the build directory (set KESTREL_BUILD_DIR)");
         return 2;
     }
-    snprintf(image, sizeof image, "%s/fw/atmega32u4/kestrel-atmega32u4.hex", bdir);
     cfg_model_t *m = malloc(sizeof *m);
     uint8_t *img = malloc(CFG_MAX_IMAGE);
     size_t cap = 64 + job->nevents * 32;
@@ -391,6 +391,9 @@ int sim_atmega32u4_run(const sim_job_t *job, sim_reports_t *out, char *err, size
         goto done;
     }
     *m = job->config->model;
+    /* the image with the behaviours the scenario's keymap uses, as `kestrel build` picks it */
+    snprintf(image, sizeof image, "%s/fw/atmega32u4/kestrel-atmega32u4%s.hex", bdir,
+             cfg_avr_image_for(cfg_features_used(m), NULL)->suffix);
     if (!avr_wiring(m, bdir, err, errcap)) goto done;
     /* Scenario events are post-debounce (the host simulation has none), so the firmware runs
      * without it: a release reaches the engine in the scan that sees it, as on the host. */

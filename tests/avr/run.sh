@@ -81,6 +81,21 @@ if [ "$need" -gt "${reg_len//,/}" ] && [ $rc = 2 ] && [ ! -e "$tmp/big.hex" ] &&
 then ok "a $need-byte config is refused: the region holds $reg_len"
 else bad "a config bigger than the region is refused (needs $need, region $reg_len, exit $rc)" "$tmp/big.log"; fi
 
+# 4c. `kestrel build` picks the image with the behaviours the keymap uses: the leader key is in
+#     the -seq image only (core/features.h), at either clock; the main image's behaviours stay on it.
+gen=$(dirname "$generic")
+lead='"QK_LEAD","KC_A"'; for i in $(seq 3 40); do lead="$lead,\"KC_NO\""; done
+printf '{"keyboard":"test4x10_avr","keymap":"lead","layout":"LAYOUT","layers":[[%s]]}\n' "$lead" >"$tmp/lead.json"
+"$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/lead.json" -o "$tmp/lead.hex" >"$tmp/lead.log" 2>&1
+"$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/lead.json" \
+  --firmware "$gen/kestrel-atmega32u4-8mhz.hex" -o "$tmp/lead8.hex" >>"$tmp/lead.log" 2>&1
+"$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/keymap.json" -o "$tmp/plain.hex" >>"$tmp/lead.log" 2>&1
+if grep -q "firmware  .*/kestrel-atmega32u4-seq\.bin " "$tmp/lead.log" &&
+   grep -q "firmware  .*/kestrel-atmega32u4-seq-8mhz\.hex " "$tmp/lead.log" &&
+   grep -q "firmware  .*/kestrel-atmega32u4\.bin " "$tmp/lead.log" && ! grep -q warning "$tmp/lead.log"
+then ok "kestrel build picks the -seq image for the leader key (16 and 8 MHz), the main one otherwise"
+else bad "kestrel build picks the image by the keymap's behaviours" "$tmp/lead.log"; fi
+
 # 5. Suspend: no reports while the bus sleeps; a key press wakes the host (remote wake-up, which
 #    the harness enables as Linux does), and the key then reaches it.
 printf 'wait 5\nsuspend\nwait 20\npress 0 0\nwait 20\nrelease 0 0\nwait 10\n' >"$tmp/susp.ev"
@@ -92,9 +107,11 @@ then ok "suspend, remote wake-up, key delivered"; else cat "$tmp/susp.out" >>"$t
 #    (AVR_SUITE=0 skips it, for a quick run of the checks above).
 [ "${AVR_SUITE:-1}" = 0 ] && { [ $failed -eq 0 ] && echo "avr: checks passed (suite skipped)"; exit $failed; }
 excluded="$here/EXCLUDED"
-# Scenarios of behaviours the image leaves out ([F] ENGINE_HAS_X) are not run; the switches are
-# read as avr-gcc sees core/features.h for this chip, and a listed scenario whose behaviour is
-# built in is an error (it must run and pass).
+# Scenarios of behaviours that every ATmega32U4 image leaves out ([F] ENGINE_HAS_X) are not run;
+# the switches are read as avr-gcc sees core/features.h for this chip (the main image) and from
+# its ENGINE_AVR_IMAGE_* lines (the further images, which `kestrel test` picks from as `kestrel
+# build` does), and a listed scenario whose behaviour some image has is an error (it must run and
+# pass).
 switches=$(sed -n 's/^[^#].*# *\[F\] *\(ENGINE_HAS_[A-Z_0-9]*\).*/\1/p' "$excluded" | sort -u)
 features=$( { echo '#include "core/features.h"'
                for s in $switches; do printf '#if %s\n"%s" on\n#else\n"%s" off\n#endif\n' "$s" "$s" "$s"; done; } |
@@ -104,8 +121,10 @@ declare -A left_out=()
 allowed=()
 while read -r path tag sw; do
   if [ "$tag" = "[F]" ]; then
-    if grep -qx "\"$sw\" off" <<<"$features"; then left_out[$path]=$sw
-    else bad "tests/avr/EXCLUDED lists $path as left out, but $sw is on for the ATmega32U4: remove it (it must pass)"; fi
+    if grep -qx "\"$sw\" off" <<<"$features" &&
+       ! grep -q "^#define ENGINE_AVR_IMAGE_[A-Z0-9]* .*[\" ]${sw#ENGINE_HAS_}[\" ]" "$root/core/features.h"
+    then left_out[$path]=$sw
+    else bad "tests/avr/EXCLUDED lists $path as left out, but an ATmega32U4 image has $sw: remove it (it must pass)"; fi
   else allowed+=("$path"); fi
 done < <(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' -e 's/#[[:space:]]*\(\[[A-Z]\]\)[[:space:]]*\([A-Z_0-9]*\).*/\1 \2/' "$excluded")
 run=()

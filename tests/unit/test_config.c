@@ -11,7 +11,7 @@
 
 #include "config/load.h"
 #include "core/cfg.h"
-#include "core/features.h"
+#include "config/avr_images.h"
 
 static cfg_model_t m;
 static diag_t d;
@@ -209,31 +209,56 @@ static void keymap_errors(void **state)
     assert_int_equal(e->col, 18); /* the é itself */
 }
 
-/* An ATmega32U4 keymap is warned, once and by name, about a sequence behaviour its image leaves
- * out (core/features.h ENGINE_AVR_*), and not about one the image has. */
-static bool avr_keymap_warns(const char *first_key, const char *needle)
+/* Which optional behaviours an ATmega32U4 keymap uses, which image `kestrel build` picks for it,
+ * and the warning when no image holds all of them. */
+static const char *avr_keymap(const char *first_key, const char *second_key, const char *extra)
 {
-    char text[1024];
-    int n = snprintf(text, sizeof text, "{\"keyboard\": \"test4x10_avr\", \"layout\": \"LAYOUT\", "
-                     "\"macros\": [[\"hi\"]], \"layers\": [[\"%s\"", first_key);
-    for (int i = 1; i < 40; i++) n += snprintf(text + n, sizeof text - (size_t)n, ", \"KC_A\"");
+    static char text[1400];
+    int n = snprintf(text, sizeof text, "{\"keyboard\": \"test4x10_avr\", \"layout\": \"LAYOUT\", %s"
+                     "\"macros\": [[\"hi\"]], \"layers\": [[\"%s\", \"%s\"", extra, first_key, second_key);
+    for (int i = 2; i < 40; i++) n += snprintf(text + n, sizeof text - (size_t)n, ", \"KC_A\"");
     snprintf(text + n, sizeof text - (size_t)n, "]]}");
     diag_init(&d);
     assert_true(cfg_load_keyboard(&m, "builtin:test4x10_avr", &d));
     assert_true(cfg_load_keymap_text(&m, "avr.json", text, strlen(text), &d));
     assert_true(cfg_finish(&m, &d));
     assert_int_equal(d.errors, 0);
-    return has_msg(needle);
+    uint32_t missing;
+    const cfg_avr_image_t *im = cfg_avr_image_for(cfg_features_used(&m), &missing);
+    assert_int_equal(missing != 0, has_msg("no ATmega32U4 image holds everything"));
+    return im->suffix;
 }
 
-static void avr_left_out_warnings(void **state)
+static void avr_images(void **state)
 {
     (void)state;
-    assert_int_equal(avr_keymap_warns("MC_0", "does nothing on the ATmega32U4"), !ENGINE_AVR_MACRO);
-    assert_int_equal(avr_keymap_warns("QK_LEAD", "leaves out the leader key"), !ENGINE_AVR_LEADER);
-    assert_int_equal(avr_keymap_warns("UC(0x00E9)", "leaves out unicode input"), !ENGINE_AVR_UNICODE);
-    assert_int_equal(avr_keymap_warns("DM_PLY1", "leaves out dynamic macros"), !ENGINE_AVR_DYNMACRO);
-    assert_false(avr_keymap_warns("KC_B", "does nothing on the ATmega32U4"));
+    assert_string_equal(avr_keymap("KC_B", "KC_C", ""), "");
+    assert_int_equal(cfg_features_used(&m), 0);
+    assert_string_equal(avr_keymap("MC_0", "TD(0)", ""), "");
+    assert_int_equal(cfg_features_used(&m), 1u << CFG_F_MACRO | 1u << CFG_F_TAP_DANCE);
+    assert_string_equal(avr_keymap("QK_LEAD", "UC(0x00E9)", ""), "-seq");
+    assert_int_equal(cfg_features_used(&m), 1u << CFG_F_LEADER | 1u << CFG_F_UNICODE);
+    assert_string_equal(avr_keymap("DM_PLY1", "KC_C", ""), "-seq");
+    assert_string_equal(avr_keymap("AS_TOGG", "KC_C", ""), "-mods");
+    assert_string_equal(avr_keymap("KC_B", "KC_C", "\"key_overrides\": [{\"trigger\": \"KC_BSPC\", "
+                                   "\"replacement\": \"KC_DEL\", \"trigger_mods\": \"MOD_MASK_SHIFT\"}], "), "-mods");
+    assert_int_equal(cfg_features_used(&m), 1u << CFG_F_KEY_OVERRIDE);
+    assert_string_equal(avr_keymap("KC_B", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, "),
+                        "-mouse");
+    assert_int_equal(cfg_features_used(&m), 1u << CFG_F_MOUSE_MODES);
+    /* no image has both unicode and auto shift: the warning names what will do nothing */
+    avr_keymap("UC(0x00E9)", "AS_TOGG", "");
+    assert_true(has_msg("no ATmega32U4 image holds everything"));
+    assert_true(has_msg("unicode input") || has_msg("auto shift"));
+    /* every behaviour alone has an image */
+    const cfg_avr_image_t *im;
+    size_t n = cfg_avr_images(&im);
+    for (unsigned f = 0; f < CFG_F_COUNT; f++) {
+        uint32_t missing;
+        cfg_avr_image_for(1u << f, &missing);
+        assert_int_equal(missing, 0);
+    }
+    assert_true(n >= 2);
 }
 
 static void session_rules(void **state)
@@ -274,7 +299,7 @@ int main(void)
         cmocka_unit_test(setting_errors),
         cmocka_unit_test(keymap_text),
         cmocka_unit_test(keymap_errors),
-        cmocka_unit_test(avr_left_out_warnings),
+        cmocka_unit_test(avr_images),
         cmocka_unit_test(session_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,13 +159,11 @@ const uint8_t *hal_cfg_region(size_t *max)
 /* The USB parts of the AVR family carry a 10-byte serial number in the signature row at 0x0E. */
 const char *hal_serial(void)
 {
-    static char serial[21];
-    if (!serial[0]) {
-        for (uint8_t i = 0; i < 20; i++) {
-            uint8_t b = boot_signature_byte_get(0x0E + i / 2);
-            uint8_t d = i & 1 ? b & 15 : b >> 4;
-            serial[i] = (char)(d < 10 ? '0' + d : 'A' - 10 + d);
-        }
+    static char serial[21]; /* called once, at start */
+    for (uint8_t i = 0; i < 20; i++) {
+        uint8_t b = boot_signature_byte_get(0x0E + i / 2);
+        uint8_t d = i & 1 ? b & 15 : b >> 4;
+        serial[i] = (char)(d < 10 ? '0' + d : 'A' - 10 + d);
     }
     return serial;
 }

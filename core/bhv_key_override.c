@@ -75,6 +75,8 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
     engine_mods_t *m = &e->mods;
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer;
     eng_keymap_lookup_at(e, pos, &layer); /* QMK checks the override's layers against it */
+    /* the activation this event is (the same for every override) */
+    uint8_t act = is_mod ? (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP) : CFG_KO_TRIGGER_DOWN;
     for (uint8_t i = 0; i < n; i++) {
         ko_t o;
         entry(e, i, &o);
@@ -82,9 +84,7 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
         uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
         kc_t trigger = o.trigger;
         if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(o.layers[layer >> 3] >> (layer & 7u) & 1u)) continue;
-        if (is_mod ? !(acts & (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP))
-                   : !(acts & CFG_KO_TRIGGER_DOWN))
-            continue;
+        if (!(acts & act)) continue;
         if (m->ko_active == i + 1u || !mods_match(&o, mods)) continue;
         bool trigger_down = trigger == kc && down;
         if (!(trigger == KC_NO || trigger_down || m->ko_last_kc == trigger)) continue;

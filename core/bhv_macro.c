@@ -10,6 +10,8 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_PLAYER
+#include <string.h>
+
 #include "core/rom.h"
 
 /* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift. */
@@ -100,7 +102,7 @@ static void start(engine_t *e)
     engine_seq_t *s = &e->seq;
     engine_seq_job_t j = s->job[0];
     s->njobs--;
-    for (uint8_t i = 0; i < s->njobs; i++) s->job[i] = s->job[i + 1];
+    memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
 #if ENGINE_HAS_UNICODE
     uint32_t arg = (uint32_t)j.hi << 16 | j.arg;
 #endif

@@ -121,7 +121,8 @@ static uint8_t c_speed(const engine_t *e)
 }
 
 /* k = 0: the offset, 1: the interval */
-static uint16_t c_par(const engine_t *e, uint8_t w, uint8_t k)
+/* Inlined into its two callers: 8 bytes less than a call. */
+static inline __attribute__((always_inline)) uint16_t c_par(const engine_t *e, uint8_t w, uint8_t k)
 {
     return st(e, (uint8_t)(ROM_RD8(&params[w][P_CONST]) + 2u * c_speed(e) + k));
 }

@@ -33,19 +33,19 @@ static uint16_t term_of(const uint8_t *c, uint16_t dflt)
     return t ? t : dflt;
 }
 
-/* Combo c against the held-back presses, `elapsed` ms after the first of them, `idle` ms after the
- * last key press before it: 0 it cannot complete, 1 it still can (it has keys not pressed yet),
- * 2 complete. Its layer filter is checked against the highest layer active at the first press.
+/* Combo c (of term `term`) against the held-back presses, `elapsed` ms after the first of them,
+ * `idle` ms after the last key press before it: 0 it cannot complete, 1 it still can (it has keys
+ * not pressed yet), 2 complete. Its layer filter is checked against the highest layer active at the first press.
  * No state is kept per combo, so the stage costs the same for 1 combo as for 32 (and little
  * flash). */
 static uint8_t state_of(const engine_t *e, const uint8_t *c, uint16_t elapsed, uint16_t idle,
-                        uint16_t dflt)
+                        uint16_t term)
 {
     uint8_t n = CFG_RD8(c + CFG_CB_NKEYS), top = e->cb_top;
     if (n < e->cb_n || !(CFG_RD8(c + CFG_CB_LAYERS + (top >> 3)) >> (top & 7u) & 1u)) return 0;
     for (uint8_t k = 0; k < e->cb_n; k++)
         if (key_slot(c, e->cb_pos[k]) == NONE) return 0;
-    if (cfg_rd16(c + CFG_CB_IDLE) > idle || elapsed >= term_of(c, dflt)) return 0;
+    if (cfg_rd16(c + CFG_CB_IDLE) > idle || elapsed >= term) return 0;
     return n == e->cb_n ? 2 : 1;
 }
 
@@ -97,12 +97,10 @@ static bool update(engine_t *e, ktime_t now)
     uint16_t dflt = eng_cfg(e, CFG_COMBO_TERM);
     for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
         const uint8_t *c = cfg_combo(e->cfg, i);
-        uint8_t s = state_of(e, c, elapsed, idle, dflt);
+        uint16_t term = term_of(c, dflt);
+        uint8_t s = state_of(e, c, elapsed, idle, term);
         if (s == 2) done = i;
-        if (s == 1) {
-            uint16_t x = term_of(c, dflt);
-            if (x < wait) wait = x;
-        }
+        if (s == 1 && term < wait) wait = term;
     }
     if (done == NONE && wait == 0xFFFFu) return false;
     if (done != NONE) e->cb_done = done;

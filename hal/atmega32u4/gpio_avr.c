@@ -101,14 +101,10 @@ uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
         rd_pins = pins;
         rd_n = n;
     }
-    /* The result by bytes: 8-bit work is what this CPU does in one cycle. */
-    union {
-        uint32_t w;
-        uint8_t b[4];
-    } low = {0};
-    for (uint8_t r = 0; r < n; r++) {
+    uint32_t low = 0, bit = 1;
+    for (uint8_t r = 0; r < n; r++, bit <<= 1) {
         uint8_t m = rd_mask[r];
-        if ((*(volatile uint8_t *)(uintptr_t)rd_reg[r] & m) != m) low.b[r >> 3] |= bit_mask[r & 7];
+        if ((*(volatile uint8_t *)(uintptr_t)rd_reg[r] & m) != m) low |= bit;
     }
-    return low.w;
+    return low;
 }

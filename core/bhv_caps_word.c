@@ -47,17 +47,18 @@ static uint8_t shift_key(kc_t kc, uint8_t count)
     return 0;
 }
 
-/* Keys caps word lets through without a decision: layer switches and AltGr (inclusive ranges). */
-static const kc_t ignored_kc[][2] ROM_DATA = {
-    {QK_TO, QK_MOMENTARY_MAX}, {QK_TOGGLE_LAYER, QK_ONE_SHOT_LAYER_MAX},
-    {QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX}, {QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER},
-    {QK_LAYER_LOCK, QK_LAYER_LOCK}, {KC_RIGHT_ALT, KC_RIGHT_ALT}, {KC_OSM(MOD_RALT), KC_OSM(MOD_RALT)},
+/* Keys caps word lets through without a decision: layer switches and AltGr (inclusive ranges, as
+ * first, last pairs in one flat table: the loop steps a pointer through it). */
+static const kc_t ignored_kc[] ROM_DATA = {
+    QK_TO, QK_MOMENTARY_MAX, QK_TOGGLE_LAYER, QK_ONE_SHOT_LAYER_MAX,
+    QK_LAYER_TAP_TOGGLE, QK_LAYER_TAP_TOGGLE_MAX, QK_TRI_LAYER_LOWER, QK_TRI_LAYER_UPPER,
+    QK_LAYER_LOCK, QK_LAYER_LOCK, KC_RIGHT_ALT, KC_RIGHT_ALT, KC_OSM(MOD_RALT), KC_OSM(MOD_RALT),
 };
 
 static bool ignored(kc_t kc)
 {
-    for (uint8_t i = 0; i < sizeof ignored_kc / sizeof ignored_kc[0]; i++)
-        if (kc >= ROM_RD16(&ignored_kc[i][0]) && kc <= ROM_RD16(&ignored_kc[i][1])) return true;
+    for (const kc_t *r = ignored_kc; r < ignored_kc + sizeof ignored_kc / sizeof ignored_kc[0]; r += 2)
+        if (kc >= ROM_RD16(r) && kc <= ROM_RD16(r + 1)) return true;
     return false;
 }
 

@@ -12,11 +12,10 @@
 static void leader_end(engine_t *e)
 {
     engine_leader_t *l = &e->leader;
-    uint16_t n;
-    const uint8_t *t = cfg_section(e->cfg, CFG_SEC_LEADER, &n, NULL);
+    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_LEADER]; /* at most CFG_MAX_LEADER (no section: 0) */
+    const uint8_t *p = e->cfg->base + e->cfg->off[CFG_SEC_LEADER];
     l->active = 0;
-    for (uint16_t i = 0; t && i < n; i++) {
-        const uint8_t *p = t + ENTRY_SIZE * i;
+    for (uint8_t i = 0; i < n; i++, p += ENTRY_SIZE) { /* (no section: n = 0) */
         uint8_t j = 0;
         while (j < ENGINE_LEADER_KEYS && cfg_rd16(p + 2u * j) == (j < l->n ? l->seq[j] : KC_NO)) j++;
         if (j == ENGINE_LEADER_KEYS) { /* the first entry that equals it */

@@ -110,9 +110,9 @@ static void start(engine_t *e)
     s->end = 0;
     switch (j.kind) {
     case ENG_JOB_MACRO: {
-        uint16_t n;
-        const uint8_t *t = cfg_section(e->cfg, CFG_SEC_MACROS, &n, NULL);
-        if (!t || j.arg >= n) return; /* a macro the keymap does not define: nothing (QMK too) */
+        uint16_t n = e->cfg->count[CFG_SEC_MACROS]; /* (no macros: 0) */
+        const uint8_t *t = e->cfg->base + e->cfg->off[CFG_SEC_MACROS];
+        if (j.arg >= n) return; /* a macro the keymap does not define (or no macros: n = 0): nothing, as QMK */
         s->src = ENG_SEQ_SRC_CFG;
         s->pc = cfg_rd16(t + 2u * j.arg);
         s->end = cfg_rd16(t + 2u * j.arg + 2u);

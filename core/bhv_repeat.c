@@ -26,9 +26,9 @@ static const uint8_t pairs_any[][2] ROM_DATA = {
 
 static uint8_t opposite(const uint8_t (*t)[2], uint8_t n, uint8_t code)
 {
-    for (uint8_t i = 0; i < n; i++) {
-        if (ROM_RD8(&t[i][0]) == code) return ROM_RD8(&t[i][1]);
-        if (ROM_RD8(&t[i][1]) == code) return ROM_RD8(&t[i][0]);
+    for (; n; n--, t++) {
+        if (ROM_RD8(&(*t)[0]) == code) return ROM_RD8(&(*t)[1]);
+        if (ROM_RD8(&(*t)[1]) == code) return ROM_RD8(&(*t)[0]);
     }
     return 0;
 }

@@ -5,9 +5,10 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_KEY_CANCEL
-static const uint8_t *pair(const engine_t *e, uint8_t i)
+/* The first pair; the loops step through the others (cheaper than indexing each on the AVR). */
+static const uint8_t *pairs(const engine_t *e)
 {
-    return e->cfg->base + e->cfg->off[CFG_SEC_KEY_CANCEL] + CFG_KEY_CANCEL_SIZE * i;
+    return e->cfg->base + e->cfg->off[CFG_SEC_KEY_CANCEL];
 }
 
 static bool has(const kbd_report_t *r, uint8_t code)
@@ -19,8 +20,8 @@ void eng_socd_note_press(engine_t *e, uint8_t code)
 {
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
     uint16_t bit = 1; /* pair i's bit, shifted along (no variable shift on the AVR) */
-    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1)) {
-        const uint8_t *p = pair(e, i);
+    const uint8_t *p = pairs(e);
+    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
         if (code == CFG_RD8(p + 2)) e->mods.socd_last |= bit;
         else if (code == CFG_RD8(p)) e->mods.socd_last &= (uint16_t)~bit;
     }
@@ -30,8 +31,8 @@ void eng_socd_filter(const engine_t *e, kbd_report_t *r)
 {
     uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
     uint16_t bit = 1;
-    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1)) {
-        const uint8_t *p = pair(e, i);
+    const uint8_t *p = pairs(e);
+    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
         uint8_t a = CFG_RD8(p), b = CFG_RD8(p + 2);
         if (!has(&e->kbd, a) || !has(&e->kbd, b)) continue;
         bool b_last = (e->mods.socd_last & bit) != 0, neutral = CFG_RD8(p + 4) == CFG_KEY_CANCEL_NEUTRAL;

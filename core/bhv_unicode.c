@@ -150,7 +150,7 @@ static void unicode_press(engine_t *e, engine_held_t *k)
     uint16_t n;
     const uint8_t *map = cfg_section(e->cfg, CFG_SEC_UNICODE_MAP, &n, NULL);
     uint32_t cp = kc & 0x7FFFu;
-    if (map && n) {
+    if (n) { /* (no map: n = 0) */
         uint16_t i = kc & 0x3FFFu;
         if (kc >= QK_UNICODEMAP_PAIR) {
             /* UP(i, j): j when Shift (any kind, one-shot included) xor Caps Lock, as QMK */

@@ -95,8 +95,8 @@ static bool update(engine_t *e, ktime_t now)
     uint16_t elapsed = clamp16((ktime_t)(now - e->cb_first));
     uint16_t idle = e->idle_valid ? clamp16((ktime_t)(e->cb_first - e->idle_prev_time)) : 0xFFFFu;
     uint16_t dflt = eng_cfg(e, CFG_COMBO_TERM);
-    for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++) {
-        const uint8_t *c = cfg_combo(e->cfg, i);
+    const uint8_t *c = cfg_combo(e->cfg, 0);
+    for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++, c += CFG_CB_SIZE) {
         uint16_t term = term_of(c, dflt);
         uint8_t s = state_of(e, c, elapsed, idle, term);
         if (s == 2) done = i;

@@ -280,8 +280,7 @@ static inline uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id) { retu
  * behaviour is not run, and the press is marked ENG_HELD_HOOKED). A press hook may rewrite k->kc
  * (repeat key) so that the release undoes what the press did. */
 #if ENGINE_HAS_MODS
-bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
-bool eng_mods_release(engine_t *e, engine_held_t *k);
+bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
 ktime_t eng_mods_deadline_slow(const engine_t *e);
@@ -305,12 +304,11 @@ static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods)
     return (uint8_t)((mods & ~e->mods.ko_suppressed) | e->mods.ko_weak);
 }
 #else
-static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+static inline bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool p)
 {
-    (void)e; (void)k; (void)r;
+    (void)e; (void)k; (void)r; (void)p;
     return false;
 }
-static inline bool eng_mods_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_mods_after(engine_t *e, const engine_held_t *k, bool p) { (void)e; (void)k; (void)p; }
 static inline ktime_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_mods_task(engine_t *e) { (void)e; }

@@ -21,7 +21,10 @@ static engine_t engine;
 static matrix_t matrix;
 static debounce_t debounce;
 static usb_identity_t ident;
-static bool boot_requested, reboot_requested;
+/* QK_BOOT / QK_REBOOT asked for (LEAVE_* bits; the bootloader wins when both were) */
+#define LEAVE_BOOT 1u
+#define LEAVE_REBOOT 2u
+static uint8_t leave;
 static ktime_t boot_request_ms;
 
 #if HAL_MS_CLOCK
@@ -113,11 +116,11 @@ static void sink_action(void *ctx, kc_t kc, ktime_t now)
     hal_probe(kc);
     switch (kc) {
     case QK_BOOT:
-        boot_requested = true;
+        leave |= LEAVE_BOOT;
         boot_request_ms = clock_ms;
         break;
     case QK_REBOOT:
-        reboot_requested = true;
+        leave |= LEAVE_REBOOT;
         boot_request_ms = clock_ms;
         break;
 #if KESTREL_DRIVE
@@ -336,15 +339,15 @@ void fw_run(void)
 
         /* QK_BOOT / QK_REBOOT leave once every key is up and the host has the last reports, so
          * nothing stays pressed on the host (or after 2 s, if a key is held down). */
-        if ((boot_requested || reboot_requested) &&
+        if (leave &&
             ((engine_idle(&engine) && !usb_reports_pending()) || (ktime_t)(ms - boot_request_ms) > 2000u)) {
-            if (boot_requested) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
+            if (leave & LEAVE_BOOT) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
             hal_reset();
         }
 
         /* Sleep: keys down means periodic scanning; an idle matrix waits for a press. */
 #if HAL_MS_CLOCK
-        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested)
+        if (matrix_any_down(&matrix) || debounce.busy || leave)
             continue; /* scan again at once */
         matrix_arm_wake(&matrix);
         armed = true;
@@ -365,7 +368,7 @@ void fw_run(void)
             timed = true;
         }
 #endif
-        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {
+        if (matrix_any_down(&matrix) || debounce.busy || leave) {
             if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
             timed = true;
         } else {

@@ -71,8 +71,8 @@ static uint32_t clock_now(void)
 }
 #endif
 
-/* The earlier of two deadlines (KTIME_NONE: none). One copy: it is used three times. */
-static __attribute__((noinline)) ktime_t earlier(ktime_t a, ktime_t b)
+/* The earlier of two deadlines (KTIME_NONE: none). */
+static ktime_t earlier(ktime_t a, ktime_t b)
 {
     return b != KTIME_NONE && (a == KTIME_NONE || ktime_before(b, a)) ? b : a;
 }

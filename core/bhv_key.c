@@ -13,26 +13,27 @@ static bool mods_are_real(uint8_t code)
     return code == KC_NO || IS_MODIFIER_KC(code);
 }
 
-static void key_press(engine_t *e, engine_held_t *k)
+/* Press and release in one body: the mods go before the key and after it. */
+ENG_SHARED void key(engine_t *e, engine_held_t *k, bool down)
 {
     uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
+    if (!down) eng_unregister_code(e, code);
     if (mods) {
-        if (mods_are_real(code)) e->real_mods |= mods;
-        else e->weak_mods |= mods;
+        uint8_t *m = mods_are_real(code) ? &e->real_mods : &e->weak_mods;
+        *m = (uint8_t)(down ? *m | mods : *m & ~mods);
         eng_send_kbd(e);
     }
-    eng_register_code(e, code);
+    if (down) eng_register_code(e, code);
+}
+
+static void key_press(engine_t *e, engine_held_t *k)
+{
+    key(e, k, true);
 }
 
 static void key_release(engine_t *e, engine_held_t *k)
 {
-    uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
-    eng_unregister_code(e, code);
-    if (mods) {
-        if (mods_are_real(code)) e->real_mods &= (uint8_t)~mods;
-        else e->weak_mods &= (uint8_t)~mods;
-        eng_send_kbd(e);
-    }
+    key(e, k, false);
 }
 
 const engine_bhv_t eng_bhv_key = {key_press, key_release, 0};

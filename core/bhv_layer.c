@@ -2,54 +2,65 @@
  * release; LM = layer + mods while held; TT = MO when held, toggles after tapping.toggle taps. */
 #include "core/engine_int.h"
 
-static void layer_press(engine_t *e, engine_held_t *k)
+/* Press and release in one body: they test the same keycode ranges. */
+ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
 {
     kc_t kc = k->kc;
     uint8_t l = QK_LAYER_GET(kc);
     if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) {
-        eng_layer_on(e, QK_LAYER_MOD_GET_LAYER(kc));
-        eng_register_mods(e, kc_mods5_to_bits(QK_LAYER_MOD_GET_MODS(kc)));
+        uint8_t mods = kc_mods5_to_bits(QK_LAYER_MOD_GET_MODS(kc));
+        l = QK_LAYER_MOD_GET_LAYER(kc);
+        if (down) {
+            eng_layer_on(e, l);
+            eng_register_mods(e, mods);
+        } else {
+            eng_unregister_mods(e, mods);
+            eng_layer_off(e, l);
+        }
     } else if (KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX)) {
-        eng_layer_on(e, l);
-    } else if (KC_IN(kc, QK_TO, QK_TO_MAX)) {
-        eng_layer_state_set(e, eng_layer_bit(l));
+        if (down) eng_layer_on(e, l);
+        else eng_layer_off(e, l);
+    } else if (down) {
+        if (KC_IN(kc, QK_TO, QK_TO_MAX)) eng_layer_state_set(e, eng_layer_bit(l));
+    } else if (KC_IN(kc, QK_TOGGLE_LAYER, QK_TOGGLE_LAYER_MAX)) {
+        eng_layer_invert(e, l);
+    } else if (KC_IN(kc, QK_DEF_LAYER, QK_DEF_LAYER_MAX) ||
+               KC_IN(kc, QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX)) {
+        eng_default_layer_set(e, l);
+        /* PDF: the firmware may store it (QMK writes it to EEPROM) */
+        if (kc >= QK_PERSISTENT_DEF_LAYER && e->sink->action) e->sink->action(e->ctx, kc, e->now);
     }
+}
+
+static void layer_press(engine_t *e, engine_held_t *k)
+{
+    layer_key(e, k, true);
 }
 
 static void layer_release(engine_t *e, engine_held_t *k)
 {
-    kc_t kc = k->kc;
-    uint8_t l = QK_LAYER_GET(kc);
-    if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) {
-        eng_unregister_mods(e, kc_mods5_to_bits(QK_LAYER_MOD_GET_MODS(kc)));
-        eng_layer_off(e, QK_LAYER_MOD_GET_LAYER(kc));
-    } else if (KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX)) {
-        eng_layer_off(e, l);
-    } else if (KC_IN(kc, QK_TOGGLE_LAYER, QK_TOGGLE_LAYER_MAX)) {
-        eng_layer_invert(e, l);
-    } else if (KC_IN(kc, QK_DEF_LAYER, QK_DEF_LAYER_MAX)) {
-        eng_default_layer_set(e, l);
-    } else if (KC_IN(kc, QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX)) {
-        eng_default_layer_set(e, l);
-        /* the firmware may store it (QMK writes it to EEPROM) */
-        if (e->sink->action) e->sink->action(e->ctx, kc, e->now);
-    }
+    layer_key(e, k, false);
 }
 
 const engine_bhv_t eng_bhv_layer = {layer_press, layer_release, ENG_BHV_LAYER};
 
 /* TT: each tap below the toggle count flips the layer on press and back on release; the tap that
  * reaches tapping.toggle flips it on release only, so the layer stays. Held = momentary. */
-static void tt_press(engine_t *e, engine_held_t *k)
+ENG_SHARED void tt(engine_t *e, engine_held_t *k, bool down)
 {
     uint8_t n = k->count & ENGINE_REC_COUNT;
-    if (n < eng_setting(e, CFG_TAPPING_TOGGLE, k->kc)) eng_layer_invert(e, QK_LAYER_GET(k->kc));
+    /* a press flips below the toggle count, a release up to it */
+    if ((uint16_t)(n + !down) <= eng_setting(e, CFG_TAPPING_TOGGLE, k->kc)) eng_layer_invert(e, QK_LAYER_GET(k->kc));
+}
+
+static void tt_press(engine_t *e, engine_held_t *k)
+{
+    tt(e, k, true);
 }
 
 static void tt_release(engine_t *e, engine_held_t *k)
 {
-    uint8_t n = k->count & ENGINE_REC_COUNT;
-    if (n <= eng_setting(e, CFG_TAPPING_TOGGLE, k->kc)) eng_layer_invert(e, QK_LAYER_GET(k->kc));
+    tt(e, k, false);
 }
 
 const engine_bhv_t eng_bhv_tap_toggle = {tt_press, tt_release, ENG_BHV_TAP_HOLD | ENG_BHV_LAYER};

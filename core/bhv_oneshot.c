@@ -5,46 +5,54 @@
 #include "core/engine_int.h"
 
 /* ---- OSM --------------------------------------------------------------------------------- */
-static void osm_press(engine_t *e, engine_held_t *k)
+/* Press and release in one body: they read the same mods, tap count and setting. */
+ENG_SHARED void osm(engine_t *e, engine_held_t *k, bool down)
 {
     uint8_t mods = kc_mods5_to_bits(QK_ONE_SHOT_MOD_GET_MODS(k->kc));
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
-    if (e->os_disabled) {
-        k->count |= ENG_HELD_PLAIN; /* released as plain even if OS_ON comes meanwhile */
+    if (down) {
+        if (e->os_disabled) {
+            k->count |= ENG_HELD_PLAIN; /* released as plain even if OS_ON comes meanwhile */
+        } else if (n == 0) {
+            /* Held: a plain modifier. Pending one-shot mods join it and end with it. */
+            k->aux = (uint8_t)(e->os_mods & ~mods);
+            e->os_mods = 0;
+            mods |= k->aux;
+        } else if (n == 1) {
+            eng_add_oneshot_mods(e, mods);
+            return;
+        } else if (toggle > 1 && n == toggle) {
+            e->os_locked_mods |= mods;
+            eng_del_oneshot_mods(e, mods);
+            eng_trace(e, ENGINE_TRACE_ONESHOT_LOCKED, k->pos, k->kc, e->os_locked_mods, CFG_POS_NONE);
+        } else {
+            return;
+        }
         eng_register_mods(e, mods);
-    } else if (n == 0) {
-        /* Held: a plain modifier. Pending one-shot mods join it and end with it. */
-        k->aux = (uint8_t)(e->os_mods & ~mods);
-        e->os_mods = 0;
-        eng_register_mods(e, (uint8_t)(mods | k->aux));
-    } else if (n == 1) {
-        eng_add_oneshot_mods(e, mods);
-    } else if (toggle > 1 && n == toggle) {
-        e->os_locked_mods |= mods;
-        eng_del_oneshot_mods(e, mods);
-        eng_trace(e, ENGINE_TRACE_ONESHOT_LOCKED, k->pos, k->kc, e->os_locked_mods, CFG_POS_NONE);
-        eng_register_mods(e, mods);
+        return;
     }
+    if (k->count & ENG_HELD_PLAIN) {
+        /* nothing else to undo */
+    } else if (n == 0 || (n == 1 && toggle > 1 && (mods & e->os_locked_mods & e->real_mods))) {
+        /* held; or a single tap on a locked one-shot, which unlocks it */
+        e->os_locked_mods &= (uint8_t)~mods;
+        eng_del_oneshot_mods(e, mods);
+        if (n == 0) mods |= k->aux;
+    } else {
+        return;
+    }
+    eng_unregister_mods(e, mods);
+}
+
+static void osm_press(engine_t *e, engine_held_t *k)
+{
+    osm(e, k, true);
 }
 
 static void osm_release(engine_t *e, engine_held_t *k)
 {
-    uint8_t mods = kc_mods5_to_bits(QK_ONE_SHOT_MOD_GET_MODS(k->kc));
-    uint8_t n = k->count & ENGINE_REC_COUNT;
-    uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
-    if (k->count & ENG_HELD_PLAIN) {
-        eng_unregister_mods(e, mods);
-    } else if (n == 0) {
-        e->os_locked_mods &= (uint8_t)~mods;
-        eng_del_oneshot_mods(e, mods);
-        eng_unregister_mods(e, (uint8_t)(mods | k->aux));
-    } else if (n == 1 && toggle > 1 && (mods & e->os_locked_mods & e->real_mods)) {
-        /* a single tap on a locked one-shot unlocks it */
-        e->os_locked_mods &= (uint8_t)~mods;
-        eng_del_oneshot_mods(e, mods);
-        eng_unregister_mods(e, mods);
-    }
+    osm(e, k, false);
 }
 
 const engine_bhv_t eng_bhv_osm = {osm_press, osm_release, ENG_BHV_TAP_HOLD};
@@ -77,33 +85,26 @@ bool eng_osl_expired(const engine_t *e, ktime_t now)
     return eng_oneshot_timed_out(e, &e->os_layer_time, now);
 }
 
-static void osl_press(engine_t *e, engine_held_t *k)
+/* Press and release in one body, as for OSM. */
+ENG_SHARED void osl(engine_t *e, engine_held_t *k, bool down)
 {
     uint8_t layer = QK_LAYER_GET(k->kc);
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
-    if (e->os_disabled) {
-        k->count |= ENG_HELD_PLAIN;
-        eng_layer_on(e, layer);
-    } else if (toggle > 1) {
-        if (eng_osl_state(e) == ENG_OSL_TOGGLED) {
+    if (down) {
+        if (e->os_disabled) {
+            k->count |= ENG_HELD_PLAIN;
+            eng_layer_on(e, layer);
+        } else if (toggle > 1 && eng_osl_state(e) == ENG_OSL_TOGGLED) {
             e->os_layer = 0;
             eng_layer_off(e, layer);
             eng_trace(e, ENGINE_TRACE_ONESHOT_LAYER_OFF, k->pos, k->kc, layer, CFG_POS_NONE);
             k->aux = 1; /* this press unlocked; its release does nothing */
-        } else if (n < toggle) {
+        } else if (toggle <= 1 || n < toggle) {
             osl_set(e, layer, ENG_OSL_START);
         }
-    } else {
-        osl_set(e, layer, ENG_OSL_START);
+        return;
     }
-}
-
-static void osl_release(engine_t *e, engine_held_t *k)
-{
-    uint8_t layer = QK_LAYER_GET(k->kc);
-    uint8_t n = k->count & ENGINE_REC_COUNT;
-    uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
     if (k->count & ENG_HELD_PLAIN) {
         eng_layer_off(e, layer);
     } else if (toggle > 1) {
@@ -118,6 +119,16 @@ static void osl_release(engine_t *e, engine_held_t *k)
         eng_osl_clear_state(e, ENG_OSL_PRESSED);
         if (n > 1) eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
     }
+}
+
+static void osl_press(engine_t *e, engine_held_t *k)
+{
+    osl(e, k, true);
+}
+
+static void osl_release(engine_t *e, engine_held_t *k)
+{
+    osl(e, k, false);
 }
 
 const engine_bhv_t eng_bhv_osl = {osl_press, osl_release, ENG_BHV_TAP_HOLD | ENG_BHV_LAYER};

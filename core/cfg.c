@@ -14,8 +14,26 @@
 #define CFG_TABLE_RD16(p) (*(p))
 #endif
 
-static const uint16_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
-#define CFG_X_DEFAULT(id, name, def) (uint16_t)(def),
+/* The defaults as one byte each: the few above 248 are stored as an index into `big` (a byte table
+ * is half the flash of a uint16 table; the check below rejects any default it cannot hold). */
+#define CFG_BIG(X) X(0xFFFFu) X(300u) X(360u) X(400u) X(1000u) X(3000u) X(5000u)
+#define CFG_BIG_FIRST 0xF9u
+static const uint16_t big[] CFG_TABLE = {
+#define CFG_X_BIG(v) (v),
+    CFG_BIG(CFG_X_BIG)
+#undef CFG_X_BIG
+};
+_Static_assert(CFG_BIG_FIRST + sizeof big / sizeof big[0] == 0x100u, "big values fill the byte codes");
+#define CFG_ENC(v) ((v) < CFG_BIG_FIRST ? (v) : (v) == 0xFFFFu ? 0xF9u : (v) == 300u ? 0xFAu : \
+                    (v) == 360u ? 0xFBu : (v) == 400u ? 0xFCu : (v) == 1000u ? 0xFDu : \
+                    (v) == 3000u ? 0xFEu : (v) == 5000u ? 0xFFu : 0x100u)
+#define CFG_X_CHECK(id, name, def) \
+    _Static_assert(CFG_ENC((unsigned)(def)) <= 0xFFu, "default of " #id " needs an entry in CFG_BIG");
+CFG_SETTINGS(CFG_X_CHECK)
+#undef CFG_X_CHECK
+
+static const uint8_t setting_defaults[CFG_SETTING_COUNT] CFG_TABLE = {
+#define CFG_X_DEFAULT(id, name, def) (uint8_t)CFG_ENC((unsigned)(def)),
     CFG_SETTINGS(CFG_X_DEFAULT)
 #undef CFG_X_DEFAULT
 };
@@ -36,7 +54,12 @@ uint8_t cfg_info8(const cfg_t *c, unsigned field)
 static uint32_t crc_step(uint32_t crc, uint8_t b)
 {
     crc ^= b;
-    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    for (uint8_t k = 8; k; k--) {
+        /* a test and one xor: an 8-bit CPU has no cheap 32-bit mask */
+        bool odd = crc & 1u;
+        crc >>= 1;
+        if (odd) crc ^= 0xEDB88320u;
+    }
     return crc;
 }
 
@@ -109,7 +132,6 @@ static const struct cfg_records {
 static enum cfg_open_result check_shapes(cfg_t *c)
 {
     const uint16_t *len = c->len, *cnt = c->count;
-    if (len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
     if (cnt[CFG_SEC_KEYMAP] != c->layers) return CFG_ERR_SECTIONS;
     if (len[CFG_SEC_KEYMAP] != 2u * c->layers * c->npos) return CFG_ERR_SECTIONS;
     if (len[CFG_SEC_SETTINGS] != 2u * cnt[CFG_SEC_SETTINGS]) return CFG_ERR_SECTIONS;
@@ -165,7 +187,9 @@ static enum cfg_open_result check_shapes(cfg_t *c)
 static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avail)
 {
     if (!img || avail < CFG_HEADER_SIZE) return CFG_ERR_SHORT;
-    if (cfg_rd32(img) != CFG_MAGIC) return CFG_ERR_MAGIC;
+    /* two 16-bit halves: a 32-bit compare is twice the code on an 8-bit CPU */
+    if (cfg_rd16(img) != (uint16_t)CFG_MAGIC || cfg_rd16(img + 2) != (uint16_t)(CFG_MAGIC >> 16))
+        return CFG_ERR_MAGIC;
     if (cfg_rd16(img + 4) != CFG_VERSION) return CFG_ERR_VERSION;
     uint16_t nsec = cfg_rd16(img + 6);
     /* 16-bit sizes from here (CFG_MAX_IMAGE): an 8-bit CPU does 32-bit work in four times the
@@ -196,9 +220,10 @@ static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avai
     c->base = img;
     c->size = size;
     if (c->len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
-    c->rows = cfg_info8(c, CFG_INFO_ROWS);
-    c->cols = cfg_info8(c, CFG_INFO_COLS);
-    c->layers = cfg_info8(c, CFG_INFO_LAYERS);
+    const uint8_t *info = img + c->off[CFG_SEC_INFO];
+    c->rows = CFG_RD8(info + CFG_INFO_ROWS);
+    c->cols = CFG_RD8(info + CFG_INFO_COLS);
+    c->layers = CFG_RD8(info + CFG_INFO_LAYERS);
     if (c->rows == 0 || c->cols == 0 || c->rows > CFG_MAX_ROWS || c->cols > CFG_MAX_COLS ||
         (unsigned)c->rows * c->cols > CFG_MAX_POSITIONS || c->layers == 0 ||
         c->layers > CFG_MAX_LAYERS)
@@ -217,7 +242,9 @@ enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
 
 uint16_t cfg_setting_default(enum cfg_setting_id id)
 {
-    return (unsigned)id < CFG_SETTING_COUNT ? CFG_TABLE_RD16(&setting_defaults[id]) : 0;
+    if ((unsigned)id >= CFG_SETTING_COUNT) return 0;
+    uint8_t b = CFG_RD8(&setting_defaults[id]);
+    return b < CFG_BIG_FIRST ? b : CFG_TABLE_RD16(&big[b - CFG_BIG_FIRST]);
 }
 
 uint16_t cfg_setting(const cfg_t *c, enum cfg_setting_id id)

@@ -66,26 +66,55 @@ static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
     return false;
 }
 
-/* Count the timers down by `elapsed`; returns true if an eager lock ran out. Deferred timers that
- * run out commit their unit. */
-static bool count_down(debounce_t *d, const uint8_t *raw, uint8_t elapsed)
+/* The per-key and per-row algorithms are one: a unit whose raw state differs from its cooked state
+ * starts a timer, which is either a lock (the change is committed at once and further changes are
+ * ignored until it runs out: eager, and asym's press) or a wait (the change is committed when it
+ * runs out, unless the unit went back before: defer, and asym's release). d->press says which one
+ * runs. Each unit is independent, so one pass counts its timer down and then looks at it; a unit
+ * is looked at only when the raw state changed or its timer ran out, as nothing else can make it
+ * differ (at the end of every scan each unit without a timer is as its raw state). */
+#if defined(__AVR__)
+__attribute__((noinline)) /* LTO's copy into the firmware loop was larger */
+#endif
+static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed)
 {
-    bool unlocked = false, busy = false;
-    bool eager = d->type == CFG_DEBOUNCE_SYM_EAGER_PK || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
+    uint8_t type = d->type;
+    bool eager = type == CFG_DEBOUNCE_SYM_EAGER_PK || type == CFG_DEBOUNCE_SYM_EAGER_PR;
+    bool busy = false;
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];
-        if (!left) continue;
-        if (left <= elapsed) {
-            d->left[u] = 0;
-            if (eager || (d->type == CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK && bit(d->press, u))) unlocked = true;
-            else unit_sync(d, raw, u, false);
-        } else {
-            d->left[u] = (uint8_t)(left - elapsed);
-            busy = true;
+        bool lock = bit(d->press, u), look = changed;
+        if (left) {
+            if (left <= elapsed) {
+                left = 0;
+                look = true;
+                if (!lock) unit_sync(d, raw, u, false);
+            } else {
+                left = (uint8_t)(left - elapsed);
+                busy = true;
+            }
         }
+        if (look) {
+#if defined(__AVR__)
+            bool differs = unit_sync(d, raw, u, true);
+#else /* a key unit compared in place: this loop runs for every key on every changed scan */
+            bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, true);
+#endif
+            if (!left) {
+                if (differs) {
+                    lock = eager || (type == CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK && bit(raw, u));
+                    put(d->press, u, lock);
+                    if (lock) unit_sync(d, raw, u, false);
+                    left = d->ms;
+                    busy = true;
+                }
+            } else if (!lock && !differs) {
+                left = 0; /* went back before its time ran out */
+            }
+        }
+        d->left[u] = left;
     }
     d->busy = busy;
-    return unlocked;
 }
 
 static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t now, uint8_t elapsed)
@@ -94,8 +123,7 @@ static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t n
         memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
         return;
     }
-    uint8_t type = d->type;
-    if (type == CFG_DEBOUNCE_SYM_DEFER_G) {
+    if (d->type == CFG_DEBOUNCE_SYM_DEFER_G) {
         if (changed) {
             d->global = 1;
             d->g_start = now;
@@ -105,40 +133,7 @@ static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t n
         }
         return;
     }
-    bool unlocked = count_down(d, raw, elapsed);
-    bool deferred = type == CFG_DEBOUNCE_SYM_DEFER_PK || type == CFG_DEBOUNCE_SYM_DEFER_PR;
-    if (!changed && (deferred || !unlocked)) return;
-    for (uint8_t u = 0; u < d->nunits; u++) {
-#if defined(__AVR__)
-        bool differs = unit_sync(d, raw, u, true);
-#else /* a key unit compared in place: this loop runs for every key on every changed scan */
-        bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, true);
-#endif
-        if (deferred) {
-            if (differs) {
-                if (!d->left[u]) d->left[u] = d->ms;
-                d->busy = 1;
-            } else {
-                d->left[u] = 0; /* bounced back before the time ran out */
-            }
-        } else if (type != CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK) { /* sym_eager_pk / _pr */
-            if (!d->left[u] && differs) {
-                unit_sync(d, raw, u, false);
-                d->left[u] = d->ms;
-                d->busy = 1;
-            }
-        } else if (differs) { /* asym_eager_defer_pk: units are keys */
-            if (!d->left[u]) {
-                bool down = bit(raw, u);
-                put(d->press, u, down);
-                d->left[u] = d->ms;
-                d->busy = 1;
-                if (down) put(d->cooked, u, true); /* press: at once */
-            }
-        } else if (d->left[u] && !bit(d->press, u)) {
-            d->left[u] = 0; /* a release that bounced back is no release */
-        }
-    }
+    per_unit(d, raw, changed, elapsed);
 }
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
@@ -162,10 +157,11 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     unsigned n = 0;
     for (uint8_t i = 0; i < nbytes; i++) {
         uint8_t diff = (uint8_t)(before[i] ^ d->cooked[i]);
-        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1) {
+        uint8_t on = d->cooked[i];
+        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1, on >>= 1) {
             if (!(diff & 1u)) continue;
             n++;
-            if (emit) emit(ctx, p, bit(d->cooked, p), now);
+            if (emit) emit(ctx, p, on & 1u, now);
         }
     }
     return n;

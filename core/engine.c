@@ -33,9 +33,9 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 #define before ktime_before
 
 #ifdef __AVR__ /* one copy each there (engine_int.h); inline elsewhere */
-ktime_t eng_earliest(ktime_t a, ktime_t b)
+ktime_t ktime_earliest(ktime_t a, ktime_t b) /* core/ktime.h */
 {
-    return eng_earliest_inline(a, b);
+    return ktime_earliest_inline(a, b);
 }
 
 ktime_t eng_due_at(ktime_t d, ktime_t t)
@@ -53,13 +53,10 @@ engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
 
 static void held_remove(engine_t *e, uint8_t pos)
 {
-    for (uint8_t i = 0; i < e->nheld; i++) {
-        if (e->held[i].pos == pos) {
-            e->nheld--;
-            memmove(&e->held[i], &e->held[i + 1], (e->nheld - i) * sizeof e->held[0]);
-            return;
-        }
-    }
+    engine_held_t *h = eng_held_find(e, pos);
+    if (!h) return;
+    engine_held_t *end = &e->held[--e->nheld];
+    memmove(h, h + 1, (size_t)((uint8_t *)end - (uint8_t *)h));
 }
 
 /* ---- process_record / process_action ------------------------------------------------------ */
@@ -114,7 +111,11 @@ static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
     for (;;) {
         /* The modifier features (caps word, auto shift, key overrides, repeat key, ...) see the
          * event first; they may take it, or rewrite the keycode (repeat key). */
-        bool hooked = pressed ? eng_mods_press(e, &k, r) : eng_mods_release(e, &k);
+#ifdef __AVR__
+        bool hooked = eng_mods_event(e, &k, r, pressed);
+#else /* two calls: the compiler then knows the direction on each path (make bench-engine) */
+        bool hooked = pressed ? eng_mods_event(e, &k, r, true) : eng_mods_event(e, &k, r, false);
+#endif
         if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
         const engine_bhv_t *b = eng_bhv_for(k.kc);
 
@@ -207,17 +208,23 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
 
 /* ---- the waiting buffer --------------------------------------------------------------------- */
 
+/* Every held key released (the last pressed first), and no decision pending. */
+static void release_held(engine_t *e)
+{
+    while (e->nheld) {
+        engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
+        eng_process_record(e, &rel);
+    }
+    eng_tap_reset(e);
+}
+
 /* Too many events waiting: undo every held key, drop the buffer and the pending decision and empty
  * every report. QMK clears the keyboard here too; releasing the held keys properly as well means no
  * layer or modifier can stay stuck. */
 static void overflow(engine_t *e)
 {
     eng_trace(e, ENGINE_TRACE_BUFFER_OVERFLOW, CFG_POS_NONE, KC_NO, e->nwait, CFG_POS_NONE);
-    while (e->nheld) {
-        engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
-        eng_process_record(e, &rel);
-    }
-    eng_tap_reset(e);
+    release_held(e);
     eng_clear_keyboard(e);
 }
 
@@ -438,7 +445,7 @@ ktime_t engine_next_deadline(const engine_t *e)
     return d;
 }
 
-static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
+ENG_SHARED bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
 {
     if (r->mods & ~allowed_mods) return false;
     for (unsigned i = 0; i < sizeof r->keys; i++)
@@ -474,11 +481,7 @@ void engine_release_all(engine_t *e, ktime_t now_ms)
 {
     engine_tick(e, now_ms);
     eng_flush_tap_release(e);
-    while (e->nheld) {
-        engine_rec_t rel = {e->now, e->held[e->nheld - 1].pos, 0};
-        eng_process_record(e, &rel);
-    }
-    eng_tap_reset(e);
+    release_held(e);
     eng_combo_reset(e);
     eng_td_reset(e);
     eng_seq_reset(e);

@@ -234,20 +234,14 @@ static inline void eng_td_reset(engine_t *e) { (void)e; }
 #endif
 
 /* ---- deadlines (engine.c) -------------------------------------------------------------------- */
-/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
-static inline ktime_t eng_earliest_inline(ktime_t a, ktime_t b)
-{
-    if (a == ENGINE_NO_DEADLINE) return b;
-    if (b == ENGINE_NO_DEADLINE) return a;
-    return ktime_before(a, b) ? a : b;
-}
-/* eng_earliest: the sooner of two deadlines (either may be none); eng_due_at: the sooner of
- * deadline d and the time t at which something is due. One copy each on the ATmega32U4. */
+/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE.
+ * eng_earliest: the sooner of two deadlines (either may be none: ktime_earliest, core/ktime.h);
+ * eng_due_at: the sooner of deadline d and the time t at which something is due. One copy each on
+ * the ATmega32U4. */
+static inline ktime_t eng_earliest(ktime_t a, ktime_t b) { return ktime_earliest(a, b); }
 #ifdef __AVR__
-ktime_t eng_earliest(ktime_t a, ktime_t b);
 ktime_t eng_due_at(ktime_t d, ktime_t t);
 #else
-static inline ktime_t eng_earliest(ktime_t a, ktime_t b) { return eng_earliest_inline(a, b); }
 static inline ktime_t eng_due_at(ktime_t d, ktime_t t) { return eng_earliest(d, ktime_deadline(t)); }
 #endif
 
@@ -280,8 +274,7 @@ static inline uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id) { retu
  * behaviour is not run, and the press is marked ENG_HELD_HOOKED). A press hook may rewrite k->kc
  * (repeat key) so that the release undoes what the press did. */
 #if ENGINE_HAS_MODS
-bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r);
-bool eng_mods_release(engine_t *e, engine_held_t *k);
+bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed);
 /* After the behaviour ran (or was skipped): bookkeeping that needs the new state. */
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
 ktime_t eng_mods_deadline_slow(const engine_t *e);
@@ -305,12 +298,11 @@ static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods)
     return (uint8_t)((mods & ~e->mods.ko_suppressed) | e->mods.ko_weak);
 }
 #else
-static inline bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+static inline bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool p)
 {
-    (void)e; (void)k; (void)r;
+    (void)e; (void)k; (void)r; (void)p;
     return false;
 }
-static inline bool eng_mods_release(engine_t *e, engine_held_t *k) { (void)e; (void)k; return false; }
 static inline void eng_mods_after(engine_t *e, const engine_held_t *k, bool p) { (void)e; (void)k; (void)p; }
 static inline ktime_t eng_mods_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_mods_task(engine_t *e) { (void)e; }

@@ -19,39 +19,49 @@ static bool both_shifts_gate(const engine_t *e)
     return !(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT;
 }
 
-bool eng_mods_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
+/* Press and release in one body: the Shift gate, layer lock and key overrides are asked the same
+ * way for both (one copy of each test). A press stops at the first feature that takes it. */
+static inline __attribute__((always_inline)) bool mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed)
 {
     engine_mods_t *m = &e->mods;
+    bool taken = false;
     if (both_shifts_gate(e)) eng_cw_before(e);
-    /* A key waiting for auto shift, or a retro-shift hold, is settled before any other press. */
-    if (m->as_pos | m->as_retro_pos) eng_as_interrupt(e);
-    /* Repeat key turns into the key it repeats: every later feature sees that key. */
-    if (eng_rep_press(e, k)) return true;
+    if (pressed) {
+        /* A key waiting for auto shift, or a retro-shift hold, is settled before any other press. */
+        if (m->as_pos | m->as_retro_pos) eng_as_interrupt(e);
+        /* Repeat key turns into the key it repeats: every later feature sees that key. */
+        if (eng_rep_press(e, k)) return true;
+    } else {
+        taken = ((m->cw & ENG_CW_ON) || (k->count & ENG_HELD_HOOKED)) && eng_cw_release(e, k);
+    }
     kc_t kc = k->kc;
-    if ((m->ll_layers || kc == QK_LAYER_LOCK) && eng_ll_event(e, k, true)) return true;
-    if ((e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) && eng_ko_event(e, k, true)) return true;
-    bool as = (m->as_state & ENG_AS_ON) || KC_IS_AS(kc);
-    if (as && eng_as_retro_hold(e, k, r)) return true;
-    if (((m->cw & ENG_CW_ON) || kc == QK_CAPS_WORD_TOGGLE || (m->cfg_bits & ENG_MC_CW_DTAP)) &&
-        eng_cw_press(e, k, r))
-        return true;
-    if (as && eng_as_press(e, k, r)) return true;
-    return (m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
-}
-
-bool eng_mods_release(engine_t *e, engine_held_t *k)
-{
-    engine_mods_t *m = &e->mods;
-    kc_t kc = k->kc;
-    if (both_shifts_gate(e)) eng_cw_before(e);
-    bool taken = ((m->cw & ENG_CW_ON) || (k->count & ENG_HELD_HOOKED)) && eng_cw_release(e, k);
-    if (m->ll_layers || kc == QK_LAYER_LOCK) taken |= eng_ll_event(e, k, false);
-    if (e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, false);
+    if (m->ll_layers || kc == QK_LAYER_LOCK) taken |= eng_ll_event(e, k, pressed);
+    if (pressed && taken) return true;
+    if (e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, pressed);
+    if (pressed) {
+        if (taken) return true;
+        bool as = (m->as_state & ENG_AS_ON) || KC_IS_AS(kc);
+        if (as && eng_as_retro_hold(e, k, r)) return true;
+        if (((m->cw & ENG_CW_ON) || kc == QK_CAPS_WORD_TOGGLE || (m->cfg_bits & ENG_MC_CW_DTAP)) &&
+            eng_cw_press(e, k, r))
+            return true;
+        if (as && eng_as_press(e, k, r)) return true;
+        return (m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
+    }
     /* auto shift may also give the key back to its behaviour */
     if ((m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) return true;
     if (KC_IS_SC(kc)) taken |= eng_sc_event(e, k, false);
     /* a key whose press was taken never reaches its behaviour */
     return taken || (k->count & ENG_HELD_HOOKED);
+}
+
+bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed)
+{
+#ifdef __AVR__
+    return mods_event(e, k, r, pressed);
+#else /* a copy for each direction where speed counts more than size (make bench-engine) */
+    return pressed ? mods_event(e, k, r, true) : mods_event(e, k, r, false);
+#endif
 }
 
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)

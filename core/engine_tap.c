@@ -54,13 +54,16 @@ static bool typed(const engine_t *e, const engine_rec_t *r)
     return false;
 }
 
-static void pop_front(engine_t *e)
+/* The buffer's front event, taken out of it. */
+static engine_rec_t pop_front(engine_t *e)
 {
+    engine_rec_t r = e->wait[0];
     e->nwait--;
     memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
+    return r;
 }
 
-static void clear_tk(engine_t *e)
+ENG_SHARED void clear_tk(engine_t *e)
 {
     e->tk.pos = CFG_POS_NONE;
     e->tk.flags = 0;
@@ -142,8 +145,7 @@ static uint8_t chordal_first_tap(const engine_t *e)
 static void chordal_taps_until(engine_t *e, uint8_t pos)
 {
     while (e->nwait) {
-        engine_rec_t r = e->wait[0];
-        pop_front(e);
+        engine_rec_t r = pop_front(e);
         if (eng_rec_pressed(&r) && is_tap_rec(e, &r)) {
             eng_rec_set_count(&r, 1);
             decide(e, &r, eng_keymap_lookup(e, r.pos), true, ENGINE_REASON_CHORDAL_SAME_HAND, pos);
@@ -157,8 +159,7 @@ static void chordal_taps_until(engine_t *e, uint8_t pos)
 static void process_regular(engine_t *e)
 {
     while (e->nwait && !is_tap_rec(e, &e->wait[0])) {
-        engine_rec_t r = e->wait[0];
-        pop_front(e);
+        engine_rec_t r = pop_front(e);
         eng_process_record(e, &r);
     }
 }
@@ -241,6 +242,18 @@ static void start_new_tap(engine_t *e, engine_rec_t *r)
     scan_tap(e);
 }
 
+/* A dual-role key pressed with no key being decided (or after a tap): flow tap and
+ * require-prior-idle may settle it at once; else it becomes the key being decided. */
+static void new_tap_key(engine_t *e, engine_rec_t *r)
+{
+    if (settle_on_press(e, r, e->flow_prev_time)) {
+        clear_tk(e); /* (nothing to clear when no key was being decided) */
+        return;
+    }
+    set_tk(e, r, true);
+    scan_tap(e);
+}
+
 /* ---- the state machine ---------------------------------------------------------------------- */
 static bool pressed_undecided(engine_t *e, engine_rec_t *r)
 {
@@ -257,8 +270,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             engine_rec_t *w = &e->wait[0];
             ktime_t t = w->time;
             if (!is_tap_rec(e, w)) {
-                engine_rec_t c = *w;
-                pop_front(e);
+                engine_rec_t c = pop_front(e);
                 eng_process_record(e, &c);
             } else {
                 engine_rec_t c = *w;
@@ -285,8 +297,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             uint8_t first = chordal_first_tap(e);
             if (first < ENGINE_WAIT_MAX) {
                 while (first--) {
-                    engine_rec_t c = e->wait[0];
-                    pop_front(e);
+                    engine_rec_t c = pop_front(e);
                     if (eng_rec_pressed(&c))
                         decide(e, &c, eng_keymap_lookup(e, c.pos), false, ENGINE_REASON_CHORDAL_STREAK, r->pos);
                     eng_process_record(e, &c);
@@ -315,8 +326,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         } else if (opts & OPT_HOOKP) {
             settle_tk(e, false, ENGINE_REASON_HOLD_ON_OTHER_KEY, r->pos);
             if ((opts & OPT_CHORDAL) && e->nwait && eng_rec_pressed(&e->wait[0]) && is_tap_rec(e, &e->wait[0])) {
-                engine_rec_t next = e->wait[0];
-                pop_front(e);
+                engine_rec_t next = pop_front(e);
                 set_tk(e, &next, true);
             } else {
                 clear_tk(e);
@@ -341,9 +351,7 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
     if (!tk_active(e)) {
         if (!is_event) return true;
         if (pressed && is_tap_rec(e, r)) {
-            if (settle_on_press(e, r, e->flow_prev_time)) return true;
-            set_tk(e, r, true);
-            scan_tap(e);
+            new_tap_key(e, r);
         } else {
             eng_process_record(e, r);
         }
@@ -416,12 +424,7 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
         return true;
     }
     if (is_tap_rec(e, r)) {
-        if (settle_on_press(e, r, e->flow_prev_time)) {
-            clear_tk(e);
-            return true;
-        }
-        set_tk(e, r, true);
-        scan_tap(e);
+        new_tap_key(e, r);
         return true;
     }
     e->tk.flags |= ENGINE_REC_INTERRUPTED;

@@ -103,20 +103,25 @@ void eng_send_kbd(engine_t *e)
     if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
 }
 
+/* The consumer and the system report: one body for both (one copy on the ATmega32U4). */
+ENG_SHARED void send_usage(engine_t *e, bool sys, uint16_t usage)
+{
+    uint16_t *last = sys ? &e->system : &e->consumer;
+    if (usage == *last) return;
+    *last = usage;
+    eng_seq_count_report(e);
+    void (*send)(void *ctx, uint16_t usage, ktime_t now) = sys ? e->sink->system : e->sink->consumer;
+    if (send) send(e->ctx, usage, e->now);
+}
+
 void eng_consumer_send(engine_t *e, uint16_t usage)
 {
-    if (usage == e->consumer) return;
-    e->consumer = usage;
-    eng_seq_count_report(e);
-    if (e->sink->consumer) e->sink->consumer(e->ctx, usage, e->now);
+    send_usage(e, false, usage);
 }
 
 void eng_system_send(engine_t *e, uint16_t usage)
 {
-    if (usage == e->system) return;
-    e->system = usage;
-    eng_seq_count_report(e);
-    if (e->sink->system) e->sink->system(e->ctx, usage, e->now);
+    send_usage(e, true, usage);
 }
 
 /* Keys that appear in the report remember when they were last pressed, for require-prior-idle

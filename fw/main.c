@@ -21,7 +21,10 @@ static engine_t engine;
 static matrix_t matrix;
 static debounce_t debounce;
 static usb_identity_t ident;
-static bool boot_requested, reboot_requested;
+/* QK_BOOT / QK_REBOOT asked for (LEAVE_* bits; the bootloader wins when both were) */
+#define LEAVE_BOOT 1u
+#define LEAVE_REBOOT 2u
+static uint8_t leave;
 static ktime_t boot_request_ms;
 
 #if HAL_MS_CLOCK
@@ -68,12 +71,6 @@ static uint32_t clock_now(void)
 }
 #endif
 
-/* The earlier of two deadlines (KTIME_NONE: none). */
-static ktime_t earlier(ktime_t a, ktime_t b)
-{
-    return b != KTIME_NONE && (a == KTIME_NONE || ktime_before(b, a)) ? b : a;
-}
-
 /* Tells the harness which endpoint queue got a report (to time reports when they were made). */
 static inline void queued(uint8_t ep)
 {
@@ -119,11 +116,11 @@ static void sink_action(void *ctx, kc_t kc, ktime_t now)
     hal_probe(kc);
     switch (kc) {
     case QK_BOOT:
-        boot_requested = true;
+        leave |= LEAVE_BOOT;
         boot_request_ms = clock_ms;
         break;
     case QK_REBOOT:
-        reboot_requested = true;
+        leave |= LEAVE_REBOOT;
         boot_request_ms = clock_ms;
         break;
 #if KESTREL_DRIVE
@@ -330,27 +327,27 @@ void fw_run(void)
             deadline = engine_next_deadline(&engine);
         }
 #endif
-        deadline = earlier(deadline, usb_tick(ms));
+        deadline = ktime_earliest(deadline, usb_tick(ms));
 #if KESTREL_DRIVE
         const uint8_t *img;
         size_t n;
         if (fw_drive_task(ms, &img, &n)) switch_config(img, n, ms);
-        deadline = earlier(deadline, fw_drive_deadline());
+        deadline = ktime_earliest(deadline, fw_drive_deadline());
 #endif
-        deadline = earlier(deadline, debounce_next_deadline(&debounce));
+        deadline = ktime_earliest(deadline, debounce_next_deadline(&debounce));
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
         /* QK_BOOT / QK_REBOOT leave once every key is up and the host has the last reports, so
          * nothing stays pressed on the host (or after 2 s, if a key is held down). */
-        if ((boot_requested || reboot_requested) &&
+        if (leave &&
             ((engine_idle(&engine) && !usb_reports_pending()) || (ktime_t)(ms - boot_request_ms) > 2000u)) {
-            if (boot_requested) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
+            if (leave & LEAVE_BOOT) hal_bootloader_jump(cfg_info8(&cfg, CFG_INFO_BOOTLOADER));
             hal_reset();
         }
 
         /* Sleep: keys down means periodic scanning; an idle matrix waits for a press. */
 #if HAL_MS_CLOCK
-        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested)
+        if (matrix_any_down(&matrix) || debounce.busy || leave)
             continue; /* scan again at once */
         matrix_arm_wake(&matrix);
         armed = true;
@@ -371,7 +368,7 @@ void fw_run(void)
             timed = true;
         }
 #endif
-        if (matrix_any_down(&matrix) || debounce.busy || boot_requested || reboot_requested) {
+        if (matrix_any_down(&matrix) || debounce.busy || leave) {
             if (!timed || (int32_t)(next_scan_us - wake_us) < 0) wake_us = next_scan_us;
             timed = true;
         } else {

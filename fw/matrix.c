@@ -17,7 +17,7 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
     m->io_delay_us = cfg_info16(cfg, CFG_INFO_IO_DELAY);
     if (m->kind == CFG_MATRIX_DIRECT) {
         m->cfg = cfg;
-        for (unsigned i = 0; i < cfg->npos; i++) hal_pin_input_pullup(cfg_pin(cfg, i));
+        for (uint_fast8_t i = 0; i < cfg->npos; i++) hal_pin_input_pullup(cfg_pin(cfg, i));
         return;
     }
     bool col2row = m->diode == CFG_COL2ROW;
@@ -89,7 +89,7 @@ static inline void set_bit(uint32_t *w, unsigned pos)
 /* A chip without a pin word is an 8-bit one here (the ATmega32U4): the bitmap by bytes (the words
  * are little-endian), as a variable 32-bit shift is a loop of 32-bit shifts there; one copy, as
  * it runs only for a key that is down. */
-static __attribute__((noinline)) void set_bit(uint32_t *w, unsigned pos)
+static __attribute__((noinline)) void set_bit(uint32_t *w, uint8_t pos)
 {
     ((uint8_t *)w)[pos >> 3] |= (uint8_t)(1u << (pos & 7u));
 }
@@ -98,14 +98,14 @@ static __attribute__((noinline)) void set_bit(uint32_t *w, unsigned pos)
 bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
 {
     memset(now, 0, MATRIX_WORDS * sizeof now[0]);
-    unsigned npos = (unsigned)m->rows * m->cols;
     if (m->kind == CFG_MATRIX_DIRECT) {
-        for (unsigned p = 0; p < npos; p++)
+        for (uint_fast8_t p = 0; p < m->cfg->npos; p++)
             if (!hal_pin_read(cfg_pin(m->cfg, p))) set_bit(now, p);
     } else {
         bool col2row = m->diode == CFG_COL2ROW;
-        unsigned base = 0; /* COL2ROW: position of this select line's first key */
-        for (unsigned s = 0; s < m->nsel; s++, base += m->cols) {
+        /* positions are below 256 (CFG_MAX_POSITIONS) */
+        uint_fast8_t base = 0; /* COL2ROW: position of this select line's first key */
+        for (uint_fast8_t s = 0; s < m->nsel; s++, base += m->cols) {
             uint8_t pin = m->sel[s];
             if (!hal_pin_valid(pin)) continue;
             hal_pin_drive_low(pin);
@@ -124,8 +124,8 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             }
 #else
             /* read line r is position base + r (COL2ROW) or r * cols + s (ROW2COL) */
-            unsigned step = col2row ? 1u : m->cols;
-            for (unsigned p = col2row ? base : s; bits; bits >>= 1, p += step)
+            uint_fast8_t step = col2row ? 1u : m->cols;
+            for (uint_fast8_t p = col2row ? base : s; bits; bits >>= 1, p += step)
                 if (bits & 1u) set_bit(now, p);
 #endif
             /* Only a line that a closed key pulled low needs time to come back up through its
@@ -137,14 +137,14 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             }
         }
     }
-    for (unsigned i = 0; i < MATRIX_WORDS; i++)
+    for (uint_fast8_t i = 0; i < MATRIX_WORDS; i++)
         if (now[i] != m->state[i]) return true;
     return false;
 }
 
 bool matrix_any_down(const matrix_t *m)
 {
-    for (unsigned i = 0; i < MATRIX_WORDS; i++)
+    for (uint_fast8_t i = 0; i < MATRIX_WORDS; i++)
         if (m->state[i]) return true;
     return false;
 }

@@ -31,7 +31,9 @@ enum usb_report_id { USB_RID_NKRO = 1, USB_RID_SYSTEM = 2, USB_RID_CONSUMER = 3,
 #define USB_EXTRA_EP_SIZE 32u
 
 typedef struct usb_identity {
-    uint16_t vid, pid, bcd;
+    /* idVendor, idProduct, bcdDevice as the device descriptor has them (little-endian), which is
+     * also how the config image's INFO holds them: copied as bytes, with no 16-bit work. */
+    uint8_t ids[6];
     uint8_t poll_ms;          /* bInterval of the interrupt endpoints (1..255) */
     uint8_t max_power_2ma;    /* bMaxPower */
     const char *manufacturer; /* UTF-8, NUL-terminated (may point into the config image) */

@@ -132,9 +132,7 @@ void usb_desc_build(const usb_identity_t *id)
 {
     ident = id;
     DESC_COPY(dev_desc, dev_tmpl, sizeof dev_desc);
-    le_wr16(dev_desc + 8, id->vid);
-    le_wr16(dev_desc + 10, id->pid);
-    le_wr16(dev_desc + 12, id->bcd);
+    memcpy(dev_desc + 8, id->ids, sizeof id->ids);
     DESC_COPY(cfg_desc, cfg_tmpl, sizeof cfg_desc);
 #if USB_MSC
     /* Without the drive the MSC interface at the end is simply left off. */
@@ -199,52 +197,35 @@ static uint16_t string_desc(const char *s, bool in_cfg)
     return str_desc[0];
 }
 
-bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **p, uint16_t *len)
+enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wIndex)
 {
     switch (type) {
     case USB_DESC_DEVICE:
-        if (index) return false;
-        *p = dev_desc;
-        *len = sizeof dev_desc;
-        return true;
+        if (index || wIndex) break;
+        return usb_ctrl_answer(dev_desc, sizeof dev_desc);
     case USB_DESC_CONFIGURATION:
-        if (index) return false;
-        *p = cfg_desc;
-        *len = cfg_len;
-        return true;
+        if (index || wIndex) break;
+        return usb_ctrl_answer(cfg_desc, cfg_len);
     case USB_DESC_STRING:
         if (index == 0) {
-            static const uint8_t langs[4] = {4, USB_DESC_STRING, 0x09, 0x04}; /* en-US */
-            *p = langs;
-            *len = sizeof langs;
-            return true;
+            static const uint8_t langs[4] DESC_ROM = {4, USB_DESC_STRING, 0x09, 0x04}; /* en-US */
+            return usb_ctrl_answer(DESC_PTR(langs), sizeof langs);
         }
-        if (wIndex != 0x0409u || index > 3) return false;
-        *len = string_desc(index == 1 ? ident->manufacturer
-                           : index == 2 ? ident->product : ident->serial,
-                           index < 3 && (ident->in_cfg >> (index - 1) & 1));
-        *p = str_desc;
-        return true;
+        if (wIndex != 0x0409u || index > 3) break;
+        return usb_ctrl_answer(str_desc, string_desc(index == 1 ? ident->manufacturer
+                                                     : index == 2 ? ident->product : ident->serial,
+                                                     index < 3 && (ident->in_cfg >> (index - 1) & 1)));
     default:
-        return false;
+        break;
     }
+    return USB_CTRL_STALL;
 }
 
-const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len)
+enum usb_ctrl_result usb_desc_hid_answer(uint8_t iface, uint8_t type)
 {
-    if (iface == USB_IF_KBD) {
-        *len = sizeof report_kbd;
-        return DESC_PTR(report_kbd);
-    }
-    if (iface == USB_IF_EXTRA) {
-        *len = sizeof report_extra;
-        return DESC_PTR(report_extra);
-    }
-    return NULL;
-}
-
-const uint8_t *usb_desc_hid(uint8_t iface)
-{
-    if (iface >= USB_IF_COUNT) return NULL; /* HID interfaces only */
-    return cfg_desc + 9u + iface * HID_IF_LEN + 9u;
+    if (iface >= USB_IF_COUNT) return USB_CTRL_STALL; /* HID interfaces only */
+    if (type == USB_DESC_HID) return usb_ctrl_answer(cfg_desc + 9u + iface * HID_IF_LEN + 9u, 9);
+    if (type != USB_DESC_HID_REPORT) return USB_CTRL_STALL;
+    if (iface == USB_IF_KBD) return usb_ctrl_answer(DESC_PTR(report_kbd), sizeof report_kbd);
+    return usb_ctrl_answer(DESC_PTR(report_extra), sizeof report_extra);
 }

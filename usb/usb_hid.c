@@ -29,7 +29,7 @@ typedef struct report_queue {
 
 static report_queue_t queues[2]; /* [0] = USB_EP_KBD_IN, [1] = USB_EP_EXTRA_IN */
 
-static struct {
+typedef struct hid_state {
     uint8_t protocol;     /* 0 boot, 1 report (the default after reset, HID 1.11 §7.2.6) */
     uint8_t idle[2];      /* SET_IDLE duration per interface, 4 ms units; 0 = only on change */
     ktime_t now_ms;       /* from usb_tick() */
@@ -41,7 +41,8 @@ static struct {
     uint8_t boot[USB_BOOT_REPORT_LEN];
     uint8_t nkro_report[EXTRA_REPORT_MAX];
     uint8_t system[3], consumer[3], mouse[6];
-} hid; /* zero until usb_init()'s bus reset sets it up (usb_hid_reset): in .bss, no copy in flash */
+} hid_state_t;
+static hid_state_t hid; /* zero until usb_init()'s bus reset sets it up (usb_hid_reset): in .bss, no copy in flash */
 
 bool usb_ep_halted(uint8_t ep);
 
@@ -59,9 +60,8 @@ static const char default_product[] PROGMEM = "Kestrel keyboard";
 
 void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
-    id->vid = cfg_info16(cfg, CFG_INFO_VID);
-    id->pid = cfg_info16(cfg, CFG_INFO_PID);
-    id->bcd = cfg_info16(cfg, CFG_INFO_BCD);
+    _Static_assert(CFG_INFO_PID == CFG_INFO_VID + 2 && CFG_INFO_BCD == CFG_INFO_VID + 4, "INFO ids");
+    for (uint8_t i = 0; i < sizeof id->ids; i++) id->ids[i] = cfg_info8(cfg, CFG_INFO_VID + i);
     uint8_t poll = cfg_info8(cfg, CFG_INFO_POLL_MS);
     id->poll_ms = poll ? poll : 1;
     uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
@@ -131,23 +131,23 @@ static uint8_t enqueue(report_queue_t *rq, const uint8_t *data, uint8_t len)
 {
     bool extra = rq != queues;
     report_slot_t *s;
-    if (rq->count == QUEUE_LEN) {
+    uint8_t ep = 0, i = rq->count;
+    if (i == QUEUE_LEN) {
         /* Full (the host stopped polling): the newest state replaces the newest queued report
-         * of the same kind, so the host still ends in the right state. */
-        for (uint8_t i = QUEUE_LEN; i-- > 0;) {
+         * of the same kind (on the report-ID endpoint the ID says the kind, and the length),
+         * so the host still ends in the right state. */
+        do {
+            if (!i--) return 0;
             s = &rq->slot[slot_at(rq, i)];
-            if (s->len == len && (!extra || s->data[0] == data[0])) {
-                memcpy(s->data, data, len);
-                return 0;
-            }
-        }
-        return 0;
+        } while (extra && s->data[0] != data[0]);
+    } else {
+        s = &rq->slot[slot_at(rq, i)];
+        rq->count++;
+        s->len = len;
+        ep = extra ? 2u : 1u; /* USB_EP_EXTRA_IN / USB_EP_KBD_IN numbers */
     }
-    s = &rq->slot[slot_at(rq, rq->count)];
-    rq->count++;
-    s->len = len;
     memcpy(s->data, data, len);
-    return extra ? 2u : 1u; /* USB_EP_EXTRA_IN / USB_EP_KBD_IN numbers */
+    return ep;
 }
 
 static void feed(report_queue_t *rq, uint8_t ep)
@@ -255,22 +255,19 @@ uint8_t usb_send_mouse(const mouse_report_t *r)
 /* GET_REPORT answers the current state of an input report. */
 static enum usb_ctrl_result get_report(uint8_t iface, uint8_t type, uint8_t id)
 {
+    /* Where each report is kept and its length: the boot report, then by report ID. */
+    static const uint8_t at[1 + USB_RID_MOUSE][2] ROM_DATA = {
+        {offsetof(hid_state_t, boot), USB_BOOT_REPORT_LEN},
+        {offsetof(hid_state_t, nkro_report), EXTRA_REPORT_MAX},
+        {offsetof(hid_state_t, system), 3},
+        {offsetof(hid_state_t, consumer), 3},
+        {offsetof(hid_state_t, mouse), 6},
+    };
     if (type != 1) return USB_CTRL_STALL; /* input reports only: no feature reports exist */
-    if (iface == USB_IF_KBD) {
-        if (id) return USB_CTRL_STALL;
-        return usb_ctrl_answer(hid.boot, USB_BOOT_REPORT_LEN);
-    }
-    uint8_t *b;
-    uint16_t len;
-    switch (id) {
-    case USB_RID_NKRO: b = hid.nkro_report; len = EXTRA_REPORT_MAX; break;
-    case USB_RID_SYSTEM: b = hid.system; len = 3; break;
-    case USB_RID_CONSUMER: b = hid.consumer; len = 3; break;
-    case USB_RID_MOUSE: b = hid.mouse; len = 6; break;
-    default: return USB_CTRL_STALL;
-    }
-    b[0] = id; /* never sent yet: the rest is still zero */
-    return usb_ctrl_answer(b, len);
+    if (iface == USB_IF_KBD ? id != 0 : (uint8_t)(id - 1u) >= USB_RID_MOUSE) return USB_CTRL_STALL;
+    uint8_t *b = (uint8_t *)&hid + ROM_RD8(&at[id][0]);
+    if (id) b[0] = id; /* never sent yet: the rest is still zero */
+    return usb_ctrl_answer(b, ROM_RD8(&at[id][1]));
 }
 
 /* The class requests (HID 1.11 §7.2) and their shapes, checked by usbd.c before
@@ -323,14 +320,11 @@ enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
 
 enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len)
 {
-    uint8_t leds;
-    if ((uint8_t)s->wIndex == USB_IF_KBD) {
-        leds = usb_ctrl_buf[0];
-    } else {
-        if (len != 2 || usb_ctrl_buf[0] != USB_RID_NKRO) return USB_CTRL_STALL;
-        leds = usb_ctrl_buf[1];
-    }
-    leds &= 0x1Fu;
+    /* len is the wLength that usb_hid_request() accepted: 1 on interface 0, 2 on interface 1
+     * (report ID, LEDs). */
+    (void)s;
+    uint8_t leds = usb_ctrl_buf[len - 1u] & 0x1Fu;
+    if (len == 2 && usb_ctrl_buf[0] != USB_RID_NKRO) return USB_CTRL_STALL;
     if (leds != hid.leds) {
         hid.leds = leds;
         hid.leds_changed = true;

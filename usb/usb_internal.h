@@ -63,10 +63,12 @@ extern uint16_t usb_ctrl_in_len;
 
 /* Descriptors (usb_desc.c) */
 void usb_desc_build(const usb_identity_t *id);
-/* Finds descriptor (type, index) for GET_DESCRIPTOR; wIndex = language or interface. */
-bool usb_desc_get(uint8_t type, uint8_t index, uint16_t wIndex, const uint8_t **p, uint16_t *len);
-const uint8_t *usb_desc_hid_report(uint8_t iface, uint16_t *len);
-const uint8_t *usb_desc_hid(uint8_t iface); /* the 9-byte HID descriptor inside the config */
+/* Answers GET_DESCRIPTOR (type, index) to the device (usb_ctrl_answer), or STALL when there is
+ * no such descriptor; wIndex: a string's language, else 0. */
+enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wIndex);
+/* Answers GET_DESCRIPTOR(type HID or HID report) to interface iface, or STALL (no such
+ * descriptor, not a HID interface). */
+enum usb_ctrl_result usb_desc_hid_answer(uint8_t iface, uint8_t type);
 
 /* HID class (usb_hid.c) */
 void usb_hid_reset(void);           /* bus reset / deconfigure */

@@ -33,7 +33,8 @@ static bool msc_on(void)
 }
 #endif
 
-static int ep_index(uint16_t ep)
+#define EP_NONE 0xFFu
+static uint8_t ep_index(uint16_t ep) /* into dev.halted, EP_NONE for no such endpoint */
 {
     if (ep == USB_EP_KBD_IN) return 0;
     if (ep == USB_EP_EXTRA_IN) return 1;
@@ -41,7 +42,7 @@ static int ep_index(uint16_t ep)
     if (msc_on() && ep == USB_EP_MSC_IN) return 2;
     if (msc_on() && ep == USB_EP_MSC_OUT) return 3;
 #endif
-    return -1;
+    return EP_NONE;
 }
 
 bool usb_configured(void)
@@ -56,14 +57,14 @@ bool usb_suspended(void)
 
 bool usb_ep_halted(uint8_t ep)
 {
-    int i = ep_index(ep);
-    return i >= 0 && dev.halted[i];
+    uint8_t i = ep_index(ep);
+    return i != EP_NONE && dev.halted[i];
 }
 
 void usb_ep_set_halted(uint8_t ep, bool halted)
 {
-    int i = ep_index(ep);
-    if (i >= 0) dev.halted[i] = halted;
+    uint8_t i = ep_index(ep);
+    if (i != EP_NONE) dev.halted[i] = halted;
 }
 
 /* After a halt is cleared (or the interface reselected): the class carries on. */
@@ -192,12 +193,7 @@ static bool shape_ok(const usb_setup_t *s, const uint8_t rules[USB_RQ_COUNT])
 static enum usb_ctrl_result std_device(const usb_setup_t *s)
 {
     if (s->bRequest == 6) { /* GET_DESCRIPTOR; wIndex is the language of a string */
-        const uint8_t *p;
-        uint16_t len;
-        if (!usb_desc_get((uint8_t)(s->wValue >> 8), (uint8_t)s->wValue, s->wIndex, &p, &len))
-            return USB_CTRL_STALL;
-        if ((s->wValue >> 8) != USB_DESC_STRING && s->wIndex) return USB_CTRL_STALL;
-        return usb_ctrl_answer(p, len);
+        return usb_desc_answer((uint8_t)(s->wValue >> 8), (uint8_t)s->wValue, s->wIndex);
     }
     if (s->wIndex) return USB_CTRL_STALL;
     switch (s->bRequest) {
@@ -229,20 +225,9 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
     switch (s->bRequest) {
     case 0: /* GET_STATUS */
         return usb_ctrl_answer_byte(0, 2);
-    case 6: { /* GET_DESCRIPTOR: HID class descriptors (HID 1.11 §7.1) */
-        uint16_t len;
-        const uint8_t *p;
+    case 6: /* GET_DESCRIPTOR: HID class descriptors (HID 1.11 §7.1) */
         if (s->wValue & 0xFFu) return USB_CTRL_STALL;
-        if ((s->wValue >> 8) == USB_DESC_HID_REPORT) {
-            p = usb_desc_hid_report(iface, &len);
-        } else if ((s->wValue >> 8) == USB_DESC_HID) {
-            p = usb_desc_hid(iface);
-            len = 9;
-        } else {
-            return USB_CTRL_STALL;
-        }
-        return p ? usb_ctrl_answer(p, len) : USB_CTRL_STALL;
-    }
+        return usb_desc_hid_answer(iface, (uint8_t)(s->wValue >> 8));
     case 10: /* GET_INTERFACE */
         return usb_ctrl_answer_byte(0, 1);
     default: /* 11: SET_INTERFACE: only alternate setting 0 exists; selecting it again resets
@@ -259,9 +244,10 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
         } else
 #endif
         {
-            uint8_t ep = iface == USB_IF_KBD ? USB_EP_KBD_IN : USB_EP_EXTRA_IN;
-            dev.halted[ep_index(ep)] = false;
-            dcd_ep_clear_stall(ep);
+            /* HID interface n has endpoint 0x81 + n, halt index n */
+            _Static_assert(USB_EP_EXTRA_IN == USB_EP_KBD_IN + USB_IF_EXTRA, "HID endpoints");
+            dev.halted[iface] = false;
+            dcd_ep_clear_stall((uint8_t)(USB_EP_KBD_IN + iface));
             usb_hid_xfer_done(0);
         }
         return USB_CTRL_STATUS;
@@ -272,8 +258,8 @@ static enum usb_ctrl_result std_endpoint(const usb_setup_t *s)
 {
     if (s->wIndex == 0x00 || s->wIndex == 0x80) /* EP0 itself: never halted */
         return s->bRequest == 0 ? usb_ctrl_answer_byte(0, 2) : USB_CTRL_STALL;
-    int i = ep_index(s->wIndex);
-    if (!dev.config || i < 0) return USB_CTRL_STALL;
+    uint8_t i = ep_index(s->wIndex);
+    if (!dev.config || i == EP_NONE) return USB_CTRL_STALL;
     if (s->bRequest == 0) return usb_ctrl_answer_byte(dev.halted[i], 2); /* GET_STATUS */
     /* CLEAR_FEATURE(ENDPOINT_HALT), which also resets the data toggle, or SET_FEATURE */
     dev.halted[i] = s->bRequest == 3;

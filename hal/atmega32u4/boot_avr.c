@@ -35,15 +35,21 @@ static void usb_detach_and_quiet(void)
         *(volatile uint8_t *)(uintptr_t)pgm_read_byte(&quiet_regs[i]) = 0;
 }
 
+/* A watchdog reset after `timeout` (WDTO_*); one copy of the timed sequence. */
+static __attribute__((noreturn, noinline)) void watchdog_reset(uint8_t timeout)
+{
+    wdt_enable(timeout);
+    for (;;) {
+    }
+}
+
 void hal_reset(void)
 {
     cli();
     /* Let go of the bus first, so the host sees the device leave rather than a stalled one. */
     UDCON = 1 << DETACH;
     USBCON = 1 << FRZCLK;
-    wdt_enable(WDTO_15MS);
-    for (;;) {
-    }
+    watchdog_reset(WDTO_15MS);
 }
 
 void hal_bootloader_jump(uint8_t bootloader)
@@ -55,9 +61,7 @@ void hal_bootloader_jump(uint8_t bootloader)
         /* Caterina runs on every reset (BOOTRST) and stays only for a watchdog reset with its
          * key in RAM; SRAM survives the watchdog reset. */
         *(volatile uint16_t *)CATERINA_KEY_ADDR = CATERINA_KEY;
-        wdt_enable(WDTO_60MS);
-        for (;;) {
-        }
+        watchdog_reset(WDTO_60MS);
     case CFG_BOOT_HALFKAY:
         __asm__ volatile("jmp " BOOT_HALFKAY);
         break;

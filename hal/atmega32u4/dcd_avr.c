@@ -11,8 +11,9 @@
  * - The stack answers SET_ADDRESS by calling dcd_set_address() and then arming the status stage
  *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
  * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
- *   Numbers above DCD_AVR_MAX_EP are refused (simavr models only 0..4; the chip has 0..6).
- * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 4 x 64 of the 832 bytes).
+ *   Numbers above DCD_AVR_MAX_EP (2: the stack uses 1 and 2) are refused; the chip has 0..6.
+ * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 2 x 64 of the 832 bytes).
+ * - dcd_init() runs once, at start (usb_init): the driver's state is .bss, zero until then.
  * - Data endpoints are IN only: OUT ones serve only the keyboard's drive (usb/msc.h), which this
  *   chip does not build, and their code would be dead weight in its flash. */
 #include <avr/io.h>
@@ -78,12 +79,6 @@ static void ep_hw_reconfigure(void)
     UERST = 0;
 }
 
-static void xfers_abort(void)
-{
-    for (uint8_t n = 0; n <= DCD_AVR_MAX_EP; n++) xf[n].state = XS_IDLE;
-    ep0_out.state = XS_IDLE;
-}
-
 void dcd_init(void)
 {
     UHWCON = 1 << UVREGE;
@@ -97,11 +92,9 @@ void dcd_init(void)
     }
     USBCON = (1 << USBE) | (1 << OTGPADE);
     UDCON = 1 << DETACH;
-    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) ep_cfg1[n] = 0;
-    xfers_abort();
-    pending_addr = 0;
     UDINT = 0;
-    bus_asleep = false;
+    /* The driver's own state starts zeroed (.bss: nothing open, no transfer, awake): usb_init()
+     * calls this once, at start. */
 }
 
 void dcd_connect(bool on)
@@ -150,12 +143,9 @@ static void ep_in_packet(uint8_t n)
     uint16_t left = x->len - x->done;
     uint8_t k = left > ep_size[n] ? ep_size[n] : (uint8_t)left;
     const uint8_t *p = x->buf + x->done;
-    if ((uintptr_t)p & DCD_PGM_TAG) { /* a constant descriptor in program memory */
-        uint16_t a = (uint16_t)((uintptr_t)p & ~DCD_PGM_TAG);
-        for (uint8_t i = 0; i < k; i++) UEDATX = pgm_read_byte(a + i);
-    } else {
-        for (uint8_t i = 0; i < k; i++) UEDATX = p[i];
-    }
+    bool pgm = ((uintptr_t)p & DCD_PGM_TAG) != 0; /* a constant descriptor in program memory */
+    p = (const uint8_t *)((uintptr_t)p & ~DCD_PGM_TAG);
+    for (uint8_t i = 0; i < k; i++, p++) UEDATX = pgm ? pgm_read_byte(p) : *p;
     x->done += k;
     x->state = XS_FLIGHT;
     /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
@@ -318,10 +308,10 @@ static void gen_service(void)
     /* UDINT is cleared with &= ~bit: simavr keeps it as plain memory, where writing 1s sets bits. */
     if (f & (1 << EORSTI)) {
         UDINT &= (uint8_t)~(1 << EORSTI);
-        for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) ep_cfg1[n] = 0;
-        ep_hw_reconfigure();
+        dcd_ep_close_all(); /* the data endpoints (and their transfers), before EP0 */
         ep0_setup_hw();
-        xfers_abort();
+        xf[0].state = XS_IDLE;
+        ep0_out.state = XS_IDLE;
         pending_addr = 0;
         usbd_on_bus_reset();
     }

@@ -82,39 +82,29 @@ bool hal_pin_read(uint8_t pin)
     return !m || (*PIN_REGS(d) & m);
 }
 
-/* The matrix scan's read (fw/hal.h): every port read once, then each line looked up in that
- * snapshot with a running bit. The lines' ports and masks are worked out once per pin list (the
- * matrix passes the same one every time): a line then costs about 12 cycles, not a call. An
- * invalid pin, or a bit its port does not have, reads high (port slot 0). */
+/* The matrix scan's read (fw/hal.h): each line's PINx address and mask are worked out once per
+ * pin list (the matrix passes the same one every time); a line then costs a few cycles, not a
+ * call. An invalid pin has mask 0, which reads as high (a released key). */
 #define RD_MAX 32u
 static const uint8_t *rd_pins;
-static uint8_t rd_n, rd_port[RD_MAX], rd_mask[RD_MAX];
+static uint8_t rd_n, rd_reg[RD_MAX], rd_mask[RD_MAX];
 
 uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
 {
     if (n > RD_MAX) n = RD_MAX;
     if (pins != rd_pins || n != rd_n) {
         for (uint8_t r = 0; r < n; r++) {
-            uint8_t m = (uint8_t)pin_decode(pins[r]);
-            rd_port[r] = m ? (uint8_t)(pins[r] >> 3) : 0;
-            rd_mask[r] = m ? m : 1;
+            uint16_t d = pin_decode(pins[r]);
+            rd_reg[r] = (uint8_t)(d >> 8);
+            rd_mask[r] = (uint8_t)d;
         }
         rd_pins = pins;
         rd_n = n;
     }
-    uint8_t snap[6];
-    snap[0] = 0xFF;
-    snap[1] = PINB;
-    snap[2] = PINC;
-    snap[3] = PIND;
-    snap[4] = PINE;
-    snap[5] = PINF;
-    /* The result by bytes: 8-bit work is what this CPU does in one cycle. */
-    union {
-        uint32_t w;
-        uint8_t b[4];
-    } low = {0};
-    for (uint8_t r = 0; r < n; r++)
-        if (!(snap[rd_port[r]] & rd_mask[r])) low.b[r >> 3] |= bit_mask[r & 7];
-    return low.w;
+    uint32_t low = 0, bit = 1;
+    for (uint8_t r = 0; r < n; r++, bit <<= 1) {
+        uint8_t m = rd_mask[r];
+        if ((*(volatile uint8_t *)(uintptr_t)rd_reg[r] & m) != m) low |= bit;
+    }
+    return low;
 }

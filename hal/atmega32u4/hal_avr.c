@@ -65,7 +65,10 @@ void hal_avr_early(void)
 #define TICKS_PER_MS (1000u / TICK_US)
 #define T1_PER_US    (F_CPU / 8000000UL)
 static volatile ktime_t ms_count;  /* engine time (core/ktime.h): 16 bits here */
-static volatile uint8_t ms_ticks; /* ticks into the current millisecond */
+/* Ticks into the current millisecond, kept in GPIOR2 (used by nothing else; zeroed when time
+ * starts): an I/O register takes 2-byte IN/OUT where a RAM byte takes 4-byte LDS/STS, and the
+ * tick and every clock read touch it. */
+#define ms_ticks GPIOR2
 static uint8_t ticks_read;        /* ms_ticks when the loop last read the clock */
 
 ISR(TIMER1_COMPA_vect)
@@ -126,8 +129,8 @@ void hal_sleep_until_ms(ktime_t wake_ms, bool timed)
     if (timed && ktime_diff(wake_ms, hal_millis()) <= 0) return;
     /* The timer tick ends the sleep within 250 us; USB is polled then (dcd_avr.c). A tick that
      * came since the loop last read the clock (while it scanned) ends it at once: the keys are
-     * looked at again after every tick, not one tick later. */
-    set_sleep_mode(SLEEP_MODE_IDLE);
+     * looked at again after every tick, not one tick later. The sleep mode is idle: SMCR's
+     * mode bits are 0 from reset, and nothing sets them. */
     cli();
     if (ms_ticks == ticks_read) {
         sleep_enable();
@@ -159,13 +162,11 @@ const uint8_t *hal_cfg_region(size_t *max)
 /* The USB parts of the AVR family carry a 10-byte serial number in the signature row at 0x0E. */
 const char *hal_serial(void)
 {
-    static char serial[21];
-    if (!serial[0]) {
-        for (uint8_t i = 0; i < 20; i++) {
-            uint8_t b = boot_signature_byte_get(0x0E + i / 2);
-            uint8_t d = i & 1 ? b & 15 : b >> 4;
-            serial[i] = (char)(d < 10 ? '0' + d : 'A' - 10 + d);
-        }
+    static char serial[21]; /* called once, at start */
+    for (uint8_t i = 0; i < 20; i++) {
+        uint8_t b = boot_signature_byte_get(0x0E + i / 2);
+        uint8_t d = i & 1 ? b & 15 : b >> 4;
+        serial[i] = (char)(d < 10 ? '0' + d : 'A' - 10 + d);
     }
     return serial;
 }

@@ -94,6 +94,20 @@ static void writer_refuses_out_of_bounds(void **state)
     assert_int_equal(cfg_image_write(&model, img, 20), 0); /* buffer too small */
 }
 
+/* The defaults are stored one byte each (core/cfg.c): each decodes to the value in cfg_settings.h. */
+static void defaults_decode(void **state)
+{
+    (void)state;
+    static const uint16_t want[CFG_SETTING_COUNT] = {
+#define X_DEFAULT(id, name, def) (uint16_t)(def),
+        CFG_SETTINGS(X_DEFAULT)
+#undef X_DEFAULT
+    };
+    for (unsigned id = 0; id < CFG_SETTING_COUNT; id++)
+        assert_int_equal(cfg_setting_default((enum cfg_setting_id)id), want[id]);
+    assert_int_equal(cfg_setting_default((enum cfg_setting_id)CFG_SETTING_COUNT), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +115,7 @@ int main(void)
         cmocka_unit_test(rejects_every_single_byte_corruption),
         cmocka_unit_test(rejects_truncation),
         cmocka_unit_test(writer_refuses_out_of_bounds),
+        cmocka_unit_test(defaults_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,8 +108,8 @@ int main(int argc, char **argv)
         m.keymap[0][i] = keys[i];
     }
     strcpy(m.name, "Kestrel fallback keyboard");
-    strcpy(m.manufacturer, "Kestrel");
-    strcpy(m.keymap_name, "fallback");
+    /* No manufacturer or keymap name: the firmware's default manufacturer is the same "Kestrel"
+     * (usb/usb_hid.c), and nothing on the chip reads a keymap name; 15 bytes less flash. */
     size_t full_n = cfg_image_write(&m, img, sizeof img);
     cfg_t full, small;
     size_t n = full_n && cfg_open(&full, img, full_n) == CFG_OK ? compact(&full, out) : 0;

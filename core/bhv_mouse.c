@@ -426,8 +426,11 @@ ktime_t eng_mouse_deadline(const engine_t *e)
 {
     ktime_t best = ENGINE_NO_DEADLINE;
     if (still(e)) return best;
-    for (uint8_t w = 0; w < 2; w++)
-        if (active(e, w)) best = eng_earliest(best, due(e, w));
+    for (uint8_t w = 0; w < 2; w++) {
+        if (!active(e, w)) continue;
+        ktime_t t = due(e, w);
+        if (best == ENGINE_NO_DEADLINE || ktime_before(t, best)) best = t;
+    }
     return best;
 }
 

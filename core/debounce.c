@@ -73,6 +73,9 @@ static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
  * runs. Each unit is independent, so one pass counts its timer down and then looks at it; a unit
  * is looked at only when the raw state changed or its timer ran out, as nothing else can make it
  * differ (at the end of every scan each unit without a timer is as its raw state). */
+#if defined(__AVR__)
+__attribute__((noinline)) /* LTO's copy into the firmware loop was larger */
+#endif
 static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed)
 {
     uint8_t type = d->type;

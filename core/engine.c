@@ -33,9 +33,9 @@ uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 #define before ktime_before
 
 #ifdef __AVR__ /* one copy each there (engine_int.h); inline elsewhere */
-ktime_t eng_earliest(ktime_t a, ktime_t b)
+ktime_t ktime_earliest(ktime_t a, ktime_t b) /* core/ktime.h */
 {
-    return eng_earliest_inline(a, b);
+    return ktime_earliest_inline(a, b);
 }
 
 ktime_t eng_due_at(ktime_t d, ktime_t t)
@@ -445,7 +445,7 @@ ktime_t engine_next_deadline(const engine_t *e)
     return d;
 }
 
-static bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
+ENG_SHARED bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
 {
     if (r->mods & ~allowed_mods) return false;
     for (unsigned i = 0; i < sizeof r->keys; i++)

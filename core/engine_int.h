@@ -234,20 +234,14 @@ static inline void eng_td_reset(engine_t *e) { (void)e; }
 #endif
 
 /* ---- deadlines (engine.c) -------------------------------------------------------------------- */
-/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE. */
-static inline ktime_t eng_earliest_inline(ktime_t a, ktime_t b)
-{
-    if (a == ENGINE_NO_DEADLINE) return b;
-    if (b == ENGINE_NO_DEADLINE) return a;
-    return ktime_before(a, b) ? a : b;
-}
-/* eng_earliest: the sooner of two deadlines (either may be none); eng_due_at: the sooner of
- * deadline d and the time t at which something is due. One copy each on the ATmega32U4. */
+/* Every deadline is made with ktime_deadline(), so that none reads as ENGINE_NO_DEADLINE.
+ * eng_earliest: the sooner of two deadlines (either may be none: ktime_earliest, core/ktime.h);
+ * eng_due_at: the sooner of deadline d and the time t at which something is due. One copy each on
+ * the ATmega32U4. */
+static inline ktime_t eng_earliest(ktime_t a, ktime_t b) { return ktime_earliest(a, b); }
 #ifdef __AVR__
-ktime_t eng_earliest(ktime_t a, ktime_t b);
 ktime_t eng_due_at(ktime_t d, ktime_t t);
 #else
-static inline ktime_t eng_earliest(ktime_t a, ktime_t b) { return eng_earliest_inline(a, b); }
 static inline ktime_t eng_due_at(ktime_t d, ktime_t t) { return eng_earliest(d, ktime_deadline(t)); }
 #endif
 

@@ -61,6 +61,20 @@ static inline bool ktime_before(ktime_t a, ktime_t b) { return ktime_diff(a, b) 
 /* A real deadline never reads as KTIME_NONE: one that falls on that value is taken 1 ms later
  * (once every 65.5 s of 16-bit time at most; never in practice with 32 bits). */
 static inline ktime_t ktime_deadline(ktime_t t) { return (ktime_t)(t + (t == KTIME_NONE)); }
+/* The sooner of two deadlines, either of which may be KTIME_NONE (none). The engine and the
+ * firmware loop merge their deadlines with it: one copy on the ATmega32U4 (core/engine.c), inline
+ * elsewhere. */
+static inline ktime_t ktime_earliest_inline(ktime_t a, ktime_t b)
+{
+    if (a == KTIME_NONE) return b;
+    if (b == KTIME_NONE) return a;
+    return ktime_before(a, b) ? a : b;
+}
+#if defined(__AVR__)
+ktime_t ktime_earliest(ktime_t a, ktime_t b);
+#else
+static inline ktime_t ktime_earliest(ktime_t a, ktime_t b) { return ktime_earliest_inline(a, b); }
+#endif
 /* An old timestamp kept no older than `span` (<= KTIME_SPAN_MAX) at `now`, so that it still
  * compares as at least that old after the clock wraps (every comparison against it is shorter). */
 static inline void ktime_age(ktime_t *ts, ktime_t now, ktime_t span)

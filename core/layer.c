@@ -2,8 +2,15 @@
  * entry is not KC_TRNS (KC_NO stops the fall-through like any other keycode). */
 #include "core/engine_int.h"
 
+/* eng_layer_invert has callers in several files: LTO copied it into each on the ATmega32U4. */
 #ifdef __AVR__
-layer_state_t eng_layer_bit(uint8_t l)
+#define ENG_NOINLINE __attribute__((noinline))
+#else
+#define ENG_NOINLINE
+#endif
+
+#ifdef __AVR__
+ENG_NOINLINE layer_state_t eng_layer_bit(uint8_t l)
 {
     return eng_layer_bit_inline(l);
 }
@@ -34,7 +41,7 @@ void eng_layer_off(engine_t *e, uint8_t layer)
     eng_layer_state_set(e, e->layer_state & (layer_state_t)~eng_layer_bit(layer));
 }
 
-void eng_layer_invert(engine_t *e, uint8_t layer)
+ENG_NOINLINE void eng_layer_invert(engine_t *e, uint8_t layer)
 {
     eng_layer_state_set(e, e->layer_state ^ eng_layer_bit(layer));
 }

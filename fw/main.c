@@ -71,12 +71,6 @@ static uint32_t clock_now(void)
 }
 #endif
 
-/* The earlier of two deadlines (KTIME_NONE: none). */
-static ktime_t earlier(ktime_t a, ktime_t b)
-{
-    return b != KTIME_NONE && (a == KTIME_NONE || ktime_before(b, a)) ? b : a;
-}
-
 /* Tells the harness which endpoint queue got a report (to time reports when they were made). */
 static inline void queued(uint8_t ep)
 {
@@ -333,14 +327,14 @@ void fw_run(void)
             deadline = engine_next_deadline(&engine);
         }
 #endif
-        deadline = earlier(deadline, usb_tick(ms));
+        deadline = ktime_earliest(deadline, usb_tick(ms));
 #if KESTREL_DRIVE
         const uint8_t *img;
         size_t n;
         if (fw_drive_task(ms, &img, &n)) switch_config(img, n, ms);
-        deadline = earlier(deadline, fw_drive_deadline());
+        deadline = ktime_earliest(deadline, fw_drive_deadline());
 #endif
-        deadline = earlier(deadline, debounce_next_deadline(&debounce));
+        deadline = ktime_earliest(deadline, debounce_next_deadline(&debounce));
         usb_task(); /* hand the new reports to the controller now, not after the sleep */
 
         /* QK_BOOT / QK_REBOOT leave once every key is up and the host has the last reports, so

@@ -140,13 +140,11 @@ bool eng_cw_release(engine_t *e, engine_held_t *k)
 
 /* Both shifts held (and nothing else) turn caps word on, as QMK's BOTH_SHIFTS_TURNS_ON_CAPS_WORD:
  * checked as each key event arrives, before it is processed, so it starts with the event after
- * the second Shift went down (usually the release of one of them). */
+ * the second Shift went down (usually the release of one of them). The caller (engine_mods.c)
+ * calls it only then: caps word off, both shifts and nothing else held. */
 void eng_cw_before(engine_t *e)
 {
-    if (!(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT &&
-        eng_cfg(e, CFG_CAPS_WORD_BOTH_SHIFTS)) {
-        eng_cw_on(e);
-    }
+    if (eng_cfg(e, CFG_CAPS_WORD_BOTH_SHIFTS)) eng_cw_on(e);
 }
 
 ktime_t eng_cw_deadline(const engine_t *e)

@@ -45,13 +45,20 @@ static void helpers(void **state)
 /* A mod-tap pressed 200 ms before the last value of the clock: its term runs out exactly on the
  * value that means "no deadline". The engine asks for the tick 1 ms later (the first value after
  * the wrap), not never. */
-static void deadline_on_the_sentinel(void **state)
+/* The board of the mod-tap tests: MT(LSFT, A) at 0, B at 1; `id` set to `v` (id < 0: none). */
+static void mt_board(int id, uint16_t v)
 {
-    (void)state;
     h_board(1);
     h_map(0, 0, KC_MT(MOD_LSFT, KC_A));
     h_map(0, 1, 0x05);
+    if (id >= 0) h_set((enum cfg_setting_id)id, v);
     h_start();
+}
+
+static void deadline_on_the_sentinel(void **state)
+{
+    (void)state;
+    mt_board(-1, 0);
     ktime_t t0 = (ktime_t)(KTIME_NONE - 200u);
     walk_to(t0);
     h_press(t0, 0);
@@ -73,11 +80,7 @@ static void deadline_on_the_sentinel(void **state)
 static void tap_and_hold_across_the_wrap(void **state)
 {
     (void)state;
-    h_board(1);
-    h_map(0, 0, KC_MT(MOD_LSFT, KC_A));
-    h_map(0, 1, 0x05);
-    h_set(CFG_QUICK_TAP_TERM, 0);
-    h_start();
+    mt_board(CFG_QUICK_TAP_TERM, 0);
     ktime_t t0 = (ktime_t)(KTIME_NONE - 99u);
     walk_to(t0);
     h_press(t0, 0);
@@ -97,11 +100,7 @@ static void tap_and_hold_across_the_wrap(void **state)
 static void long_idle_then_fast_mod_tap(void **state)
 {
     (void)state;
-    h_board(1);
-    h_map(0, 0, KC_MT(MOD_LSFT, KC_A));
-    h_map(0, 1, 0x05);
-    h_set(CFG_REQUIRE_PRIOR_IDLE, 150);
-    h_start();
+    mt_board(CFG_REQUIRE_PRIOR_IDLE, 150);
     h_press(0, 1);
     h_release(1, 1);
     h_expect("0 kbd B\n1 kbd -\n");
@@ -120,11 +119,7 @@ static void long_idle_then_fast_mod_tap(void **state)
 static void first_call_far_from_zero(void **state)
 {
     (void)state;
-    h_board(1);
-    h_map(0, 0, KC_MT(MOD_LSFT, KC_A));
-    h_map(0, 1, 0x05);
-    h_set(CFG_REQUIRE_PRIOR_IDLE, 150);
-    h_start();
+    mt_board(CFG_REQUIRE_PRIOR_IDLE, 150);
     ktime_t t = (ktime_t)(KTIME_SPAN_MAX + 1000u);
     h_now = t; /* the harness's own check; the engine has seen no time yet */
     h_press(t, 0);

@@ -32,7 +32,8 @@
 /* Further ATmega32U4 images, for keymaps that use a behaviour the main image above leaves out:
  * `kestrel build` (config/avr_images.c) picks the first image that has every behaviour a keymap
  * uses, and mk/avr.mk builds each as kestrel-atmega32u4-<name> with exactly these ENGINE_HAS_*
- * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed). Together
+ * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed, and
+ * config/avr_images.c lists each by name for the tool: a new line goes there too). Together
  * with the main image they hold every behaviour; a keymap that uses behaviours no single image
  * holds together gets the image with the most of them and a warning naming the rest. */
 #define ENGINE_AVR_IMAGE_SEQ   "MACRO UNICODE LEADER DYNMACRO COMBO TAP_DANCE GRAVE_ESC TRI_LAYER"

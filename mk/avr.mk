@@ -18,7 +18,12 @@ AVR_OBJDIR  := $(BUILD)/avr
 
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
-AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+# The start-up code (vector table, reset) in place of avr-libc's: compiled without LTO, so that the
+# linker sees its references to main and the interrupt handler (linked with -nostartfiles).
+AVR_CRT_SRC := hal/atmega32u4/crt_avr.c
+AVR_CRT_OBJ := $(AVR_OBJDIR)/crt_avr.o
+AVR_SRC := $(filter-out $(AVR_CRT_SRC),$(wildcard hal/atmega32u4/*.c)) $(wildcard core/*.c) \
+           $(wildcard usb/*.c) $(wildcard fw/*.c)
 
 # Code size first (measured on this image with make avr-bench; scan and engine cycles did not move):
 # no inlining of small functions, no jump tables, X only as a pointer, loop invariants left in
@@ -33,7 +38,7 @@ AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -Os -g \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
               -DUSB_QUEUE_LEN=6u -DUSB_STRING_MAX=24u -DDEBOUNCE_MAX_POS=169u -DFW_SCAN_PERIOD_US=0u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues $(AVR_SIZE_FLAGS)
-AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax $(AVR_SIZE_FLAGS)
+AVR_LDFLAGS := -mmcu=$(AVR_MCU) -nostartfiles -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax $(AVR_SIZE_FLAGS)
 # The config region's size for the firmware info block (hal/atmega32u4/hal_avr.c).
 AVR_CFG_SYM := -Wl,--defsym=__kestrel_cfg_max=$(AVR_APP_END)-__data_load_end
 
@@ -53,7 +58,7 @@ $(3)/%.o: %.c $(3)/.flags
 
 # The link fails when code + .data initialisers leave less than AVR_CFG_MIN bytes for the config:
 # the flash map is a contract with `kestrel build`, not a suggestion.
-$$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
+$$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC)) $$(AVR_CRT_OBJ)
 	@mkdir -p $$(dir $$@)
 	$$(AVR_CC) $$(AVR_LDFLAGS) $$(AVR_CFG_SYM) $$^ -o $$@
 	@end=$$$$($$(AVR_NM) $$@ | awk '$$$$3=="__data_load_end"{print $$$$1}'); \
@@ -105,7 +110,11 @@ $(AVR_ALL_OBJDIR)/%.o: %.c $(AVR_ALL_OBJDIR)/.flags
 	$(AVR_CC) $(AVR_ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(AVR_ALL_OBJDIR)/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
 
-$(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC))
+$(AVR_CRT_OBJ): $(AVR_CRT_SRC)
+	@mkdir -p $(dir $@)
+	$(AVR_CC) -mmcu=$(AVR_MCU) -Os -std=c11 $(WARN) -c $< -o $@
+
+$(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC)) $(AVR_CRT_OBJ)
 	@mkdir -p $(dir $@)
 	$(AVR_CC) $(AVR_LDFLAGS) -Wl,--defsym=__TEXT_REGION_LENGTH__=64K -Wl,--defsym=__kestrel_cfg_max=0 $^ -o $@
 

@@ -129,11 +129,16 @@ static uint8_t kin_entry(const cfg_model_t *m, uint8_t w, uint32_t speed)
  * growing linearly to move_delta * max_speed over time_to_max repeats; MS_ACL0/1/2 a quarter,
  * half, all of it (combined: 1 px and 127 for ACL0 and ACL2); the wheel's delta is 1.
  * Kinetic: index 0 before a repeat (the initial speed, not limited by base), then 1 + t; MS_ACL0
- * and ACL2 fix the decelerated and accelerated speeds, ACL1 does nothing. */
+ * and ACL2 fix the decelerated and accelerated speeds, ACL1 does nothing.
+ * Constant: the offset at each speed (unmod, ACL0, ACL1, ACL2; the firmware picks the speed). */
 static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 {
     const uint16_t *s = m->settings;
     uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    if (s[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) { /* no ACL entries; the offset per speed */
+        uint16_t v = i < 3 ? 0 : s[(w ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) + 2u * (i - 3u)];
+        return (uint8_t)(v > 127u ? 127u : v);
+    }
     if (s[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
         if (i == 1) return 0;
         if (i == 0) return kin_entry(m, w, s[w ? CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS : CFG_MOUSE_DECELERATED_SPEED]);
@@ -156,7 +161,9 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 static uint32_t block_len(const cfg_model_t *m, uint8_t w)
 {
     uint32_t n;
-    if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
+    if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) {
+        n = 3u + 4u; /* unmod, ACL0, ACL1, ACL2 */
+    } else if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
         uint32_t base = m->settings[w ? CFG_MOUSE_WHEEL_BASE_MOVEMENTS : CFG_MOUSE_BASE_SPEED], t = 0;
         while (t < KINETIC_STEPS_MAX && kin_speed(m, w, t) < base) t++;
         n = 4u + t + 1u;
@@ -180,10 +187,47 @@ static size_t mouse_table(const cfg_model_t *m, uint8_t *out, size_t cap, uint16
     return n;
 }
 
+/* A USB string descriptor (core/cfg.h USB_STRINGS) from UTF-8 text, so that the chip only
+ * serves it: malformed bytes become U+FFFD, characters beyond the BMP too (they would need
+ * surrogate pairs that some hosts mishandle); at most 126 characters, USB's limit. */
+static void put_usb_string(wbuf *w, const char *s, size_t max)
+{
+    uint16_t u[126];
+    unsigned n = 0;
+    const uint8_t *p = (const uint8_t *)s, *end = p + strnlen(s, max - 1);
+    while (p < end && n < 126u) {
+        uint8_t b0 = *p++;
+        uint16_t c = b0;
+        if (b0 >= 0x80u) {
+            /* 110xxxxx, 1110xxxx and 1111xxxx lead 1, 2 and 3 more bytes; 10xxxxxx is no lead */
+            uint8_t m = 0x40u, more = 0;
+            while ((b0 & m) && more < 3u) {
+                more++;
+                m >>= 1;
+            }
+            c &= (uint8_t)(m - 1u);
+            bool bad = !more;
+            while (more--) {
+                if (p == end || (*p & 0xC0u) != 0x80u) {
+                    bad = true;
+                    break;
+                }
+                if (c > 0x3FFu) bad = true; /* past U+FFFF */
+                c = (uint16_t)(c << 6 | (*p++ & 0x3Fu));
+            }
+            if (bad || (c & 0xF800u) == 0xD800u) c = 0xFFFDu;
+        }
+        u[n++] = c;
+    }
+    put8(w, (uint8_t)(2u + 2u * n));
+    put8(w, 3); /* STRING */
+    for (unsigned i = 0; i < n; i++) put16(w, u[i]);
+}
+
 /* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES, MOUSE) follow only when they have
  * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
  * flash). */
-enum { NSEC = 12 };
+enum { NSEC = 13 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -287,6 +331,12 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     put_str(&w, m->manufacturer, sizeof m->manufacturer);
     put_str(&w, m->keymap_name, sizeof m->keymap_name);
     END(CFG_SEC_STRINGS, 3);
+
+    BEGIN();
+    /* the names the firmware showed when a keyboard had none */
+    put_usb_string(&w, m->manufacturer[0] ? m->manufacturer : "Kestrel", sizeof m->manufacturer);
+    put_usb_string(&w, m->name[0] ? m->name : "Kestrel keyboard", sizeof m->name);
+    END(CFG_SEC_USB_STRINGS, 2);
 
     BEGIN();
     for (unsigned l = 0; l < m->layers; l++)

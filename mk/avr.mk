@@ -162,7 +162,7 @@ $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 
 # The firmware in simavr: enumeration, malformed requests, bootloader entry, suspend/wake-up and
 # the scenario suite (tests/avr/run.sh; exclusions with reasons in tests/avr/EXCLUDED).
-avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex $(filter %.hex,$(AVR_IMAGES))
+avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_IMAGES)
 	@tests/avr/run.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
 
 .PHONY: avr avr-test avr-bench FORCE

@@ -92,10 +92,10 @@ if [ "$need" -gt "${reg_len//,/}" ] && [ $rc = 2 ] && [ ! -e "$tmp/big.hex" ] &&
 then ok "a $need-byte config is refused: the region holds $reg_len"
 else bad "a config bigger than the region is refused (needs $need, region $reg_len, exit $rc)" "$tmp/big.log"; fi
 
-# 4c. `kestrel build` picks the image with the behaviours the keymap uses: the leader key is in
+# 4c. `kestrel build` picks the image with the behaviours the keymap uses: unicode input is in
 #     the -seq image only (core/features.h), at either clock; the main image's behaviours stay on it.
 gen=$(dirname "$generic")
-lead='"QK_LEAD","KC_A"'; for i in $(seq 3 40); do lead="$lead,\"KC_NO\""; done
+lead='"UC(0x00E9)","KC_A"'; for i in $(seq 3 40); do lead="$lead,\"KC_NO\""; done
 printf '{"keyboard":"test4x10_avr","keymap":"lead","layout":"LAYOUT","layers":[[%s]]}\n' "$lead" >"$tmp/lead.json"
 "$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/lead.json" -o "$tmp/lead.hex" >"$tmp/lead.log" 2>&1
 "$kestrel" build --keyboard "$root/keyboards/test4x10_avr/keyboard.json" --keymap "$tmp/lead.json" \
@@ -104,7 +104,7 @@ printf '{"keyboard":"test4x10_avr","keymap":"lead","layout":"LAYOUT","layers":[[
 if grep -q "firmware  .*/kestrel-atmega32u4-seq\.bin " "$tmp/lead.log" &&
    grep -q "firmware  .*/kestrel-atmega32u4-seq-8mhz\.hex " "$tmp/lead.log" &&
    grep -q "firmware  .*/kestrel-atmega32u4\.bin " "$tmp/lead.log" && ! grep -q warning "$tmp/lead.log"
-then ok "kestrel build picks the -seq image for the leader key (16 and 8 MHz), the main one otherwise"
+then ok "kestrel build picks the -seq image for unicode input (16 and 8 MHz), the main one otherwise"
 else bad "kestrel build picks the image by the keymap's behaviours" "$tmp/lead.log"; fi
 
 # 5. Suspend: no reports while the bus sleeps; a key press wakes the host (remote wake-up, which

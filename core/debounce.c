@@ -40,9 +40,11 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
     d->rows = rows;
     d->cols = cols;
     d->npos = (uint8_t)n;
+    /* sym_defer_g is the per-row machine with one row: the whole matrix (see per_unit) */
+    bool global = d->type == CFG_DEBOUNCE_SYM_DEFER_G;
     bool per_row = d->type == CFG_DEBOUNCE_SYM_DEFER_PR || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
-    d->nunits = per_row ? rows : d->npos;
-    d->width = per_row ? cols : 1;
+    d->nunits = global ? 1 : per_row ? rows : d->npos;
+    d->width = global ? d->npos : per_row ? cols : 1;
 }
 
 bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
@@ -72,7 +74,10 @@ static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
  * runs out, unless the unit went back before: defer, and asym's release). d->press says which one
  * runs. Each unit is independent, so one pass counts its timer down and then looks at it; a unit
  * is looked at only when the raw state changed or its timer ran out, as nothing else can make it
- * differ (at the end of every scan each unit without a timer is as its raw state). */
+ * differ (at the end of every scan each unit without a timer is as its raw state).
+ * sym_defer_g is one unit over the whole matrix whose wait starts again at every raw change (QMK:
+ * any change restarts the global timer); a change back to the cooked state then starts none,
+ * where QMK's timer would run out committing nothing: the same output. */
 #if defined(__AVR__)
 __attribute__((noinline)) /* LTO's copy into the firmware loop was larger */
 #endif
@@ -83,6 +88,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
     bool busy = false;
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];
+        if (changed && type == CFG_DEBOUNCE_SYM_DEFER_G) left = 0;
         bool lock = bit(d->press, u), look = changed;
         if (left) {
             if (left <= elapsed) {
@@ -117,24 +123,6 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
     d->busy = busy;
 }
 
-static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t now, uint8_t elapsed)
-{
-    if (d->ms == 0) {
-        memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
-        return;
-    }
-    if (d->type == CFG_DEBOUNCE_SYM_DEFER_G) {
-        if (changed) {
-            d->global = 1;
-            d->g_start = now;
-        } else if (d->global && (ktime_t)(now - d->g_start) >= d->ms) {
-            memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
-            d->global = 0;
-        }
-        return;
-    }
-    per_unit(d, raw, changed, elapsed);
-}
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
 {
@@ -152,7 +140,8 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     memcpy(d->raw, raw, sizeof raw);
     memcpy(before, d->cooked, sizeof before);
 
-    algorithm(d, raw, changed, now, (uint8_t)elapsed);
+    if (d->ms == 0) memcpy(d->cooked, raw, sizeof raw);
+    else per_unit(d, raw, changed, (uint8_t)elapsed);
 
     unsigned n = 0;
     for (uint8_t i = 0; i < nbytes; i++) {
@@ -170,8 +159,6 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
 ktime_t debounce_next_deadline(const debounce_t *d)
 {
     if (d->ms == 0 || !d->scanned) return DEBOUNCE_NO_DEADLINE;
-    if (d->type == CFG_DEBOUNCE_SYM_DEFER_G)
-        return d->global ? ktime_deadline((ktime_t)(d->g_start + d->ms)) : DEBOUNCE_NO_DEADLINE;
     if (!d->busy) return DEBOUNCE_NO_DEADLINE;
     uint8_t least = 0;
     for (uint8_t u = 0; u < d->nunits; u++) {

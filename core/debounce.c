@@ -29,6 +29,8 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
 {
     memset(d, 0, sizeof *d);
     d->type = type <= CFG_DEBOUNCE_SYM_EAGER_PK ? type : CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK;
+    /* No debounce is eager per key with no lock: each change is committed on its scan. */
+    if (!ms) d->type = CFG_DEBOUNCE_SYM_EAGER_PK;
     d->ms = ms > 254 ? 254 : ms;
     unsigned n = (unsigned)rows * cols;
     if (n > DEBOUNCE_MAX_POS) {
@@ -112,7 +114,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
                     put(d->press, u, lock);
                     if (lock) unit_sync(d, raw, u, false);
                     left = d->ms;
-                    busy = true;
+                    if (left) busy = true;
                 }
             } else if (!lock && !differs) {
                 left = 0; /* went back before its time ran out */
@@ -140,8 +142,7 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     memcpy(d->raw, raw, sizeof raw);
     memcpy(before, d->cooked, sizeof before);
 
-    if (d->ms == 0) memcpy(d->cooked, raw, sizeof raw);
-    else per_unit(d, raw, changed, (uint8_t)elapsed);
+    per_unit(d, raw, changed, (uint8_t)elapsed);
 
     unsigned n = 0;
     for (uint8_t i = 0; i < nbytes; i++) {
@@ -158,8 +159,7 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
 
 ktime_t debounce_next_deadline(const debounce_t *d)
 {
-    if (d->ms == 0 || !d->scanned) return DEBOUNCE_NO_DEADLINE;
-    if (!d->busy) return DEBOUNCE_NO_DEADLINE;
+    if (!d->busy) return DEBOUNCE_NO_DEADLINE; /* (no timer before the first scan) */
     uint8_t least = 0;
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];

@@ -341,6 +341,7 @@ static void run_timers(engine_t *e, ktime_t t)
  * that age it is over. Offsets into engine_t, read from flash on the ATmega32U4. */
 static const uint16_t aged[] ROM_DATA = {
     offsetof(engine_t, idle_prev_time),  /* require-prior-idle */
+    offsetof(engine_t, flow_prev_time),  /* flow tap: eng_exec drops it once 500 ms old */
     offsetof(engine_t, tk.time),         /* a tapped key waits for more taps with no timer */
     offsetof(engine_t, mouse.timer[0]),  /* a mouse axis at rest moves at once when it starts */
     offsetof(engine_t, mouse.timer[1]),
@@ -374,7 +375,6 @@ static void eng_age(engine_t *e, bool all)
         if (all) *ts = (ktime_t)(now - ENG_AGE_SPAN);
         else ktime_age(ts, now, ENG_AGE_SPAN);
     }
-    if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
 #if ENGINE_HAS_PLAYER
     /* the pause after the last job played is over */
     if (!eng_seq_busy(e) && (all || before(e->seq.due, now))) e->seq.due = now;
@@ -445,11 +445,11 @@ ktime_t engine_next_deadline(const engine_t *e)
     return d;
 }
 
-ENG_SHARED bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
+static bool all_zero(const void *p, uint8_t n)
 {
-    if (r->mods & ~allowed_mods) return false;
-    for (unsigned i = 0; i < sizeof r->keys; i++)
-        if (r->keys[i]) return false;
+    const uint8_t *b = p;
+    while (n--)
+        if (*b++) return false;
     return true;
 }
 
@@ -467,13 +467,12 @@ static bool combos_idle(const engine_t *e)
 
 bool engine_idle(const engine_t *e)
 {
-    const mouse_report_t *m = &e->mouse.dir;
     /* A one-shot mod locked on purpose (oneshot.tap_toggle) is a state the user chose, like a
      * toggled layer, not a stuck key. */
     return e->nheld == 0 && e->nwait == 0 && engine_next_deadline(e) == ENGINE_NO_DEADLINE &&
            !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
-           kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
-           m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
+           !(e->kbd_sent.mods & ~e->os_locked_mods) && all_zero(e->kbd_sent.keys, sizeof e->kbd_sent.keys) &&
+           (e->consumer | e->system) == 0 && all_zero(&e->mouse.dir, sizeof e->mouse.dir) &&
            e->mouse.last.buttons == 0 && combos_idle(e);
 }
 

@@ -359,25 +359,10 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
     }
 
     if (eng_rec_pressed(&e->tk)) {
-        if (within_term(e, r)) {
-            if (!is_event) return true;
-            if (eng_rec_count(&e->tk) == 0) return pressed_undecided(e, r);
-            /* decided tap, still held (quick-tap repeat, tap-unless-interrupted) */
-            if (is_tk(e, r) && !pressed) {
-                r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
-                eng_process_record(e, r);
-                e->tk = *r; /* released after a tap: counts further taps */
-                return true;
-            }
-            if (pressed && is_tap_rec(e, r)) {
-                start_new_tap(e, r);
-                return true;
-            }
-            eng_process_record(e, r);
-            return true;
-        }
-        /* past the term */
+        bool in_term = within_term(e, r);
         if (eng_rec_count(&e->tk) == 0) {
+            if (in_term) return is_event ? pressed_undecided(e, r) : true;
+            /* past the term */
             if (e->tk_opts & OPT_TAP_ON_TERM) {
                 settle_tk(e, true, ENGINE_REASON_TERM_EXPIRED_TAP, CFG_POS_NONE);
                 return false; /* stays the tapping key: pressed, decided tap */
@@ -386,11 +371,15 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
             clear_tk(e);
             return false;
         }
+        /* decided tap, still held (quick-tap repeat, tap-unless-interrupted), within its term or
+         * past it: one body, only its own release differs */
         if (!is_event) return true;
         if (is_tk(e, r) && !pressed) {
-            eng_rec_set_count(r, eng_rec_count(&e->tk));
+            if (in_term) r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
+            else eng_rec_set_count(r, eng_rec_count(&e->tk));
             eng_process_record(e, r);
-            clear_tk(e);
+            if (in_term) e->tk = *r; /* released after a tap: counts further taps */
+            else clear_tk(e);
             return true;
         }
         if (pressed && is_tap_rec(e, r)) {

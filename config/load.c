@@ -856,6 +856,30 @@ static void check_ms_limit(cfg_model_t *m, diag_t *d, const char *file, int id, 
         diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "%s", msg);
 }
 
+/* Inertia mode (QMK's MOUSEKEY_INERTIA) needs two settings QMK lets be 0: with time_to_max 0 the
+ * velocity can never grow, and the frame timer then waits on a velocity that never comes (the
+ * engine would be asked for the same tick again and again); with friction 0 a released pointer
+ * coasts for ever. Both are errors at the value (or at the mode when the value is a default). */
+static void check_inertia(cfg_model_t *m, diag_t *d, const char *file)
+{
+    static const uint8_t need[] = {CFG_MOUSE_TIME_TO_MAX, CFG_MOUSE_FRICTION};
+    static const char *const why[] = {"the velocity could never grow",
+                                      "a released pointer would coast for ever"};
+    if (m->settings[CFG_MOUSE_MODE] != CFG_MOUSE_INERTIA) return;
+    for (unsigned i = 0; i < sizeof need; i++) {
+        int id = need[i];
+        if (m->settings[id] != 0) continue;
+        int at = S.setting_src[id] > 0 ? id : CFG_MOUSE_MODE;
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s is 0 in inertia mode, where %s (use 1 to 255)",
+                 setting_names[id], why[i]);
+        if (S.setting_src[at] > 0)
+            json_diag(DOC(S.setting_src[at] - 1), d, DIAG_ERROR, S.setting_tok[at], "%s", msg);
+        else
+            diag_add(d, DIAG_ERROR, file, NULL, 0, 0, 0, "%s", msg);
+    }
+}
+
 /* One entry: keycode (from key token kt, or `kc` when kt < 0) -> object of settings. */
 static bool perkey_entry(actx_t *a, int kt, kc_t kc, int obj)
 {
@@ -1341,6 +1365,7 @@ bool cfg_finish(cfg_model_t *m, diag_t *d)
     for (int i = 0; i < m->nperkey; i++)
         check_ms_limit(m, d, file, m->perkey[i].id, m->perkey[i].value, S.perkey_src[i],
                        S.perkey_tok[i], true);
+    check_inertia(m, d, file);
     if (!S.layers_from_json) {
         /* layers set directly (a scenario's `layer` lines): no positions to point at */
         for (unsigned l = 0; l < m->layers; l++)

@@ -42,6 +42,15 @@
  *   TAP_DANCES count = dances; CFG_TAP_DANCE_SIZE bytes each, Vial's entry: u16 on_tap, on_hold,
  *            on_double_tap, on_tap_hold (KC_NO = unset; never a TD() keycode), u16 term ms
  *            (0 = the TD(i) keycode's tapping.term)
+ *   MOUSE    written when the keymap has mouse keys; derived from the mouse_key.* settings so the
+ *            chip walks a table instead of computing speed curves. count = length of the
+ *            cursor's block, the wheel's block follows it (to the section's end). A block: u8 the
+ *            step with MS_ACL0, ACL1, ACL2 held (0 = none: the curve), then the curve, u8 per
+ *            index (the last entry holds for every later index): index = repeats so far
+ *            (accelerated, combined, inertia's wheel) or 1 + 50 ms steps held (kinetic, 0 before
+ *            a repeat). Values: the step in px/wheel clicks, 1..127; the kinetic wheel's are its
+ *            speed per second (1..255), its interval 1000 / speed. Readers check a block has 4+
+ *            bytes (else the step is 1).
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -101,6 +110,7 @@ enum cfg_section_id {
     CFG_SEC_LEADER = 14,
     CFG_SEC_UNICODE_MAP = 15,
     CFG_SEC_KEY_CANCEL = 16, /* SOCD pairs */
+    CFG_SEC_MOUSE = 17,      /* mouse key step sizes, computed by the loader from the settings */
     CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
 };
 

@@ -54,18 +54,27 @@ bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
     return pos < d->npos && bit(d->cooked, pos);
 }
 
-/* Copy the raw state of one unit (a key or a row) into cooked; or (check) only say whether it
- * differs. */
-static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
+/* Where a scan's committed changes go. Units are walked in position order, and so are the keys of
+ * a unit: each change is reported as it is committed, already in position order. */
+typedef struct scan_out {
+    debounce_emit_fn emit;
+    void *ctx;
+    ktime_t now;
+    unsigned n;
+} scan_out_t;
+
+/* Commit the raw state of one unit (a key or a row) to cooked, reporting each change; or (check)
+ * only say whether it differs. */
+static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, scan_out_t *out)
 {
     uint8_t p = (uint8_t)(u * d->width);
     for (uint8_t n = d->width; n; n--, p++) {
         bool v = bit(raw, p);
-        if (check) {
-            if (v != bit(d->cooked, p)) return true;
-        } else {
-            put(d->cooked, p, v);
-        }
+        if (v == bit(d->cooked, p)) continue;
+        if (!out) return true;
+        put(d->cooked, p, v);
+        out->n++;
+        if (out->emit) out->emit(out->ctx, p, v, out->now);
     }
     return false;
 }
@@ -83,7 +92,7 @@ static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
 #if defined(__AVR__)
 __attribute__((noinline)) /* LTO's copy into the firmware loop was larger */
 #endif
-static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed)
+static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed, scan_out_t *out)
 {
     uint8_t type = d->type;
     bool eager = type == CFG_DEBOUNCE_SYM_EAGER_PK || type == CFG_DEBOUNCE_SYM_EAGER_PR;
@@ -96,7 +105,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
             if (left <= elapsed) {
                 left = 0;
                 look = true;
-                if (!lock) unit_sync(d, raw, u, false);
+                if (!lock) unit_sync(d, raw, u, out);
             } else {
                 left = (uint8_t)(left - elapsed);
                 busy = true;
@@ -104,15 +113,15 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
         }
         if (look) {
 #if defined(__AVR__)
-            bool differs = unit_sync(d, raw, u, true);
+            bool differs = unit_sync(d, raw, u, NULL);
 #else /* a key unit compared in place: this loop runs for every key on every changed scan */
-            bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, true);
+            bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, NULL);
 #endif
             if (!left) {
                 if (differs) {
                     lock = eager || (type == CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK && bit(raw, u));
                     put(d->press, u, lock);
-                    if (lock) unit_sync(d, raw, u, false);
+                    if (lock) unit_sync(d, raw, u, out);
                     left = d->ms;
                     if (left) busy = true;
                 }
@@ -128,7 +137,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
 {
-    uint8_t raw[DEBOUNCE_BITMAP_BYTES], before[DEBOUNCE_BITMAP_BYTES];
+    uint8_t raw[DEBOUNCE_BITMAP_BYTES];
     uint8_t nbytes = (uint8_t)((d->npos + 7u) / 8u);
     memset(raw, 0, sizeof raw);
     memcpy(raw, raw_in, nbytes);
@@ -140,21 +149,10 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     d->scanned = 1;
     bool changed = memcmp(raw, d->raw, sizeof raw) != 0;
     memcpy(d->raw, raw, sizeof raw);
-    memcpy(before, d->cooked, sizeof before);
 
-    per_unit(d, raw, changed, (uint8_t)elapsed);
-
-    unsigned n = 0;
-    for (uint8_t i = 0; i < nbytes; i++) {
-        uint8_t diff = (uint8_t)(before[i] ^ d->cooked[i]);
-        uint8_t on = d->cooked[i];
-        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1, on >>= 1) {
-            if (!(diff & 1u)) continue;
-            n++;
-            if (emit) emit(ctx, p, on & 1u, now);
-        }
-    }
-    return n;
+    scan_out_t out = {emit, ctx, now, 0};
+    per_unit(d, raw, changed, (uint8_t)elapsed, &out);
+    return out.n;
 }
 
 ktime_t debounce_next_deadline(const debounce_t *d)

@@ -85,6 +85,9 @@ void eng_release_tap(engine_t *e, uint8_t code);
 void eng_flush_tap_release(engine_t *e);      /* a waiting tap release goes out now */
 void eng_register_mods(engine_t *e, uint8_t mods);   /* add + send */
 void eng_unregister_mods(engine_t *e, uint8_t mods);
+/* Every change of a modifier byte (real or weak) and its report: mods added (down) or taken out of
+ * *m, and the report sent; nothing when mods is 0. */
+void eng_mods_set(engine_t *e, uint8_t *m, uint8_t mods, bool down);
 void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */
 void eng_consumer_send(engine_t *e, uint16_t usage);
 void eng_system_send(engine_t *e, uint16_t usage);

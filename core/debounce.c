@@ -96,7 +96,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
 {
     uint8_t type = d->type;
     bool eager = type == CFG_DEBOUNCE_SYM_EAGER_PK || type == CFG_DEBOUNCE_SYM_EAGER_PR;
-    bool busy = false;
+    uint8_t least = 0xFFu; /* the shortest timer left (none: timers are <= 254 ms) */
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];
         if (changed && type == CFG_DEBOUNCE_SYM_DEFER_G) left = 0;
@@ -108,7 +108,6 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
                 if (!lock) unit_sync(d, raw, u, out);
             } else {
                 left = (uint8_t)(left - elapsed);
-                busy = true;
             }
         }
         if (look) {
@@ -123,15 +122,16 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
                     put(d->press, u, lock);
                     if (lock) unit_sync(d, raw, u, out);
                     left = d->ms;
-                    if (left) busy = true;
                 }
             } else if (!lock && !differs) {
                 left = 0; /* went back before its time ran out */
             }
         }
         d->left[u] = left;
+        if (left && left < least) least = left;
     }
-    d->busy = busy;
+    d->least = least;
+    d->busy = least != 0xFFu;
 }
 
 
@@ -157,11 +157,6 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
 
 ktime_t debounce_next_deadline(const debounce_t *d)
 {
-    if (!d->busy) return DEBOUNCE_NO_DEADLINE; /* (no timer before the first scan) */
-    uint8_t least = 0;
-    for (uint8_t u = 0; u < d->nunits; u++) {
-        uint8_t left = d->left[u];
-        if (left && (!least || left < least)) least = left;
-    }
-    return least ? ktime_deadline((ktime_t)(d->last_scan + least)) : DEBOUNCE_NO_DEADLINE;
+    /* (no timer before the first scan) */
+    return d->busy ? ktime_deadline((ktime_t)(d->last_scan + d->least)) : DEBOUNCE_NO_DEADLINE;
 }

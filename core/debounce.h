@@ -37,6 +37,7 @@ typedef struct debounce {
     uint8_t rows, cols;
     uint8_t npos;
     uint8_t busy;        /* some timer runs */
+    uint8_t least;       /* the shortest one, in ms after last_scan */
     uint8_t scanned;     /* a scan has happened (last_scan is valid) */
     uint8_t nunits;      /* timers: one per row (rows), per key (npos), or one (sym_defer_g) */
     uint8_t width;       /* keys per timer: cols, 1, or npos */

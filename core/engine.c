@@ -244,10 +244,7 @@ static void drain(engine_t *e)
             return;
         }
         /* Consumed: it is the front unless the stage already took it out itself. */
-        if (e->nwait == n) {
-            e->nwait--;
-            memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
-        }
+        if (e->nwait == n) eng_wait_pop(e);
     }
 }
 

@@ -254,6 +254,7 @@ bool eng_release_must_wait(engine_t *e, const engine_rec_t *r);
 void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */
 bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false: buffer it */
 void eng_tap_reset(engine_t *e);
+engine_rec_t eng_wait_pop(engine_t *e);                /* the waiting buffer's front event, out */
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos);
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per-key aware */
 /* A global setting. Out of line on the ATmega32U4: the engine is one object there, so each of the

@@ -54,8 +54,8 @@ static bool typed(const engine_t *e, const engine_rec_t *r)
     return false;
 }
 
-/* The buffer's front event, taken out of it. */
-static engine_rec_t pop_front(engine_t *e)
+/* The buffer's front event, taken out of it (the waiting buffer's one way out). */
+engine_rec_t eng_wait_pop(engine_t *e)
 {
     engine_rec_t r = e->wait[0];
     e->nwait--;
@@ -145,7 +145,7 @@ static uint8_t chordal_first_tap(const engine_t *e)
 static void chordal_taps_until(engine_t *e, uint8_t pos)
 {
     while (e->nwait) {
-        engine_rec_t r = pop_front(e);
+        engine_rec_t r = eng_wait_pop(e);
         if (eng_rec_pressed(&r) && is_tap_rec(e, &r)) {
             eng_rec_set_count(&r, 1);
             decide(e, &r, eng_keymap_lookup(e, r.pos), true, ENGINE_REASON_CHORDAL_SAME_HAND, pos);
@@ -159,7 +159,7 @@ static void chordal_taps_until(engine_t *e, uint8_t pos)
 static void process_regular(engine_t *e)
 {
     while (e->nwait && !is_tap_rec(e, &e->wait[0])) {
-        engine_rec_t r = pop_front(e);
+        engine_rec_t r = eng_wait_pop(e);
         eng_process_record(e, &r);
     }
 }
@@ -270,12 +270,12 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             engine_rec_t *w = &e->wait[0];
             ktime_t t = w->time;
             if (!is_tap_rec(e, w)) {
-                engine_rec_t c = pop_front(e);
+                engine_rec_t c = eng_wait_pop(e);
                 eng_process_record(e, &c);
             } else {
                 engine_rec_t c = *w;
                 if (!settle_on_press(e, &c, prev)) break;
-                pop_front(e);
+                eng_wait_pop(e);
             }
             prev = t;
         }
@@ -297,7 +297,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             uint8_t first = chordal_first_tap(e);
             if (first < ENGINE_WAIT_MAX) {
                 while (first--) {
-                    engine_rec_t c = pop_front(e);
+                    engine_rec_t c = eng_wait_pop(e);
                     if (eng_rec_pressed(&c))
                         decide(e, &c, eng_keymap_lookup(e, c.pos), false, ENGINE_REASON_CHORDAL_STREAK, r->pos);
                     eng_process_record(e, &c);
@@ -326,7 +326,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         } else if (opts & OPT_HOOKP) {
             settle_tk(e, false, ENGINE_REASON_HOLD_ON_OTHER_KEY, r->pos);
             if ((opts & OPT_CHORDAL) && e->nwait && eng_rec_pressed(&e->wait[0]) && is_tap_rec(e, &e->wait[0])) {
-                engine_rec_t next = pop_front(e);
+                engine_rec_t next = eng_wait_pop(e);
                 set_tk(e, &next, true);
             } else {
                 clear_tk(e);

@@ -38,6 +38,11 @@ ktime_t ktime_earliest(ktime_t a, ktime_t b) /* core/ktime.h */
     return ktime_earliest_inline(a, b);
 }
 
+__attribute__((noinline)) ktime_t ktime_deadline(ktime_t t) /* core/ktime.h */
+{
+    return ktime_deadline_inline(t);
+}
+
 ktime_t eng_due_at(ktime_t d, ktime_t t)
 {
     return eng_earliest(d, ktime_deadline(t));

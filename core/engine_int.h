@@ -116,7 +116,11 @@ enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_
        ENG_OP_MODS_DOWN = 0x10, ENG_OP_MODS_UP = 0x11, ENG_OP_MASK = 0x12, ENG_OP_UNMASK = 0x13 };
 #if ENGINE_HAS_PLAYER
 /* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
+#ifdef __AVR__ /* one copy there (report.c) */
+void eng_seq_count_report(engine_t *e);
+#else
 static inline void eng_seq_count_report(engine_t *e) { e->seq.reports++; }
+#endif
 static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
 {
 #if ENGINE_HAS_UNICODE

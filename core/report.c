@@ -65,6 +65,13 @@ void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
     }
 }
 
+#if ENGINE_HAS_PLAYER && defined(__AVR__)
+__attribute__((noinline)) void eng_seq_count_report(engine_t *e)
+{
+    e->seq.reports++;
+}
+#endif
+
 void eng_send_kbd(engine_t *e)
 {
     uint8_t mods = (uint8_t)(e->real_mods | e->weak_mods);

@@ -106,9 +106,10 @@ static bool is_layer_action(kc_t kc, uint8_t count)
     return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
 }
 
-static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
+/* entry: the key's place in held[] (a copy is worked on: the behaviours may move the entries). */
+static void process_action(engine_t *e, const engine_rec_t *r, const engine_held_t *entry)
 {
-    engine_held_t k = e->held[idx];
+    engine_held_t k = *entry;
     bool pressed = eng_rec_pressed(r);
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
@@ -201,13 +202,13 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         h->pos = r->pos;
         h->count = r->flags & (ENGINE_REC_COUNT | ENGINE_REC_INTERRUPTED);
         h->aux = 0;
-        process_action(e, r, (uint8_t)(e->nheld - 1));
+        process_action(e, r, h);
     } else {
         engine_held_t *h = eng_held_find(e, r->pos);
         if (!h) return; /* its press was dropped, taken by the leader key or already undone */
         if (eng_dm_recording(e)) eng_dm_record(e, r, h->kc);
         flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
-        process_action(e, r, (uint8_t)(h - e->held));
+        process_action(e, r, h);
     }
 }
 

@@ -51,8 +51,9 @@ ktime_t eng_due_at(ktime_t d, ktime_t t)
 
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
 {
-    for (uint8_t i = 0; i < e->nheld; i++)
-        if (e->held[i].pos == pos) return &e->held[i];
+    engine_held_t *h = e->held, *end = h + e->nheld;
+    for (; h < end; h++)
+        if (h->pos == pos) return h;
     return NULL;
 }
 

@@ -29,7 +29,9 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
 {
     memset(d, 0, sizeof *d);
     d->type = type <= CFG_DEBOUNCE_SYM_EAGER_PK ? type : CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK;
-    /* No debounce is eager per key with no lock: each change is committed on its scan. */
+    /* No debounce is the eager machine with no lock over one unit, the whole matrix (below): each
+     * change is committed on its scan, in one walk (per key, the walk of every key made the
+     * ATmega32U4 a scan later on a roll). */
     if (!ms) d->type = CFG_DEBOUNCE_SYM_EAGER_PK;
     d->ms = ms > 254 ? 254 : ms;
     unsigned n = (unsigned)rows * cols;
@@ -43,7 +45,7 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
     d->cols = cols;
     d->npos = (uint8_t)n;
     /* sym_defer_g is the per-row machine with one row: the whole matrix (see per_unit) */
-    bool global = d->type == CFG_DEBOUNCE_SYM_DEFER_G;
+    bool global = d->type == CFG_DEBOUNCE_SYM_DEFER_G || !d->ms;
     bool per_row = d->type == CFG_DEBOUNCE_SYM_DEFER_PR || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
     d->nunits = global ? 1 : per_row ? rows : d->npos;
     d->width = global ? d->npos : per_row ? cols : 1;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/keycodes.h"
+
 void cfg_model_init(cfg_model_t *m)
 {
     memset(m, 0, sizeof *m);
@@ -51,7 +53,134 @@ static void put_str(wbuf *w, const char *s, size_t max)
     put8(w, 0);
 }
 
-/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES) follow only when they have
+/* ---- MOUSE (core/cfg.h): QMK's accelerated, combined and kinetic speed curves evaluated here, once
+ * per image, in plain 32-bit arithmetic, so the firmware reads one byte per step instead of
+ * computing them (the engine's rules: core/bhv_mouse.c, docs/behaviours.md). The section is
+ * written only when a keycode may move the cursor or the wheel. */
+#define KINETIC_STEPS_MAX 1000u /* the kinetic clock counts 50 ms steps up to this */
+
+/* A direction key's code, alone or as the basic key of a modded / dual-role keycode. Counting a
+ * few other keycodes (their low byte alike) only writes a table no key reads. */
+static bool moves(kc_t kc)
+{
+    uint8_t b = (uint8_t)kc;
+    return (b >= QK_MOUSE_CURSOR_UP && b <= QK_MOUSE_CURSOR_RIGHT) ||
+           (b >= QK_MOUSE_WHEEL_UP && b <= QK_MOUSE_WHEEL_RIGHT);
+}
+
+static bool mouse_used(const cfg_model_t *m)
+{
+    unsigned npos = (unsigned)m->rows * m->cols;
+    for (unsigned l = 0; l < m->layers && l < CFG_MAX_LAYERS; l++) {
+        for (unsigned p = 0; p < npos && p < CFG_MAX_POSITIONS; p++)
+            if (moves(m->keymap[l][p])) return true;
+        for (unsigned e = 0; e < m->nencoders && e < CFG_MAX_ENCODERS; e++)
+            if (moves(m->enc_map[l][e][0]) || moves(m->enc_map[l][e][1])) return true;
+    }
+    for (unsigned i = 0; i < m->ncombos && i < CFG_MAX_COMBOS; i++)
+        if (moves(m->combos[i].result)) return true;
+    for (unsigned i = 0; i < m->ntap_dances && i < CFG_MAX_TAP_DANCES; i++) {
+        const cfg_tap_dance_def_t *t = &m->tap_dances[i];
+        if (moves(t->on_tap) || moves(t->on_hold) || moves(t->on_double_tap) || moves(t->on_tap_hold))
+            return true;
+    }
+    for (unsigned i = 0; i < m->nleader && i < CFG_MAX_LEADER; i++)
+        if (moves(m->leader[i].result)) return true;
+    for (unsigned i = 0; i < m->nko && i < CFG_MAX_KEY_OVERRIDES; i++)
+        if (moves(m->ko[i].trigger) || moves(m->ko[i].replacement)) return true;
+    for (unsigned i = 0; i < m->nkcancel && i < CFG_MAX_KEY_CANCEL; i++)
+        if (moves(m->kcancel[i].a) || moves(m->kcancel[i].b)) return true;
+    /* macro byte code: any byte that could be a keycode argument's low byte (characters are
+     * ASCII, below every direction code) */
+    for (unsigned i = 0; i < m->macro_len && i < CFG_MAX_MACRO_BYTES; i++)
+        if (moves(m->macro_bytes[i])) return true;
+    return false;
+}
+
+/* A step as the engine sends it: 1 to 127 px (or wheel clicks). */
+static uint8_t step_of(uint32_t u)
+{
+    return u > 127u ? 127u : u == 0 ? 1u : (uint8_t)u;
+}
+
+/* The kinetic speed t 50 ms steps into a movement: initial + delta*t + delta*t*t/2, at most base
+ * (t <= 1000: no overflow). */
+static uint32_t kin_speed(const cfg_model_t *m, uint8_t w, uint32_t t)
+{
+    const uint16_t *s = m->settings;
+    uint32_t init = s[w ? CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS : CFG_MOUSE_INITIAL_SPEED];
+    uint32_t base = s[w ? CFG_MOUSE_WHEEL_BASE_MOVEMENTS : CFG_MOUSE_BASE_SPEED];
+    uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA], speed = init + d * t * (t + 2u) / 2u;
+    return speed > base ? base : speed;
+}
+
+/* Kinetic entries: the cursor's step is the speed per report (one every interval ms, with QMK's
+ * MK_KINETIC_SPEED 8-bit truncation); the wheel moves 1 per report and its entries are the speed
+ * (1..255 per second), the firmware's interval 1000 / speed. */
+static uint8_t kin_entry(const cfg_model_t *m, uint8_t w, uint32_t speed)
+{
+    if (w) return speed > 255u ? 255u : speed == 0 ? 1u : (uint8_t)speed;
+    uint32_t iv = m->settings[CFG_MOUSE_INTERVAL], per = iv ? 1000u / iv : 1000u;
+    return step_of((uint8_t)(speed / (per ? per : 1u)));
+}
+
+/* Entry i of block w (0 cursor, 1 wheel): i < 3 the step with MS_ACL0/1/2, then the curve.
+ * Accelerated and combined (and the wheel in inertia mode): move_delta before the first repeat,
+ * growing linearly to move_delta * max_speed over time_to_max repeats; MS_ACL0/1/2 a quarter,
+ * half, all of it (combined: 1 px and 127 for ACL0 and ACL2); the wheel's delta is 1.
+ * Kinetic: index 0 before a repeat (the initial speed, not limited by base), then 1 + t; MS_ACL0
+ * and ACL2 fix the decelerated and accelerated speeds, ACL1 does nothing. */
+static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
+{
+    const uint16_t *s = m->settings;
+    uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    if (s[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
+        if (i == 1) return 0;
+        if (i == 0) return kin_entry(m, w, s[w ? CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS : CFG_MOUSE_DECELERATED_SPEED]);
+        if (i == 2) return kin_entry(m, w, s[w ? CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS : CFG_MOUSE_ACCELERATED_SPEED]);
+        if (i == 3) return kin_entry(m, w, s[w ? CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS : CFG_MOUSE_INITIAL_SPEED]);
+        return kin_entry(m, w, kin_speed(m, w, i - 4u));
+    }
+    uint32_t full = d * (uint8_t)s[w ? CFG_MOUSE_WHEEL_MAX_SPEED : CFG_MOUSE_MAX_SPEED];
+    uint32_t ttm = (uint8_t)s[w ? CFG_MOUSE_WHEEL_TIME_TO_MAX : CFG_MOUSE_TIME_TO_MAX];
+    bool combined = s[CFG_MOUSE_MODE] == CFG_MOUSE_COMBINED;
+    if (i == 0) return combined ? 1u : step_of(full / 4u);
+    if (i == 1) return step_of(full / 2u);
+    if (i == 2) return combined ? 127u : step_of(full);
+    if (i == 3) return step_of(d);
+    uint32_t rep = i - 3u;
+    return step_of(rep >= ttm ? full : full * rep / ttm);
+}
+
+/* Block w's length: up to where the curve stops changing (the firmware holds the last entry). */
+static uint32_t block_len(const cfg_model_t *m, uint8_t w)
+{
+    uint32_t n;
+    if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
+        uint32_t base = m->settings[w ? CFG_MOUSE_WHEEL_BASE_MOVEMENTS : CFG_MOUSE_BASE_SPEED], t = 0;
+        while (t < KINETIC_STEPS_MAX && kin_speed(m, w, t) < base) t++;
+        n = 4u + t + 1u;
+    } else {
+        uint32_t ttm = (uint8_t)m->settings[w ? CFG_MOUSE_WHEEL_TIME_TO_MAX : CFG_MOUSE_TIME_TO_MAX];
+        n = 4u + (ttm ? ttm : 1u);
+    }
+    while (n > 4u && entry(m, w, n - 1u) == entry(m, w, n - 2u)) n--;
+    return n;
+}
+
+static size_t mouse_table(const cfg_model_t *m, uint8_t *out, size_t cap, uint16_t *cursor_len)
+{
+    size_t n = 0;
+    for (uint8_t w = 0; w < 2; w++) {
+        uint32_t len = block_len(m, w);
+        for (uint32_t i = 0; i < len; i++, n++)
+            if (n < cap) out[n] = entry(m, w, i);
+        if (!w) *cursor_len = (uint16_t)n;
+    }
+    return n;
+}
+
+/* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES, MOUSE) follow only when they have
  * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
  * flash). */
 enum { NSEC = 12 };
@@ -72,8 +201,9 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     wbuf w = {out, cap, 0, false};
     put32(&w, CFG_MAGIC);
     put16(&w, CFG_VERSION);
+    bool mouse = mouse_used(m);
     unsigned nsec = NSEC + (m->nko ? 1u : 0u) + (m->nkcancel ? 1u : 0u) + (m->ncombos ? 1u : 0u) +
-                    (m->ntap_dances ? 1u : 0u);
+                    (m->ntap_dances ? 1u : 0u) + (mouse ? 1u : 0u);
     put16(&w, (uint16_t)nsec);
     put32(&w, 0); /* size, patched */
     put32(&w, 0); /* crc, patched */
@@ -249,6 +379,16 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
             put16(&w, t->term);
         }
         END(CFG_SEC_TAP_DANCES, m->ntap_dances);
+    }
+
+    if (mouse) {
+        BEGIN();
+        uint16_t cursor_len = 0;
+        size_t room = w.pos < w.cap ? w.cap - w.pos : 0;
+        size_t n = mouse_table(m, w.out + (room ? w.pos : 0), room, &cursor_len);
+        if (n > room) w.overflow = true;
+        w.pos += n;
+        END(CFG_SEC_MOUSE, cursor_len);
     }
 #undef BEGIN
 #undef END

@@ -4,7 +4,9 @@
  * combined (the same, with ACL0 = 1 px and ACL2 = 127), kinetic (speed grows with the square of
  * the time held), constant (QMK's 3-speed mode: fixed offsets and intervals per MS_ACLn) and
  * inertia (velocity that builds up and coasts down with friction). Deadlines come from here; the
- * engine has no clock.
+ * engine has no clock. The step sizes of the accelerated, combined and kinetic curves come from a
+ * table the loader computes from the settings (core/cfg.h, section MOUSE; config/image_write.c):
+ * the chip indexes it instead of doing the curves' arithmetic.
  *
  * The cursor and the wheel share every helper (w = 0 cursor, 1 wheel; their settings come from
  * one table): one copy of each rule keeps the ATmega32U4 image small. */
@@ -34,24 +36,20 @@ static uint8_t mode(const engine_t *e)
 }
 
 /* The settings of the cursor [0] and of the wheel [1], as setting ids (all below 256). */
-enum { P_MAX, P_TTM, P_DELAY, P_INTERVAL,
+enum { P_DELAY, P_INTERVAL,
 #if ENGINE_HAS_MOUSE_MODES
-       P_KIN_INIT, P_KIN_BASE, P_KIN_DECEL, P_KIN_ACCEL, P_CONST,
+       P_CONST,
 #endif
        P_COUNT };
 _Static_assert(CFG_SETTING_COUNT <= 256, "setting ids are stored as bytes");
 static const uint8_t params[2][P_COUNT] ROM_DATA = {
-    {CFG_MOUSE_MAX_SPEED, CFG_MOUSE_TIME_TO_MAX, CFG_MOUSE_DELAY, CFG_MOUSE_INTERVAL,
+    {CFG_MOUSE_DELAY, CFG_MOUSE_INTERVAL,
 #if ENGINE_HAS_MOUSE_MODES
-     CFG_MOUSE_INITIAL_SPEED, CFG_MOUSE_BASE_SPEED, CFG_MOUSE_DECELERATED_SPEED,
-     CFG_MOUSE_ACCELERATED_SPEED, CFG_MOUSE_C_OFFSET_UNMOD
+     CFG_MOUSE_C_OFFSET_UNMOD
 #endif
     },
-    {CFG_MOUSE_WHEEL_MAX_SPEED, CFG_MOUSE_WHEEL_TIME_TO_MAX, CFG_MOUSE_WHEEL_DELAY,
-     CFG_MOUSE_WHEEL_INTERVAL,
+    {CFG_MOUSE_WHEEL_DELAY, CFG_MOUSE_WHEEL_INTERVAL,
 #if ENGINE_HAS_MOUSE_MODES
-     CFG_MOUSE_WHEEL_INITIAL_MOVEMENTS, CFG_MOUSE_WHEEL_BASE_MOVEMENTS,
-     CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS, CFG_MOUSE_WHEEL_ACCELERATED_MOVEMENTS,
      CFG_MOUSE_W_OFFSET_UNMOD
 #endif
     },
@@ -62,12 +60,6 @@ static uint16_t par(const engine_t *e, uint8_t w, uint8_t p)
     return st(e, ROM_RD8(&params[w][p]));
 }
 
-/* The cursor moves by move_delta; the wheel by 1. */
-__attribute__((noinline)) static uint16_t delta(const engine_t *e, uint8_t w)
-{
-    return w ? 1u : st(e, CFG_MOUSE_MOVE_DELTA);
-}
-
 static uint8_t repeat(const engine_t *e, uint8_t w)
 {
     return e->mouse.repeat[w];
@@ -75,43 +67,7 @@ static uint8_t repeat(const engine_t *e, uint8_t w)
 
 #define DIR_MINUS 0x65u /* bit i: direction i counts down (up, left, wheel down, wheel left) */
 
-__attribute__((noinline)) static int8_t clamp_unit(uint16_t unit)
-{
-    if (unit > MOVE_MAX) return MOVE_MAX;
-    return unit == 0 ? 1 : (int8_t)unit;
-}
-
 #if ENGINE_HAS_MOUSE_MODES
-/* Kinetic: speed = initial + delta*t + delta*t*t/2 (t = whole 50 ms steps since the movement
- * began, at most 1000), at most base; the cursor's in px/s, the wheel's in reports per second
- * (its delta is 1). Every branch ends at or below a 16-bit setting. */
-static uint16_t kin_speed(const engine_t *e, uint8_t w)
-{
-    const engine_mouse_state_t *m = &e->mouse;
-    uint16_t speed = par(e, w, P_KIN_INIT);
-    if (m->accel & 1u) return par(e, w, P_KIN_DECEL);
-    if (m->accel & 4u) return par(e, w, P_KIN_ACCEL);
-    if (repeat(e, w) && m->kin_on) {
-        ktime_t el = (ktime_t)(e->now - m->kin_t0);
-        uint16_t t = el >= 50000u ? 1000u : (uint16_t)el / 50u;
-        uint16_t base = par(e, w, P_KIN_BASE);
-        uint8_t d = (uint8_t)delta(e, w); /* move_delta is a byte (config/load.c) */
-        /* d*t + d*t*t/2 (rounded down) = d*t*(t+2)/2 = d*k + (t odd: d/2) with k = t*(t+2)/2
-         * rounded down, in 16 bits: a sum past 65,535 is past any base. k fits up to t = 361. */
-        if (d) {
-            uint8_t odd = t & 1u;
-            if (t > 361u) return base;
-            uint16_t k = (uint16_t)((t >> 1) * (t + 2u + odd) + odd);
-            if (k > 0xFFFFu / d) return base;
-            uint16_t a = (uint16_t)(d * k + (odd ? d >> 1 : 0)), sum = (uint16_t)(speed + a);
-            if (a < (uint16_t)(d * k) || sum < speed) return base;
-            speed = sum;
-        }
-        if (speed > base) speed = base;
-    }
-    return speed;
-}
-
 /* Constant (3-speed): the speed index into the offset/interval settings, 0 = unmod, 1-3 = ACL0-2.
  * Without momentary_accel QMK starts at speed 1 (ACL1) and keeps the last ACL key's speed. */
 static uint8_t c_speed(const engine_t *e)
@@ -134,40 +90,42 @@ static int8_t c_offset(const engine_t *e, uint8_t w)
 }
 #endif
 
-/* The size of one step of the cursor or the wheel in the accelerated, combined and kinetic modes.
- * Accelerated/combined: a held MS_ACLn fixes it; else move_delta at first, growing to
- * move_delta * max_speed over time_to_max steps. The kinetic wheel moves 1 per report and its
- * speed sets the interval instead. */
+/* The size of one step of the cursor or the wheel in the accelerated, combined and kinetic modes,
+ * read from the table the loader computed from the settings (core/cfg.h, section MOUSE): a held
+ * MS_ACLn's entry, else the curve's at the repeats so far (kinetic: 1 + the 50 ms steps since the
+ * movement began). The kinetic wheel moves 1 per report; its entry is the speed that sets the
+ * interval instead. A missing or short block moves by 1. */
 static int8_t unit(engine_t *e, uint8_t w)
 {
-    uint8_t a = e->mouse.accel, rep = repeat(e, w), md = mode(e);
+    engine_mouse_state_t *m = &e->mouse;
+    const cfg_t *c = e->cfg;
+    const uint8_t *p = c->base + c->off[CFG_SEC_MOUSE];
+    uint16_t n = c->count[CFG_SEC_MOUSE], len = c->len[CFG_SEC_MOUSE];
+    if (w) { /* the wheel's block follows the cursor's */
+        p += n;
+        n = (uint16_t)(len - n);
+    }
+    if (n < 4u || n > len) return 1;
+    uint8_t a = m->accel, v = 0;
+    for (uint8_t i = 0; i < 3 && !v; i++)
+        if (a >> i & 1u) v = CFG_RD8(p + i);
+    if (!v) {
+        uint16_t idx = repeat(e, w), last = (uint16_t)(n - 4u);
 #if ENGINE_HAS_MOUSE_MODES
-    if (md == CFG_MOUSE_KINETIC) {
-        uint16_t speed = kin_speed(e, w);
-        if (w) {
-            e->mouse.kin_wheel_iv = (uint16_t)(1000u / (speed ? speed : 1u));
-            return 1;
+        if (mode(e) == CFG_MOUSE_KINETIC) {
+            ktime_t el = (ktime_t)(e->now - m->kin_t0);
+            idx = idx && m->kin_on ? (el >= 50000u ? 1001u : (uint16_t)((uint16_t)el / 50u + 1u)) : 0;
         }
-        /* one report every interval ms moves speed / (1000 / interval), with QMK's MK_KINETIC_SPEED
-         * 8-bit truncation */
-        uint16_t iv = st(e, CFG_MOUSE_INTERVAL), per = iv ? 1000u / iv : 1000u;
-        return clamp_unit((uint8_t)(speed / (per ? per : 1u)));
+#endif
+        v = CFG_RD8(p + 3 + (idx < last ? idx : last));
+    }
+#if ENGINE_HAS_MOUSE_MODES
+    if (w && mode(e) == CFG_MOUSE_KINETIC) {
+        m->kin_wheel_iv = (uint16_t)(1000u / (v ? v : 1u));
+        return 1;
     }
 #endif
-    /* move_delta and max_speed are bytes (config/load.c): an 8 x 8-bit product */
-    uint8_t d = (uint8_t)delta(e, w);
-    uint16_t full = (uint16_t)(d * (uint8_t)par(e, w, P_MAX)), u;
-    if (a & 1u) u = md == CFG_MOUSE_COMBINED ? 1u : full / 4u;
-    else if (a & 2u) u = full / 2u;
-    else if (a & 4u) u = md == CFG_MOUSE_COMBINED ? MOVE_MAX : full;
-    else if (rep == 0) u = d;
-    else {
-        /* full * rep / ttm without 32-bit arithmetic: time_to_max is a byte (config/load.c) and
-         * rep < ttm, so (full % ttm) * rep fits 16 bits; the sum is the exact quotient */
-        uint8_t ttm = (uint8_t)par(e, w, P_TTM);
-        u = rep >= ttm ? full : (uint16_t)(full / ttm * rep + (uint16_t)((uint8_t)(full % ttm) * rep) / ttm);
-    }
-    return clamp_unit(u);
+    return (int8_t)v;
 }
 
 /* x / sqrt(2) as QMK computes it now (x * 181 / 256 rounded to the nearest, half away from zero;

@@ -137,15 +137,15 @@ bool matrix_scan(matrix_t *m, uint32_t now[MATRIX_WORDS])
             }
         }
     }
-    for (uint_fast8_t i = 0; i < MATRIX_WORDS; i++)
-        if (now[i] != m->state[i]) return true;
-    return false;
+    return memcmp(now, m->state, sizeof m->state) != 0;
 }
 
 bool matrix_any_down(const matrix_t *m)
 {
-    for (uint_fast8_t i = 0; i < MATRIX_WORDS; i++)
-        if (m->state[i]) return true;
+    /* By bytes: the same answer, and no 32-bit test on an 8-bit CPU. */
+    const uint8_t *b = (const uint8_t *)m->state;
+    for (uint_fast8_t i = 0; i < sizeof m->state; i++)
+        if (b[i]) return true;
     return false;
 }
 

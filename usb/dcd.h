@@ -39,6 +39,14 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len);
  * program memory is passed with this bit set in its address, so constant descriptors need no copy
  * in RAM. Other drivers never see it (usb/ tags only where the chip needs it). */
 #define DCD_PGM_TAG 0x8000u
+/* Drivers that copy a data endpoint's IN transfer out of `buf` before dcd_ep_xfer() returns (the
+ * AVR's: one packet, straight into the controller's bank) set this: the caller may then reuse the
+ * buffer at once instead of keeping a copy in flight. */
+#if defined(__AVR__)
+#define DCD_XFER_COPIES_IN 1
+#else
+#define DCD_XFER_COPIES_IN 0
+#endif
 bool dcd_ep_busy(uint8_t ep_addr);
 void dcd_ep_stall(uint8_t ep_addr);  /* EP0: stalls both directions until the next SETUP */
 void dcd_ep_clear_stall(uint8_t ep_addr); /* also resets the data toggle to DATA0 */

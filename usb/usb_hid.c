@@ -24,7 +24,9 @@ typedef struct report_slot {
 typedef struct report_queue {
     report_slot_t slot[QUEUE_LEN];
     uint8_t head, count;
+#if !DCD_XFER_COPIES_IN
     uint8_t in_flight[EXTRA_REPORT_MAX]; /* the buffer the controller is sending from */
+#endif
 } report_queue_t;
 
 static report_queue_t queues[2]; /* [0] = USB_EP_KBD_IN, [1] = USB_EP_EXTRA_IN */
@@ -154,8 +156,13 @@ static void feed(report_queue_t *rq, uint8_t ep)
 {
     if (!rq->count || dcd_ep_busy(ep) || usb_ep_halted(ep)) return;
     report_slot_t *s = &rq->slot[rq->head];
-    memcpy(rq->in_flight, s->data, s->len);
-    if (!dcd_ep_xfer(ep, rq->in_flight, s->len)) return;
+#if DCD_XFER_COPIES_IN
+    uint8_t *b = s->data; /* the driver has copied it when the call returns */
+#else
+    uint8_t *b = rq->in_flight; /* the slot may be overwritten while the controller sends */
+    memcpy(b, s->data, s->len);
+#endif
+    if (!dcd_ep_xfer(ep, b, s->len)) return;
     rq->head = slot_at(rq, 1);
     rq->count--;
     if (ep == USB_EP_KBD_IN) hid.kbd_sent_ms = hid.now_ms;

@@ -15,7 +15,11 @@
  * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 2 x 64 of the 832 bytes).
  * - dcd_init() runs once, at start (usb_init): the driver's state is .bss, zero until then.
  * - Data endpoints are IN only: OUT ones serve only the keyboard's drive (usb/msc.h), which this
- *   chip does not build, and their code would be dead weight in its flash. */
+ *   chip does not build, and their code would be dead weight in its flash.
+ * - Data endpoint transfers are one packet (len <= max_packet; the HID reports are), copied into
+ *   the bank by dcd_ep_xfer() itself (DCD_XFER_COPIES_IN), so no transfer record is kept for
+ *   them; their completion reports len 0 (the stack reads the length of OUT transfers only).
+ * - Data endpoints are opened after dcd_ep_close_all(), lowest number first (usbd.c does). */
 #include <avr/io.h>
 #include <avr/pgmspace.h>
 #include <stddef.h>
@@ -23,60 +27,29 @@
 #include "hal/atmega32u4/dcd_avr.h"
 #include "usb/dcd.h"
 
-/* Transfer states: idle, armed but waiting for the bank (IN) or data (OUT), packet in flight. */
-enum { XS_IDLE = 0, XS_ARMED, XS_FLIGHT };
-
-typedef struct xfer {
+/* EP0 has one transfer at a time, in either direction: the stack arms the status stage only once
+ * the data stage is over (or abandoned), so one record serves both (IN: armed, packet in flight). */
+enum { E0_IDLE = 0, E0_IN, E0_IN_SENT, E0_OUT };
+static struct {
     uint8_t *buf;
     uint16_t len, done;
     uint8_t state;
-} xfer_t;
-
-/* One transfer per endpoint number (a number has one direction), plus EP0's OUT side. */
-static xfer_t xf[DCD_AVR_MAX_EP + 1];
-static xfer_t ep0_out;
-static uint8_t ep_cfg0[DCD_AVR_MAX_EP + 1]; /* UECFG0X per endpoint, valid when ep_cfg1 != 0 */
-static uint8_t ep_cfg1[DCD_AVR_MAX_EP + 1]; /* UECFG1X per endpoint, 0 = not open */
+} ep0;
+/* The data endpoints (IN, interrupt) carry one-packet transfers that are copied into the bank at
+ * once (dcd_ep_xfer), so all a driver keeps of them is whether they are open and whether the
+ * bank is still waiting for the host. */
+enum { EP_CLOSED = 0, EP_OPEN, EP_BUSY };
+static uint8_t ep_state[DCD_AVR_MAX_EP + 1];
 static uint8_t ep_size[DCD_AVR_MAX_EP + 1];
 static uint8_t pending_addr;                 /* address to enable after the status stage, +0x80 */
 static bool bus_asleep;                      /* suspended: WAKEUPI is looked at, not SUSPI */
 
-static uint8_t size_code(uint16_t n)
+static uint8_t size_code(uint8_t n)
 {
     if (n <= 8) return 0x00;
     if (n <= 16) return 0x10;
     if (n <= 32) return 0x20;
     return 0x30;
-}
-
-static void ep0_setup_hw(void)
-{
-    UENUM = 0;
-    UECONX = 1 << EPEN;
-    UECFG0X = 0;
-    UECFG1X = size_code(DCD_AVR_EP0_SIZE) | (1 << ALLOC);
-    ep_size[0] = DCD_AVR_EP0_SIZE;
-}
-
-/* The DPRAM is allocated in endpoint-number order, so endpoints are always (re)configured all
- * together, top down to free and bottom up to allocate; a lower endpoint added later cannot then
- * slide a higher one's memory. */
-static void ep_hw_reconfigure(void)
-{
-    for (uint8_t n = DCD_AVR_MAX_EP; n >= 1; n--) {
-        UENUM = n;
-        UECONX = 0;
-        UECFG1X = 0;
-    }
-    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
-        if (!ep_cfg1[n]) continue;
-        UENUM = n;
-        UECONX = (1 << EPEN) | (1 << RSTDT);
-        UECFG0X = ep_cfg0[n];
-        UECFG1X = ep_cfg1[n];
-    }
-    UERST = 0x1E;
-    UERST = 0;
 }
 
 void dcd_init(void)
@@ -108,70 +81,71 @@ void dcd_connect(bool on)
 void dcd_set_address(uint8_t addr)
 {
     /* The datasheet's order: the address goes in now without ADDEN, the status stage is sent at
-     * address 0, and ADDEN is set once the ZLP has gone (see ep_in_service). */
+     * address 0, and ADDEN is set once the ZLP has gone (see ep0_service). */
     UDADDR = addr & 0x7F;
     pending_addr = (uint8_t)(0x80 | addr);
 }
 
+/* The DPRAM is allocated in endpoint-number order: an endpoint allocated below one that already
+ * has memory would slide it. The stack opens the data endpoints only after dcd_ep_close_all(),
+ * lowest number first (usbd.c set_configuration), which is the order the datasheet asks for, so
+ * each is configured as it is opened. */
 bool dcd_ep_open(uint8_t ep_addr, enum dcd_ep_type type, uint16_t max_packet)
 {
     uint8_t n = ep_addr & 0x7F;
     if (n == 0 || n > DCD_AVR_MAX_EP || !(ep_addr & 0x80) || max_packet == 0 || max_packet > 64)
         return false;
-    ep_cfg0[n] = (uint8_t)((uint8_t)type << 6 | 1); /* EPDIR: IN */
-    ep_cfg1[n] = size_code(max_packet) | (1 << ALLOC);
-    ep_size[n] = (uint8_t)max_packet;
-    xf[n].state = XS_IDLE;
-    ep_hw_reconfigure();
     UENUM = n;
+    UECONX = (1 << EPEN) | (1 << RSTDT);
+    UECFG0X = (uint8_t)((uint8_t)type << 6 | 1); /* EPDIR: IN */
+    UECFG1X = size_code((uint8_t)max_packet) | (1 << ALLOC);
+    ep_size[n] = (uint8_t)max_packet;
+    ep_state[n] = EP_OPEN;
     return (UESTA0X & (1 << CFGOK)) != 0;
 }
 
+/* Top down, so no freed bank slides another. */
 void dcd_ep_close_all(void)
 {
-    for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
-        ep_cfg1[n] = 0;
-        xf[n].state = XS_IDLE;
+    for (uint8_t n = DCD_AVR_MAX_EP; n >= 1; n--) {
+        UENUM = n;
+        UECONX = 0;
+        UECFG1X = 0;
+        ep_state[n] = EP_CLOSED;
     }
-    ep_hw_reconfigure();
+    UERST = 0x1E;
+    UERST = 0;
 }
 
-/* Writes the next packet of the IN transfer on the selected endpoint and hands the bank over. */
-static void ep_in_packet(uint8_t n)
+/* Copies k bytes into the selected endpoint's bank, from RAM or (DCD_PGM_TAG) program memory. */
+static void fifo_write(const uint8_t *p, uint8_t k)
 {
-    xfer_t *x = &xf[n];
-    uint16_t left = x->len - x->done;
-    uint8_t k = left > ep_size[n] ? ep_size[n] : (uint8_t)left;
-    const uint8_t *p = x->buf + x->done;
     bool pgm = ((uintptr_t)p & DCD_PGM_TAG) != 0; /* a constant descriptor in program memory */
     p = (const uint8_t *)((uintptr_t)p & ~DCD_PGM_TAG);
-    for (uint8_t i = 0; i < k; i++, p++) UEDATX = pgm ? pgm_read_byte(p) : *p;
-    x->done += k;
-    x->state = XS_FLIGHT;
-    /* FIFOCON hands a bank over on data endpoints; on EP0 only TXINI may be cleared. */
-    UEINTX = n ? (uint8_t)~((1 << TXINI) | (1 << FIFOCON)) : (uint8_t)~(1 << TXINI);
+    for (; k; k--, p++) UEDATX = pgm ? pgm_read_byte(p) : *p;
 }
 
-/* TXINI on the selected endpoint: the bank is free (first packet) or the last one was taken. */
-static void ep_in_service(uint8_t n)
+/* Writes the next packet of EP0's IN transfer (EP0 selected); only TXINI may be cleared there. */
+static void ep0_in_packet(void)
 {
-    xfer_t *x = &xf[n];
-    if (x->state == XS_FLIGHT && x->done >= x->len) {
-        x->state = XS_IDLE;
-        if (n == 0 && x->len == 0 && pending_addr) {
-            UDADDR = pending_addr; /* bit 7 = ADDEN */
-            pending_addr = 0;
-        }
-        usbd_on_xfer_done((uint8_t)(0x80 | n), x->done);
-        return;
-    }
-    ep_in_packet(n);
+    uint16_t left = ep0.len - ep0.done;
+    uint8_t k = left > DCD_AVR_EP0_SIZE ? DCD_AVR_EP0_SIZE : (uint8_t)left;
+    fifo_write(ep0.buf + ep0.done, k);
+    ep0.done += k;
+    ep0.state = E0_IN_SENT;
+    UEINTX = (uint8_t)~(1 << TXINI);
+}
+
+/* The transfer on EP0 is over: idle again, and the stack hears of it. */
+static void ep0_done(uint8_t ep_addr)
+{
+    ep0.state = E0_IDLE;
+    usbd_on_xfer_done(ep_addr, ep0.done);
 }
 
 /* RXOUTI on EP0 with an OUT transfer armed: take the packet. */
 static void ep0_out_service(void)
 {
-    xfer_t *x = &ep0_out;
     uint8_t k = UEBCLX;
     /* The host sends its next SETUP as soon as the status ZLP is taken, and it may land between
      * our reading the flags and here: it then fills the bank, and it is the next thing to handle
@@ -179,13 +153,10 @@ static void ep0_out_service(void)
     if (UEINTX & (1 << RXSTPI)) return;
     for (uint8_t i = 0; i < k; i++) {
         uint8_t b = UEDATX;
-        if (x->done < x->len) x->buf[x->done++] = b;
+        if (ep0.done < ep0.len) ep0.buf[ep0.done++] = b;
     }
     UEINTX = (uint8_t)~(1 << RXOUTI);
-    if (x->done >= x->len || k < DCD_AVR_EP0_SIZE) {
-        x->state = XS_IDLE;
-        usbd_on_xfer_done(0, x->done);
-    }
+    if (ep0.done >= ep0.len || k < DCD_AVR_EP0_SIZE) ep0_done(0);
 }
 
 /* EP0's pending work, one piece of it; false when there was none. */
@@ -196,8 +167,7 @@ static bool ep0_service(void)
         uint8_t setup[8];
         for (uint8_t i = 0; i < 8; i++) setup[i] = UEDATX;
         /* A new SETUP ends whatever EP0 was doing; the stack starts over from this request. */
-        xf[0].state = XS_IDLE;
-        ep0_out.state = XS_IDLE;
+        ep0.state = E0_IDLE;
         pending_addr = 0;
         /* An RXOUTI still set is the last transfer's status-stage ZLP, taken by the hardware but
          * not yet by us when the host moved on; left set it would read as this transfer's
@@ -207,17 +177,25 @@ static bool ep0_service(void)
         usbd_on_setup(setup);
         return true;
     }
-    if ((f & (1 << TXINI)) && xf[0].state != XS_IDLE) {
-        ep_in_service(0);
+    if ((f & (1 << TXINI)) && (ep0.state == E0_IN || ep0.state == E0_IN_SENT)) {
+        /* The bank is free: the first packet goes in, or the last one was taken. */
+        if (ep0.state == E0_IN_SENT && ep0.done >= ep0.len) {
+            if (ep0.len == 0 && pending_addr) {
+                UDADDR = pending_addr; /* bit 7 = ADDEN */
+                pending_addr = 0;
+            }
+            ep0_done(0x80);
+        } else {
+            ep0_in_packet();
+        }
         return true;
     }
-    if ((f & (1 << RXOUTI)) && xf[0].state == XS_FLIGHT) {
+    if ((f & (1 << RXOUTI)) && ep0.state == E0_IN_SENT) {
         /* The host moved to the status stage before taking all the data it asked for. */
-        xf[0].state = XS_IDLE;
-        usbd_on_xfer_done(0x80, xf[0].done);
+        ep0_done(0x80);
         return true;
     }
-    if ((f & (1 << RXOUTI)) && ep0_out.state != XS_IDLE) {
+    if ((f & (1 << RXOUTI)) && ep0.state == E0_OUT) {
         ep0_out_service();
         return true;
     }
@@ -230,10 +208,11 @@ static bool ep_service_one(void)
     UENUM = 0;
     if (ep0_service()) return true;
     for (uint8_t n = 1; n <= DCD_AVR_MAX_EP; n++) {
-        if (!ep_cfg1[n] || xf[n].state == XS_IDLE) continue;
+        if (ep_state[n] != EP_BUSY) continue;
         UENUM = n;
-        if (UEINTX & (1 << TXINI)) { /* data endpoints are IN (dcd_ep_open) */
-            ep_in_service(n);
+        if (UEINTX & (1 << TXINI)) { /* the host took the packet */
+            ep_state[n] = EP_OPEN;
+            usbd_on_xfer_done((uint8_t)(0x80 | n), 0);
             return true;
         }
     }
@@ -253,17 +232,28 @@ static void ep_service_all(void)
 bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
 {
     uint8_t n = ep_addr & 0x7F;
-    bool in = (ep_addr & 0x80) != 0;
-    if (n > DCD_AVR_MAX_EP || (n && (!ep_cfg1[n] || !in))) return false;
-    xfer_t *x = (n == 0 && !in) ? &ep0_out : &xf[n];
-    if (x->state != XS_IDLE) return false;
-    x->buf = buf;
-    x->len = len;
-    x->done = 0;
-    x->state = XS_ARMED;
     UENUM = n;
-    /* A free bank takes the first packet now; the rest, and OUT data, go in dcd_poll(). */
-    if (in && (UEINTX & (1 << (n ? RWAL : TXINI)))) ep_in_packet(n);
+    if (n) {
+        /* A data endpoint: IN, one packet, into the bank now (which an idle endpoint has free:
+         * its last packet was taken), so `buf` is free again on return. */
+        if (n > DCD_AVR_MAX_EP || !(ep_addr & 0x80) || ep_state[n] != EP_OPEN || len > ep_size[n])
+            return false;
+        fifo_write(buf, (uint8_t)len);
+        ep_state[n] = EP_BUSY;
+        UEINTX = (uint8_t)~((1 << TXINI) | (1 << FIFOCON)); /* FIFOCON hands the bank over */
+        return true;
+    }
+    if (ep0.state != E0_IDLE) return false;
+    ep0.buf = buf;
+    ep0.len = len;
+    ep0.done = 0;
+    if (!(ep_addr & 0x80)) {
+        ep0.state = E0_OUT; /* the data come in dcd_poll() */
+        return true;
+    }
+    ep0.state = E0_IN;
+    /* A free bank takes the first packet now; the rest go in dcd_poll(). */
+    if (UEINTX & (1 << TXINI)) ep0_in_packet();
     return true;
 }
 
@@ -271,8 +261,7 @@ bool dcd_ep_busy(uint8_t ep_addr)
 {
     uint8_t n = ep_addr & 0x7F;
     if (n > DCD_AVR_MAX_EP) return false;
-    const xfer_t *x = (n == 0 && !(ep_addr & 0x80)) ? &ep0_out : &xf[n];
-    return x->state != XS_IDLE;
+    return n ? ep_state[n] == EP_BUSY : ep0.state != E0_IDLE;
 }
 
 void dcd_ep_stall(uint8_t ep_addr)
@@ -281,10 +270,7 @@ void dcd_ep_stall(uint8_t ep_addr)
     if (n > DCD_AVR_MAX_EP) return;
     UENUM = n;
     UECONX |= (1 << STALLRQ) | (1 << EPEN);
-    if (n == 0) {
-        xf[0].state = XS_IDLE;
-        ep0_out.state = XS_IDLE;
-    }
+    if (n == 0) ep0.state = E0_IDLE;
 }
 
 void dcd_ep_clear_stall(uint8_t ep_addr)
@@ -309,9 +295,12 @@ static void gen_service(void)
     if (f & (1 << EORSTI)) {
         UDINT &= (uint8_t)~(1 << EORSTI);
         dcd_ep_close_all(); /* the data endpoints (and their transfers), before EP0 */
-        ep0_setup_hw();
-        xf[0].state = XS_IDLE;
-        ep0_out.state = XS_IDLE;
+        UENUM = 0;
+        UECONX = 1 << EPEN;
+        UECFG0X = 0;
+        _Static_assert(DCD_AVR_EP0_SIZE == 64, "EP0 size code");
+        UECFG1X = 0x30 | (1 << ALLOC); /* 64 bytes */
+        ep0.state = E0_IDLE;
         pending_addr = 0;
         usbd_on_bus_reset();
     }

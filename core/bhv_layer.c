@@ -27,8 +27,8 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
         if (kind == (uint8_t)(QK_TO >> 5 & 7u)) eng_layer_state_set(e, eng_layer_bit(l));
     } else if (kind == (uint8_t)(QK_TOGGLE_LAYER >> 5 & 7u)) {
         eng_layer_invert(e, l);
-    } else {
-        eng_default_layer_set(e, l); /* DF and PDF */
+    } else if (kind != (uint8_t)(QK_TO >> 5 & 7u)) { /* DF and PDF; TO did its work on press */
+        eng_default_layer_set(e, l);
         /* PDF: the firmware may store it (QMK writes it to EEPROM) */
         if (kc >= QK_PERSISTENT_DEF_LAYER && e->sink->action) e->sink->action(e->ctx, kc, e->now);
     }

@@ -129,11 +129,16 @@ static uint8_t kin_entry(const cfg_model_t *m, uint8_t w, uint32_t speed)
  * growing linearly to move_delta * max_speed over time_to_max repeats; MS_ACL0/1/2 a quarter,
  * half, all of it (combined: 1 px and 127 for ACL0 and ACL2); the wheel's delta is 1.
  * Kinetic: index 0 before a repeat (the initial speed, not limited by base), then 1 + t; MS_ACL0
- * and ACL2 fix the decelerated and accelerated speeds, ACL1 does nothing. */
+ * and ACL2 fix the decelerated and accelerated speeds, ACL1 does nothing.
+ * Constant: the offset at each speed (unmod, ACL0, ACL1, ACL2; the firmware picks the speed). */
 static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 {
     const uint16_t *s = m->settings;
     uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    if (s[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) { /* no ACL entries; the offset per speed */
+        uint16_t v = i < 3 ? 0 : s[(w ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) + 2u * (i - 3u)];
+        return (uint8_t)(v > 127u ? 127u : v);
+    }
     if (s[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
         if (i == 1) return 0;
         if (i == 0) return kin_entry(m, w, s[w ? CFG_MOUSE_WHEEL_DECELERATED_MOVEMENTS : CFG_MOUSE_DECELERATED_SPEED]);
@@ -156,7 +161,9 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 static uint32_t block_len(const cfg_model_t *m, uint8_t w)
 {
     uint32_t n;
-    if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
+    if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) {
+        n = 3u + 4u; /* unmod, ACL0, ACL1, ACL2 */
+    } else if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
         uint32_t base = m->settings[w ? CFG_MOUSE_WHEEL_BASE_MOVEMENTS : CFG_MOUSE_BASE_SPEED], t = 0;
         while (t < KINETIC_STEPS_MAX && kin_speed(m, w, t) < base) t++;
         n = 4u + t + 1u;

@@ -76,24 +76,16 @@ static uint8_t c_speed(const engine_t *e)
     return s ? s : st(e, CFG_MOUSE_MOMENTARY_ACCEL) ? 0u : 2u;
 }
 
-/* k = 0: the offset, 1: the interval */
-/* Inlined into its two callers: 8 bytes less than a call. */
-static inline __attribute__((always_inline)) uint16_t c_par(const engine_t *e, uint8_t w, uint8_t k)
+/* The interval at the current speed (the offsets are in the MOUSE table) */
+static uint16_t c_interval(const engine_t *e, uint8_t w)
 {
-    return st(e, (uint8_t)(ROM_RD8(&params[w][P_CONST]) + 2u * c_speed(e) + k));
-}
-
-static int8_t c_offset(const engine_t *e, uint8_t w)
-{
-    uint16_t v = c_par(e, w, 0);
-    return (int8_t)(v > MOVE_MAX ? MOVE_MAX : v);
+    return st(e, (uint8_t)(ROM_RD8(&params[w][P_CONST]) + 2u * c_speed(e) + 1u));
 }
 #endif
 
-/* The size of one step of the cursor or the wheel in the accelerated, combined and kinetic modes,
- * read from the table the loader computed from the settings (core/cfg.h, section MOUSE): a held
+/* The size of one step of the cursor or the wheel in every mode but inertia's cursor, read from the table the loader computed from the settings (core/cfg.h, section MOUSE): a held
  * MS_ACLn's entry, else the curve's at the repeats so far (kinetic: 1 + the 50 ms steps since the
- * movement began). The kinetic wheel moves 1 per report; its entry is the speed that sets the
+ * movement began; constant: the speed, c_speed). The kinetic wheel moves 1 per report; its entry is the speed that sets the
  * interval instead. A missing or short block moves by 1. */
 static int8_t unit(engine_t *e, uint8_t w)
 {
@@ -106,15 +98,18 @@ static int8_t unit(engine_t *e, uint8_t w)
         n = (uint16_t)(len - n);
     }
     if (n < 4u || n > len) return 1;
-    uint8_t a = m->accel, v = 0;
-    for (uint8_t i = 0; i < 3 && !v; i++)
-        if (a >> i & 1u) v = CFG_RD8(p + i);
+    uint8_t v = 0;
+    /* (accel holds bits 0-2 only: MS_ACL0-2) */
+    for (uint8_t a = m->accel, i = 0; a && !v; a >>= 1, i++)
+        if (a & 1u) v = CFG_RD8(p + i);
     if (!v) {
         uint16_t idx = repeat(e, w), last = (uint16_t)(n - 4u);
 #if ENGINE_HAS_MOUSE_MODES
         if (mode(e) == CFG_MOUSE_KINETIC) {
             ktime_t el = (ktime_t)(e->now - m->kin_t0);
             idx = idx && m->kin_on ? (el >= 50000u ? 1001u : (uint16_t)((uint16_t)el / 50u + 1u)) : 0;
+        } else if (mode(e) == CFG_MOUSE_CONSTANT) {
+            idx = c_speed(e);
         }
 #endif
         v = CFG_RD8(p + 3 + (idx < last ? idx : last));
@@ -151,8 +146,8 @@ static void pair(int8_t u, int8_t a, int8_t b, int8_t *oa, int8_t *ob)
 static void c_adjust(engine_t *e)
 {
     mouse_report_t *d = &e->mouse.dir;
-    pair(c_offset(e, 0), d->x, d->y, &d->x, &d->y);
-    pair(c_offset(e, 1), d->v, d->h, &d->v, &d->h);
+    pair(unit(e, 0), d->x, d->y, &d->x, &d->y);
+    pair(unit(e, 1), d->v, d->h, &d->v, &d->h);
 }
 
 /* Inertia: the velocity (at most time_to_max) slows by friction/256 per frame when its key is not
@@ -283,13 +278,7 @@ void eng_mouse_key(engine_t *e, uint8_t code, bool down)
     if (i < 8) {
         int8_t *f = dir_field(d, i);
         if (down) {
-            uint8_t w = i >> 2;
-            int8_t u;
-#if ENGINE_HAS_MOUSE_MODES
-            if (md == CFG_MOUSE_CONSTANT) u = c_offset(e, w);
-            else
-#endif
-                u = unit(e, w);
+            int8_t u = unit(e, i >> 2);
             *f = minus ? (int8_t)-u : u;
         } else if ((minus ? *f < 0 : *f > 0) && (i >= 4 || md != CFG_MOUSE_INERTIA)) {
             *f = 0; /* the axis stops if it still moves this key's way (inertia coasts on its own) */
@@ -351,7 +340,7 @@ static ktime_t due(const engine_t *e, uint8_t w)
 #endif
     uint16_t wait;
 #if ENGINE_HAS_MOUSE_MODES
-    if (md == CFG_MOUSE_CONSTANT) wait = c_par(e, w, 1);
+    if (md == CFG_MOUSE_CONSTANT) wait = c_interval(e, w);
     else if (w && md == CFG_MOUSE_KINETIC && later) wait = m->kin_wheel_iv;
     else
 #endif

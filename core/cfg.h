@@ -47,8 +47,9 @@
  *            cursor's block, the wheel's block follows it (to the section's end). A block: u8 the
  *            step with MS_ACL0, ACL1, ACL2 held (0 = none: the curve), then the curve, u8 per
  *            index (the last entry holds for every later index): index = repeats so far
- *            (accelerated, combined, inertia's wheel) or 1 + 50 ms steps held (kinetic, 0 before
- *            a repeat). Values: the step in px/wheel clicks, 1..127; the kinetic wheel's are its
+ *            (accelerated, combined, inertia's wheel), 1 + 50 ms steps held (kinetic, 0 before a
+ *            repeat) or the speed 0..3 (constant: unmod, ACL0-2; its ACL entries are 0). Values:
+ *            the step in px/wheel clicks, 1..127 (constant 0..127); the kinetic wheel's are its
  *            speed per second (1..255), its interval 1000 / speed. Readers check a block has 4+
  *            bytes (else the step is 1).
  *

@@ -391,22 +391,35 @@ bool hx_malformed(unsigned n, uint32_t seed)
 
 void hx_poll_all(void)
 {
+    /* One frame's reads, printed in the order the firmware made them: the host reads each
+     * endpoint once per frame in interface order, so two reports of different endpoints made in
+     * the same frame would otherwise come out keyboard first whatever their order of making. */
+    struct read {
+        double t, rx;
+        uint8_t ep;
+        uint32_t sz;
+        uint8_t buf[64];
+    } got[HX_MAX_IFACES];
+    int n = 0;
     uint32_t round = hx.polls++;
     for (int i = 0; i < hx.nif; i++) {
-        uint8_t ep = hx.ifs[i].ep_in;
-        if (!ep || round % hx.ifs[i].interval) continue;
-        uint8_t buf[64];
-        uint32_t sz = hx.ifs[i].ep_in_size;
-        int r = usb_io(AVR_IOCTL_USB_READ, ep, buf, &sz);
-        if (r != AVR_IOCTL_USB_OK) continue;
+        struct read in = {.ep = hx.ifs[i].ep_in};
+        if (!in.ep || round % hx.ifs[i].interval) continue;
+        in.sz = hx.ifs[i].ep_in_size;
+        if (usb_io(AVR_IOCTL_USB_READ, in.ep, in.buf, &in.sz) != AVR_IOCTL_USB_OK) continue;
         /* The line's time is when the firmware made the report (its probe); a report without a
          * stamp (none was queued for it) is timed when it arrived. */
-        double rx = hx_now_ms(), t = rx;
+        in.rx = in.t = hx_now_ms();
         uint64_t c;
-        if (hx_made_pop((uint8_t)(ep & 0x7F), &c) && c <= hx.avr->cycle)
-            t = (double)((int64_t)c - (int64_t)hx.t0) * 1000.0 / HX_FREQ;
-        printf("%.3f %02x ", t, ep);
-        for (uint32_t k = 0; k < sz; k++) printf("%02x", buf[k]);
-        printf(" %.3f\n", rx);
+        if (hx_made_pop((uint8_t)(in.ep & 0x7F), &c) && c <= hx.avr->cycle)
+            in.t = (double)((int64_t)c - (int64_t)hx.t0) * 1000.0 / HX_FREQ;
+        int k = n++; /* by time; equal times keep the interface order */
+        for (; k > 0 && got[k - 1].t > in.t; k--) got[k] = got[k - 1];
+        got[k] = in;
+    }
+    for (int k = 0; k < n; k++) {
+        printf("%.3f %02x ", got[k].t, got[k].ep);
+        for (uint32_t b = 0; b < got[k].sz; b++) printf("%02x", got[k].buf[b]);
+        printf(" %.3f\n", got[k].rx);
     }
 }

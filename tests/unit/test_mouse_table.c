@@ -78,6 +78,24 @@ static void kinetic_curve(void **state)
     assert_int_equal(wh[len - count - 1], 32);
 }
 
+/* Constant: no ACL entries (the speed picks the entry), the offsets unmod, ACL0, ACL1, ACL2; the
+ * wheel's four 1s are one entry. */
+static void constant_offsets(void **state)
+{
+    (void)state;
+    uint16_t count, len;
+    h_board(1);
+    h_map(0, 0, QK_MOUSE_CURSOR_DOWN);
+    h_set(CFG_MOUSE_MODE, CFG_MOUSE_CONSTANT);
+    h_set(CFG_MOUSE_C_OFFSET_2, 300); /* past the report's 127 */
+    static const uint8_t want[] = {0, 0, 0, 16, 1, 4, 127, 0, 0, 0, 1};
+    const uint8_t *p = section(&count, &len);
+    assert_non_null(p);
+    assert_int_equal(count, 7);
+    assert_int_equal(len, sizeof want);
+    assert_memory_equal(p, want, sizeof want);
+}
+
 /* An image without the table (a writer that left it out) still moves, by 1. */
 static void missing_table_moves_by_one(void **state)
 {
@@ -99,6 +117,7 @@ int main(void)
         cmocka_unit_test(written_when_something_moves),
         cmocka_unit_test(accelerated_curve),
         cmocka_unit_test(kinetic_curve),
+        cmocka_unit_test(constant_offsets),
         cmocka_unit_test(missing_table_moves_by_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,10 +187,47 @@ static size_t mouse_table(const cfg_model_t *m, uint8_t *out, size_t cap, uint16
     return n;
 }
 
+/* A USB string descriptor (core/cfg.h USB_STRINGS) from UTF-8 text, so that the chip only
+ * serves it: malformed bytes become U+FFFD, characters beyond the BMP too (they would need
+ * surrogate pairs that some hosts mishandle); at most 126 characters, USB's limit. */
+static void put_usb_string(wbuf *w, const char *s, size_t max)
+{
+    uint16_t u[126];
+    unsigned n = 0;
+    const uint8_t *p = (const uint8_t *)s, *end = p + strnlen(s, max - 1);
+    while (p < end && n < 126u) {
+        uint8_t b0 = *p++;
+        uint16_t c = b0;
+        if (b0 >= 0x80u) {
+            /* 110xxxxx, 1110xxxx and 1111xxxx lead 1, 2 and 3 more bytes; 10xxxxxx is no lead */
+            uint8_t m = 0x40u, more = 0;
+            while ((b0 & m) && more < 3u) {
+                more++;
+                m >>= 1;
+            }
+            c &= (uint8_t)(m - 1u);
+            bool bad = !more;
+            while (more--) {
+                if (p == end || (*p & 0xC0u) != 0x80u) {
+                    bad = true;
+                    break;
+                }
+                if (c > 0x3FFu) bad = true; /* past U+FFFF */
+                c = (uint16_t)(c << 6 | (*p++ & 0x3Fu));
+            }
+            if (bad || (c & 0xF800u) == 0xD800u) c = 0xFFFDu;
+        }
+        u[n++] = c;
+    }
+    put8(w, (uint8_t)(2u + 2u * n));
+    put8(w, 3); /* STRING */
+    for (unsigned i = 0; i < n; i++) put16(w, u[i]);
+}
+
 /* Sections always written; the optional ones (KEY_OVERRIDES, KEY_CANCEL, COMBOS, TAP_DANCES, MOUSE) follow only when they have
  * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
  * flash). */
-enum { NSEC = 12 };
+enum { NSEC = 13 };
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -294,6 +331,12 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     put_str(&w, m->manufacturer, sizeof m->manufacturer);
     put_str(&w, m->keymap_name, sizeof m->keymap_name);
     END(CFG_SEC_STRINGS, 3);
+
+    BEGIN();
+    /* the names the firmware showed when a keyboard had none */
+    put_usb_string(&w, m->manufacturer[0] ? m->manufacturer : "Kestrel", sizeof m->manufacturer);
+    put_usb_string(&w, m->name[0] ? m->name : "Kestrel keyboard", sizeof m->name);
+    END(CFG_SEC_USB_STRINGS, 2);
 
     BEGIN();
     for (unsigned l = 0; l < m->layers; l++)

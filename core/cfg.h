@@ -52,6 +52,12 @@
  *            the step in px/wheel clicks, 1..127 (constant 0..127); the kinetic wheel's are its
  *            speed per second (1..255), its interval 1000 / speed. Readers check a block has 4+
  *            bytes (else the step is 1).
+ *   USB_STRINGS count = 2; the USB string descriptors of the manufacturer (string 1) and the
+ *            keyboard name (string 2, the product), each whole as the device sends it: u8 bLength,
+ *            u8 3, UTF-16LE (UTF-8 converted by the loader: malformed bytes and characters beyond
+ *            U+FFFF as U+FFFD), so the chip serves them as they are; the loader writes the
+ *            defaults "Kestrel" / "Kestrel keyboard" for names the keyboard has none of. Readers
+ *            stop at a bLength below 2 or past the section's end.
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -112,6 +118,7 @@ enum cfg_section_id {
     CFG_SEC_UNICODE_MAP = 15,
     CFG_SEC_KEY_CANCEL = 16, /* SOCD pairs */
     CFG_SEC_MOUSE = 17,      /* mouse key step sizes, computed by the loader from the settings */
+    CFG_SEC_USB_STRINGS = 18, /* USB string descriptors 1 and 2, converted by the loader */
     CFG_SEC_ID_LIMIT /* ids >= this are reserved for later sections */
 };
 

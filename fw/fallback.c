@@ -24,7 +24,7 @@ static const char fb_strings[] = "Kestrel fallback keyboard\0Kestrel\0fallback";
 
 size_t fallback_image(uint8_t *buf)
 {
-    enum { NSEC = 5 };
+    enum { NSEC = 6 };
     memset(buf, 0, FALLBACK_IMAGE_MAX);
     size_t off = CFG_HEADER_SIZE + NSEC * CFG_SECTION_ENTRY_SIZE;
     uint8_t *ent = buf + CFG_HEADER_SIZE;
@@ -45,11 +45,14 @@ size_t fallback_image(uint8_t *buf)
     le_wr16(info + CFG_INFO_BCD, 0x0100);
     info[CFG_INFO_POLL_MS] = 1;
     info[CFG_INFO_MAX_POWER] = 50;
+    /* USB_STRINGS: the manufacturer ("Kestrel", at FB_MANUFACTURER) then the name, widened */
+    enum { FB_NAME_LEN = 25, FB_MANUFACTURER = 26, FB_MANUFACTURER_LEN = 7 };
     size_t sizes[NSEC] = {CFG_INFO_SIZE, sizeof fb_pins, 2u * sizeof fb_keys,
-                          2u * CFG_SETTING_COUNT, sizeof fb_strings};
+                          2u * CFG_SETTING_COUNT, sizeof fb_strings,
+                          4u + 2u * (FB_NAME_LEN + FB_MANUFACTURER_LEN)};
     uint8_t ids[NSEC] = {CFG_SEC_INFO, CFG_SEC_PINS, CFG_SEC_KEYMAP, CFG_SEC_SETTINGS,
-                         CFG_SEC_STRINGS};
-    uint16_t counts[NSEC] = {1, sizeof fb_pins, 1, CFG_SETTING_COUNT, 3};
+                         CFG_SEC_STRINGS, CFG_SEC_USB_STRINGS};
+    uint16_t counts[NSEC] = {1, sizeof fb_pins, 1, CFG_SETTING_COUNT, 3, 2};
     for (unsigned s = 0; s < NSEC; s++) {
         uint8_t *body = buf + off;
         if (ids[s] == CFG_SEC_PINS) memcpy(body, fb_pins, sizeof fb_pins);
@@ -59,6 +62,15 @@ size_t fallback_image(uint8_t *buf)
             for (unsigned i = 0; i < CFG_SETTING_COUNT; i++)
                 le_wr16(body + 2 * i, cfg_setting_default((enum cfg_setting_id)i));
         if (ids[s] == CFG_SEC_STRINGS) memcpy(body, fb_strings, sizeof fb_strings);
+        if (ids[s] == CFG_SEC_USB_STRINGS) {
+            static const uint8_t at[2] = {FB_MANUFACTURER, 0}, len[2] = {FB_MANUFACTURER_LEN, FB_NAME_LEN};
+            for (unsigned k = 0; k < 2; k++) {
+                body[0] = (uint8_t)(2u + 2u * len[k]);
+                body[1] = 3; /* STRING */
+                for (unsigned i = 0; i < len[k]; i++) body[2 + 2 * i] = (uint8_t)fb_strings[at[k] + i];
+                body += body[0];
+            }
+        }
         ent[0] = ids[s];
         le_wr16(ent + 2, (uint16_t)off);
         le_wr16(ent + 4, (uint16_t)sizes[s]);

@@ -10,7 +10,7 @@
 #include "core/cfg.h"
 
 /* Writes the fallback image into buf (at least FALLBACK_IMAGE_MAX bytes); returns its size. */
-#define FALLBACK_IMAGE_MAX 512u
+#define FALLBACK_IMAGE_MAX 640u
 size_t fallback_image(uint8_t *buf);
 
 /* A target may carry its fallback image ready-made instead, where the config reader can read it

@@ -18,7 +18,6 @@
 
 #define MARKER_MAGIC "KSTLVOL1"
 #define MARKER_LEN 12u /* magic + the region CRC the files were written for */
-#define NAME_MAX 64u
 
 static const char readme[] =
     "This is your Kestrel keyboard.\r\n"
@@ -51,7 +50,10 @@ static bool failed;            /* the files as of last_write did not load: only 
 static cfg_model_t model;
 static diag_t diag;
 static char text[16384];       /* generated files, ERRORS.TXT */
-static char manufacturer[NAME_MAX], product[NAME_MAX];
+/* The USB names, copied: the config they came from may be replaced while the host still asks
+ * (they change at the next plug-in). Up to 95 characters: the fallback's product (fw/main.c). */
+#define DESC_MAX (2u + 2u * 95u)
+static uint8_t manufacturer[DESC_MAX], product[DESC_MAX];
 
 static bool fl_erase(void *ctx, uint32_t off, uint32_t len)
 {
@@ -142,15 +144,13 @@ static void write_files(const cfg_t *c)
     dbd_flush(&bd);
 }
 
-static const char *copy_name(char *dst, const char *src, bool in_cfg)
+/* A string descriptor (bLength first) into RAM, cut to the buffer (an even length). */
+static const uint8_t *copy_desc(uint8_t *dst, const uint8_t *src)
 {
-    size_t i = 0;
-    for (; src && i + 1 < NAME_MAX; i++) {
-        char ch = in_cfg ? (char)CFG_RD8((const uint8_t *)src + i) : src[i];
-        if (!ch) break;
-        dst[i] = ch;
-    }
-    dst[i] = 0;
+    uint8_t n = CFG_RD8(src);
+    if (n > DESC_MAX) n = DESC_MAX;
+    for (uint8_t i = 0; i < n; i++) dst[i] = CFG_RD8(src + i);
+    dst[0] = n;
     return dst;
 }
 
@@ -200,9 +200,8 @@ void fw_drive_start(const cfg_t *active, uint32_t region_crc, usb_identity_t *id
     ident = id;
     region = region_crc;
     running = active;
-    if (id->in_cfg & 1u) id->manufacturer = copy_name(manufacturer, id->manufacturer, true);
-    if (id->in_cfg & 2u) id->product = copy_name(product, id->product, true);
-    id->in_cfg = 0;
+    id->desc[0] = copy_desc(manufacturer, id->desc[0]);
+    id->desc[1] = copy_desc(product, id->desc[1]);
     usb_msc_init(&msc_ops);
     id->msc = !(cfg_info8(active, CFG_INFO_FLAGS) & CFG_FLAG_DRIVE_HIDDEN);
 }

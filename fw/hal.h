@@ -27,6 +27,9 @@ uint32_t hal_pins_read_word(void);
 /* Optional too (the default reads pin by pin): bit r set when pins[r] reads low, n <= 32. For a
  * chip whose pins do not fit one word. */
 uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n);
+/* Optional (the default does nothing): the matrix names its read lines once, when it is set up and
+ * before any hal_pins_read_low() of them, so a hal can work out per line what the reads need. */
+void hal_pins_prepare(const uint8_t *pins, uint8_t n);
 /* Wake the CPU from hal_sleep_until() when this input reads low (the key matrix with every select
  * line driven, or a direct pin); disarmed again by the first such wake-up. */
 void hal_pin_wake_low(uint8_t pin, bool on);
@@ -58,7 +61,8 @@ void hal_pin_settle(void);             /* the short wait between select and read
 #define HAL_MS_CLOCK 0
 #endif
 uint32_t hal_micros(void);             /* free-running, wraps after 71 minutes */
-ktime_t hal_millis(void);              /* HAL_MS_CLOCK: engine time, from the first call */
+void hal_millis_start(void);           /* HAL_MS_CLOCK: engine time 0 is now */
+ktime_t hal_millis(void);              /* HAL_MS_CLOCK: engine time, from hal_millis_start() */
 void hal_delay_us(uint16_t us);
 /* Sleeps until `wake_us` (hal_micros() time; ignored when !timed) or the next interrupt
  * (USB, armed pins). Returns at once if an interrupt is already pending. */

@@ -183,17 +183,20 @@ static const char *load_config(void)
 }
 
 #if FW_FALLBACK_REASON
-/* "Kestrel fallback (<why>)" without pulling printf into the image. */
-static const char *fallback_product(const char *why)
+/* The product string descriptor "Kestrel fallback (<why>)" (ASCII texts), without pulling printf
+ * into the image; at most 95 characters. */
+static const uint8_t *fallback_product(const char *why)
 {
-    static char buf[96];
+    static uint8_t d[2u + 2u * 95u];
     static const char head[] = "Kestrel fallback (";
-    size_t n = 0;
-    for (const char *p = head; *p && n < sizeof buf - 2; p++) buf[n++] = *p;
-    for (const char *p = why; *p && n < sizeof buf - 2; p++) buf[n++] = *p;
-    buf[n++] = ')';
-    buf[n] = 0;
-    return buf;
+    size_t n = 2;
+    for (const char *p = head; *p && n < sizeof d - 2; p++, n += 2) d[n] = (uint8_t)*p;
+    for (const char *p = why; *p && n < sizeof d - 2; p++, n += 2) d[n] = (uint8_t)*p;
+    d[n] = ')';
+    n += 2;
+    d[0] = (uint8_t)n;
+    d[1] = 3; /* STRING */
+    return d;
 }
 #endif
 
@@ -247,8 +250,7 @@ void fw_run(void)
     usb_identity_from_cfg(&ident, &cfg, hal_serial());
 #if FW_FALLBACK_REASON
     if (fallback_why) {
-        ident.product = fallback_product(fallback_why);
-        ident.in_cfg &= (uint8_t)~2u; /* the product string is in RAM now */
+        ident.desc[1] = fallback_product(fallback_why);
     }
 #else
     (void)fallback_why;
@@ -262,7 +264,7 @@ void fw_run(void)
                   (uint8_t)cfg_setting(&cfg, CFG_DEBOUNCE), cfg.rows, cfg.cols);
     /* Engine time counts from the timer's start (reset), so it is the same on every run. */
 #if HAL_MS_CLOCK
-    clock_now();
+    hal_millis_start();
 #else
     uint32_t next_scan_us = hal_micros();
 #endif

@@ -31,6 +31,7 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
         if (i < m->rows) row[i] = pin;
         else col[i - m->rows] = pin;
     }
+    hal_pins_prepare(m->read, m->nread);
     m->word = HAL_PINS_WORD && hal_pins_word();
     if (m->word) {
         /* Read lines as bit numbers of the pin word; a missing pin reads bit 31, kept high. */
@@ -40,6 +41,12 @@ void matrix_init(matrix_t *m, const cfg_t *cfg)
             if (m->read[i] != m->read[0] + i || m->read[i] == 31) m->contig = false;
         }
     }
+}
+
+__attribute__((weak)) void hal_pins_prepare(const uint8_t *pins, uint8_t n)
+{
+    (void)pins;
+    (void)n;
 }
 
 /* Without a pin word: nothing is available (a hal may define both). */

@@ -36,12 +36,11 @@ typedef struct usb_identity {
     uint8_t ids[6];
     uint8_t poll_ms;          /* bInterval of the interrupt endpoints (1..255) */
     uint8_t max_power_2ma;    /* bMaxPower */
-    const char *manufacturer; /* UTF-8, NUL-terminated (may point into the config image) */
-    const char *product;
-    const char *serial;
-    /* Strings that point into the config image (bit 0 manufacturer, bit 1 product) are read
-     * through CFG_RD8: on the ATmega32U4 the image is in program memory, not RAM. */
-    uint8_t in_cfg;
+    /* String descriptors 1 (manufacturer) and 2 (product), whole (bLength, 3, UTF-16LE), as the
+     * loader made them (the config image's USB_STRINGS); NULL (an image without them): empty.
+     * On the ATmega32U4 they are in program memory; elsewhere they may also be in RAM (fw/). */
+    const uint8_t *desc[2];
+    const char *serial;       /* string 3: ASCII, NUL-terminated, in RAM */
 #if USB_MSC
     bool msc;                 /* add the mass-storage interface (usb_msc_init() gave it storage) */
 #endif

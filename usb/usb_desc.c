@@ -69,18 +69,18 @@ static const uint8_t report_extra[] DESC_ROM = {
 #define CONFIG_LEN (9u + 2u * (9u + 9u + 7u))
 #define MSC_IF_LEN (9u + 7u + 7u)
 
-static uint8_t dev_desc[18];
 #if USB_MSC
-static uint8_t cfg_desc[CONFIG_LEN + MSC_IF_LEN];
+#define CFG_DESC_LEN (CONFIG_LEN + MSC_IF_LEN)
 static uint16_t cfg_len;
 static uint8_t if_count;
 #else
-static uint8_t cfg_desc[CONFIG_LEN];
+#define CFG_DESC_LEN CONFIG_LEN
 #define cfg_len ((uint16_t)CONFIG_LEN)
 #define if_count ((uint8_t)USB_IF_COUNT)
 #endif
-/* Longest string descriptor, in characters (126 is USB's limit). A chip with little RAM (ATmega32U4)
- * sets a shorter one; longer names are cut. */
+/* Longest string descriptor made at run time (the serial number; the names come made by the
+ * loader), in characters (126 is USB's limit). A chip with little RAM (ATmega32U4) sets a shorter
+ * one; a longer serial is cut. */
 #ifndef USB_STRING_MAX
 #define USB_STRING_MAX 126u
 #endif
@@ -99,15 +99,19 @@ static const usb_identity_t *ident;
 #define POLL_OFFSET(iface) (9u + (iface) * HID_IF_LEN + HID_IF_LEN - 1u)
 
 /* The descriptors as constant templates, copied and patched with the identity's few values at
- * start-up: far less code than writing them byte by byte (on the ATmega32U4 ~240 bytes). */
-static const uint8_t dev_tmpl[18] DESC_ROM = {
+ * start-up: far less code than writing them byte by byte (on the ATmega32U4 ~240 bytes). The
+ * device descriptor and the configuration descriptor after it, as in their template: one copy
+ * builds both. */
+static uint8_t descs[18u + CFG_DESC_LEN];
+#define dev_desc descs
+#define cfg_desc (descs + 18)
+static const uint8_t tmpl[sizeof descs] DESC_ROM = {
     18, USB_DESC_DEVICE, 0x00, 0x02, 0, 0, 0, /* USB 2.0, class per interface */
     64,                                       /* bMaxPacketSize0 */
     0, 0, 0, 0, 0, 0,                         /* vid, pid, bcd: patched */
     1, 2, 3,                                  /* manufacturer, product, serial strings */
     1,                                        /* one configuration */
-};
-static const uint8_t cfg_tmpl[sizeof cfg_desc] DESC_ROM = {
+    /* configuration */
     9, USB_DESC_CONFIGURATION, LO(CONFIG_LEN), HI(CONFIG_LEN), USB_IF_COUNT, 1, 0,
     0xA0, /* bus powered, remote wake-up */
     0,    /* bMaxPower: patched */
@@ -131,9 +135,8 @@ _Static_assert(CONFIG_LEN == 9u + 2u * HID_IF_LEN, "configuration descriptor len
 void usb_desc_build(const usb_identity_t *id)
 {
     ident = id;
-    DESC_COPY(dev_desc, dev_tmpl, sizeof dev_desc);
+    DESC_COPY(descs, tmpl, sizeof descs);
     memcpy(dev_desc + 8, id->ids, sizeof id->ids);
-    DESC_COPY(cfg_desc, cfg_tmpl, sizeof cfg_desc);
 #if USB_MSC
     /* Without the drive the MSC interface at the end is simply left off. */
     bool msc = id->msc && usb_msc_enabled();
@@ -154,44 +157,15 @@ uint8_t usb_if_count(void)
 }
 #endif
 
-/* UTF-8 to a UTF-16LE string descriptor; malformed bytes become U+FFFD, characters beyond the
- * BMP too (they would need surrogate pairs that some hosts mishandle). */
-static uint16_t string_desc(const char *s, bool in_cfg)
+/* The serial number (ASCII text in RAM) as a string descriptor; NULL: an empty one. The names
+ * come as descriptors already: the loader converted them from UTF-8 (core/cfg.h USB_STRINGS). */
+static uint16_t serial_desc(const char *s)
 {
-    const uint8_t *u = (const uint8_t *)(s ? s : "");
     uint8_t *o = str_desc + 2;
-#define STR_RD(p) (in_cfg ? CFG_RD8(p) : *(p))
-    for (uint8_t b0; (b0 = STR_RD(u)) != 0 && o < str_desc + sizeof str_desc;) {
-        u++;
-        uint16_t c = b0;
-        if (b0 >= 0x80u) {
-            /* 110xxxxx, 1110xxxx and 1111xxxx lead 1, 2 and 3 more bytes; 10xxxxxx is no lead.
-             * 16 bits: a character that would go past U+FFFF is U+FFFD anyway (c > 0x3FF
-             * before a shift), and 32-bit work costs an 8-bit CPU four times the code. */
-            uint8_t m = 0x40u, more = 0;
-            while ((b0 & m) && more < 3u) {
-                more++;
-                m >>= 1;
-            }
-            c &= (uint8_t)(m - 1u);
-            bool bad = !more;
-            while (more--) {
-                uint8_t b = STR_RD(u);
-                if ((b & 0xC0u) != 0x80u) {
-                    bad = true;
-                    break;
-                }
-                if (c > 0x3FFu) bad = true;
-                c = (uint16_t)(c << 6 | (b & 0x3Fu));
-                u++;
-            }
-            if (bad || (c & 0xF800u) == 0xD800u) c = 0xFFFDu;
-        }
-        o[0] = (uint8_t)c;
-        o[1] = (uint8_t)(c >> 8);
-        o += 2;
+    for (; s && *s && o < str_desc + sizeof str_desc; s++, o += 2) {
+        o[0] = (uint8_t)*s;
+        o[1] = 0;
     }
-#undef STR_RD
     str_desc[0] = (uint8_t)(o - str_desc);
     str_desc[1] = USB_DESC_STRING;
     return str_desc[0];
@@ -202,7 +176,7 @@ enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wInde
     switch (type) {
     case USB_DESC_DEVICE:
         if (index || wIndex) break;
-        return usb_ctrl_answer(dev_desc, sizeof dev_desc);
+        return usb_ctrl_answer(dev_desc, 18);
     case USB_DESC_CONFIGURATION:
         if (index || wIndex) break;
         return usb_ctrl_answer(cfg_desc, cfg_len);
@@ -212,9 +186,11 @@ enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wInde
             return usb_ctrl_answer(DESC_PTR(langs), sizeof langs);
         }
         if (wIndex != 0x0409u || index > 3) break;
-        return usb_ctrl_answer(str_desc, string_desc(index == 1 ? ident->manufacturer
-                                                     : index == 2 ? ident->product : ident->serial,
-                                                     index < 3 && (ident->in_cfg >> (index - 1) & 1)));
+        {
+            const uint8_t *d = index < 3 ? ident->desc[index - 1] : NULL;
+            if (d) return usb_ctrl_answer(DESC_PTR(d), CFG_RD8(d));
+            return usb_ctrl_answer(str_desc, serial_desc(index == 3 ? ident->serial : NULL));
+        }
     default:
         break;
     }

@@ -48,17 +48,6 @@ static hid_state_t hid; /* zero until usb_init()'s bus reset sets it up (usb_hid
 
 bool usb_ep_halted(uint8_t ep);
 
-/* The names used when the image has none. On the ATmega32U4 they stay in program memory, read
- * through CFG_RD8 like the image's own (in_cfg), instead of being copied to its 2.5 KB of RAM. */
-#if defined(__AVR__)
-static const char default_manufacturer[] PROGMEM = "Kestrel";
-static const char default_product[] PROGMEM = "Kestrel keyboard";
-#define DEFAULTS_IN_CFG 3u
-#else
-#define default_manufacturer "Kestrel"
-#define default_product "Kestrel keyboard"
-#define DEFAULTS_IN_CFG 0u
-#endif
 
 void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
@@ -68,25 +57,17 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
     id->poll_ms = poll ? poll : 1;
     uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
     id->max_power_2ma = power ? power : 250;
-    id->manufacturer = default_manufacturer;
-    id->product = default_product;
-    id->in_cfg = DEFAULTS_IN_CFG;
+    id->desc[0] = id->desc[1] = NULL;
     id->serial = serial;
-    /* Strings: keyboard name, manufacturer, each NUL-terminated inside the section; an empty or
-     * unterminated one keeps the default. */
-    uint16_t n, len;
-    const uint8_t *s = cfg_section(cfg, CFG_SEC_STRINGS, &n, &len);
-    const uint8_t *start = s;
-    uint8_t k = 0; /* 0 the name (product), 1 the manufacturer */
-    for (uint16_t i = 0; i < len && k < 2; i++) {
-        if (CFG_RD8(s + i)) continue;
-        if (s + i != start) {
-            if (k == 0) id->product = (const char *)start;
-            else id->manufacturer = (const char *)start;
-            id->in_cfg |= (uint8_t)(2u >> k);
-        }
-        k++;
-        start = s + i + 1;
+    /* The loader's descriptors (core/cfg.h USB_STRINGS; it wrote the defaults for names the
+     * keyboard has none of); one that would reach past the section ends the walk. */
+    uint16_t n, len, at = 0;
+    const uint8_t *s = cfg_section(cfg, CFG_SEC_USB_STRINGS, &n, &len);
+    for (uint8_t k = 0; k < 2 && at + 2u <= len; k++) {
+        uint8_t l = CFG_RD8(s + at);
+        if (l < 2u || at + l > len) break;
+        id->desc[k] = s + at;
+        at = (uint16_t)(at + l);
     }
 }
 
@@ -288,41 +269,31 @@ const uint8_t usb_hid_rules[USB_RQ_COUNT] ROM_DATA = {
     [0x0B] = USB_RQ_SET(0, USB_RQ_VAL1),               /* SET_PROTOCOL */
 };
 
-/* Whether the report ID of GET_IDLE/SET_IDLE names a report of the interface (0: all). */
-static bool idle_id_ok(uint8_t iface, uint8_t id)
-{
-    return iface == USB_IF_KBD ? id == 0 : id <= USB_RID_MOUSE;
-}
-
 enum usb_ctrl_result usb_hid_request(const usb_setup_t *s)
 {
-    uint8_t iface = (uint8_t)s->wIndex;
+    uint8_t iface = (uint8_t)s->wIndex, rq = s->bRequest;
     uint8_t hi = (uint8_t)(s->wValue >> 8), lo = (uint8_t)s->wValue;
-    switch (s->bRequest) {
-    case 0x01: /* GET_REPORT */
-        return get_report(iface, hi, lo);
-    case 0x02: /* GET_IDLE */
-        if (!idle_id_ok(iface, lo)) return USB_CTRL_STALL;
-        return usb_ctrl_answer_byte(hid.idle[iface], 1);
-    case 0x03: /* GET_PROTOCOL: boot interfaces only */
-        if (iface != USB_IF_KBD) return USB_CTRL_STALL;
-        return usb_ctrl_answer_byte(hid.protocol, 1);
-    case 0x09: /* SET_REPORT: the LED output report */
-        if (hi != 2) return USB_CTRL_STALL;
-        if (iface == USB_IF_KBD ? (lo != 0 || s->wLength != 1)
-                                : (lo != USB_RID_NKRO || s->wLength != 2))
-            return USB_CTRL_STALL;
+    bool kbd = iface == USB_IF_KBD;
+    if (rq == 0x01) return get_report(iface, hi, lo); /* GET_REPORT */
+    if (rq == 0x09) { /* SET_REPORT: the LED output report, (ID and) LED bits */
+        /* interface 0: no report ID, 1 byte; interface 1: ID 1 (NKRO) and the byte */
+        _Static_assert(USB_IF_KBD == 0 && (unsigned)USB_IF_EXTRA == (unsigned)USB_RID_NKRO, "LED report IDs");
+        if (hi != 2 || lo != iface || s->wLength != iface + 1u) return USB_CTRL_STALL;
         return USB_CTRL_OUT;
-    case 0x0A: /* SET_IDLE */
-        if (!idle_id_ok(iface, lo)) return USB_CTRL_STALL;
+    }
+    /* GET_IDLE 0x02, SET_IDLE 0x0A: the report ID must name a report of the interface (0: all) */
+    if ((rq & 7u) == 2u) {
+        if (kbd ? lo != 0 : lo > USB_RID_MOUSE) return USB_CTRL_STALL;
+        if (rq == 0x02) return usb_ctrl_answer_byte(hid.idle[iface], 1);
         hid.idle[iface] = hi;
         hid.kbd_sent_ms = hid.now_ms;
         return USB_CTRL_STATUS;
-    default: /* 0x0B SET_PROTOCOL */
-        if (iface != USB_IF_KBD) return USB_CTRL_STALL;
-        hid.protocol = (uint8_t)s->wValue;
-        return USB_CTRL_STATUS;
     }
+    /* GET_PROTOCOL 0x03, SET_PROTOCOL 0x0B: boot interfaces only */
+    if (!kbd) return USB_CTRL_STALL;
+    if (rq == 0x03) return usb_ctrl_answer_byte(hid.protocol, 1);
+    hid.protocol = lo; /* 0 or 1: the shape allows no more */
+    return USB_CTRL_STATUS;
 }
 
 enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len)

@@ -82,25 +82,26 @@ bool hal_pin_read(uint8_t pin)
     return !m || (*PIN_REGS(d) & m);
 }
 
-/* The matrix scan's read (fw/hal.h): each line's PINx address and mask are worked out once per
- * pin list (the matrix passes the same one every time); a line then costs a few cycles, not a
- * call. An invalid pin has mask 0, which reads as high (a released key). */
+/* The matrix scan's read (fw/hal.h): each line's PINx address and mask are worked out once, when
+ * the matrix names its read lines (hal_pins_prepare); a line then costs a few cycles, not a call.
+ * An invalid pin has mask 0, which reads as high (a released key). */
 #define RD_MAX 32u
-static const uint8_t *rd_pins;
-static uint8_t rd_n, rd_reg[RD_MAX], rd_mask[RD_MAX];
+static uint8_t rd_reg[RD_MAX], rd_mask[RD_MAX];
+
+void hal_pins_prepare(const uint8_t *pins, uint8_t n)
+{
+    if (n > RD_MAX) n = RD_MAX;
+    for (uint8_t r = 0; r < n; r++) {
+        uint16_t d = pin_decode(pins[r]);
+        rd_reg[r] = (uint8_t)(d >> 8);
+        rd_mask[r] = (uint8_t)d;
+    }
+}
 
 uint32_t hal_pins_read_low(const uint8_t *pins, uint8_t n)
 {
+    (void)pins;
     if (n > RD_MAX) n = RD_MAX;
-    if (pins != rd_pins || n != rd_n) {
-        for (uint8_t r = 0; r < n; r++) {
-            uint16_t d = pin_decode(pins[r]);
-            rd_reg[r] = (uint8_t)(d >> 8);
-            rd_mask[r] = (uint8_t)d;
-        }
-        rd_pins = pins;
-        rd_n = n;
-    }
     uint32_t low = 0, bit = 1;
     for (uint8_t r = 0; r < n; r++, bit <<= 1) {
         uint8_t m = rd_mask[r];

@@ -95,22 +95,23 @@ void hal_init(void)
     sei();
 }
 
+void hal_millis_start(void)
+{
+    /* ms boundaries fall on timer ticks from here, and GPIOR1 = 0xA5 tells the harness which
+     * cycle is time 0, so it can put key events at a known phase of the firmware's millisecond. */
+    cli();
+    TCNT1 = 0;
+    TIFR1 = 1 << OCF1A;
+    ms_count = 0;
+    ms_ticks = 0;
+    GPIOR1 = 0xA5;
+    sei();
+}
+
 ktime_t hal_millis(void)
 {
     uint8_t s = SREG;
     cli();
-    static bool started;
-    if (!started) {
-        /* Time starts at the first call (fw/ takes its clock base there): ms boundaries then
-         * fall on timer ticks, and GPIOR1 = 0xA5 tells the harness which cycle is time 0, so
-         * it can put key events at a known phase of the firmware's millisecond. */
-        started = true;
-        TCNT1 = 0;
-        TIFR1 = 1 << OCF1A;
-        ms_count = 0;
-        ms_ticks = 0;
-        GPIOR1 = 0xA5;
-    }
     ktime_t m = ms_count;
     ticks_read = ms_ticks;
     /* A compare that happened after cli() has not been counted yet: the millisecond's last. */

@@ -114,23 +114,27 @@ static uint32_t le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* A minimal valid config image (INFO, KEYMAP, SETTINGS) for the identity. */
+/* A minimal valid config image (INFO, KEYMAP, SETTINGS, USB_STRINGS) for the identity. */
 static uint8_t image[512];
 static cfg_t cfg;
 
 static size_t put_image(void)
 {
     memset(image, 0, sizeof image);
-    size_t off = 16 + 3 * 8;
+    size_t off = 16 + 4 * 8;
     uint8_t *e = image + 16;
     uint8_t *info = image + off;
     info[CFG_INFO_ROWS] = 1;
     info[CFG_INFO_COLS] = 1;
     info[CFG_INFO_LAYERS] = 1;
     info[CFG_INFO_POLL_MS] = 1;
-    struct { uint8_t id; uint16_t len, count; } secs[3] = {
-        {CFG_SEC_INFO, CFG_INFO_SIZE, 1}, {CFG_SEC_KEYMAP, 2, 1}, {CFG_SEC_SETTINGS, 0, 0}};
-    for (int i = 0; i < 3; i++) {
+    /* the manufacturer "K", the product "Kb" (string descriptors, as the loader writes them) */
+    static const uint8_t strings[] = {4, 3, 'K', 0, 6, 3, 'K', 0, 'b', 0};
+    struct { uint8_t id; uint16_t len, count; } secs[4] = {
+        {CFG_SEC_INFO, CFG_INFO_SIZE, 1}, {CFG_SEC_KEYMAP, 2, 1}, {CFG_SEC_SETTINGS, 0, 0},
+        {CFG_SEC_USB_STRINGS, sizeof strings, 2}};
+    for (int i = 0; i < 4; i++) {
+        if (secs[i].id == CFG_SEC_USB_STRINGS) memcpy(image + off, strings, sizeof strings);
         e[0] = secs[i].id;
         e[2] = (uint8_t)off; e[3] = (uint8_t)(off >> 8);
         e[4] = (uint8_t)secs[i].len; e[5] = (uint8_t)(secs[i].len >> 8);
@@ -140,7 +144,7 @@ static size_t put_image(void)
     }
     image[0] = 'K'; image[1] = 'C'; image[2] = 'F'; image[3] = 'G';
     image[4] = CFG_VERSION;
-    image[6] = 3;
+    image[6] = 4;
     image[8] = (uint8_t)off; image[9] = (uint8_t)(off >> 8);
     uint32_t crc = cfg_crc32(0, image + 16, off - 16);
     for (int i = 0; i < 4; i++) image[12 + i] = (uint8_t)(crc >> (8 * i));

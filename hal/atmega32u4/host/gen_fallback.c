@@ -17,7 +17,7 @@ static uint8_t img[1024], out[1024];
 /* The sections kept: what the firmware reads for a keyboard with plain keys only (no layout, no
  * hands: those serve the host tool and tap-hold keys). */
 static const uint8_t keep[] = {CFG_SEC_INFO, CFG_SEC_PINS, CFG_SEC_KEYMAP, CFG_SEC_SETTINGS,
-                               CFG_SEC_STRINGS};
+                               CFG_SEC_USB_STRINGS};
 
 /* The kept sections of `full` in a new image; settings that read as their defaults at the end of
  * the table are left off (a missing id reads as its default). Returns the size, 0 on failure. */
@@ -65,8 +65,8 @@ static int same(const cfg_t *a, const cfg_t *b)
         for (uint8_t p = 0; p < a->npos; p++)
             if (cfg_keycode(a, l, p) != cfg_keycode(b, l, p)) return 0;
     uint16_t na, la, nb, lb;
-    const uint8_t *sa = cfg_section(a, CFG_SEC_STRINGS, &na, &la);
-    const uint8_t *sb = cfg_section(b, CFG_SEC_STRINGS, &nb, &lb);
+    const uint8_t *sa = cfg_section(a, CFG_SEC_USB_STRINGS, &na, &la);
+    const uint8_t *sb = cfg_section(b, CFG_SEC_USB_STRINGS, &nb, &lb);
     return la == lb && memcmp(sa, sb, la) == 0;
 }
 
@@ -108,8 +108,7 @@ int main(int argc, char **argv)
         m.keymap[0][i] = keys[i];
     }
     strcpy(m.name, "Kestrel fallback keyboard");
-    /* No manufacturer or keymap name: the firmware's default manufacturer is the same "Kestrel"
-     * (usb/usb_hid.c), and nothing on the chip reads a keymap name; 15 bytes less flash. */
+    /* No manufacturer: the loader writes the default "Kestrel" (config/image_write.c). */
     size_t full_n = cfg_image_write(&m, img, sizeof img);
     cfg_t full, small;
     size_t n = full_n && cfg_open(&full, img, full_n) == CFG_OK ? compact(&full, out) : 0;

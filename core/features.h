@@ -7,10 +7,10 @@
 #ifndef KESTREL_CORE_FEATURES_H
 #define KESTREL_CORE_FEATURES_H
 
-/* The main ATmega32U4 image: 1 = built in. Chosen by size and by what users ask for most (combos,
- * caps word, macros, key overrides, auto shift, mouse modes, leader, dynamic macros, unicode),
- * while about 250 bytes stay free above the 1,536 kept for the config region (make avr-bench
- * prints what is left). */
+/* The main ATmega32U4 image: 1 = built in. Every behaviour but the three biggest (unicode input,
+ * auto shift, the mouse key modes), which the further images below each add to the same set; all
+ * four keep at least the 1,536 bytes of config region the link insists on (make avr-bench prints
+ * what is left; docs/boards/atmega32u4.md, "The images"). */
 #define ENGINE_AVR_MACRO        1
 #define ENGINE_AVR_UNICODE      0
 #define ENGINE_AVR_LEADER       1

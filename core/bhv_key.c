@@ -18,11 +18,7 @@ ENG_SHARED void key(engine_t *e, engine_held_t *k, bool down)
 {
     uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
     if (!down) eng_unregister_code(e, code);
-    if (mods) {
-        uint8_t *m = mods_are_real(code) ? &e->real_mods : &e->weak_mods;
-        *m = (uint8_t)(down ? *m | mods : *m & ~mods);
-        eng_send_kbd(e);
-    }
+    eng_mods_set(e, mods_are_real(code) ? &e->real_mods : &e->weak_mods, mods, down);
     if (down) eng_register_code(e, code);
 }
 

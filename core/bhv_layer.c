@@ -7,7 +7,10 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
 {
     kc_t kc = k->kc;
     uint8_t l = QK_LAYER_GET(kc);
-    if (KC_IN(kc, QK_LAYER_MOD, QK_LAYER_MOD_MAX)) {
+    /* Past LM, the kind is bits 5-7 (keycodes.h): 0 TO, 1 MO, 2 DF, 3 TG, 7 PDF; this behaviour
+     * gets no other (bhv.c). */
+    uint8_t kind = (uint8_t)(kc >> 5) & 7u;
+    if (kc <= QK_LAYER_MOD_MAX) {
         uint8_t mods = kc_mods5_to_bits(QK_LAYER_MOD_GET_MODS(kc));
         l = QK_LAYER_MOD_GET_LAYER(kc);
         if (down) {
@@ -17,15 +20,14 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
             eng_unregister_mods(e, mods);
             eng_layer_off(e, l);
         }
-    } else if (KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX)) {
+    } else if (kind == (uint8_t)(QK_MOMENTARY >> 5 & 7u)) {
         if (down) eng_layer_on(e, l);
         else eng_layer_off(e, l);
     } else if (down) {
-        if (KC_IN(kc, QK_TO, QK_TO_MAX)) eng_layer_state_set(e, eng_layer_bit(l));
-    } else if (KC_IN(kc, QK_TOGGLE_LAYER, QK_TOGGLE_LAYER_MAX)) {
+        if (kind == (uint8_t)(QK_TO >> 5 & 7u)) eng_layer_state_set(e, eng_layer_bit(l));
+    } else if (kind == (uint8_t)(QK_TOGGLE_LAYER >> 5 & 7u)) {
         eng_layer_invert(e, l);
-    } else if (KC_IN(kc, QK_DEF_LAYER, QK_DEF_LAYER_MAX) ||
-               KC_IN(kc, QK_PERSISTENT_DEF_LAYER, QK_PERSISTENT_DEF_LAYER_MAX)) {
+    } else if (kind != (uint8_t)(QK_TO >> 5 & 7u)) { /* DF and PDF; TO did its work on press */
         eng_default_layer_set(e, l);
         /* PDF: the firmware may store it (QMK writes it to EEPROM) */
         if (kc >= QK_PERSISTENT_DEF_LAYER && e->sink->action) e->sink->action(e->ctx, kc, e->now);

@@ -93,6 +93,8 @@ static int8_t unit(engine_t *e, uint8_t w)
     const cfg_t *c = e->cfg;
     const uint8_t *p = c->base + c->off[CFG_SEC_MOUSE];
     uint16_t n = c->count[CFG_SEC_MOUSE], len = c->len[CFG_SEC_MOUSE];
+    uint8_t md = mode(e);
+    (void)md;
     if (w) { /* the wheel's block follows the cursor's */
         p += n;
         n = (uint16_t)(len - n);
@@ -103,19 +105,16 @@ static int8_t unit(engine_t *e, uint8_t w)
     for (uint8_t a = m->accel, i = 0; a && !v; a >>= 1, i++)
         if (a & 1u) v = CFG_RD8(p + i);
     if (!v) {
-        uint16_t idx = repeat(e, w), last = (uint16_t)(n - 4u);
+        /* kinetic: past the curve's end (t > 1000 included) the last entry holds */
+        ktime_t idx = repeat(e, w), last = (ktime_t)(n - 4u);
 #if ENGINE_HAS_MOUSE_MODES
-        if (mode(e) == CFG_MOUSE_KINETIC) {
-            ktime_t el = (ktime_t)(e->now - m->kin_t0);
-            idx = idx && m->kin_on ? (el >= 50000u ? 1001u : (uint16_t)((uint16_t)el / 50u + 1u)) : 0;
-        } else if (mode(e) == CFG_MOUSE_CONSTANT) {
-            idx = c_speed(e);
-        }
+        if (md == CFG_MOUSE_KINETIC) idx = idx && m->kin_on ? (ktime_t)(e->now - m->kin_t0) / 50u + 1u : 0;
+        else if (md == CFG_MOUSE_CONSTANT) idx = c_speed(e);
 #endif
         v = CFG_RD8(p + 3 + (idx < last ? idx : last));
     }
 #if ENGINE_HAS_MOUSE_MODES
-    if (w && mode(e) == CFG_MOUSE_KINETIC) {
+    if (w && md == CFG_MOUSE_KINETIC) {
         m->kin_wheel_iv = (uint16_t)(1000u / (v ? v : 1u));
         return 1;
     }
@@ -123,20 +122,13 @@ static int8_t unit(engine_t *e, uint8_t w)
     return (int8_t)v;
 }
 
-/* x / sqrt(2) as QMK computes it now (x * 181 / 256 rounded to the nearest, half away from zero;
- * older QMK rounded down), never 0. */
-static int8_t diag(int8_t x)
-{
-    int16_t p = (int16_t)(x * 181);
-    int16_t q = (int16_t)(p >= 0 ? (p + 128) / 256 : (p - 128) / 256);
-    return q == 0 ? 1 : (int8_t)q;
-}
-
-/* A pair of axes (x y, or v h) moving by u in the directions of a and b (an axis at 0 stays);
- * diagonal moves are scaled down (diag is odd, so scaling u before the signs is the same). */
+/* A pair of axes (x y, or v h) moving by u (0..127: every step is) in the directions of a and b
+ * (an axis at 0 stays). Diagonal moves are scaled down by sqrt(2) as QMK does now: u * 181 / 256
+ * rounded to the nearest (older QMK rounded down), for u >= 1 never 0. Scaling u before the
+ * signs is the same as QMK's scaling of each signed axis (its rounding is symmetric). */
 static void pair(int8_t u, int8_t a, int8_t b, int8_t *oa, int8_t *ob)
 {
-    if (a && b && u) u = diag(u); /* (a constant mode offset may be 0) */
+    if (a && b && u) u = (int8_t)((uint16_t)((uint8_t)u * 181u + 128u) >> 8); /* (a constant offset may be 0) */
     if (a) *oa = a > 0 ? u : (int8_t)-u;
     if (b) *ob = b > 0 ? u : (int8_t)-u;
 }
@@ -154,12 +146,12 @@ static void c_adjust(engine_t *e)
  * held, and grows by one per frame towards the key held (QMK's calc_inertia). */
 static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 {
-    int16_t keep = (int16_t)(256 - (st(e, CFG_MOUSE_FRICTION) & 0xFFu)), ttm = (int16_t)st(e, CFG_MOUSE_TIME_TO_MAX);
-    if (ttm > 127) ttm = 127;
+    uint16_t keep = (uint16_t)(256u - (st(e, CFG_MOUSE_FRICTION) & 0xFFu)), t = st(e, CFG_MOUSE_TIME_TO_MAX);
+    int8_t ttm = t > 127u ? 127 : (int8_t)t;
     /* (v + 1) * keep / 256 below zero and v * keep / 256 above, truncated towards zero, on the
      * magnitudes (16-bit unsigned: cheap on AVR) */
-    if (dir > -1 && v < 0) v = (int8_t)-(int8_t)((uint16_t)(uint8_t)(-1 - v) * (uint16_t)keep >> 8);
-    else if (dir < 1 && v > 0) v = (int8_t)((uint16_t)v * (uint16_t)keep >> 8);
+    if (dir > -1 && v < 0) v = (int8_t)-(int8_t)((uint16_t)(uint8_t)(-1 - v) * keep >> 8);
+    else if (dir < 1 && v > 0) v = (int8_t)((uint16_t)v * keep >> 8);
     if (dir > 0 && v < ttm) v++;
     else if (dir < 0 && v > -ttm) v--;
     return v;

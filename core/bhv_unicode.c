@@ -100,10 +100,13 @@ static void put3(ubuf_t *u, uint8_t op, uint16_t v)
  * digits; HexNumpad types 0-9 on the keypad. */
 static void hex(ubuf_t *u, uint32_t v, bool numpad)
 {
+    /* v <= 0x10FFFF (the caller checks): six digits, three bytes, the top two digits dropped
+     * when 0; byte by byte, as 32-bit shifts are dear on AVR */
+    uint8_t b[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
     bool started = false;
-    for (uint8_t i = 8; i; i--, v <<= 4) { /* top digit first; shifts by 4 are cheap on AVR */
-        uint8_t d = (uint8_t)(v >> 28);
-        if (i > 4 && !d && !started) continue;
+    for (uint8_t i = 0; i < 6; i++) {
+        uint8_t x = b[i >> 1], d = i & 1u ? x & 15u : x >> 4;
+        if (i < 2 && !d && !started) continue;
         started = true;
         if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
         else put(u, (uint8_t)(d < 10 ? '0' + d : 'a' + d - 10));
@@ -130,9 +133,9 @@ __attribute__((noinline)) uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
             if (delay) put3(&u, ENG_OP_DELAY, delay);
         } else if (c == T_HEX) {
             if (cp > 0xFFFFu && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
-                uint32_t x = cp - 0x10000u;
-                hex(&u, 0xD800u + (x >> 10), false);
-                hex(&u, 0xDC00u + (x & 0x3FFu), false);
+                /* (cp - 0x10000) >> 10 and & 0x3FF, in 16 bits: cp >> 8 fits them */
+                hex(&u, (uint16_t)(0xD800u - 0x40u + ((uint16_t)(cp >> 8) >> 2)), false);
+                hex(&u, (uint16_t)(0xDC00u + ((uint16_t)cp & 0x3FFu)), false);
             } else {
                 hex(&u, cp, mode == CFG_UC_WINDOWS);
             }

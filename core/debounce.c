@@ -29,6 +29,10 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
 {
     memset(d, 0, sizeof *d);
     d->type = type <= CFG_DEBOUNCE_SYM_EAGER_PK ? type : CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK;
+    /* No debounce is the eager machine with no lock over one unit, the whole matrix (below): each
+     * change is committed on its scan, in one walk (per key, the walk of every key made the
+     * ATmega32U4 a scan later on a roll). */
+    if (!ms) d->type = CFG_DEBOUNCE_SYM_EAGER_PK;
     d->ms = ms > 254 ? 254 : ms;
     unsigned n = (unsigned)rows * cols;
     if (n > DEBOUNCE_MAX_POS) {
@@ -40,9 +44,11 @@ void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_
     d->rows = rows;
     d->cols = cols;
     d->npos = (uint8_t)n;
+    /* sym_defer_g is the per-row machine with one row: the whole matrix (see per_unit) */
+    bool global = d->type == CFG_DEBOUNCE_SYM_DEFER_G || !d->ms;
     bool per_row = d->type == CFG_DEBOUNCE_SYM_DEFER_PR || d->type == CFG_DEBOUNCE_SYM_EAGER_PR;
-    d->nunits = per_row ? rows : d->npos;
-    d->width = per_row ? cols : 1;
+    d->nunits = global ? 1 : per_row ? rows : d->npos;
+    d->width = global ? d->npos : per_row ? cols : 1;
 }
 
 bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
@@ -50,18 +56,27 @@ bool debounce_is_pressed(const debounce_t *d, uint8_t pos)
     return pos < d->npos && bit(d->cooked, pos);
 }
 
-/* Copy the raw state of one unit (a key or a row) into cooked; or (check) only say whether it
- * differs. */
-static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
+/* Where a scan's committed changes go. Units are walked in position order, and so are the keys of
+ * a unit: each change is reported as it is committed, already in position order. */
+typedef struct scan_out {
+    debounce_emit_fn emit;
+    void *ctx;
+    ktime_t now;
+    unsigned n;
+} scan_out_t;
+
+/* Commit the raw state of one unit (a key or a row) to cooked, reporting each change; or (check)
+ * only say whether it differs. */
+static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, scan_out_t *out)
 {
     uint8_t p = (uint8_t)(u * d->width);
     for (uint8_t n = d->width; n; n--, p++) {
         bool v = bit(raw, p);
-        if (check) {
-            if (v != bit(d->cooked, p)) return true;
-        } else {
-            put(d->cooked, p, v);
-        }
+        if (v == bit(d->cooked, p)) continue;
+        if (!out) return true;
+        put(d->cooked, p, v);
+        out->n++;
+        if (out->emit) out->emit(out->ctx, p, v, out->now);
     }
     return false;
 }
@@ -72,73 +87,59 @@ static bool unit_sync(debounce_t *d, const uint8_t *raw, uint8_t u, bool check)
  * runs out, unless the unit went back before: defer, and asym's release). d->press says which one
  * runs. Each unit is independent, so one pass counts its timer down and then looks at it; a unit
  * is looked at only when the raw state changed or its timer ran out, as nothing else can make it
- * differ (at the end of every scan each unit without a timer is as its raw state). */
+ * differ (at the end of every scan each unit without a timer is as its raw state).
+ * sym_defer_g is one unit over the whole matrix whose wait starts again at every raw change (QMK:
+ * any change restarts the global timer); a change back to the cooked state then starts none,
+ * where QMK's timer would run out committing nothing: the same output. */
 #if defined(__AVR__)
 __attribute__((noinline)) /* LTO's copy into the firmware loop was larger */
 #endif
-static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed)
+static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t elapsed, scan_out_t *out)
 {
     uint8_t type = d->type;
     bool eager = type == CFG_DEBOUNCE_SYM_EAGER_PK || type == CFG_DEBOUNCE_SYM_EAGER_PR;
-    bool busy = false;
+    uint8_t least = 0xFFu; /* the shortest timer left (none: timers are <= 254 ms) */
     for (uint8_t u = 0; u < d->nunits; u++) {
         uint8_t left = d->left[u];
+        if (changed && type == CFG_DEBOUNCE_SYM_DEFER_G) left = 0;
         bool lock = bit(d->press, u), look = changed;
         if (left) {
             if (left <= elapsed) {
                 left = 0;
                 look = true;
-                if (!lock) unit_sync(d, raw, u, false);
+                if (!lock) unit_sync(d, raw, u, out);
             } else {
                 left = (uint8_t)(left - elapsed);
-                busy = true;
             }
         }
         if (look) {
 #if defined(__AVR__)
-            bool differs = unit_sync(d, raw, u, true);
+            bool differs = unit_sync(d, raw, u, NULL);
 #else /* a key unit compared in place: this loop runs for every key on every changed scan */
-            bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, true);
+            bool differs = d->width == 1 ? bit(raw, u) != bit(d->cooked, u) : unit_sync(d, raw, u, NULL);
 #endif
             if (!left) {
                 if (differs) {
                     lock = eager || (type == CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK && bit(raw, u));
                     put(d->press, u, lock);
-                    if (lock) unit_sync(d, raw, u, false);
+                    if (lock) unit_sync(d, raw, u, out);
                     left = d->ms;
-                    busy = true;
                 }
             } else if (!lock && !differs) {
                 left = 0; /* went back before its time ran out */
             }
         }
         d->left[u] = left;
+        if (left && left < least) least = left;
     }
-    d->busy = busy;
+    d->least = least;
+    d->busy = least != 0xFFu;
 }
 
-static void algorithm(debounce_t *d, const uint8_t *raw, bool changed, ktime_t now, uint8_t elapsed)
-{
-    if (d->ms == 0) {
-        memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
-        return;
-    }
-    if (d->type == CFG_DEBOUNCE_SYM_DEFER_G) {
-        if (changed) {
-            d->global = 1;
-            d->g_start = now;
-        } else if (d->global && (ktime_t)(now - d->g_start) >= d->ms) {
-            memcpy(d->cooked, raw, DEBOUNCE_BITMAP_BYTES);
-            d->global = 0;
-        }
-        return;
-    }
-    per_unit(d, raw, changed, elapsed);
-}
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
 {
-    uint8_t raw[DEBOUNCE_BITMAP_BYTES], before[DEBOUNCE_BITMAP_BYTES];
+    uint8_t raw[DEBOUNCE_BITMAP_BYTES];
     uint8_t nbytes = (uint8_t)((d->npos + 7u) / 8u);
     memset(raw, 0, sizeof raw);
     memcpy(raw, raw_in, nbytes);
@@ -150,33 +151,14 @@ unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, deboun
     d->scanned = 1;
     bool changed = memcmp(raw, d->raw, sizeof raw) != 0;
     memcpy(d->raw, raw, sizeof raw);
-    memcpy(before, d->cooked, sizeof before);
 
-    algorithm(d, raw, changed, now, (uint8_t)elapsed);
-
-    unsigned n = 0;
-    for (uint8_t i = 0; i < nbytes; i++) {
-        uint8_t diff = (uint8_t)(before[i] ^ d->cooked[i]);
-        uint8_t on = d->cooked[i];
-        for (uint8_t p = (uint8_t)(i * 8u); diff; p++, diff >>= 1, on >>= 1) {
-            if (!(diff & 1u)) continue;
-            n++;
-            if (emit) emit(ctx, p, on & 1u, now);
-        }
-    }
-    return n;
+    scan_out_t out = {emit, ctx, now, 0};
+    per_unit(d, raw, changed, (uint8_t)elapsed, &out);
+    return out.n;
 }
 
 ktime_t debounce_next_deadline(const debounce_t *d)
 {
-    if (d->ms == 0 || !d->scanned) return DEBOUNCE_NO_DEADLINE;
-    if (d->type == CFG_DEBOUNCE_SYM_DEFER_G)
-        return d->global ? ktime_deadline((ktime_t)(d->g_start + d->ms)) : DEBOUNCE_NO_DEADLINE;
-    if (!d->busy) return DEBOUNCE_NO_DEADLINE;
-    uint8_t least = 0;
-    for (uint8_t u = 0; u < d->nunits; u++) {
-        uint8_t left = d->left[u];
-        if (left && (!least || left < least)) least = left;
-    }
-    return least ? ktime_deadline((ktime_t)(d->last_scan + least)) : DEBOUNCE_NO_DEADLINE;
+    /* (no timer before the first scan) */
+    return d->busy ? ktime_deadline((ktime_t)(d->last_scan + d->least)) : DEBOUNCE_NO_DEADLINE;
 }

@@ -37,12 +37,11 @@ typedef struct debounce {
     uint8_t rows, cols;
     uint8_t npos;
     uint8_t busy;        /* some timer runs */
-    uint8_t global;      /* sym_defer_g: the global timer runs */
+    uint8_t least;       /* the shortest one, in ms after last_scan */
     uint8_t scanned;     /* a scan has happened (last_scan is valid) */
-    uint8_t nunits;      /* timers: one per row (rows) or per key (npos) */
-    uint8_t width;       /* keys per timer: cols or 1 */
+    uint8_t nunits;      /* timers: one per row (rows), per key (npos), or one (sym_defer_g) */
+    uint8_t width;       /* keys per timer: cols, 1, or npos */
     ktime_t last_scan;   /* time of the previous scan */
-    ktime_t g_start;     /* sym_defer_g: time of the last raw change */
     uint8_t raw[DEBOUNCE_BITMAP_BYTES];    /* previous raw scan */
     uint8_t cooked[DEBOUNCE_BITMAP_BYTES];
     uint8_t press[DEBOUNCE_BITMAP_BYTES];  /* asym: the running timer is a press lock */

@@ -38,6 +38,11 @@ ktime_t ktime_earliest(ktime_t a, ktime_t b) /* core/ktime.h */
     return ktime_earliest_inline(a, b);
 }
 
+__attribute__((noinline)) ktime_t ktime_deadline(ktime_t t) /* core/ktime.h */
+{
+    return ktime_deadline_inline(t);
+}
+
 ktime_t eng_due_at(ktime_t d, ktime_t t)
 {
     return eng_earliest(d, ktime_deadline(t));
@@ -46,8 +51,9 @@ ktime_t eng_due_at(ktime_t d, ktime_t t)
 
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos)
 {
-    for (uint8_t i = 0; i < e->nheld; i++)
-        if (e->held[i].pos == pos) return &e->held[i];
+    engine_held_t *h = e->held, *end = h + e->nheld;
+    for (; h < end; h++)
+        if (h->pos == pos) return h;
     return NULL;
 }
 
@@ -101,9 +107,10 @@ static bool is_layer_action(kc_t kc, uint8_t count)
     return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
 }
 
-static void process_action(engine_t *e, const engine_rec_t *r, uint8_t idx)
+/* entry: the key's place in held[] (a copy is worked on: the behaviours may move the entries). */
+static void process_action(engine_t *e, const engine_rec_t *r, const engine_held_t *entry)
 {
-    engine_held_t k = e->held[idx];
+    engine_held_t k = *entry;
     bool pressed = eng_rec_pressed(r);
     uint8_t count = k.count & ENGINE_REC_COUNT;
     bool release_now = false;
@@ -196,13 +203,13 @@ void eng_process_record(engine_t *e, engine_rec_t *r)
         h->pos = r->pos;
         h->count = r->flags & (ENGINE_REC_COUNT | ENGINE_REC_INTERRUPTED);
         h->aux = 0;
-        process_action(e, r, (uint8_t)(e->nheld - 1));
+        process_action(e, r, h);
     } else {
         engine_held_t *h = eng_held_find(e, r->pos);
         if (!h) return; /* its press was dropped, taken by the leader key or already undone */
         if (eng_dm_recording(e)) eng_dm_record(e, r, h->kc);
         flow_update(e, r, h->kc, h->count & ENGINE_REC_COUNT);
-        process_action(e, r, (uint8_t)(h - e->held));
+        process_action(e, r, h);
     }
 }
 
@@ -244,10 +251,7 @@ static void drain(engine_t *e)
             return;
         }
         /* Consumed: it is the front unless the stage already took it out itself. */
-        if (e->nwait == n) {
-            e->nwait--;
-            memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
-        }
+        if (e->nwait == n) eng_wait_pop(e);
     }
 }
 
@@ -341,6 +345,7 @@ static void run_timers(engine_t *e, ktime_t t)
  * that age it is over. Offsets into engine_t, read from flash on the ATmega32U4. */
 static const uint16_t aged[] ROM_DATA = {
     offsetof(engine_t, idle_prev_time),  /* require-prior-idle */
+    offsetof(engine_t, flow_prev_time),  /* flow tap: eng_exec drops it once 500 ms old */
     offsetof(engine_t, tk.time),         /* a tapped key waits for more taps with no timer */
     offsetof(engine_t, mouse.timer[0]),  /* a mouse axis at rest moves at once when it starts */
     offsetof(engine_t, mouse.timer[1]),
@@ -374,7 +379,6 @@ static void eng_age(engine_t *e, bool all)
         if (all) *ts = (ktime_t)(now - ENG_AGE_SPAN);
         else ktime_age(ts, now, ENG_AGE_SPAN);
     }
-    if (e->flow_valid && (ktime_t)(now - e->flow_prev_time) >= 500u) e->flow_valid = 0;
 #if ENGINE_HAS_PLAYER
     /* the pause after the last job played is over */
     if (!eng_seq_busy(e) && (all || before(e->seq.due, now))) e->seq.due = now;
@@ -445,11 +449,11 @@ ktime_t engine_next_deadline(const engine_t *e)
     return d;
 }
 
-ENG_SHARED bool kbd_empty(const kbd_report_t *r, uint8_t allowed_mods)
+static bool all_zero(const void *p, uint8_t n)
 {
-    if (r->mods & ~allowed_mods) return false;
-    for (unsigned i = 0; i < sizeof r->keys; i++)
-        if (r->keys[i]) return false;
+    const uint8_t *b = p;
+    while (n--)
+        if (*b++) return false;
     return true;
 }
 
@@ -467,13 +471,12 @@ static bool combos_idle(const engine_t *e)
 
 bool engine_idle(const engine_t *e)
 {
-    const mouse_report_t *m = &e->mouse.dir;
     /* A one-shot mod locked on purpose (oneshot.tap_toggle) is a state the user chose, like a
      * toggled layer, not a stuck key. */
     return e->nheld == 0 && e->nwait == 0 && engine_next_deadline(e) == ENGINE_NO_DEADLINE &&
            !(e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk)) &&
-           kbd_empty(&e->kbd_sent, e->os_locked_mods) && e->consumer == 0 && e->system == 0 &&
-           m->buttons == 0 && m->x == 0 && m->y == 0 && m->v == 0 && m->h == 0 &&
+           !(e->kbd_sent.mods & ~e->os_locked_mods) && all_zero(e->kbd_sent.keys, sizeof e->kbd_sent.keys) &&
+           (e->consumer | e->system) == 0 && all_zero(&e->mouse.dir, sizeof e->mouse.dir) &&
            e->mouse.last.buttons == 0 && combos_idle(e);
 }
 

@@ -85,6 +85,9 @@ void eng_release_tap(engine_t *e, uint8_t code);
 void eng_flush_tap_release(engine_t *e);      /* a waiting tap release goes out now */
 void eng_register_mods(engine_t *e, uint8_t mods);   /* add + send */
 void eng_unregister_mods(engine_t *e, uint8_t mods);
+/* Every change of a modifier byte (real or weak) and its report: mods added (down) or taken out of
+ * *m, and the report sent; nothing when mods is 0. */
+void eng_mods_set(engine_t *e, uint8_t *m, uint8_t mods, bool down);
 void eng_clear_keyboard(engine_t *e);                /* every report emptied and sent */
 void eng_consumer_send(engine_t *e, uint16_t usage);
 void eng_system_send(engine_t *e, uint16_t usage);
@@ -113,7 +116,11 @@ enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_
        ENG_OP_MODS_DOWN = 0x10, ENG_OP_MODS_UP = 0x11, ENG_OP_MASK = 0x12, ENG_OP_UNMASK = 0x13 };
 #if ENGINE_HAS_PLAYER
 /* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
+#ifdef __AVR__ /* one copy there (report.c) */
+void eng_seq_count_report(engine_t *e);
+#else
 static inline void eng_seq_count_report(engine_t *e) { e->seq.reports++; }
+#endif
 static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
 {
 #if ENGINE_HAS_UNICODE
@@ -251,6 +258,7 @@ bool eng_release_must_wait(engine_t *e, const engine_rec_t *r);
 void eng_process_record(engine_t *e, engine_rec_t *r); /* QMK's process_record */
 bool eng_tap_process(engine_t *e, engine_rec_t *r);    /* true: consumed; false: buffer it */
 void eng_tap_reset(engine_t *e);
+engine_rec_t eng_wait_pop(engine_t *e);                /* the waiting buffer's front event, out */
 engine_held_t *eng_held_find(engine_t *e, uint8_t pos);
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc); /* per-key aware */
 /* A global setting. Out of line on the ATmega32U4: the engine is one object there, so each of the
@@ -279,12 +287,18 @@ bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool p
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
 ktime_t eng_mods_deadline_slow(const engine_t *e);
 /* Whether any feature's timer can be running (caps word, a key waiting for auto shift, a deferred
- * key override, a layer lock). engine_next_deadline() and the task ask this very often. */
-static inline bool eng_mods_timing(const engine_t *e)
+ * key override, a layer lock). engine_next_deadline() and the task ask this very often: inline
+ * except on the ATmega32U4, where one copy (engine_mods.c) is smaller. */
+static inline bool eng_mods_timing_inline(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
     return (m->cw | m->as_pos | m->ko_deferred) || m->ll_layers;
 }
+#ifdef __AVR__
+bool eng_mods_timing(const engine_t *e);
+#else
+static inline bool eng_mods_timing(const engine_t *e) { return eng_mods_timing_inline(e); }
+#endif
 static inline ktime_t eng_mods_deadline(const engine_t *e)
 {
     return eng_mods_timing(e) ? eng_mods_deadline_slow(e) : ENGINE_NO_DEADLINE;

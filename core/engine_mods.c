@@ -93,6 +93,13 @@ ktime_t eng_mods_deadline_slow(const engine_t *e)
     return d;
 }
 
+#ifdef __AVR__
+__attribute__((noinline)) bool eng_mods_timing(const engine_t *e)
+{
+    return eng_mods_timing_inline(e);
+}
+#endif
+
 void eng_mods_task(engine_t *e)
 {
     if (!eng_mods_timing(e)) return;

@@ -54,8 +54,8 @@ static bool typed(const engine_t *e, const engine_rec_t *r)
     return false;
 }
 
-/* The buffer's front event, taken out of it. */
-static engine_rec_t pop_front(engine_t *e)
+/* The buffer's front event, taken out of it (the waiting buffer's one way out). */
+engine_rec_t eng_wait_pop(engine_t *e)
 {
     engine_rec_t r = e->wait[0];
     e->nwait--;
@@ -145,7 +145,7 @@ static uint8_t chordal_first_tap(const engine_t *e)
 static void chordal_taps_until(engine_t *e, uint8_t pos)
 {
     while (e->nwait) {
-        engine_rec_t r = pop_front(e);
+        engine_rec_t r = eng_wait_pop(e);
         if (eng_rec_pressed(&r) && is_tap_rec(e, &r)) {
             eng_rec_set_count(&r, 1);
             decide(e, &r, eng_keymap_lookup(e, r.pos), true, ENGINE_REASON_CHORDAL_SAME_HAND, pos);
@@ -159,7 +159,7 @@ static void chordal_taps_until(engine_t *e, uint8_t pos)
 static void process_regular(engine_t *e)
 {
     while (e->nwait && !is_tap_rec(e, &e->wait[0])) {
-        engine_rec_t r = pop_front(e);
+        engine_rec_t r = eng_wait_pop(e);
         eng_process_record(e, &r);
     }
 }
@@ -270,12 +270,12 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             engine_rec_t *w = &e->wait[0];
             ktime_t t = w->time;
             if (!is_tap_rec(e, w)) {
-                engine_rec_t c = pop_front(e);
+                engine_rec_t c = eng_wait_pop(e);
                 eng_process_record(e, &c);
             } else {
                 engine_rec_t c = *w;
                 if (!settle_on_press(e, &c, prev)) break;
-                pop_front(e);
+                eng_wait_pop(e);
             }
             prev = t;
         }
@@ -297,7 +297,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             uint8_t first = chordal_first_tap(e);
             if (first < ENGINE_WAIT_MAX) {
                 while (first--) {
-                    engine_rec_t c = pop_front(e);
+                    engine_rec_t c = eng_wait_pop(e);
                     if (eng_rec_pressed(&c))
                         decide(e, &c, eng_keymap_lookup(e, c.pos), false, ENGINE_REASON_CHORDAL_STREAK, r->pos);
                     eng_process_record(e, &c);
@@ -326,7 +326,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         } else if (opts & OPT_HOOKP) {
             settle_tk(e, false, ENGINE_REASON_HOLD_ON_OTHER_KEY, r->pos);
             if ((opts & OPT_CHORDAL) && e->nwait && eng_rec_pressed(&e->wait[0]) && is_tap_rec(e, &e->wait[0])) {
-                engine_rec_t next = pop_front(e);
+                engine_rec_t next = eng_wait_pop(e);
                 set_tk(e, &next, true);
             } else {
                 clear_tk(e);
@@ -359,25 +359,10 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
     }
 
     if (eng_rec_pressed(&e->tk)) {
-        if (within_term(e, r)) {
-            if (!is_event) return true;
-            if (eng_rec_count(&e->tk) == 0) return pressed_undecided(e, r);
-            /* decided tap, still held (quick-tap repeat, tap-unless-interrupted) */
-            if (is_tk(e, r) && !pressed) {
-                r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
-                eng_process_record(e, r);
-                e->tk = *r; /* released after a tap: counts further taps */
-                return true;
-            }
-            if (pressed && is_tap_rec(e, r)) {
-                start_new_tap(e, r);
-                return true;
-            }
-            eng_process_record(e, r);
-            return true;
-        }
-        /* past the term */
+        bool in_term = within_term(e, r);
         if (eng_rec_count(&e->tk) == 0) {
+            if (in_term) return is_event ? pressed_undecided(e, r) : true;
+            /* past the term */
             if (e->tk_opts & OPT_TAP_ON_TERM) {
                 settle_tk(e, true, ENGINE_REASON_TERM_EXPIRED_TAP, CFG_POS_NONE);
                 return false; /* stays the tapping key: pressed, decided tap */
@@ -386,11 +371,15 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
             clear_tk(e);
             return false;
         }
+        /* decided tap, still held (quick-tap repeat, tap-unless-interrupted), within its term or
+         * past it: one body, only its own release differs */
         if (!is_event) return true;
         if (is_tk(e, r) && !pressed) {
-            eng_rec_set_count(r, eng_rec_count(&e->tk));
+            if (in_term) r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
+            else eng_rec_set_count(r, eng_rec_count(&e->tk));
             eng_process_record(e, r);
-            clear_tk(e);
+            if (in_term) e->tk = *r; /* released after a tap: counts further taps */
+            else clear_tk(e);
             return true;
         }
         if (pressed && is_tap_rec(e, r)) {

@@ -59,8 +59,15 @@ static inline ktime_diff_t ktime_diff(ktime_t a, ktime_t b) { return (ktime_diff
 /* a is earlier than b on the wrapping clock */
 static inline bool ktime_before(ktime_t a, ktime_t b) { return ktime_diff(a, b) < 0; }
 /* A real deadline never reads as KTIME_NONE: one that falls on that value is taken 1 ms later
- * (once every 65.5 s of 16-bit time at most; never in practice with 32 bits). */
-static inline ktime_t ktime_deadline(ktime_t t) { return (ktime_t)(t + (t == KTIME_NONE)); }
+ * (once every 65.5 s of 16-bit time at most; never in practice with 32 bits). Every timer of the
+ * engine, the debouncer and the USB stack makes its deadline here: one copy on the ATmega32U4
+ * (core/engine.c), inline elsewhere. */
+static inline ktime_t ktime_deadline_inline(ktime_t t) { return (ktime_t)(t + (t == KTIME_NONE)); }
+#if defined(__AVR__)
+ktime_t ktime_deadline(ktime_t t);
+#else
+static inline ktime_t ktime_deadline(ktime_t t) { return ktime_deadline_inline(t); }
+#endif
 /* The sooner of two deadlines, either of which may be KTIME_NONE (none). The engine and the
  * firmware loop merge their deadlines with it: one copy on the ATmega32U4 (core/engine.c), inline
  * elsewhere. */

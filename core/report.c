@@ -65,6 +65,13 @@ void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
     }
 }
 
+#if ENGINE_HAS_PLAYER && defined(__AVR__)
+__attribute__((noinline)) void eng_seq_count_report(engine_t *e)
+{
+    e->seq.reports++;
+}
+#endif
+
 void eng_send_kbd(engine_t *e)
 {
     uint8_t mods = (uint8_t)(e->real_mods | e->weak_mods);
@@ -154,9 +161,7 @@ ENG_SHARED void set_code(engine_t *e, uint8_t code, bool down)
         return;
     }
     if (IS_MODIFIER_KC(code)) {
-        uint8_t bit = (uint8_t)(1u << (code & 7u));
-        e->real_mods = (uint8_t)(down ? e->real_mods | bit : e->real_mods & ~bit);
-        eng_send_kbd(e);
+        eng_mods_set(e, &e->real_mods, (uint8_t)(1u << (code & 7u)), down);
         return;
     }
     bool sys = IS_SYSTEM_KC(code), cons = IS_CONSUMER_KC(code), mouse = IS_MOUSE_KC(code);
@@ -210,18 +215,21 @@ void eng_tap_code(engine_t *e, uint8_t code)
     eng_release_tap(e, code);
 }
 
-void eng_register_mods(engine_t *e, uint8_t mods)
+void eng_mods_set(engine_t *e, uint8_t *m, uint8_t mods, bool down)
 {
     if (!mods) return;
-    e->real_mods |= mods;
+    *m = (uint8_t)(down ? *m | mods : *m & ~mods);
     eng_send_kbd(e);
+}
+
+void eng_register_mods(engine_t *e, uint8_t mods)
+{
+    eng_mods_set(e, &e->real_mods, mods, true);
 }
 
 void eng_unregister_mods(engine_t *e, uint8_t mods)
 {
-    if (!mods) return;
-    e->real_mods &= (uint8_t)~mods;
-    eng_send_kbd(e);
+    eng_mods_set(e, &e->real_mods, mods, false);
 }
 
 void eng_clear_keyboard(engine_t *e)

@@ -18,7 +18,12 @@ AVR_OBJDIR  := $(BUILD)/avr
 
 # Every portable layer the firmware is made of, plus this chip's hal. --gc-sections and LTO drop
 # what the firmware does not call.
-AVR_SRC := $(wildcard hal/atmega32u4/*.c) $(wildcard core/*.c) $(wildcard usb/*.c) $(wildcard fw/*.c)
+# The start-up code (vector table, reset) in place of avr-libc's: compiled without LTO, so that the
+# linker sees its references to main and the interrupt handler (linked with -nostartfiles).
+AVR_CRT_SRC := hal/atmega32u4/crt_avr.c
+AVR_CRT_OBJ := $(AVR_OBJDIR)/crt_avr.o
+AVR_SRC := $(filter-out $(AVR_CRT_SRC),$(wildcard hal/atmega32u4/*.c)) $(wildcard core/*.c) \
+           $(wildcard usb/*.c) $(wildcard fw/*.c)
 
 # Code size first (measured on this image with make avr-bench; scan and engine cycles did not move):
 # no inlining of small functions, no jump tables, X only as a pointer, loop invariants left in
@@ -33,7 +38,27 @@ AVR_CFLAGS_COMMON := -mmcu=$(AVR_MCU) -Os -g \
               -std=c11 $(WARN) -I. -I$(BUILD)/gen -ffunction-sections -fdata-sections -flto \
               -DUSB_QUEUE_LEN=6u -DUSB_STRING_MAX=24u -DDEBOUNCE_MAX_POS=169u -DFW_SCAN_PERIOD_US=0u \
               -fshort-enums -fno-strict-aliasing -mcall-prologues $(AVR_SIZE_FLAGS)
-AVR_LDFLAGS := -mmcu=$(AVR_MCU) -Os -flto -Wl,--gc-sections -mcall-prologues -mrelax $(AVR_SIZE_FLAGS)
+AVR_LDFLAGS := -mmcu=$(AVR_MCU) -nostartfiles -Os -flto -flto-partition=one -ffunction-sections \
+               -Wl,--gc-sections -mcall-prologues -mrelax $(AVR_SIZE_FLAGS)
+AVR_OBJDUMP := avr-objdump
+comma       := ,
+AVR_ORDER   := $(BUILD)/emu/avr-order
+
+# Two links: the first, with a map, tells scripts/avr-order which functions call which; the second
+# places them so that most calls are within the 2-byte RCALL/RJMP's reach (the linker's relaxation
+# shortens those). One LTO partition keeps the functions' names the same in both links.
+# $(1) = objects, $(2) = extra link flags, $(3) = work folder, $(4) = the ELF
+define avr_link_ordered
+	@mkdir -p $(3)
+	$(AVR_CC) $(AVR_LDFLAGS) $(2) $(1) -o $(3)/pass1.elf -Wl,-Map=$(3)/pass1.map -Wl,--verbose >$(3)/pass1.ld
+	$(AVR_OBJDUMP) -d $(3)/pass1.elf >$(3)/pass1.dis
+	$(AVR_ORDER) $(3)/pass1.map $(3)/pass1.dis "$$(sed -n 's/^opened script file //p' $(3)/pass1.ld | tail -n 1)" $(3)/order.x
+	$(AVR_CC) $(AVR_LDFLAGS) $(2) $(1) -o $(4) -T $(3)/order.x
+endef
+
+$(AVR_ORDER): scripts/avr-order.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CSTD) $(WARN) -O2 $< -o $@
 # The config region's size for the firmware info block (hal/atmega32u4/hal_avr.c).
 AVR_CFG_SYM := -Wl,--defsym=__kestrel_cfg_max=$(AVR_APP_END)-__data_load_end
 
@@ -53,9 +78,9 @@ $(3)/%.o: %.c $(3)/.flags
 
 # The link fails when code + .data initialisers leave less than AVR_CFG_MIN bytes for the config:
 # the flash map is a contract with `kestrel build`, not a suggestion.
-$$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC))
+$$(AVR_OUT)/kestrel-atmega32u4$(1).elf: $$(patsubst %.c,$(3)/%.o,$$(AVR_SRC)) $$(AVR_CRT_OBJ) $$(AVR_ORDER)
 	@mkdir -p $$(dir $$@)
-	$$(AVR_CC) $$(AVR_LDFLAGS) $$(AVR_CFG_SYM) $$^ -o $$@
+	$$(call avr_link_ordered,$$(filter %.o,$$^),$$(AVR_CFG_SYM),$(3)/link,$$@)
 	@end=$$$$($$(AVR_NM) $$@ | awk '$$$$3=="__data_load_end"{print $$$$1}'); \
 	 if [ $$$$((0x$$$$end + $$(AVR_CFG_MIN))) -gt $$$$(($$(AVR_APP_END))) ]; then \
 	   echo "$$@: code ends at 0x$$$$end, which leaves less than $$(AVR_CFG_MIN) bytes for the config" \
@@ -105,9 +130,13 @@ $(AVR_ALL_OBJDIR)/%.o: %.c $(AVR_ALL_OBJDIR)/.flags
 	$(AVR_CC) $(AVR_ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(AVR_ALL_OBJDIR)/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
 
-$(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC))
+$(AVR_CRT_OBJ): $(AVR_CRT_SRC)
 	@mkdir -p $(dir $@)
-	$(AVR_CC) $(AVR_LDFLAGS) -Wl,--defsym=__TEXT_REGION_LENGTH__=64K -Wl,--defsym=__kestrel_cfg_max=0 $^ -o $@
+	$(AVR_CC) -mmcu=$(AVR_MCU) -Os -std=c11 $(WARN) -c $< -o $@
+
+$(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC)) $(AVR_CRT_OBJ) $(AVR_ORDER)
+	@mkdir -p $(dir $@)
+	$(call avr_link_ordered,$(filter %.o,$^),-Wl$(comma)--defsym=__TEXT_REGION_LENGTH__=64K -Wl$(comma)--defsym=__kestrel_cfg_max=0,$(AVR_ALL_OBJDIR)/link,$@)
 
 $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O ihex -R .eeprom -R .fuse -R .lock -R .signature $< $@
@@ -133,7 +162,7 @@ $(BUILD)/emu/avr-harness: $(HARNESS_OBJ)
 
 # The firmware in simavr: enumeration, malformed requests, bootloader entry, suspend/wake-up and
 # the scenario suite (tests/avr/run.sh; exclusions with reasons in tests/avr/EXCLUDED).
-avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex $(filter %.hex,$(AVR_IMAGES))
+avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_IMAGES)
 	@tests/avr/run.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_OUT)/kestrel-atmega32u4.hex
 
 .PHONY: avr avr-test avr-bench FORCE

@@ -141,29 +141,6 @@ static uint8_t chordal_first_tap(const engine_t *e)
     return first;
 }
 
-/* Process buffered events as taps up to and including the press of `pos`. */
-static void chordal_taps_until(engine_t *e, uint8_t pos)
-{
-    while (e->nwait) {
-        engine_rec_t r = eng_wait_pop(e);
-        if (eng_rec_pressed(&r) && is_tap_rec(e, &r)) {
-            eng_rec_set_count(&r, 1);
-            decide(e, &r, eng_keymap_lookup(e, r.pos), true, ENGINE_REASON_CHORDAL_SAME_HAND, pos);
-        }
-        eng_process_record(e, &r);
-        if (r.pos == pos && eng_rec_pressed(&r)) break;
-    }
-}
-
-/* Process buffered events up to the first event of a dual-role key. */
-static void process_regular(engine_t *e)
-{
-    while (e->nwait && !is_tap_rec(e, &e->wait[0])) {
-        engine_rec_t r = eng_wait_pop(e);
-        eng_process_record(e, &r);
-    }
-}
-
 /* ---- flow tap and require-prior-idle: settle as tap on press, with no waiting ---------------- */
 static bool is_flow_tap_key(const engine_t *e, kc_t kc)
 {
@@ -195,6 +172,46 @@ static bool settle_on_press(engine_t *e, engine_rec_t *r, ktime_t prev_time)
     decide(e, r, kc, true, reason, CFG_POS_NONE);
     eng_process_record(e, r);
     return true;
+}
+
+/* The waiting buffer's events taken out front first and processed, in one of three ways (one loop
+ * for all, one copy on the ATmega32U4):
+ * REPLAY_REGULAR: up to the first event of a dual-role key;
+ * REPLAY_FLOW: the presses after a first tap; flow tap and require-prior-idle may settle the
+ *   dual-role ones (prev: the time of the press before), up to the first that they do not;
+ * REPLAY_CHORDAL: the first `holds` events held (chordal streak), then taps up to and including
+ *   the press of `pos` (every dual-role key pressed before a same-hand key is a tap). */
+enum { REPLAY_REGULAR, REPLAY_FLOW, REPLAY_CHORDAL };
+
+static void replay(engine_t *e, uint8_t how, uint8_t holds, uint8_t pos, ktime_t prev)
+{
+    while (e->nwait) {
+        engine_rec_t c = e->wait[0];
+        bool pressed = eng_rec_pressed(&c), tap = is_tap_rec(e, &c), streak = holds != 0;
+        if (how == REPLAY_REGULAR) {
+            if (tap) return;
+        } else if (how == REPLAY_FLOW) {
+            if (!pressed) return;
+            ktime_t t = c.time;
+            if (tap) {
+                if (!settle_on_press(e, &c, prev)) return;
+                eng_wait_pop(e);
+                prev = t;
+                continue;
+            }
+            prev = t;
+        } else if (streak) {
+            holds--;
+            if (pressed)
+                decide(e, &c, eng_keymap_lookup(e, c.pos), false, ENGINE_REASON_CHORDAL_STREAK, pos);
+        } else if (pressed && tap) {
+            eng_rec_set_count(&c, 1);
+            decide(e, &c, eng_keymap_lookup(e, c.pos), true, ENGINE_REASON_CHORDAL_SAME_HAND, pos);
+        }
+        eng_wait_pop(e);
+        eng_process_record(e, &c);
+        if (how == REPLAY_CHORDAL && !streak && c.pos == pos && pressed) return;
+    }
 }
 
 /* A new tapping key from the buffer may already have its release buffered within its term. */
@@ -265,20 +282,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         settle_tk(e, true, ENGINE_REASON_RELEASED_BEFORE_TERM, CFG_POS_NONE);
         r->flags = (uint8_t)((r->flags & ENGINE_REC_PRESSED) | (e->tk.flags & ~ENGINE_REC_PRESSED));
         /* Now that it is a tap, flow tap may settle the dual-role keys pressed after it. */
-        ktime_t prev = e->tk.time;
-        while (e->nwait && eng_rec_pressed(&e->wait[0])) {
-            engine_rec_t *w = &e->wait[0];
-            ktime_t t = w->time;
-            if (!is_tap_rec(e, w)) {
-                engine_rec_t c = eng_wait_pop(e);
-                eng_process_record(e, &c);
-            } else {
-                engine_rec_t c = *w;
-                if (!settle_on_press(e, &c, prev)) break;
-                eng_wait_pop(e);
-            }
-            prev = t;
-        }
+        replay(e, REPLAY_FLOW, 0, 0, e->tk.time);
         return false;
     }
 
@@ -287,7 +291,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
          * pressed before that key */
         settle_tk(e, true, ENGINE_REASON_CHORDAL_SAME_HAND, r->pos);
         clear_tk(e);
-        chordal_taps_until(e, r->pos);
+        replay(e, REPLAY_CHORDAL, 0, r->pos, 0);
         return false;
     }
 
@@ -295,15 +299,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
         settle_tk(e, false, ENGINE_REASON_PERMISSIVE_HOLD, r->pos);
         if (opts & OPT_CHORDAL) {
             uint8_t first = chordal_first_tap(e);
-            if (first < ENGINE_WAIT_MAX) {
-                while (first--) {
-                    engine_rec_t c = eng_wait_pop(e);
-                    if (eng_rec_pressed(&c))
-                        decide(e, &c, eng_keymap_lookup(e, c.pos), false, ENGINE_REASON_CHORDAL_STREAK, r->pos);
-                    eng_process_record(e, &c);
-                }
-            }
-            chordal_taps_until(e, r->pos);
+            replay(e, REPLAY_CHORDAL, first < ENGINE_WAIT_MAX ? first : 0, r->pos, 0);
         }
         clear_tk(e);
         return false;
@@ -331,7 +327,7 @@ static bool pressed_undecided(engine_t *e, engine_rec_t *r)
             } else {
                 clear_tk(e);
             }
-            if (opts & OPT_CHORDAL) process_regular(e);
+            if (opts & OPT_CHORDAL) replay(e, REPLAY_REGULAR, 0, 0, 0);
         }
     }
     return false;

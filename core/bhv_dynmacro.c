@@ -103,11 +103,13 @@ void eng_dm_play_end(engine_t *e)
  * release; while recording, play keys do nothing. */
 static void dm_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     if (e->seq.src != ENG_SEQ_SRC_DM && e->dm.recording && k->kc == QK_DYNAMIC_MACRO_RECORD_STOP) record_stop(e);
 }
 
 static void dm_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     /* A replayed key can land on a dynamic macro key (the recording is of positions, and the
      * default layer may have changed since): playback never starts, records or plays again. */

@@ -6,6 +6,7 @@
 #if ENGINE_HAS_GRAVE_ESC
 static void gesc_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t mods = e->real_mods | e->os_mods;
     uint8_t ov = (uint8_t)eng_cfg(e, CFG_GRAVE_ESC_OVERRIDE);
     bool grave = (mods & (MOD_MASK_SHIFT | MOD_MASK_GUI)) != 0;
@@ -18,6 +19,7 @@ static void gesc_press(engine_t *e, engine_held_t *k)
 
 static void gesc_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_unregister_code(e, k->aux);
 }
 

@@ -24,11 +24,13 @@ ENG_SHARED void key(engine_t *e, engine_held_t *k, bool down)
 
 static void key_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     key(e, k, true);
 }
 
 static void key_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     key(e, k, false);
 }
 

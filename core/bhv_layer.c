@@ -36,11 +36,13 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
 
 static void layer_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     layer_key(e, k, true);
 }
 
 static void layer_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     layer_key(e, k, false);
 }
 
@@ -57,11 +59,13 @@ ENG_SHARED void tt(engine_t *e, engine_held_t *k, bool down)
 
 static void tt_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     tt(e, k, true);
 }
 
 static void tt_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     tt(e, k, false);
 }
 

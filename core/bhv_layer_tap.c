@@ -17,11 +17,13 @@ ENG_SHARED void lt(engine_t *e, engine_held_t *k, bool down)
 
 static void lt_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     lt(e, k, true);
 }
 
 static void lt_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     lt(e, k, false);
 }
 

@@ -58,6 +58,7 @@ void eng_leader_task(engine_t *e)
 
 static void leader_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     engine_leader_t *l = &e->leader;
     if (l->active) return;
     l->active = 1;
@@ -68,6 +69,7 @@ static void leader_press(engine_t *e, engine_held_t *k)
 
 static void leader_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }

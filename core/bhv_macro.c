@@ -289,11 +289,13 @@ void eng_seq_reset(engine_t *e)
 /* ---- MC_n: plays keymap macro n on press (QMK's generated process_record_user) ------------------ */
 static void macro_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO));
 }
 
 static void macro_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }

@@ -17,11 +17,13 @@ ENG_SHARED void mt(engine_t *e, engine_held_t *k, bool down)
 
 static void mt_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     mt(e, k, true);
 }
 
 static void mt_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     mt(e, k, false);
 }
 

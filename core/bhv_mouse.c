@@ -431,11 +431,13 @@ void eng_mouse_clear(engine_t *e)
 
 static void mouse_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_register_code(e, (uint8_t)k->kc);
 }
 
 static void mouse_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_unregister_code(e, (uint8_t)k->kc);
 }
 

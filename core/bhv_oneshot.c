@@ -47,11 +47,13 @@ ENG_SHARED void osm(engine_t *e, engine_held_t *k, bool down)
 
 static void osm_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     osm(e, k, true);
 }
 
 static void osm_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     osm(e, k, false);
 }
 
@@ -123,11 +125,13 @@ ENG_SHARED void osl(engine_t *e, engine_held_t *k, bool down)
 
 static void osl_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     osl(e, k, true);
 }
 
 static void osl_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     osl(e, k, false);
 }
 
@@ -136,6 +140,7 @@ const engine_bhv_t eng_bhv_osl = {osl_press, osl_release, ENG_BHV_TAP_HOLD | ENG
 /* ---- OS_ON / OS_OFF / OS_TOGG ---------------------------------------------------------------- */
 static void os_ctl_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t off = e->os_disabled;
     if (k->kc == QK_ONE_SHOT_ON) off = 0;
     else if (k->kc == QK_ONE_SHOT_OFF) off = 1;
@@ -149,6 +154,7 @@ static void os_ctl_press(engine_t *e, engine_held_t *k)
 
 static void os_ctl_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }

@@ -5,6 +5,7 @@
 
 static void system_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     if (kc >= NK_ON && kc <= NK_TOGG) {
         uint8_t on = kc == NK_ON ? 1 : kc == NK_OFF ? 0 : !e->nkro;
@@ -19,6 +20,7 @@ static void system_press(engine_t *e, engine_held_t *k)
 
 static void system_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }

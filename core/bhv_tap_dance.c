@@ -76,6 +76,7 @@ static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
 
 static void td_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t i = (uint8_t)k->kc;
     if (i >= e->cfg->count[CFG_SEC_TAP_DANCES]) return; /* undefined: does nothing (a warning) */
     if (e->td_idx != i) {
@@ -96,6 +97,7 @@ static void td_press(engine_t *e, engine_held_t *k)
 
 static void td_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     if (!KC_IN(k->kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX)) {
         /* ended during its own press (and released at once, e.g. on a one-shot layer) */
         eng_bhv_for(k->kc)->release(e, k);

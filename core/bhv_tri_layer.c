@@ -21,12 +21,14 @@ static void update(engine_t *e)
 
 static void tl_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_layer_on(e, own_layer(e, k->kc));
     update(e);
 }
 
 static void tl_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     eng_layer_off(e, own_layer(e, k->kc));
     update(e);
 }

@@ -149,6 +149,7 @@ __attribute__((noinline)) uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
 /* ---- UC() UM() UP(): type on press ----------------------------------------------------------------- */
 static void unicode_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     uint16_t n;
     const uint8_t *map = cfg_section(e->cfg, CFG_SEC_UNICODE_MAP, &n, NULL);
@@ -170,6 +171,7 @@ static void unicode_press(engine_t *e, engine_held_t *k)
 
 static void nothing(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }
@@ -179,6 +181,7 @@ const engine_bhv_t eng_bhv_unicode = {unicode_press, nothing, 0};
 /* ---- UC_NEXT UC_PREV (cycle through unicode.selected_modes; Shift reverses), UC_MAC .. UC_EMAC ---- */
 static void uc_mode_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     if (kc >= QK_UNICODE_MODE_MACOS) {
         e->uc_mode = (uint8_t)(kc - QK_UNICODE_MODE_MACOS);

@@ -7,6 +7,10 @@
 #include "core/engine_int.h"
 #include "core/rom.h"
 
+#ifdef __AVR__
+engine_t engine_avr;
+#endif
+
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)

@@ -51,6 +51,13 @@ typedef struct engine_sink {
  * its fields are the engine's own. */
 #include "core/engine_state.h"
 
+#ifdef __AVR__
+/* The ATmega32U4 firmware's one engine: the behaviours are compiled for it alone (ENG_BHV_ENTRY,
+ * core/engine_int.h), so every engine function then reads it at its fixed address instead of being
+ * handed a pointer to it (-378 B of flash). Callers there pass &engine_avr. */
+extern engine_t engine_avr;
+#endif
+
 /* `sink` may be NULL (nothing is reported) and any of its callbacks may be NULL. The config must
  * stay valid while the engine uses it; to switch configs, engine_release_all() then engine_init(). */
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx);

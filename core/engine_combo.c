@@ -188,6 +188,7 @@ void eng_combo_reset(engine_t *e)
 /* ---- CM_ON / CM_OFF / CM_TOGG ------------------------------------------------------------------ */
 static void combo_ctl_press(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t op = (uint8_t)(k->kc - QK_COMBO_ON), off = op < 2 ? op : !e->cb_off; /* ON OFF TOGG */
     if (off != e->cb_off) eng_trace(e, ENGINE_TRACE_COMBO_ENABLED, k->pos, k->kc, !off, CFG_POS_NONE);
     e->cb_off = off;
@@ -195,6 +196,7 @@ static void combo_ctl_press(engine_t *e, engine_held_t *k)
 
 static void combo_ctl_release(engine_t *e, engine_held_t *k)
 {
+    ENG_BHV_ENTRY(e);
     (void)e;
     (void)k;
 }

@@ -15,6 +15,17 @@
 #define ENG_SHARED static inline __attribute__((always_inline))
 #endif
 
+/* Every behaviour's press and release starts with ENG_BHV_ENTRY(e). They are called through
+ * pointers, so nothing tells the compiler which engine they get; on the ATmega32U4, where there is
+ * one (engine_avr, core/engine.h), this says it, and the engine's functions then lose their engine
+ * argument (it is a constant everywhere): each call and each field access costs less. A behaviour
+ * without it still works, but every engine function it calls keeps the argument. */
+#ifdef __AVR__
+#define ENG_BHV_ENTRY(e) ((e) = &engine_avr)
+#else
+#define ENG_BHV_ENTRY(e) ((void)(e))
+#endif
+
 /* ---- behaviours ------------------------------------------------------------------------- */
 /* One behaviour per file (core/bhv_*.c), found by keycode range (eng_bhv_for). A behaviour gets the
  * held-key entry: kc is the resolved keycode, count the tap count the tap-hold stage decided

@@ -17,7 +17,11 @@
 #include "usb/usb.h"
 
 static cfg_t cfg;
+#ifdef __AVR__
+#define engine engine_avr /* core/engine.h: the behaviours there are compiled for this one */
+#else
 static engine_t engine;
+#endif
 static matrix_t matrix;
 static debounce_t debounce;
 static usb_identity_t ident;

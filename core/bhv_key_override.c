@@ -27,7 +27,7 @@ _Static_assert(sizeof(ko_t) == CFG_KO_SIZE && __BYTE_ORDER__ == __ORDER_LITTLE_E
 
 __attribute__((noinline)) static void entry(const engine_t *e, uint8_t i, ko_t *o)
 {
-    CFG_COPY(o, e->cfg->base + e->cfg->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i, CFG_KO_SIZE);
+    CFG_COPY(o, ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_KEY_OVERRIDES] + CFG_KO_SIZE * i, CFG_KO_SIZE);
 }
 
 static bool mods_match(const ko_t *o, uint8_t mods)
@@ -73,7 +73,7 @@ static void deactivate(engine_t *e, bool reregister)
 static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool is_mod, uint8_t mods)
 {
     engine_mods_t *m = &e->mods;
-    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_OVERRIDES], layer;
+    uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES], layer;
     eng_keymap_lookup_at(e, pos, &layer); /* QMK checks the override's layers against it */
     /* the activation this event is (the same for every override) */
     uint8_t act = is_mod ? (down ? CFG_KO_REQUIRED_MOD_DOWN : CFG_KO_NEGATIVE_MOD_UP) : CFG_KO_TRIGGER_DOWN;
@@ -121,7 +121,7 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
         if (off) deactivate(e, false);
         return true;
     }
-    if (!e->cfg->count[CFG_SEC_KEY_OVERRIDES] || (m->ko_flags & ENG_KO_OFF)) return false;
+    if (!ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES] || (m->ko_flags & ENG_KO_OFF)) return false;
 
     bool is_mod = kc <= 0xFFu && IS_MODIFIER_KC(kc);
     uint8_t mods = e->real_mods | e->os_mods;

@@ -30,7 +30,7 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
     } else if (kind != (uint8_t)(QK_TO >> 5 & 7u)) { /* DF and PDF; TO did its work on press */
         eng_default_layer_set(e, l);
         /* PDF: the firmware may store it (QMK writes it to EEPROM) */
-        if (kc >= QK_PERSISTENT_DEF_LAYER && e->sink->action) e->sink->action(e->ctx, kc, e->now);
+        if (kc >= QK_PERSISTENT_DEF_LAYER && ENG_SINK(e)->action) ENG_SINK(e)->action(ENG_CTX(e), kc, e->now);
     }
 }
 

@@ -12,8 +12,8 @@
 static void leader_end(engine_t *e)
 {
     engine_leader_t *l = &e->leader;
-    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_LEADER]; /* at most CFG_MAX_LEADER (no section: 0) */
-    const uint8_t *p = e->cfg->base + e->cfg->off[CFG_SEC_LEADER];
+    uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_LEADER]; /* at most CFG_MAX_LEADER (no section: 0) */
+    const uint8_t *p = ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_LEADER];
     l->active = 0;
     for (uint8_t i = 0; i < n; i++, p += ENTRY_SIZE) { /* (no section: n = 0) */
         uint8_t j = 0;

@@ -33,7 +33,7 @@ static uint8_t rd(const engine_t *e, uint16_t i)
 #if ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER /* the only ones that play from RAM */
     if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
 #endif
-    return CFG_RD8(e->cfg->base + e->cfg->off[CFG_SEC_MACROS] + i);
+    return CFG_RD8(ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_MACROS] + i);
 }
 
 static uint16_t rd16(const engine_t *e, uint16_t i)
@@ -110,8 +110,8 @@ static void start(engine_t *e)
     s->end = 0;
     switch (j.kind) {
     case ENG_JOB_MACRO: {
-        uint16_t n = e->cfg->count[CFG_SEC_MACROS]; /* (no macros: 0) */
-        const uint8_t *t = e->cfg->base + e->cfg->off[CFG_SEC_MACROS];
+        uint16_t n = ENG_CFG(e)->count[CFG_SEC_MACROS]; /* (no macros: 0) */
+        const uint8_t *t = ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_MACROS];
         if (j.arg >= n) return; /* a macro the keymap does not define (or no macros: n = 0): nothing, as QMK */
         s->src = ENG_SEQ_SRC_CFG;
         s->pc = cfg_rd16(t + 2u * j.arg);
@@ -232,7 +232,7 @@ void eng_seq_task(engine_t *e)
     engine_seq_t *s = &e->seq;
     if (s->running) return;
     s->running = 1;
-    uint8_t poll = cfg_info8(e->cfg, CFG_INFO_POLL_MS);
+    uint8_t poll = cfg_info8(ENG_CFG(e), CFG_INFO_POLL_MS);
     if (!poll) poll = 1;
     while ((s->src || s->njobs) && !before(e->now, s->due)) {
         if (!s->src) {

@@ -22,7 +22,7 @@
  * each of its many uses. */
 __attribute__((noinline)) static uint16_t st(const engine_t *e, uint8_t id)
 {
-    return cfg_setting(e->cfg, (enum cfg_setting_id)id);
+    return cfg_setting(ENG_CFG(e), (enum cfg_setting_id)id);
 }
 
 static uint8_t mode(const engine_t *e)
@@ -90,7 +90,7 @@ static uint16_t c_interval(const engine_t *e, uint8_t w)
 static int8_t unit(engine_t *e, uint8_t w)
 {
     engine_mouse_state_t *m = &e->mouse;
-    const cfg_t *c = e->cfg;
+    const cfg_t *c = ENG_CFG(e);
     const uint8_t *p = c->base + c->off[CFG_SEC_MOUSE];
     uint16_t n = c->count[CFG_SEC_MOUSE], len = c->len[CFG_SEC_MOUSE];
     uint8_t md = mode(e);
@@ -311,7 +311,7 @@ static void send(engine_t *e, const mouse_report_t *r)
     if (!moves && memcmp(r, &m->last, sizeof *r) == 0) return;
     m->last = *r;
     eng_seq_count_report(e);
-    if (e->sink->mouse) e->sink->mouse(e->ctx, r, e->now);
+    if (ENG_SINK(e)->mouse) ENG_SINK(e)->mouse(ENG_CTX(e), r, e->now);
 }
 
 void eng_mouse_send(engine_t *e)

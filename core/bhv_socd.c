@@ -8,7 +8,7 @@
 /* The first pair; the loops step through the others (cheaper than indexing each on the AVR). */
 static const uint8_t *pairs(const engine_t *e)
 {
-    return e->cfg->base + e->cfg->off[CFG_SEC_KEY_CANCEL];
+    return ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_KEY_CANCEL];
 }
 
 static bool has(const kbd_report_t *r, uint8_t code)
@@ -18,7 +18,7 @@ static bool has(const kbd_report_t *r, uint8_t code)
 
 void eng_socd_note_press(engine_t *e, uint8_t code)
 {
-    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
+    uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL];
     uint16_t bit = 1; /* pair i's bit, shifted along (no variable shift on the AVR) */
     const uint8_t *p = pairs(e);
     for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
@@ -29,7 +29,7 @@ void eng_socd_note_press(engine_t *e, uint8_t code)
 
 void eng_socd_filter(const engine_t *e, kbd_report_t *r)
 {
-    uint8_t n = (uint8_t)e->cfg->count[CFG_SEC_KEY_CANCEL];
+    uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL];
     uint16_t bit = 1;
     const uint8_t *p = pairs(e);
     for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {

@@ -15,7 +15,7 @@ static void system_press(engine_t *e, engine_held_t *k)
         return;
     }
     eng_trace(e, ENGINE_TRACE_ACTION, k->pos, kc, 0, CFG_POS_NONE);
-    if (e->sink->action) e->sink->action(e->ctx, kc, e->now);
+    if (ENG_SINK(e)->action) ENG_SINK(e)->action(ENG_CTX(e), kc, e->now);
 }
 
 static void system_release(engine_t *e, engine_held_t *k)

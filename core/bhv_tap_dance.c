@@ -21,7 +21,7 @@ void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos)
 
 static kc_t field(const engine_t *e, uint8_t off)
 {
-    return cfg_rd16(cfg_tap_dance(e->cfg, e->td_idx) + off);
+    return cfg_rd16(cfg_tap_dance(ENG_CFG(e), e->td_idx) + off);
 }
 
 /* The most taps the dance can count: 2 when it has a double-tap or tap-hold entry. */
@@ -78,7 +78,7 @@ static void td_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
     uint8_t i = (uint8_t)k->kc;
-    if (i >= e->cfg->count[CFG_SEC_TAP_DANCES]) return; /* undefined: does nothing (a warning) */
+    if (i >= ENG_CFG(e)->count[CFG_SEC_TAP_DANCES]) return; /* undefined: does nothing (a warning) */
     if (e->td_idx != i) {
         if (e->td_idx != NONE) finish(e, ENGINE_TD_INTERRUPTED, NULL);
         e->td_idx = i;

@@ -152,7 +152,7 @@ static void unicode_press(engine_t *e, engine_held_t *k)
     ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     uint16_t n;
-    const uint8_t *map = cfg_section(e->cfg, CFG_SEC_UNICODE_MAP, &n, NULL);
+    const uint8_t *map = cfg_section(ENG_CFG(e), CFG_SEC_UNICODE_MAP, &n, NULL);
     uint32_t cp = kc & 0x7FFFu;
     if (n) { /* (no map: n = 0) */
         uint16_t i = kc & 0x3FFFu;

@@ -9,28 +9,29 @@
 
 #ifdef __AVR__
 engine_t engine_avr;
+cfg_t engine_avr_cfg;
 #endif
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 #ifndef ENGINE_NO_TRACE
 void eng_trace(engine_t *e, uint8_t code, uint8_t pos, kc_t kc, uint16_t arg, uint8_t pos2)
 {
-    if (!e->sink->trace) return;
+    if (!ENG_SINK(e)->trace) return;
     engine_trace_t t = {e->now, code, pos, kc, arg, pos2};
-    e->sink->trace(e->ctx, &t);
+    ENG_SINK(e)->trace(ENG_CTX(e), &t);
 }
 #endif
 
 uint16_t eng_setting(const engine_t *e, enum cfg_setting_id id, kc_t kc)
 {
     /* Per-key overrides exist only for keycodes listed in PERKEY; skip the scan when there are none. */
-    return e->cfg->count[CFG_SEC_PERKEY] ? cfg_setting_kc(e->cfg, id, kc) : eng_cfg(e, id);
+    return ENG_CFG(e)->count[CFG_SEC_PERKEY] ? cfg_setting_kc(ENG_CFG(e), id, kc) : eng_cfg(e, id);
 }
 
 #ifdef __AVR__
 uint16_t eng_cfg(const engine_t *e, enum cfg_setting_id id)
 {
-    return cfg_setting(e->cfg, id);
+    return cfg_setting(ENG_CFG(e), id);
 }
 #endif
 
@@ -420,7 +421,7 @@ void engine_tick(engine_t *e, ktime_t now_ms)
 void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms)
 {
     engine_tick(e, now_ms);
-    if (pos >= e->cfg->npos) return;
+    if (pos >= ENG_CFG(e)->npos) return;
     eng_combo_event(e, pos, pressed, e->now);
 }
 

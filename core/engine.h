@@ -52,10 +52,13 @@ typedef struct engine_sink {
 #include "core/engine_state.h"
 
 #ifdef __AVR__
-/* The ATmega32U4 firmware's one engine: the behaviours are compiled for it alone (ENG_BHV_ENTRY,
- * core/engine_int.h), so every engine function then reads it at its fixed address instead of being
- * handed a pointer to it (-378 B of flash). Callers there pass &engine_avr. */
+/* The ATmega32U4 firmware's one engine, its config and its sink: the engine there is compiled for
+ * these alone (ENG_BHV_ENTRY, ENG_CFG, ENG_SINK: core/engine_int.h), so every engine function reads
+ * them at their fixed addresses instead of being handed pointers (-660 B of flash). The firmware
+ * calls engine_init(&engine_avr, &engine_avr_cfg, &engine_avr_sink, NULL) and nothing else. */
 extern engine_t engine_avr;
+extern cfg_t engine_avr_cfg;
+extern const engine_sink_t engine_avr_sink;
 #endif
 
 /* `sink` may be NULL (nothing is reported) and any of its callbacks may be NULL. The config must

@@ -70,10 +70,10 @@ static void resolve(engine_t *e)
         for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++) {
             if (e->cb_act[s].idx != NONE) continue;
             /* A complete combo's keys are the first nkeys presses held back. */
-            skip = CFG_RD8(cfg_combo(e->cfg, done) + CFG_CB_NKEYS);
+            skip = CFG_RD8(cfg_combo(ENG_CFG(e), done) + CFG_CB_NKEYS);
             e->cb_act[s].idx = done;
             e->cb_act[s].keys = (uint8_t)((1u << skip) - 1u);
-            uint8_t v = (uint8_t)(e->cfg->npos + done);
+            uint8_t v = (uint8_t)(ENG_CFG(e)->npos + done);
             eng_trace(e, ENGINE_TRACE_COMBO_PRESS, pos[0], TRACE_KC(e, v), done, CFG_POS_NONE);
             eng_exec(e, v, true, e->cb_first);
             break;
@@ -95,8 +95,8 @@ static bool update(engine_t *e, ktime_t now)
     uint16_t elapsed = clamp16((ktime_t)(now - e->cb_first));
     uint16_t idle = e->idle_valid ? clamp16((ktime_t)(e->cb_first - e->idle_prev_time)) : 0xFFFFu;
     uint16_t dflt = eng_cfg(e, CFG_COMBO_TERM);
-    const uint8_t *c = cfg_combo(e->cfg, 0);
-    for (uint8_t i = 0; i < e->cfg->count[CFG_SEC_COMBOS]; i++, c += CFG_CB_SIZE) {
+    const uint8_t *c = cfg_combo(ENG_CFG(e), 0);
+    for (uint8_t i = 0; i < ENG_CFG(e)->count[CFG_SEC_COMBOS]; i++, c += CFG_CB_SIZE) {
         uint16_t term = term_of(c, dflt);
         uint8_t s = state_of(e, c, elapsed, idle, term);
         if (s == 2) done = i;
@@ -130,7 +130,7 @@ static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
         uint8_t idx = e->cb_act[s].idx;
         if (idx == NONE) continue;
         uint8_t i = idx & (uint8_t)~ENG_COMBO_RELEASED;
-        const uint8_t *c = cfg_combo(e->cfg, i);
+        const uint8_t *c = cfg_combo(ENG_CFG(e), i);
         uint8_t k = key_slot(c, pos);
         uint8_t kb = (uint8_t)(1u << (k & 7u)); /* (k < CFG_COMBO_KEYS_MAX unless NONE) */
         if (k == NONE || !(e->cb_act[s].keys & kb)) continue;
@@ -139,7 +139,7 @@ static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
         bool release = !(idx & ENG_COMBO_RELEASED) && (!keys || !slow);
         e->cb_act[s].idx = keys ? (uint8_t)(idx | (release ? ENG_COMBO_RELEASED : 0)) : NONE;
         if (release) {
-            uint8_t v = (uint8_t)(e->cfg->npos + i);
+            uint8_t v = (uint8_t)(ENG_CFG(e)->npos + i);
             eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
             eng_exec(e, v, false, t);
         }

@@ -25,6 +25,19 @@
 #else
 #define ENG_BHV_ENTRY(e) ((void)(e))
 #endif
+/* The engine's config, sink and its context: e->cfg, e->sink, e->ctx, except on the ATmega32U4, where they are the
+ * firmware's only ones (engine_avr_cfg, engine_avr_sink: core/engine.h), constants the compiler
+ * then passes on: every config reader loses its config argument, every report goes to the
+ * firmware's sink by a direct call. */
+#ifdef __AVR__
+#define ENG_CFG(e) ((void)(e), (const cfg_t *)&engine_avr_cfg)
+#define ENG_SINK(e) ((void)(e), &engine_avr_sink)
+#define ENG_CTX(e) ((void)(e), (void *)0)
+#else
+#define ENG_CFG(e) ((e)->cfg)
+#define ENG_SINK(e) ((e)->sink)
+#define ENG_CTX(e) ((e)->ctx)
+#endif
 
 /* ---- behaviours ------------------------------------------------------------------------- */
 /* One behaviour per file (core/bhv_*.c), found by keycode range (eng_bhv_for). A behaviour gets the

@@ -37,7 +37,7 @@ static inline __attribute__((always_inline)) bool mods_event(engine_t *e, engine
     kc_t kc = k->kc;
     if (m->ll_layers || kc == QK_LAYER_LOCK) taken |= eng_ll_event(e, k, pressed);
     if (pressed && taken) return true;
-    if (e->cfg->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, pressed);
+    if (ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, pressed);
     if (pressed) {
         if (taken) return true;
         bool as = (m->as_state & ENG_AS_ON) || KC_IS_AS(kc);

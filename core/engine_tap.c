@@ -119,7 +119,7 @@ static void settle_tk(engine_t *e, bool tap, uint16_t reason, uint8_t other)
 static bool chord_ok(const engine_t *e, uint8_t th_pos, kc_t th_kc, uint8_t other_pos)
 {
     if (!eng_is_mt_or_lt(th_kc) || !eng_setting(e, CFG_CHORDAL_HOLD, th_kc)) return true;
-    uint8_t a = cfg_hand(e->cfg, th_pos), b = cfg_hand(e->cfg, other_pos);
+    uint8_t a = cfg_hand(ENG_CFG(e), th_pos), b = cfg_hand(ENG_CFG(e), other_pos);
     return a == CFG_HAND_ANY || b == CFG_HAND_ANY || a != b;
 }
 
@@ -247,23 +247,18 @@ bool eng_release_must_wait(engine_t *e, const engine_rec_t *r)
     return KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX);
 }
 
-/* A press while a tapped key is still down, or another dual-role key after a tap. */
-static void start_new_tap(engine_t *e, engine_rec_t *r)
+/* A dual-role key pressed with no key being decided, after a tap, or (held) while a key decided
+ * tap is still down. Flow tap and require-prior-idle may settle it at once, except in the last
+ * case; else it becomes the key being decided. */
+static void new_tap_key(engine_t *e, engine_rec_t *r, bool held)
 {
-    if (eng_rec_count(&e->tk) > 1) {
-        /* a repeating quick-tap key lets go of its tap keycode when the next dual-role key starts */
-        engine_rec_t rel = {r->time, e->tk.pos, (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED)};
-        eng_process_record(e, &rel);
-    }
-    set_tk(e, r, true);
-    scan_tap(e);
-}
-
-/* A dual-role key pressed with no key being decided (or after a tap): flow tap and
- * require-prior-idle may settle it at once; else it becomes the key being decided. */
-static void new_tap_key(engine_t *e, engine_rec_t *r)
-{
-    if (settle_on_press(e, r, e->flow_prev_time)) {
+    if (held) {
+        if (eng_rec_count(&e->tk) > 1) {
+            /* a repeating quick-tap key lets go of its tap keycode when the next dual-role key starts */
+            engine_rec_t rel = {r->time, e->tk.pos, (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED)};
+            eng_process_record(e, &rel);
+        }
+    } else if (settle_on_press(e, r, e->flow_prev_time)) {
         clear_tk(e); /* (nothing to clear when no key was being decided) */
         return;
     }
@@ -344,75 +339,57 @@ bool eng_tap_process(engine_t *e, engine_rec_t *r)
         if (h && (h->count & ENGINE_REC_COUNT)) eng_rec_set_count(r, h->count & ENGINE_REC_COUNT);
     }
 
-    if (!tk_active(e)) {
-        if (!is_event) return true;
-        if (pressed && is_tap_rec(e, r)) {
-            new_tap_key(e, r);
-        } else {
-            eng_process_record(e, r);
-        }
-        return true;
-    }
-
-    if (eng_rec_pressed(&e->tk)) {
-        bool in_term = within_term(e, r);
-        if (eng_rec_count(&e->tk) == 0) {
-            if (in_term) return is_event ? pressed_undecided(e, r) : true;
-            /* past the term */
-            if (e->tk_opts & OPT_TAP_ON_TERM) {
-                settle_tk(e, true, ENGINE_REASON_TERM_EXPIRED_TAP, CFG_POS_NONE);
-                return false; /* stays the tapping key: pressed, decided tap */
+    bool held = false; /* the key being decided is down, decided tap */
+    if (tk_active(e)) {
+        if (eng_rec_pressed(&e->tk)) {
+            bool in_term = within_term(e, r);
+            if (eng_rec_count(&e->tk) == 0) {
+                if (in_term) return is_event ? pressed_undecided(e, r) : true;
+                /* past the term */
+                if (e->tk_opts & OPT_TAP_ON_TERM) {
+                    settle_tk(e, true, ENGINE_REASON_TERM_EXPIRED_TAP, CFG_POS_NONE);
+                    return false; /* stays the tapping key: pressed, decided tap */
+                }
+                settle_tk(e, false, ENGINE_REASON_TERM_EXPIRED, CFG_POS_NONE);
+                clear_tk(e);
+                return false;
             }
-            settle_tk(e, false, ENGINE_REASON_TERM_EXPIRED, CFG_POS_NONE);
-            clear_tk(e);
-            return false;
+            /* decided tap, still held (quick-tap repeat, tap-unless-interrupted), within its term
+             * or past it: one body, only its own release differs */
+            if (is_event && is_tk(e, r) && !pressed) {
+                if (in_term) r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
+                else eng_rec_set_count(r, eng_rec_count(&e->tk));
+                eng_process_record(e, r);
+                if (in_term) e->tk = *r; /* released after a tap: counts further taps */
+                else clear_tk(e);
+                return true;
+            }
+            held = true;
+        } else {
+            /* released after a tap: the term counts from the release */
+            if (!within_term(e, r)) {
+                clear_tk(e);
+                return false;
+            }
+            if (is_event && pressed) {
+                if (is_tk(e, r)) {
+                    if (within_quick_tap(e, r) && !(e->tk.flags & ENGINE_REC_INTERRUPTED) && eng_rec_count(&e->tk)) {
+                        uint8_t n = eng_rec_count(&e->tk);
+                        eng_rec_set_count(r, n < 15 ? (uint8_t)(n + 1) : 15);
+                        decide(e, r, e->tk_kc, true, ENGINE_REASON_QUICK_TAP, CFG_POS_NONE);
+                        eng_process_record(e, r);
+                        set_tk(e, r, false);
+                        return true;
+                    }
+                    set_tk(e, r, true); /* a fresh press of the same key */
+                    return true;
+                }
+                if (!is_tap_rec(e, r)) e->tk.flags |= ENGINE_REC_INTERRUPTED;
+            }
         }
-        /* decided tap, still held (quick-tap repeat, tap-unless-interrupted), within its term or
-         * past it: one body, only its own release differs */
-        if (!is_event) return true;
-        if (is_tk(e, r) && !pressed) {
-            if (in_term) r->flags = (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED);
-            else eng_rec_set_count(r, eng_rec_count(&e->tk));
-            eng_process_record(e, r);
-            if (in_term) e->tk = *r; /* released after a tap: counts further taps */
-            else clear_tk(e);
-            return true;
-        }
-        if (pressed && is_tap_rec(e, r)) {
-            start_new_tap(e, r);
-            return true;
-        }
-        eng_process_record(e, r);
-        return true;
-    }
-
-    /* released after a tap: the term counts from the release */
-    if (!within_term(e, r)) {
-        clear_tk(e);
-        return false;
     }
     if (!is_event) return true;
-    if (!pressed) {
-        eng_process_record(e, r);
-        return true;
-    }
-    if (is_tk(e, r)) {
-        if (within_quick_tap(e, r) && !(e->tk.flags & ENGINE_REC_INTERRUPTED) && eng_rec_count(&e->tk)) {
-            uint8_t n = eng_rec_count(&e->tk);
-            eng_rec_set_count(r, n < 15 ? (uint8_t)(n + 1) : 15);
-            decide(e, r, e->tk_kc, true, ENGINE_REASON_QUICK_TAP, CFG_POS_NONE);
-            eng_process_record(e, r);
-            set_tk(e, r, false);
-            return true;
-        }
-        set_tk(e, r, true); /* a fresh press of the same key */
-        return true;
-    }
-    if (is_tap_rec(e, r)) {
-        new_tap_key(e, r);
-        return true;
-    }
-    e->tk.flags |= ENGINE_REC_INTERRUPTED;
-    eng_process_record(e, r);
+    if (pressed && is_tap_rec(e, r)) new_tap_key(e, r, held);
+    else eng_process_record(e, r);
     return true;
 }

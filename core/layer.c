@@ -23,7 +23,7 @@ void eng_layer_state_set(engine_t *e, layer_state_t state)
 #else
     layer_state_t changed = state ^ e->layer_state;
     e->layer_state = state;
-    if (!changed || !e->sink->trace) return;
+    if (!changed || !ENG_SINK(e)->trace) return;
     for (uint8_t l = 0; l < ENGINE_LAYER_BITS; l++)
         if (changed >> l & 1u)
             eng_trace(e, (state >> l & 1u) ? ENGINE_TRACE_LAYER_ON : ENGINE_TRACE_LAYER_OFF,
@@ -64,7 +64,7 @@ __attribute__((noinline)) static kc_t combo_result(const cfg_t *c, uint8_t pos)
 
 ENG_SHARED kc_t lookup(const engine_t *e, uint8_t pos, uint8_t *layer)
 {
-    const cfg_t *c = e->cfg;
+    const cfg_t *c = ENG_CFG(e);
     *layer = 0;
 #if ENGINE_HAS_COMBO
     if (pos >= c->npos) return combo_result(c, pos);

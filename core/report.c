@@ -98,7 +98,7 @@ void eng_send_kbd(engine_t *e)
     /* The report sent is the state minus what key cancellation holds back (the state keeps both
      * keys of a pair, so the other one comes back when one is released). */
     kbd_report_t filtered;
-    if (e->cfg->count[CFG_SEC_KEY_CANCEL]) {
+    if (ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL]) {
         filtered = e->kbd;
         eng_socd_filter(e, &filtered);
         out = &filtered;
@@ -107,7 +107,7 @@ void eng_send_kbd(engine_t *e)
     if (memcmp(out, &e->kbd_sent, sizeof *out) == 0) return;
     e->kbd_sent = *out;
     eng_seq_count_report(e);
-    if (e->sink->kbd) e->sink->kbd(e->ctx, &e->kbd_sent, e->now);
+    if (ENG_SINK(e)->kbd) ENG_SINK(e)->kbd(ENG_CTX(e), &e->kbd_sent, e->now);
 }
 
 /* The consumer and the system report: one body for both (one copy on the ATmega32U4). */
@@ -117,8 +117,8 @@ ENG_SHARED void send_usage(engine_t *e, bool sys, uint16_t usage)
     if (usage == *last) return;
     *last = usage;
     eng_seq_count_report(e);
-    void (*send)(void *ctx, uint16_t usage, ktime_t now) = sys ? e->sink->system : e->sink->consumer;
-    if (send) send(e->ctx, usage, e->now);
+    void (*send)(void *ctx, uint16_t usage, ktime_t now) = sys ? ENG_SINK(e)->system : ENG_SINK(e)->consumer;
+    if (send) send(ENG_CTX(e), usage, e->now);
 }
 
 void eng_consumer_send(engine_t *e, uint16_t usage)
@@ -152,7 +152,7 @@ ENG_SHARED void set_code(engine_t *e, uint8_t code, bool down)
                 eng_send_kbd(e);
             }
             add_key(e, code);
-            if (e->cfg->count[CFG_SEC_KEY_CANCEL]) eng_socd_note_press(e, code);
+            if (ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL]) eng_socd_note_press(e, code);
             note_key_press(e);
         } else {
             del_key(e, code);

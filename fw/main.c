@@ -16,10 +16,12 @@
 #include "fw/matrix.h"
 #include "usb/usb.h"
 
-static cfg_t cfg;
-#ifdef __AVR__
-#define engine engine_avr /* core/engine.h: the behaviours there are compiled for this one */
+#ifdef __AVR__ /* core/engine.h: the engine there is compiled for these */
+#define cfg engine_avr_cfg
+#define engine engine_avr
+#define sink engine_avr_sink
 #else
+static cfg_t cfg;
 static engine_t engine;
 #endif
 static matrix_t matrix;
@@ -136,7 +138,10 @@ static void sink_action(void *ctx, kc_t kc, ktime_t now)
     }
 }
 
-static const engine_sink_t sink = {
+#ifndef __AVR__
+static
+#endif
+const engine_sink_t sink = {
     .kbd = sink_kbd,
     .consumer = sink_consumer,
     .system = sink_system,

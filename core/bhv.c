@@ -8,7 +8,7 @@ static void none_press(engine_t *e, engine_held_t *k) { (void)e; (void)k; }
 /* Keycodes the engine does not implement (macros, lighting...) are held and ignored.
  * Those core/engine_mods.c takes before any behaviour (CW_TOGG, AS_*, KO_*, QK_REP, QK_AREP,
  * QK_LLCK, SC_*) never reach this table. */
-static const engine_bhv_t bhv_none = {none_press, none_press, 0};
+static const engine_bhv_t bhv_none ROM_DATA = {none_press, none_press, 0};
 
 typedef struct bhv_range {
     kc_t lo, hi;
@@ -62,7 +62,7 @@ static const bhv_range_t ranges[] ROM_DATA = {
 #endif
 };
 
-const engine_bhv_t *eng_bhv_for(kc_t kc)
+static const engine_bhv_t *bhv_for(kc_t kc)
 {
     /* most keys are plain keys: answer them without the scan */
     if (kc < 0x00CDu) return &eng_bhv_key;
@@ -71,4 +71,21 @@ const engine_bhv_t *eng_bhv_for(kc_t kc)
         if (kc <= ROM_RD16(&ranges[i].hi)) return (const engine_bhv_t *)ROM_RDPTR(&ranges[i].bhv);
     }
     return &bhv_none;
+}
+
+void eng_bhv_act(engine_t *e, engine_held_t *k, bool down)
+{
+    const engine_bhv_t *b = bhv_for(k->kc);
+#ifdef __AVR__
+    void (*fn)(engine_t *, engine_held_t *) =
+        (void (*)(engine_t *, engine_held_t *))pgm_read_word(down ? (const void *)&b->press : (const void *)&b->release);
+#else
+    void (*fn)(engine_t *, engine_held_t *) = down ? b->press : b->release;
+#endif
+    fn(e, k);
+}
+
+uint8_t eng_bhv_flags(kc_t kc)
+{
+    return ROM_RD8(&bhv_for(kc)->flags);
 }

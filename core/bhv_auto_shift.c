@@ -179,7 +179,7 @@ void eng_as_interrupt(engine_t *e)
                 c.count |= ENG_HELD_HOOKED; /* a Shift taken by caps word's invert_on_shift */
             } else {
                 c.aux = e->real_mods;
-                eng_bhv_for(c.kc)->press(e, &c);
+                eng_bhv_act(e, &c, true);
             }
             *h = c;
         }
@@ -211,7 +211,7 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
         if (limit != CFG_RETRO_SHIFT_ANY && (ktime_t)(e->now - m->as_retro_time) > limit) {
             /* held past retro_shift's limit: it was a hold after all (press, then the release) */
             k->count &= (uint8_t)~ENG_HELD_HOOKED;
-            eng_bhv_for(k->kc)->press(e, k);
+            eng_bhv_act(e, k, true);
             return false;
         }
         engine_held_t t = {(uint8_t)k->kc, k->pos, 1, 0};

@@ -9,9 +9,8 @@
 void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos)
 {
     engine_held_t k = {kc, pos, 1, 0};
-    const engine_bhv_t *b = eng_bhv_for(kc);
-    b->press(e, &k);
-    b->release(e, &k);
+    eng_bhv_act(e, &k, true);
+    eng_bhv_act(e, &k, false);
 }
 #endif
 
@@ -66,7 +65,7 @@ static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
         return;
     }
     /* Still down: the key becomes the keycode, so its release releases exactly that. */
-    eng_bhv_for(kc)->press(e, &k);
+    eng_bhv_act(e, &k, true);
     if (cur) {
         *cur = k;
     } else if ((h = eng_held_find(e, pos)) != NULL) {
@@ -100,7 +99,7 @@ static void td_release(engine_t *e, engine_held_t *k)
     ENG_BHV_ENTRY(e);
     if (!KC_IN(k->kc, QK_TAP_DANCE, QK_TAP_DANCE_MAX)) {
         /* ended during its own press (and released at once, e.g. on a one-shot layer) */
-        eng_bhv_for(k->kc)->release(e, k);
+        eng_bhv_act(e, k, false);
         return;
     }
     if (e->td_idx != (uint8_t)k->kc || e->td_pos != k->pos) return;

@@ -109,7 +109,7 @@ static bool uses_oneshot_layer(kc_t kc, uint8_t count)
 static bool is_layer_action(kc_t kc, uint8_t count)
 {
     if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return count == 0;
-    return (eng_bhv_for(kc)->flags & ENG_BHV_LAYER) != 0;
+    return (eng_bhv_flags(kc) & ENG_BHV_LAYER) != 0;
 }
 
 /* entry: the key's place in held[] (a copy is worked on: the behaviours may move the entries). */
@@ -129,7 +129,6 @@ static void process_action(engine_t *e, const engine_rec_t *r, const engine_held
         bool hooked = pressed ? eng_mods_event(e, &k, r, true) : eng_mods_event(e, &k, r, false);
 #endif
         if (pressed && hooked) k.count |= ENG_HELD_HOOKED;
-        const engine_bhv_t *b = eng_bhv_for(k.kc);
 
         if (pressed && eng_osl_state(e) && !e->os_disabled && uses_oneshot_layer(k.kc, count)) {
             eng_osl_clear_state(e, ENG_OSL_OTHER_PRESSED);
@@ -139,12 +138,12 @@ static void process_action(engine_t *e, const engine_rec_t *r, const engine_held
         if (pressed) {
             if (!hooked) {
                 if (eng_is_mt_or_lt(k.kc)) k.aux = e->real_mods; /* for retro tapping */
-                b->press(e, &k);
+                eng_bhv_act(e, &k, true);
             }
             engine_held_t *h = eng_held_find(e, k.pos);
             if (h) *h = k; /* keep what press() recorded for release() */
         } else if (!hooked) {
-            b->release(e, &k);
+            eng_bhv_act(e, &k, false);
         }
 
         /* Retro tapping (QMK): a dual-role key held past its term and released with no other key

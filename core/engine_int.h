@@ -5,6 +5,7 @@
 
 #include "core/engine.h"
 #include "core/features.h"
+#include "core/rom.h"
 #include "core/trace.h"
 
 /* A helper with several callers: one out-of-line copy on the ATmega32U4, where flash is short;
@@ -40,7 +41,7 @@
 #endif
 
 /* ---- behaviours ------------------------------------------------------------------------- */
-/* One behaviour per file (core/bhv_*.c), found by keycode range (eng_bhv_for). A behaviour gets the
+/* One behaviour per file (core/bhv_*.c), found by keycode range (core/bhv.c). A behaviour gets the
  * held-key entry: kc is the resolved keycode, count the tap count the tap-hold stage decided
  * (0 = held / not a dual-role key). press() may rewrite count (e.g. an interrupted tap that
  * becomes a hold) so that release() undoes what press() did. */
@@ -56,29 +57,34 @@ typedef struct engine_bhv {
 /* engine_held_t.count flag: pressed while one-shot keys were off (OS_OFF), so released as plain */
 #define ENG_HELD_PLAIN 0x40u
 
-const engine_bhv_t *eng_bhv_for(kc_t kc);
+/* The behaviour objects live in flash on the ATmega32U4 (100 B of RAM less): the ROM_DATA of the
+ * declarations below applies to their definitions, so a new behaviour must be declared here the
+ * same way before bhv.c names it. They are reached only through these: run the press (down) or
+ * release of k->kc's behaviour on k; the ENG_BHV_* flags of kc's behaviour. */
+void eng_bhv_act(engine_t *e, engine_held_t *k, bool down);
+uint8_t eng_bhv_flags(kc_t kc);
 
-extern const engine_bhv_t eng_bhv_key;       /* bhv_key.c: basic keys, modifiers, modded keycodes */
-extern const engine_bhv_t eng_bhv_mod_tap;   /* bhv_mod_tap.c */
-extern const engine_bhv_t eng_bhv_layer_tap; /* bhv_layer_tap.c */
-extern const engine_bhv_t eng_bhv_layer;     /* bhv_layer.c: MO TG TO DF PDF LM */
-extern const engine_bhv_t eng_bhv_tap_toggle;/* bhv_layer.c: TT */
-extern const engine_bhv_t eng_bhv_osm;       /* bhv_oneshot.c */
-extern const engine_bhv_t eng_bhv_osl;       /* bhv_oneshot.c */
-extern const engine_bhv_t eng_bhv_os_ctl;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
-extern const engine_bhv_t eng_bhv_mouse;     /* bhv_mouse.c */
-extern const engine_bhv_t eng_bhv_system;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
-extern const engine_bhv_t eng_bhv_macro;     /* bhv_macro.c: MC_n */
-extern const engine_bhv_t eng_bhv_unicode;   /* bhv_unicode.c: UC() UM() UP() */
-extern const engine_bhv_t eng_bhv_uc_mode;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
-extern const engine_bhv_t eng_bhv_leader;    /* bhv_leader.c: QK_LEAD */
-extern const engine_bhv_t eng_bhv_dynmacro;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
-extern const engine_bhv_t eng_bhv_tap_dance; /* bhv_tap_dance.c: TD(i) */
-extern const engine_bhv_t eng_bhv_combo_ctl; /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
+extern const engine_bhv_t eng_bhv_key ROM_DATA;       /* bhv_key.c: basic keys, modifiers, modded keycodes */
+extern const engine_bhv_t eng_bhv_mod_tap ROM_DATA;   /* bhv_mod_tap.c */
+extern const engine_bhv_t eng_bhv_layer_tap ROM_DATA; /* bhv_layer_tap.c */
+extern const engine_bhv_t eng_bhv_layer ROM_DATA;     /* bhv_layer.c: MO TG TO DF PDF LM */
+extern const engine_bhv_t eng_bhv_tap_toggle ROM_DATA;/* bhv_layer.c: TT */
+extern const engine_bhv_t eng_bhv_osm ROM_DATA;       /* bhv_oneshot.c */
+extern const engine_bhv_t eng_bhv_osl ROM_DATA;       /* bhv_oneshot.c */
+extern const engine_bhv_t eng_bhv_os_ctl ROM_DATA;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
+extern const engine_bhv_t eng_bhv_mouse ROM_DATA;     /* bhv_mouse.c */
+extern const engine_bhv_t eng_bhv_system ROM_DATA;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
+extern const engine_bhv_t eng_bhv_macro ROM_DATA;     /* bhv_macro.c: MC_n */
+extern const engine_bhv_t eng_bhv_unicode ROM_DATA;   /* bhv_unicode.c: UC() UM() UP() */
+extern const engine_bhv_t eng_bhv_uc_mode ROM_DATA;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
+extern const engine_bhv_t eng_bhv_leader ROM_DATA;    /* bhv_leader.c: QK_LEAD */
+extern const engine_bhv_t eng_bhv_dynmacro ROM_DATA;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
+extern const engine_bhv_t eng_bhv_tap_dance ROM_DATA; /* bhv_tap_dance.c: TD(i) */
+extern const engine_bhv_t eng_bhv_combo_ctl ROM_DATA; /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
 
 static inline bool eng_is_tap_hold_kc(kc_t kc)
 {
-    return (eng_bhv_for(kc)->flags & ENG_BHV_TAP_HOLD) != 0;
+    return (eng_bhv_flags(kc) & ENG_BHV_TAP_HOLD) != 0;
 }
 static inline bool eng_is_mt_or_lt(kc_t kc)
 {
@@ -426,8 +432,8 @@ bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed);
 static inline bool eng_sc_event(engine_t *e, engine_held_t *k, bool p) { (void)e; (void)k; (void)p; return false; }
 #endif
 
-extern const engine_bhv_t eng_bhv_tri_layer;  /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
-extern const engine_bhv_t eng_bhv_grave_esc;  /* bhv_grave_esc.c: QK_GESC */
+extern const engine_bhv_t eng_bhv_tri_layer ROM_DATA;  /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
+extern const engine_bhv_t eng_bhv_grave_esc ROM_DATA;  /* bhv_grave_esc.c: QK_GESC */
 
 static inline uint8_t eng_rec_count(const engine_rec_t *r) { return r->flags & ENGINE_REC_COUNT; }
 static inline bool eng_rec_pressed(const engine_rec_t *r) { return (r->flags & ENGINE_REC_PRESSED) != 0; }

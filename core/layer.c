@@ -2,15 +2,8 @@
  * entry is not KC_TRNS (KC_NO stops the fall-through like any other keycode). */
 #include "core/engine_int.h"
 
-/* eng_layer_invert has callers in several files: LTO copied it into each on the ATmega32U4. */
 #ifdef __AVR__
-#define ENG_NOINLINE __attribute__((noinline))
-#else
-#define ENG_NOINLINE
-#endif
-
-#ifdef __AVR__
-ENG_NOINLINE layer_state_t eng_layer_bit(uint8_t l)
+__attribute__((noinline)) layer_state_t eng_layer_bit(uint8_t l)
 {
     return eng_layer_bit_inline(l);
 }
@@ -31,19 +24,29 @@ void eng_layer_state_set(engine_t *e, layer_state_t state)
 #endif
 }
 
+/* On, off and invert in one body (one copy on the ATmega32U4): the layer's bit set (how & 1), then
+ * flipped (how & 2); off is both. */
+ENG_SHARED void layer_change(engine_t *e, uint8_t layer, uint8_t how)
+{
+    layer_state_t bit = eng_layer_bit(layer), s = e->layer_state;
+    if (how & 1u) s |= bit;
+    if (how & 2u) s ^= bit;
+    eng_layer_state_set(e, s);
+}
+
 void eng_layer_on(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state | eng_layer_bit(layer));
+    layer_change(e, layer, 1u);
 }
 
 void eng_layer_off(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state & (layer_state_t)~eng_layer_bit(layer));
+    layer_change(e, layer, 3u);
 }
 
-ENG_NOINLINE void eng_layer_invert(engine_t *e, uint8_t layer)
+void eng_layer_invert(engine_t *e, uint8_t layer)
 {
-    eng_layer_state_set(e, e->layer_state ^ eng_layer_bit(layer));
+    layer_change(e, layer, 2u);
 }
 
 void eng_default_layer_set(engine_t *e, uint8_t layer)

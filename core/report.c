@@ -7,6 +7,12 @@
 
 #define KRO6_LIMIT 6u
 
+#ifdef __AVR__ /* a helper with several callers, which LTO copied into each there */
+#define ENG_NOINLINE_AVR __attribute__((noinline))
+#else
+#define ENG_NOINLINE_AVR
+#endif
+
 /* 1 << (code & 7), the usage's bit in its byte: one copy on the ATmega32U4, where a shift by a
  * variable is a 16-bit loop at every use (an 8-bit loop here). */
 ENG_SHARED uint8_t code_bit(uint8_t code)
@@ -70,7 +76,7 @@ void eng_add_oneshot_mods(engine_t *e, uint8_t mods)
     }
 }
 
-void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
+ENG_NOINLINE_AVR void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
 {
     if (e->os_mods & mods) {
         e->os_mods &= (uint8_t)~mods;
@@ -228,7 +234,7 @@ void eng_tap_code(engine_t *e, uint8_t code)
     eng_release_tap(e, code);
 }
 
-void eng_mods_set(engine_t *e, uint8_t *m, uint8_t mods, bool down)
+ENG_NOINLINE_AVR void eng_mods_set(engine_t *e, uint8_t *m, uint8_t mods, bool down)
 {
     if (!mods) return;
     *m = (uint8_t)(down ? *m | mods : *m & ~mods);

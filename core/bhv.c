@@ -62,7 +62,7 @@ static const bhv_range_t ranges[] ROM_DATA = {
 #endif
 };
 
-static const engine_bhv_t *bhv_for(kc_t kc)
+const engine_bhv_t *eng_bhv_for(kc_t kc)
 {
     /* most keys are plain keys: answer them without the scan */
     if (kc < 0x00CDu) return &eng_bhv_key;
@@ -75,7 +75,7 @@ static const engine_bhv_t *bhv_for(kc_t kc)
 
 void eng_bhv_act(engine_t *e, engine_held_t *k, bool down)
 {
-    const engine_bhv_t *b = bhv_for(k->kc);
+    const engine_bhv_t *b = eng_bhv_for(k->kc);
 #ifdef __AVR__
     void (*fn)(engine_t *, engine_held_t *) =
         (void (*)(engine_t *, engine_held_t *))pgm_read_word(down ? (const void *)&b->press : (const void *)&b->release);
@@ -87,5 +87,5 @@ void eng_bhv_act(engine_t *e, engine_held_t *k, bool down)
 
 uint8_t eng_bhv_flags(kc_t kc)
 {
-    return ROM_RD8(&bhv_for(kc)->flags);
+    return ROM_RD8(&eng_bhv_for(kc)->flags);
 }

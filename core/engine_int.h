@@ -63,6 +63,9 @@ typedef struct engine_bhv {
  * release of k->kc's behaviour on k; the ENG_BHV_* flags of kc's behaviour. */
 void eng_bhv_act(engine_t *e, engine_held_t *k, bool down);
 uint8_t eng_bhv_flags(kc_t kc);
+/* kc's behaviour object: a flash address on the ATmega32U4, to compare (the unit tests), never to
+ * read through there. */
+const engine_bhv_t *eng_bhv_for(kc_t kc);
 
 extern const engine_bhv_t eng_bhv_key ROM_DATA;       /* bhv_key.c: basic keys, modifiers, modded keycodes */
 extern const engine_bhv_t eng_bhv_mod_tap ROM_DATA;   /* bhv_mod_tap.c */

@@ -431,7 +431,7 @@ static int load_image(const char *path)
 static const uint8_t *find_fwinfo(void)
 {
     const uint8_t *f = hx.avr->flash;
-    for (uint32_t a = 0; a + sizeof(fw_info_t) <= APP_LIMIT; a += 2)
+    for (uint32_t a = 0; a + sizeof(fw_info_t) <= APP_LIMIT; a++) /* any byte, as tools/fwimage.c */
         if (cfg_rd32(f + a) == FWINFO_MAGIC0 && cfg_rd32(f + a + 4) == FWINFO_MAGIC1) return f + a;
     return NULL;
 }

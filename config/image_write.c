@@ -229,6 +229,36 @@ static void put_usb_string(wbuf *w, const char *s, size_t max)
  * flash). */
 enum { NSEC = 13 };
 
+/* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift (CFG_MOP_SHIFTED). */
+static const uint8_t ascii_key[95] = {
+    0x2C, 0x9E, 0xB4, 0xA0, 0xA1, 0xA2, 0xA4, 0x34, 0xA6, 0xA7, 0xA5, 0xAE,
+    0x36, 0x2D, 0x37, 0x38, 0x27, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24,
+    0x25, 0x26, 0xB3, 0x33, 0xB6, 0x2E, 0xB7, 0xB8, 0x9F, 0x84, 0x85, 0x86,
+    0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92,
+    0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x2F,
+    0x31, 0x30, 0xA3, 0xAD, 0x35, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
+    0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
+    0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0xAF, 0xB1, 0xB0, 0xB5,
+};
+
+uint8_t cfg_macro_key(char c)
+{
+    unsigned char u = (unsigned char)c;
+    if (c == '\n') return KC_ENTER;
+    if (c == '\t') return KC_TAB;
+    /* (the loader lets no other byte through; one would be a step that does nothing, as before) */
+    return u >= 0x20 && u < 0x7F ? ascii_key[u - 0x20] : CFG_MOP_BEEP;
+}
+
+int cfg_macro_char(uint8_t b)
+{
+    if (b == KC_ENTER) return '\n';
+    if (b == KC_TAB) return '\t';
+    for (unsigned i = 0; i < sizeof ascii_key; i++)
+        if (ascii_key[i] == b) return (int)(0x20 + i);
+    return -1;
+}
+
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
     unsigned npos = (unsigned)m->rows * m->cols;
@@ -357,7 +387,17 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         uint16_t head = (uint16_t)(2u * (m->nmacros + 1u));
         for (unsigned i = 0; i <= m->nmacros; i++)
             put16(&w, (uint16_t)(head + (m->nmacros ? m->macro_off[i] : 0)));
-        for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
+        /* the model's byte code (docs/keymap-format.md) with its text as typed keys, and the
+         * delay and beep ops renumbered: the same length, so the offsets hold */
+        for (unsigned i = 0; i < m->macro_len; i++) {
+            uint8_t b = m->macro_bytes[i];
+            if (b >= 1 && b <= 4) { /* an op with a u16 argument: copied as is */
+                put8(&w, b == 4 ? CFG_MOP_DELAY : b);
+                for (unsigned j = 0; j < 2 && i + 1 < m->macro_len; j++) put8(&w, m->macro_bytes[++i]);
+            } else {
+                put8(&w, cfg_macro_key((char)b)); /* (beep, 5, included) */
+            }
+        }
     }
     END(CFG_SEC_MACROS, m->nmacros);
 

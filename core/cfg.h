@@ -73,7 +73,7 @@
 #include "core/keycodes.h"
 
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
-#define CFG_VERSION 1u
+#define CFG_VERSION 2u /* 2: MACROS holds typed keys as usages, not ASCII */
 #define CFG_HEADER_SIZE 16u
 #define CFG_SECTION_ENTRY_SIZE 8u
 
@@ -86,6 +86,12 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+/* MACROS byte code (docs/keymap-format.md): a byte whose bit 6 is clear and whose low 6 bits are
+ * 4 or more taps that keyboard usage, with Left Shift when bit 7 is set (the loader turns macro
+ * text into these, so the chip needs no keyboard layout); the ops below take a u16 argument
+ * (those below 4) or none. */
+enum { CFG_MOP_DELAY = 0, CFG_MOP_TAP = 1, CFG_MOP_DOWN = 2, CFG_MOP_UP = 3, CFG_MOP_BEEP = 0x40 };
+#define CFG_MOP_SHIFTED 0x80u
 #define CFG_MAX_LEADER     64u     /* leader_sequences entries */
 #define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_KEY_OVERRIDES 32u

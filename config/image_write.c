@@ -124,6 +124,23 @@ static uint8_t kin_entry(const cfg_model_t *m, uint8_t w, uint32_t speed)
     return step_of((uint8_t)(speed / (per ? per : 1u)));
 }
 
+/* Inertia mode's cursor block (its cursor reads nothing else of the table): entry 0 the first
+ * frame's step, min(move_delta, 127); entry |v| for a velocity v of 1 .. time_to_max (at most 127)
+ * the step sign(v) + max_speed * (v / time_to_max)^2 as QMK's calc_inertia gives it in 8.8 fixed
+ * point, rounded towards minus infinity, within +-127: bits 0-6 the step towards plus, bit 7 set
+ * when the step towards minus is one more (the product had a fraction). */
+static uint8_t inertia_entry(const cfg_model_t *m, uint32_t i)
+{
+    const uint16_t *s = m->settings;
+    uint32_t ttm = s[CFG_MOUSE_TIME_TO_MAX];
+    if (i == 0) return s[CFG_MOUSE_MOVE_DELTA] > 127u ? 127u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    uint32_t p = (i << 8) / (ttm ? ttm : 1u), sq = p > 255u ? 256u : (p * p & 0xFFFFu) >> 8;
+    uint32_t q = (uint8_t)s[CFG_MOUSE_MAX_SPEED] * sq, plus = q >> 8, minus = (q + 255u) >> 8;
+    plus = plus >= 127u ? 127u : plus + 1u;
+    minus = minus >= 127u ? 127u : minus + 1u;
+    return (uint8_t)(plus | (minus != plus ? 0x80u : 0u));
+}
+
 /* Entry i of block w (0 cursor, 1 wheel): i < 3 the step with MS_ACL0/1/2, then the curve.
  * Accelerated and combined (and the wheel in inertia mode): move_delta before the first repeat,
  * growing linearly to move_delta * max_speed over time_to_max repeats; MS_ACL0/1/2 a quarter,
@@ -135,6 +152,7 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 {
     const uint16_t *s = m->settings;
     uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    if (!w && s[CFG_MOUSE_MODE] == CFG_MOUSE_INERTIA) return inertia_entry(m, i);
     if (s[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) { /* no ACL entries; the offset per speed */
         uint16_t v = i < 3 ? 0 : s[(w ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) + 2u * (i - 3u)];
         return (uint8_t)(v > 127u ? 127u : v);
@@ -161,6 +179,11 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 static uint32_t block_len(const cfg_model_t *m, uint8_t w)
 {
     uint32_t n;
+    if (!w && m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_INERTIA) {
+        uint32_t ttm = m->settings[CFG_MOUSE_TIME_TO_MAX];
+        n = 1u + (ttm > 127u ? 127u : ttm); /* velocities 0 .. time_to_max, and 4 at least */
+        if (n < 4u) n = 4u;
+    } else
     if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) {
         n = 3u + 4u; /* unmod, ACL0, ACL1, ACL2 */
     } else if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
@@ -171,7 +194,7 @@ static uint32_t block_len(const cfg_model_t *m, uint8_t w)
         uint32_t ttm = (uint8_t)m->settings[w ? CFG_MOUSE_WHEEL_TIME_TO_MAX : CFG_MOUSE_TIME_TO_MAX];
         n = 4u + (ttm ? ttm : 1u);
     }
-    while (n > 4u && entry(m, w, n - 1u) == entry(m, w, n - 2u)) n--;
+    while (n > 4u && entry(m, w, n - 1u) == entry(m, w, n - 2u)) n--; /* (inertia: its entries) */
     return n;
 }
 

@@ -50,8 +50,9 @@
  *            (accelerated, combined, inertia's wheel), 1 + 50 ms steps held (kinetic, 0 before a
  *            repeat) or the speed 0..3 (constant: unmod, ACL0-2; its ACL entries are 0). Values:
  *            the step in px/wheel clicks, 1..127 (constant 0..127); the kinetic wheel's are its
- *            speed per second (1..255), its interval 1000 / speed. Readers check a block has 4+
- *            bytes (else the step is 1).
+ *            speed per second (1..255), its interval 1000 / speed. Inertia mode's cursor block
+ *            is the step per velocity instead (docs/keymap-format.md). Readers check a block has
+ *            4+ bytes (else the step is 1).
  *   USB_STRINGS count = 2; the USB string descriptors of the manufacturer (string 1) and the
  *            keyboard name (string 2, the product), each whole as the device sends it: u8 bLength,
  *            u8 3, UTF-16LE (UTF-8 converted by the loader: malformed bytes and characters beyond

@@ -188,14 +188,6 @@ static uint16_t step(engine_t *e, bool *half)
         wait = kc;
         break;
 #if ENGINE_HAS_UNICODE /* ops only unicode input generates */
-    case ENG_OP_MODS_DOWN:
-    case ENG_OP_MODS_UP: {
-        uint8_t m = rd(e, s->pc++);
-        if (op == ENG_OP_MODS_DOWN) s->mods |= m;
-        else s->mods &= (uint8_t)~m;
-        eng_send_kbd(e);
-        break;
-    }
     case ENG_OP_MASK:
         /* QMK clears the mods before typing a code point; hiding them (instead of clearing) lets
          * a key released meanwhile stay released. Pending one-shot mods are used up here. */

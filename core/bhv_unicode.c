@@ -56,6 +56,9 @@ enum {
     T_END
 };
 #define TAP3(kc) ENG_OP_TAP, (uint8_t)(kc), (uint8_t)((kc) >> 8)
+/* Alt held by the player: LALT(KC_NO) down and up (its own mods go out, the usage is none) */
+#define ALT_DOWN ENG_OP_DOWN, 0x00, (uint8_t)(KC_MODS(MOD_LALT, KC_NO) >> 8)
+#define ALT_UP   ENG_OP_UP, 0x00, (uint8_t)(KC_MODS(MOD_LALT, KC_NO) >> 8)
 
 /* QMK's sequences: macOS holds Alt (Unicode Hex Input); Linux taps Ctrl+Shift+U and ends with a
  * space, with Caps Lock off meanwhile (or Ctrl+Shift+U would come out shifted); Windows
@@ -63,14 +66,14 @@ enum {
  * WinCompose taps Right Alt, u; Emacs C-x 8 RET. */
 static const uint8_t templates[] ROM_DATA = {
     /* CFG_UC_MACOS */
-    ENG_OP_MASK, ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT,
+    ENG_OP_MASK, ALT_DOWN, T_DELAY, T_HEX, ALT_UP,
     ENG_OP_UNMASK, T_END,
     /* CFG_UC_LINUX */
     T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL | MOD_LSFT, KEY_U)), T_DELAY,
     T_HEX, KC_SPACE, T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_UNMASK, T_END,
     /* CFG_UC_WINDOWS */
-    ENG_OP_MASK, T_IF_NO_NUM, TAP3(KC_NUM_LOCK), ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY,
-    TAP3(KC_KP_PLUS), T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT, T_IF_NO_NUM, TAP3(KC_NUM_LOCK),
+    ENG_OP_MASK, T_IF_NO_NUM, TAP3(KC_NUM_LOCK), ALT_DOWN, T_DELAY,
+    TAP3(KC_KP_PLUS), T_DELAY, T_HEX, ALT_UP, T_IF_NO_NUM, TAP3(KC_NUM_LOCK),
     ENG_OP_UNMASK, T_END,
     /* CFG_UC_BSD */
     ENG_OP_MASK, T_DELAY, T_HEX, ENG_OP_UNMASK, T_END,

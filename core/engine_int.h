@@ -114,7 +114,7 @@ enum { ENG_SEQ_SRC_CFG = 1, ENG_SEQ_SRC_RAM, ENG_SEQ_SRC_DM };
  * the others generated in RAM only (unicode input), outside the typed usages' byte values. */
 enum { ENG_OP_DELAY = CFG_MOP_DELAY, ENG_OP_TAP = CFG_MOP_TAP, ENG_OP_DOWN = CFG_MOP_DOWN,
        ENG_OP_UP = CFG_MOP_UP, ENG_OP_BEEP = CFG_MOP_BEEP,
-       ENG_OP_MODS_DOWN = 0x41, ENG_OP_MODS_UP = 0x42, ENG_OP_MASK = 0x43, ENG_OP_UNMASK = 0x44 };
+       ENG_OP_MASK = 0x41, ENG_OP_UNMASK = 0x42 };
 #if ENGINE_HAS_PLAYER
 /* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
 #ifdef __AVR__ /* one copy there (report.c) */

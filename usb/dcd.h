@@ -52,7 +52,8 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len);
  * stack answers each SETUP with one dcd_ctrl() call instead of EP0 transfers and dcd_ep_stall(0),
  * and hears of a completed OUT data stage by usbd_on_ctrl_out() instead of usbd_on_xfer_done().
  * kind: DCD_CTRL_IN (send len bytes of buf, then a ZLP if `zlp` and the last packet was full;
- * then take the host's status ZLP), DCD_CTRL_OUT (receive len bytes into buf), DCD_CTRL_STATUS
+ * then take the host's status ZLP), DCD_CTRL_OUT (receive len bytes into buf: one packet, at most
+ * 64 bytes), DCD_CTRL_STATUS
  * (send the status ZLP; apply a SET_ADDRESS once it is taken), DCD_CTRL_STALL. */
 #if defined(__AVR__)
 #define DCD_CTRL_PIPE 1

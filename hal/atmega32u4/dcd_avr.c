@@ -37,10 +37,13 @@ enum {
     E0_STATUS_OUT, E0_STATUS_SENT
 };
 static struct {
-    uint8_t *buf;
-    uint16_t len, done;
+    uint8_t *buf;   /* the next byte to send or receive */
+    /* What is left to send or receive. 8 bits: every answer of this device is shorter than 256
+     * bytes (descriptors have an 8-bit length, the configuration descriptor is 59 bytes) and OUT
+     * data stages are one packet (usbd.c takes at most 64 bytes). */
+    uint8_t len;
     uint8_t state;
-    bool zlp;   /* the answer is shorter than wLength: a last full packet is followed by a ZLP */
+    bool zlp;       /* the answer is shorter than wLength: a last full packet is followed by a ZLP */
 } ep0;
 /* The data endpoints (IN, interrupt) carry one-packet transfers that are copied into the bank at
  * once (dcd_ep_xfer), so all a driver keeps of them is whether they are open and whether the
@@ -135,8 +138,7 @@ static void fifo_write(const uint8_t *p, uint8_t k)
 void dcd_ctrl(uint8_t kind, uint8_t *buf, uint16_t len, bool zlp)
 {
     ep0.buf = buf;
-    ep0.len = len;
-    ep0.done = 0;
+    ep0.len = (uint8_t)len;
     ep0.zlp = zlp;
     ep0.state = kind;
     if (kind == DCD_CTRL_STALL) dcd_ep_stall(0x00);
@@ -170,13 +172,12 @@ static bool ep0_service(void)
             return true;
         }
         if (tx) { /* the bank is free: the next packet */
-            uint16_t left = ep0.len - ep0.done;
-            uint8_t k = left > DCD_AVR_EP0_SIZE ? DCD_AVR_EP0_SIZE : (uint8_t)left;
-            fifo_write(ep0.buf + ep0.done, k);
-            ep0.done += k;
+            uint8_t k = ep0.len > DCD_AVR_EP0_SIZE ? DCD_AVR_EP0_SIZE : ep0.len;
+            fifo_write(ep0.buf, k);
+            ep0.buf += k;
+            ep0.len -= k;
             UEINTX = (uint8_t)~(1 << TXINI);
-            if (ep0.done >= ep0.len && (k < DCD_AVR_EP0_SIZE || !ep0.zlp))
-                ep0.state = E0_STATUS_OUT;
+            if (!ep0.len && (k < DCD_AVR_EP0_SIZE || !ep0.zlp)) ep0.state = E0_STATUS_OUT;
             return true;
         }
         return false;
@@ -188,18 +189,15 @@ static bool ep0_service(void)
          * data of this transfer. Draining it would lose the request. */
         if (UEINTX & (1 << RXSTPI)) return true;
         {
-            uint8_t k = UEBCLX;
-            for (uint8_t i = 0; i < k; i++) {
-                uint8_t b = UEDATX;
-                if (ep0.done < ep0.len) ep0.buf[ep0.done++] = b;
-            }
+            /* One packet ends the stage (a status ZLP, or OUT data of at most 64 bytes); bytes
+             * beyond what was asked for are dropped with the bank. */
+            uint8_t n = UEBCLX;
+            if (n > ep0.len) n = ep0.len;
+            for (uint8_t i = 0; i < n; i++) ep0.buf[i] = UEDATX;
             UEINTX = (uint8_t)~(1 << RXOUTI);
-            if (ep0.state == E0_STATUS_OUT) {
-                ep0.state = E0_IDLE;
-            } else if (ep0.done >= ep0.len || k < DCD_AVR_EP0_SIZE) {
-                ep0.state = E0_IDLE;
-                dcd_ctrl(usbd_on_ctrl_out(ep0.done) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
-            }
+            uint8_t st = ep0.state;
+            ep0.state = E0_IDLE;
+            if (st == E0_OUT) dcd_ctrl(usbd_on_ctrl_out(n) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
         }
         return true;
     case E0_STATUS_IN:

@@ -135,11 +135,12 @@ static uint8_t enqueue(report_queue_t *rq, const uint8_t *data, uint8_t len)
 
 static void feed(report_queue_t *rq, uint8_t ep)
 {
-    if (!rq->count || dcd_ep_busy(ep) || usb_ep_halted(ep)) return;
+    if (!rq->count || usb_ep_halted(ep)) return;
     report_slot_t *s = &rq->slot[rq->head];
 #if DCD_XFER_COPIES_IN
-    uint8_t *b = s->data; /* the driver has copied it when the call returns */
+    uint8_t *b = s->data; /* the driver has copied it when the call returns (or refused: busy) */
 #else
+    if (dcd_ep_busy(ep)) return; /* in_flight is still being sent */
     uint8_t *b = rq->in_flight; /* the slot may be overwritten while the controller sends */
     memcpy(b, s->data, s->len);
 #endif
@@ -174,12 +175,6 @@ void usb_hid_feed(void)
 {
     feed(&queues[0], USB_EP_KBD_IN);
     feed(&queues[1], USB_EP_EXTRA_IN);
-}
-
-void usb_hid_xfer_done(uint8_t ep)
-{
-    (void)ep;
-    if (usb_configured() && !usb_suspended()) usb_hid_feed();
 }
 
 bool usb_reports_pending(void)

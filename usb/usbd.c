@@ -72,17 +72,15 @@ void usb_ep_set_halted(uint8_t ep, bool halted)
     if (i != EP_NONE) dev.halted[i] = halted;
 }
 
-/* After a halt is cleared (or the interface reselected): the class carries on. */
+/* After a halt is cleared (or the interface reselected): the class carries on. HID needs no
+ * word: usb_task() feeds its endpoints after every dcd_poll(), which is where the drivers call
+ * usbd_on_* (usb/dcd.h), so a report goes out as soon as an endpoint is free again. */
 static void halt_cleared(uint8_t ep)
 {
 #if USB_MSC
-    if (ep == USB_EP_MSC_IN || ep == USB_EP_MSC_OUT) {
-        usb_msc_halt_cleared(ep);
-        return;
-    }
+    if (ep == USB_EP_MSC_IN || ep == USB_EP_MSC_OUT) usb_msc_halt_cleared(ep);
 #endif
     (void)ep;
-    usb_hid_xfer_done(0); /* nothing in flight any more: feed again */
 }
 
 bool usb_wakeup(void)
@@ -255,7 +253,6 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
             _Static_assert(USB_EP_EXTRA_IN == USB_EP_KBD_IN + USB_IF_EXTRA, "HID endpoints");
             dev.halted[iface] = false;
             dcd_ep_clear_stall((uint8_t)(USB_EP_KBD_IN + iface));
-            usb_hid_xfer_done(0);
         }
         return USB_CTRL_STATUS;
     }
@@ -396,14 +393,12 @@ void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len)
         return;
     }
 #endif
+    /* A HID endpoint is free again: usb_task() feeds it once dcd_poll() returns. */
 #if USB_MSC
-    if (ep_addr == USB_EP_MSC_IN || ep_addr == USB_EP_MSC_OUT) {
-        usb_msc_xfer_done(ep_addr, len);
-        return;
-    }
+    if (ep_addr == USB_EP_MSC_IN || ep_addr == USB_EP_MSC_OUT) usb_msc_xfer_done(ep_addr, len);
 #endif
+    (void)ep_addr;
     (void)len;
-    usb_hid_xfer_done(ep_addr);
 }
 
 void usb_init(const usb_identity_t *id)

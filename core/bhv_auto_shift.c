@@ -20,14 +20,10 @@ static bool enabled(const engine_t *e)
     return (e->mods.as_state & ENG_AS_ON) != 0;
 }
 
-/* auto_shift.timeout moved by AS_UP/AS_DOWN, within 0 .. 65534 (16-bit: the step is at most 635) */
+/* auto_shift.timeout as AS_UP/AS_DOWN left it (eng_mods_init starts it from the setting) */
 static uint16_t timeout(const engine_t *e)
 {
-    uint16_t t = eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT);
-    int8_t adj = e->mods.as_adj;
-    uint16_t step = (uint16_t)(5u * (uint8_t)(adj < 0 ? -adj : adj));
-    if (adj < 0) return t > step ? (uint16_t)(t - step) : 0;
-    return t < 65534u - step ? (uint16_t)(t + step) : 65534u;
+    return e->mods.as_timeout;
 }
 
 /* QMK's default classes: alpha, numeric, special (Tab and - = [ ] \ # ; ' ` , . / and the ISO \) */
@@ -40,15 +36,26 @@ static bool eligible(const engine_t *e, uint8_t code)
     return false;
 }
 
+/* The weak Shift auto shift added goes, in a report of its own. */
+static void shift_off(engine_t *e)
+{
+    e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+    eng_send_kbd(e);
+}
+
 static void tap(engine_t *e, uint8_t code, bool shifted)
 {
     if (shifted) e->weak_mods |= MOD_BIT_LSHIFT;
     eng_register_code(e, code);
     eng_unregister_code(e, code);
-    if (shifted) {
-        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
-        eng_send_kbd(e);
-    }
+    if (shifted) shift_off(e);
+}
+
+/* No key waits or repeats for auto shift any more. */
+static void clear(engine_mods_t *m)
+{
+    m->as_pos = 0;
+    m->as_state &= (uint8_t)~(ENG_AS_HELD | ENG_AS_SHIFT | ENG_AS_RETRO);
 }
 
 /* The waiting key is settled: by its release, another key's press, or the timer (by_timer). */
@@ -75,8 +82,7 @@ static void settle(engine_t *e, bool by_timer)
     }
     tap(e, code, shifted);
 done:
-    m->as_pos = 0;
-    m->as_state &= (uint8_t)~(ENG_AS_SHIFT | ENG_AS_RETRO);
+    clear(m);
 }
 
 static bool waiting(const engine_mods_t *m)
@@ -99,9 +105,9 @@ static void control(engine_t *e, kc_t kc)
     bool on = enabled(e);
     uint8_t op = (uint8_t)(kc - AS_DOWN); /* QMK's order: DOWN UP RPT ON OFF TOGG */
     if (op == 0) {
-        if (m->as_adj > -127) m->as_adj--;
+        m->as_timeout = m->as_timeout > 5u ? (uint16_t)(m->as_timeout - 5u) : 0;
     } else if (op == 1) {
-        if (m->as_adj < 127) m->as_adj++;
+        if (m->as_timeout < 65530u) m->as_timeout += 5u;
     } else if (op == 2) {
         type_timeout(e);
         return;
@@ -192,8 +198,7 @@ void eng_as_interrupt(engine_t *e)
         if (h) h->count |= ENG_HELD_AS_DOWN;
         /* QMK: pressing another key while a shifted key repeats drops the Shift */
         if (m->as_state & ENG_AS_SHIFT) e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
-        m->as_pos = 0;
-        m->as_state &= (uint8_t)~(ENG_AS_HELD | ENG_AS_SHIFT | ENG_AS_RETRO);
+        clear(m);
     }
 }
 
@@ -225,12 +230,8 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
     if (m->as_pos != pos1) return false;
     if (m->as_state & ENG_AS_HELD) {
         eng_unregister_code(e, m->as_code);
-        if (m->as_state & ENG_AS_SHIFT) {
-            e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
-            eng_send_kbd(e);
-        }
-        m->as_pos = 0;
-        m->as_state &= (uint8_t)~(ENG_AS_HELD | ENG_AS_SHIFT | ENG_AS_RETRO);
+        if (m->as_state & ENG_AS_SHIFT) shift_off(e);
+        clear(m);
         m->as_last_time = e->now;
         return true;
     }

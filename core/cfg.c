@@ -55,8 +55,8 @@ static uint32_t crc_step(uint32_t crc, uint8_t b)
 {
     crc ^= b;
     for (uint8_t k = 8; k; k--) {
-        /* a test and one xor: an 8-bit CPU has no cheap 32-bit mask */
-        bool odd = crc & 1u;
+        /* a test of the low byte and one xor: an 8-bit CPU has no cheap 32-bit mask */
+        bool odd = (uint8_t)crc & 1u;
         crc >>= 1;
         if (odd) crc ^= 0xEDB88320u;
     }
@@ -184,36 +184,50 @@ static enum cfg_open_result check_shapes(cfg_t *c)
     return CFG_OK;
 }
 
+/* The header and the section entries as they lie in the image (little-endian, like every target):
+ * copied to RAM once, their fields cost a load each instead of a flash read with its pointer set-up
+ * on the ATmega32U4. */
+struct cfg_header {
+    uint16_t magic_lo, magic_hi, version, nsec, size, size_hi;
+    uint32_t crc;
+};
+struct cfg_entry {
+    uint8_t id, reserved;
+    uint16_t off, len, cnt;
+};
+_Static_assert(sizeof(struct cfg_header) == CFG_HEADER_SIZE &&
+               sizeof(struct cfg_entry) == CFG_SECTION_ENTRY_SIZE &&
+               __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the structs are the image's layout");
+
 static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avail)
 {
     if (!img || avail < CFG_HEADER_SIZE) return CFG_ERR_SHORT;
+    struct cfg_header h;
+    CFG_COPY(&h, img, sizeof h);
     /* two 16-bit halves: a 32-bit compare is twice the code on an 8-bit CPU */
-    if (cfg_rd16(img) != (uint16_t)CFG_MAGIC || cfg_rd16(img + 2) != (uint16_t)(CFG_MAGIC >> 16))
+    if (h.magic_lo != (uint16_t)CFG_MAGIC || h.magic_hi != (uint16_t)(CFG_MAGIC >> 16))
         return CFG_ERR_MAGIC;
-    if (cfg_rd16(img + 4) != CFG_VERSION) return CFG_ERR_VERSION;
-    uint16_t nsec = cfg_rd16(img + 6);
+    if (h.version != CFG_VERSION) return CFG_ERR_VERSION;
     /* 16-bit sizes from here (CFG_MAX_IMAGE): an 8-bit CPU does 32-bit work in four times the
      * code. */
     _Static_assert(CFG_MAX_IMAGE == 0xFFFFu, "the size's high half must be 0");
-    if (cfg_rd16(img + 10) != 0) return CFG_ERR_SHORT;
-    uint16_t size = cfg_rd16(img + 8);
-    if (size > avail) return CFG_ERR_SHORT;
-    if (nsec > CFG_MAX_SECTIONS) return CFG_ERR_BOUNDS;
-    uint16_t body = (uint16_t)(CFG_HEADER_SIZE + nsec * CFG_SECTION_ENTRY_SIZE);
+    if (h.size_hi != 0 || h.size > avail) return CFG_ERR_SHORT;
+    if (h.nsec > CFG_MAX_SECTIONS) return CFG_ERR_BOUNDS;
+    uint16_t size = h.size, body = (uint16_t)(CFG_HEADER_SIZE + h.nsec * CFG_SECTION_ENTRY_SIZE);
     if (size < body) return CFG_ERR_SHORT;
-    if (cfg_crc32_image(img + 16, size - 16) != cfg_rd32(img + 12)) return CFG_ERR_CRC;
+    if (cfg_crc32_image(img + 16, size - 16) != h.crc) return CFG_ERR_CRC;
 
-    for (uint16_t i = 0; i < nsec; i++) {
-        const uint8_t *e = img + CFG_HEADER_SIZE + i * CFG_SECTION_ENTRY_SIZE;
-        uint8_t id = CFG_RD8(e);
-        uint16_t off = cfg_rd16(e + 2), len = cfg_rd16(e + 4), cnt = cfg_rd16(e + 6);
-        if (off < body || off > size || len > size - off) return CFG_ERR_SECTIONS;
-        if (id == 0) return CFG_ERR_SECTIONS;
-        if (id >= CFG_SEC_ID_LIMIT) continue; /* a later format's optional section */
-        if (c->off[id]) return CFG_ERR_SECTIONS;
-        c->off[id] = off;
-        c->len[id] = len;
-        c->count[id] = cnt;
+    const uint8_t *p = img + CFG_HEADER_SIZE;
+    for (uint8_t i = (uint8_t)h.nsec; i; i--, p += CFG_SECTION_ENTRY_SIZE) {
+        struct cfg_entry e;
+        CFG_COPY(&e, p, sizeof e);
+        if (e.off < body || e.off > size || e.len > size - e.off || e.id == 0)
+            return CFG_ERR_SECTIONS;
+        if (e.id >= CFG_SEC_ID_LIMIT) continue; /* a later format's optional section */
+        if (c->off[e.id]) return CFG_ERR_SECTIONS;
+        c->off[e.id] = e.off;
+        c->len[e.id] = e.len;
+        c->count[e.id] = e.cnt;
     }
     if (!c->off[CFG_SEC_INFO] || !c->off[CFG_SEC_KEYMAP] || !c->off[CFG_SEC_SETTINGS])
         return CFG_ERR_MISSING;
@@ -221,14 +235,15 @@ static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avai
     c->size = size;
     if (c->len[CFG_SEC_INFO] < CFG_INFO_SIZE) return CFG_ERR_SECTIONS;
     const uint8_t *info = img + c->off[CFG_SEC_INFO];
-    c->rows = CFG_RD8(info + CFG_INFO_ROWS);
-    c->cols = CFG_RD8(info + CFG_INFO_COLS);
-    c->layers = CFG_RD8(info + CFG_INFO_LAYERS);
-    if (c->rows == 0 || c->cols == 0 || c->rows > CFG_MAX_ROWS || c->cols > CFG_MAX_COLS ||
-        (unsigned)c->rows * c->cols > CFG_MAX_POSITIONS || c->layers == 0 ||
-        c->layers > CFG_MAX_LAYERS)
+    uint8_t rows = CFG_RD8(info + CFG_INFO_ROWS), cols = CFG_RD8(info + CFG_INFO_COLS),
+            layers = CFG_RD8(info + CFG_INFO_LAYERS);
+    c->rows = rows;
+    c->cols = cols;
+    c->layers = layers;
+    if ((uint8_t)(rows - 1u) >= CFG_MAX_ROWS || (uint8_t)(cols - 1u) >= CFG_MAX_COLS ||
+        (unsigned)rows * cols > CFG_MAX_POSITIONS || (uint8_t)(layers - 1u) >= CFG_MAX_LAYERS)
         return CFG_ERR_BOUNDS;
-    c->npos = (uint8_t)(c->rows * c->cols);
+    c->npos = (uint8_t)(rows * cols);
     return check_shapes(c);
 }
 

@@ -115,6 +115,9 @@ void eng_mods_init(engine_t *e)
     engine_mods_t *m = &e->mods;
     /* auto shift starts as auto_shift.enabled says; AS_ON/AS_OFF/AS_TOGG change it from there */
     m->as_state = eng_cfg(e, CFG_AUTO_SHIFT_ENABLED) ? ENG_AS_ON : 0;
+#if ENGINE_HAS_AUTO_SHIFT
+    m->as_timeout = eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT);
+#endif
     m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 

@@ -121,7 +121,7 @@ typedef struct engine_mods {
     uint8_t as_code;           /* its basic keycode */
     uint8_t as_last;           /* last resolved keycode, for auto_shift.repeat's tap-then-hold */
     uint8_t as_retro_pos;      /* retro shift: position + 1 of a held MT/LT whose hold waits, 0 = none */
-    int8_t as_adj;             /* AS_UP / AS_DOWN, in steps of 5 ms */
+    uint16_t as_timeout;       /* auto_shift.timeout as AS_UP / AS_DOWN left it */
     ktime_t as_time, as_last_time, as_retro_time;
     kc_t rep_kc;               /* repeat key: the last key and the mods it was pressed with */
     uint8_t rep_mods;

@@ -7,6 +7,7 @@
 
 #include "core/rom.h"
 #include "usb/dcd.h"
+#include "usb/usb_desc_tmpl.h"
 #include "usb/usb_internal.h"
 
 /* Reports queued per endpoint. A chip with little RAM (ATmega32U4: 2.5 KB) sets a smaller depth. */
@@ -49,14 +50,16 @@ static hid_state_t hid; /* zero until usb_init()'s bus reset sets it up (usb_hid
 bool usb_ep_halted(uint8_t ep);
 
 
-void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
+bool usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
+#if !USB_DESC_FROM_IMAGE
     _Static_assert(CFG_INFO_PID == CFG_INFO_VID + 2 && CFG_INFO_BCD == CFG_INFO_VID + 4, "INFO ids");
     for (uint8_t i = 0; i < sizeof id->ids; i++) id->ids[i] = cfg_info8(cfg, CFG_INFO_VID + i);
     uint8_t poll = cfg_info8(cfg, CFG_INFO_POLL_MS);
     id->poll_ms = poll ? poll : 1;
     uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
     id->max_power_2ma = power ? power : 250;
+#endif
     id->desc[0] = id->desc[1] = NULL;
     id->serial = serial;
     /* The loader's descriptors (core/cfg.h USB_STRINGS; it wrote the defaults for names the
@@ -69,6 +72,14 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
         id->desc[k] = s + at;
         at = (uint16_t)(at + l);
     }
+#if USB_DESC_FROM_IMAGE
+    /* After the strings: the device descriptor (type 1), then the configuration descriptor
+     * (type 2) with its interfaces. */
+    id->desc[2] = s + at;
+    return at + USB_DESC_DEVICE_LEN + USB_CONFIG_LEN <= len; /* an older writer's image: no */
+#else
+    return true;
+#endif
 }
 
 void usb_set_nkro(bool on)

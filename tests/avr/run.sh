@@ -41,6 +41,16 @@ if "$kestrel" build --keyboard "$tmp/kb-name64.json" --keymap "$tmp/keymap.json"
    "$harness" --enum-only "$tmp/name64.hex" >"$tmp/name64.out" 2>>"$tmp/name64.log"
 then ok "a 64-byte string descriptor ends with a ZLP"; else bad "64-byte string descriptor" "$tmp/name64.log"; fi
 
+# 1c. The device and configuration descriptors come from the config image (the loader writes them
+#     after the USB names, core/cfg.h USB_STRINGS): an image without them (an older writer's) is
+#     not used; the firmware runs its fallback keyboard (VID:PID FEED:0000, not the keyboard's).
+if "$harness" -v --enum-only "$tmp/caterina.hex" 2>"$tmp/usbnew.err" >/dev/null &&
+   grep -q '^# enumerated feed:4a10 ' "$tmp/usbnew.err" &&
+   "$harness" -v --enum-only --old-usb-strings "$tmp/caterina.hex" 2>"$tmp/usbold.err" >/dev/null &&
+   grep -q '^# enumerated feed:0000 ' "$tmp/usbold.err"
+then ok "an image without the USB descriptors is not used: the fallback enumerates"
+else cat "$tmp/usbnew.err" >>"$tmp/usbold.err"; bad "image without the USB descriptors" "$tmp/usbold.err"; fi
+
 # 2. A built image enumerates and types: A pressed and released.
 printf 'wait 5\npress 0 0\nwait 10\nrelease 0 0\nwait 10\n' >"$tmp/type.ev"
 if "$harness" --events "$tmp/type.ev" "$tmp/caterina.hex" >"$tmp/type.out" 2>"$tmp/type.err" &&

@@ -164,10 +164,13 @@ static bool ep0_service(void)
         usbd_on_setup(setup);
         return true;
     }
+    /* The host's status ZLP (after IN data, or instead of the rest of it) is left in the bank,
+     * RXOUTI set: the next SETUP clears it (above). Clearing it here would race that SETUP,
+     * which the host sends as soon as its status stage is over: landing between a test for
+     * RXSTPI and the write that clears RXOUTI, its bytes would go with the bank. */
     switch (ep0.state) {
     case E0_IN:
         if (rx) { /* the host moved to the status stage before taking all it asked for */
-            UEINTX = (uint8_t)~(1 << RXOUTI);
             ep0.state = E0_IDLE;
             return true;
         }
@@ -182,22 +185,24 @@ static bool ep0_service(void)
         }
         return false;
     case E0_STATUS_OUT:
+        if (!rx) return false;
+        ep0.state = E0_IDLE;
+        return true;
     case E0_OUT:
         if (!rx) return false;
-        /* The host sends its next SETUP as soon as a status ZLP is taken, and it may land since
-         * the flags were read: it then fills the bank, and it is the next thing to handle, not
-         * data of this transfer. Draining it would lose the request. */
+        /* A SETUP that came since the flags were read (the host gave up on this request) is the
+         * next thing to handle, not data of this transfer: draining it would lose it. */
         if (UEINTX & (1 << RXSTPI)) return true;
         {
-            /* One packet ends the stage (a status ZLP, or OUT data of at most 64 bytes); bytes
-             * beyond what was asked for are dropped with the bank. */
+            /* One packet ends the stage (OUT data of at most 64 bytes); bytes beyond what was
+             * asked for are dropped with the bank. The host sends nothing more before our status
+             * ZLP, so clearing RXOUTI here races no SETUP. */
             uint8_t n = UEBCLX;
             if (n > ep0.len) n = ep0.len;
             for (uint8_t i = 0; i < n; i++) ep0.buf[i] = UEDATX;
             UEINTX = (uint8_t)~(1 << RXOUTI);
-            uint8_t st = ep0.state;
             ep0.state = E0_IDLE;
-            if (st == E0_OUT) dcd_ctrl(usbd_on_ctrl_out(n) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
+            dcd_ctrl(usbd_on_ctrl_out(n) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
         }
         return true;
     case E0_STATUS_IN:

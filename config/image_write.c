@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/keycodes.h"
+#include "usb/usb_desc_tmpl.h"
 
 void cfg_model_init(cfg_model_t *m)
 {
@@ -124,6 +125,23 @@ static uint8_t kin_entry(const cfg_model_t *m, uint8_t w, uint32_t speed)
     return step_of((uint8_t)(speed / (per ? per : 1u)));
 }
 
+/* Inertia mode's cursor block (its cursor reads nothing else of the table): entry 0 the first
+ * frame's step, min(move_delta, 127); entry |v| for a velocity v of 1 .. time_to_max (at most 127)
+ * the step sign(v) + max_speed * (v / time_to_max)^2 as QMK's calc_inertia gives it in 8.8 fixed
+ * point, rounded towards minus infinity, within +-127: bits 0-6 the step towards plus, bit 7 set
+ * when the step towards minus is one more (the product had a fraction). */
+static uint8_t inertia_entry(const cfg_model_t *m, uint32_t i)
+{
+    const uint16_t *s = m->settings;
+    uint32_t ttm = s[CFG_MOUSE_TIME_TO_MAX];
+    if (i == 0) return s[CFG_MOUSE_MOVE_DELTA] > 127u ? 127u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    uint32_t p = (i << 8) / (ttm ? ttm : 1u), sq = p > 255u ? 256u : (p * p & 0xFFFFu) >> 8;
+    uint32_t q = (uint8_t)s[CFG_MOUSE_MAX_SPEED] * sq, plus = q >> 8, minus = (q + 255u) >> 8;
+    plus = plus >= 127u ? 127u : plus + 1u;
+    minus = minus >= 127u ? 127u : minus + 1u;
+    return (uint8_t)(plus | (minus != plus ? 0x80u : 0u));
+}
+
 /* Entry i of block w (0 cursor, 1 wheel): i < 3 the step with MS_ACL0/1/2, then the curve.
  * Accelerated and combined (and the wheel in inertia mode): move_delta before the first repeat,
  * growing linearly to move_delta * max_speed over time_to_max repeats; MS_ACL0/1/2 a quarter,
@@ -135,6 +153,7 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 {
     const uint16_t *s = m->settings;
     uint32_t d = w ? 1u : (uint8_t)s[CFG_MOUSE_MOVE_DELTA];
+    if (!w && s[CFG_MOUSE_MODE] == CFG_MOUSE_INERTIA) return inertia_entry(m, i);
     if (s[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) { /* no ACL entries; the offset per speed */
         uint16_t v = i < 3 ? 0 : s[(w ? CFG_MOUSE_W_OFFSET_UNMOD : CFG_MOUSE_C_OFFSET_UNMOD) + 2u * (i - 3u)];
         return (uint8_t)(v > 127u ? 127u : v);
@@ -161,6 +180,11 @@ static uint8_t entry(const cfg_model_t *m, uint8_t w, uint32_t i)
 static uint32_t block_len(const cfg_model_t *m, uint8_t w)
 {
     uint32_t n;
+    if (!w && m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_INERTIA) {
+        uint32_t ttm = m->settings[CFG_MOUSE_TIME_TO_MAX];
+        n = 1u + (ttm > 127u ? 127u : ttm); /* velocities 0 .. time_to_max, and 4 at least */
+        if (n < 4u) n = 4u;
+    } else
     if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_CONSTANT) {
         n = 3u + 4u; /* unmod, ACL0, ACL1, ACL2 */
     } else if (m->settings[CFG_MOUSE_MODE] == CFG_MOUSE_KINETIC) {
@@ -171,7 +195,7 @@ static uint32_t block_len(const cfg_model_t *m, uint8_t w)
         uint32_t ttm = (uint8_t)m->settings[w ? CFG_MOUSE_WHEEL_TIME_TO_MAX : CFG_MOUSE_TIME_TO_MAX];
         n = 4u + (ttm ? ttm : 1u);
     }
-    while (n > 4u && entry(m, w, n - 1u) == entry(m, w, n - 2u)) n--;
+    while (n > 4u && entry(m, w, n - 1u) == entry(m, w, n - 2u)) n--; /* (inertia: its entries) */
     return n;
 }
 
@@ -228,6 +252,36 @@ static void put_usb_string(wbuf *w, const char *s, size_t max)
  * entries, so a config without them costs nothing (the ATmega32U4's fallback image sits in its
  * flash). */
 enum { NSEC = 13 };
+
+/* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift (CFG_MOP_SHIFTED). */
+static const uint8_t ascii_key[95] = {
+    0x2C, 0x9E, 0xB4, 0xA0, 0xA1, 0xA2, 0xA4, 0x34, 0xA6, 0xA7, 0xA5, 0xAE,
+    0x36, 0x2D, 0x37, 0x38, 0x27, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24,
+    0x25, 0x26, 0xB3, 0x33, 0xB6, 0x2E, 0xB7, 0xB8, 0x9F, 0x84, 0x85, 0x86,
+    0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92,
+    0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x2F,
+    0x31, 0x30, 0xA3, 0xAD, 0x35, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
+    0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
+    0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0xAF, 0xB1, 0xB0, 0xB5,
+};
+
+uint8_t cfg_macro_key(char c)
+{
+    unsigned char u = (unsigned char)c;
+    if (c == '\n') return KC_ENTER;
+    if (c == '\t') return KC_TAB;
+    /* (the loader lets no other byte through; one would be a step that does nothing, as before) */
+    return u >= 0x20 && u < 0x7F ? ascii_key[u - 0x20] : CFG_MOP_BEEP;
+}
+
+int cfg_macro_char(uint8_t b)
+{
+    if (b == KC_ENTER) return '\n';
+    if (b == KC_TAB) return '\t';
+    for (unsigned i = 0; i < sizeof ascii_key; i++)
+        if (ascii_key[i] == b) return (int)(0x20 + i);
+    return -1;
+}
 
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
 {
@@ -336,7 +390,22 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     /* the names the firmware showed when a keyboard had none */
     put_usb_string(&w, m->manufacturer[0] ? m->manufacturer : "Kestrel", sizeof m->manufacturer);
     put_usb_string(&w, m->name[0] ? m->name : "Kestrel keyboard", sizeof m->name);
-    END(CFG_SEC_USB_STRINGS, 2);
+    /* The device and configuration descriptors with the keyboard's IDs, power and polling
+     * interval, which the ATmega32U4 serves as they are (usb/usb_desc_tmpl.h). */
+    static const uint8_t usb_tmpl[] = {USB_TMPL_BYTES};
+    for (unsigned i = 0; i < sizeof usb_tmpl; i++) {
+        uint8_t b = usb_tmpl[i];
+        unsigned k = i - USB_TMPL_IDS; /* idVendor, idProduct, bcdDevice: little-endian */
+        if (k < 6u) {
+            uint16_t v = k < 2u ? m->vid : k < 4u ? m->pid : m->bcd;
+            b = (uint8_t)(k & 1u ? v >> 8 : v);
+        }
+        if (i == USB_TMPL_MAX_POWER) b = m->max_power_half ? m->max_power_half : 250u;
+        if (i == USB_TMPL_POLL(USB_IF_KBD) || i == USB_TMPL_POLL(USB_IF_EXTRA))
+            b = m->poll_ms ? m->poll_ms : 1u;
+        put8(&w, b);
+    }
+    END(CFG_SEC_USB_STRINGS, 4);
 
     BEGIN();
     for (unsigned l = 0; l < m->layers; l++)
@@ -357,7 +426,17 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
         uint16_t head = (uint16_t)(2u * (m->nmacros + 1u));
         for (unsigned i = 0; i <= m->nmacros; i++)
             put16(&w, (uint16_t)(head + (m->nmacros ? m->macro_off[i] : 0)));
-        for (unsigned i = 0; i < m->macro_len; i++) put8(&w, m->macro_bytes[i]);
+        /* the model's byte code (docs/keymap-format.md) with its text as typed keys, and the
+         * delay and beep ops renumbered: the same length, so the offsets hold */
+        for (unsigned i = 0; i < m->macro_len; i++) {
+            uint8_t b = m->macro_bytes[i];
+            if (b >= 1 && b <= 4) { /* an op with a u16 argument: copied as is */
+                put8(&w, b == 4 ? CFG_MOP_DELAY : b);
+                for (unsigned j = 0; j < 2 && i + 1 < m->macro_len; j++) put8(&w, m->macro_bytes[++i]);
+            } else {
+                put8(&w, cfg_macro_key((char)b)); /* (beep, 5, included) */
+            }
+        }
     }
     END(CFG_SEC_MACROS, m->nmacros);
 

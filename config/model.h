@@ -96,6 +96,12 @@ void cfg_model_init(cfg_model_t *m);
  * a bound (callers validate first; this is the last line of defence). */
 size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap);
 
+/* Macro text in the image (core/cfg.h, CFG_MOP_*): the typed-key byte of a character the model's
+ * macro byte code holds (\n, \t, 0x20-0x7E, as a US layout types them), and back (-1: not a
+ * typed key). The writer turns the one into the other, so the chip needs no keyboard layout. */
+uint8_t cfg_macro_key(char c);
+int cfg_macro_char(uint8_t b);
+
 /* What the firmware of a keyboard's chip can hold: the ATmega32U4's engine keeps its layer state
  * and its time in 16 bits (core/ktime.h), so 16 layers and time settings up to 32,767 ms. */
 static inline unsigned cfg_max_layers_for(uint8_t proc)

@@ -12,21 +12,8 @@
 #if ENGINE_HAS_PLAYER
 #include <string.h>
 
-#include "core/rom.h"
-
-/* US layout: ASCII 0x20-0x7E -> keyboard usage, bit 7 = with Shift. */
-static const uint8_t ascii_kc[95] ROM_DATA = {
-    0x2C, 0x9E, 0xB4, 0xA0, 0xA1, 0xA2, 0xA4, 0x34, 0xA6, 0xA7, 0xA5, 0xAE,
-    0x36, 0x2D, 0x37, 0x38, 0x27, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24,
-    0x25, 0x26, 0xB3, 0x33, 0xB6, 0x2E, 0xB7, 0xB8, 0x9F, 0x84, 0x85, 0x86,
-    0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92,
-    0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x2F,
-    0x31, 0x30, 0xA3, 0xAD, 0x35, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
-    0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
-    0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0xAF, 0xB1, 0xB0, 0xB5,
-};
-
 #define before ktime_before
+_Static_assert(CFG_MOP_SHIFTED >> 6 == MOD_BIT_LSHIFT, "a typed key's Shift bit");
 
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
@@ -177,15 +164,14 @@ static uint16_t step(engine_t *e, bool *half)
 #endif
     uint8_t op = rd(e, s->pc++);
     kc_t kc = 0;
-    if (op >= ENG_OP_TAP && op <= ENG_OP_DELAY) { /* the ops with a 16-bit argument */
+    if (op <= ENG_OP_UP) { /* the ops with a 16-bit argument */
         kc = rd16(e, s->pc);
         s->pc += 2;
     }
     uint8_t code = (uint8_t)kc, mods = own_mods(kc);
-    if (op == '\n' || op == '\t' || (op >= 0x20 && op < 0x7F)) { /* a character: tapped */
-        uint8_t t = op == '\n' ? KC_ENTER : op == '\t' ? KC_TAB : ROM_RD8(&ascii_kc[op - 0x20]);
-        code = t & 0x7Fu;
-        mods = (t & 0x80u) ? MOD_BIT_LSHIFT : 0;
+    if (!(op & 0x40u) && (op & 0x3Fu) >= 4u) { /* a typed key (core/cfg.h): tapped */
+        code = op & 0x3Fu;
+        mods = (uint8_t)((op & CFG_MOP_SHIFTED) >> 6); /* MOD_BIT_LSHIFT */
         op = ENG_OP_TAP;
     }
     switch (op) {
@@ -202,14 +188,6 @@ static uint16_t step(engine_t *e, bool *half)
         wait = kc;
         break;
 #if ENGINE_HAS_UNICODE /* ops only unicode input generates */
-    case ENG_OP_MODS_DOWN:
-    case ENG_OP_MODS_UP: {
-        uint8_t m = rd(e, s->pc++);
-        if (op == ENG_OP_MODS_DOWN) s->mods |= m;
-        else s->mods &= (uint8_t)~m;
-        eng_send_kbd(e);
-        break;
-    }
     case ENG_OP_MASK:
         /* QMK clears the mods before typing a code point; hiding them (instead of clearing) lets
          * a key released meanwhile stay released. Pending one-shot mods are used up here. */

@@ -16,7 +16,6 @@
 #include "core/engine_int.h"
 #include "core/rom.h"
 
-#define MOVE_MAX  127 /* the wheel's limit too */
 
 /* Out of line: one call per read (the id only) costs less than cfg_setting's two arguments at
  * each of its many uses. */
@@ -83,35 +82,43 @@ static uint16_t c_interval(const engine_t *e, uint8_t w)
 }
 #endif
 
-/* The size of one step of the cursor or the wheel in every mode but inertia's cursor, read from the table the loader computed from the settings (core/cfg.h, section MOUSE): a held
- * MS_ACLn's entry, else the curve's at the repeats so far (kinetic: 1 + the 50 ms steps since the
- * movement began; constant: the speed, c_speed). The kinetic wheel moves 1 per report; its entry is the speed that sets the
- * interval instead. A missing or short block moves by 1. */
-static int8_t unit(engine_t *e, uint8_t w)
+/* Entry i of block w (0 cursor, 1 wheel) of the table the loader computed from the settings
+ * (core/cfg.h, section MOUSE), the last one past the block's end; 1 when the block is missing or
+ * shorter than 4 bytes. */
+static uint8_t table(const engine_t *e, uint8_t w, ktime_t i)
 {
-    engine_mouse_state_t *m = &e->mouse;
     const cfg_t *c = ENG_CFG(e);
     const uint8_t *p = c->base + c->off[CFG_SEC_MOUSE];
     uint16_t n = c->count[CFG_SEC_MOUSE], len = c->len[CFG_SEC_MOUSE];
-    uint8_t md = mode(e);
-    (void)md;
     if (w) { /* the wheel's block follows the cursor's */
         p += n;
         n = (uint16_t)(len - n);
     }
     if (n < 4u || n > len) return 1;
+    return CFG_RD8(p + (i < n ? i : (ktime_t)(n - 1u)));
+}
+
+/* The size of one step of the cursor or the wheel in every mode but inertia's cursor: a held
+ * MS_ACLn's entry, else the curve's at the repeats so far (kinetic: 1 + the 50 ms steps since the
+ * movement began; constant: the speed, c_speed). The kinetic wheel moves 1 per report; its entry
+ * is the speed that sets the interval instead. */
+static int8_t unit(engine_t *e, uint8_t w)
+{
+    engine_mouse_state_t *m = &e->mouse;
+    uint8_t md = mode(e);
+    (void)md;
     uint8_t v = 0;
     /* (accel holds bits 0-2 only: MS_ACL0-2) */
     for (uint8_t a = m->accel, i = 0; a && !v; a >>= 1, i++)
-        if (a & 1u) v = CFG_RD8(p + i);
+        if (a & 1u) v = table(e, w, i);
     if (!v) {
         /* kinetic: past the curve's end (t > 1000 included) the last entry holds */
-        ktime_t idx = repeat(e, w), last = (ktime_t)(n - 4u);
+        ktime_t idx = repeat(e, w);
 #if ENGINE_HAS_MOUSE_MODES
         if (md == CFG_MOUSE_KINETIC) idx = idx && m->kin_on ? (ktime_t)(e->now - m->kin_t0) / 50u + 1u : 0;
         else if (md == CFG_MOUSE_CONSTANT) idx = c_speed(e);
 #endif
-        v = CFG_RD8(p + 3 + (idx < last ? idx : last));
+        v = table(e, w, (ktime_t)(idx + 3u));
     }
 #if ENGINE_HAS_MOUSE_MODES
     if (w && md == CFG_MOUSE_KINETIC) {
@@ -157,30 +164,23 @@ static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
     return v;
 }
 
-/* First frame: move_delta towards the key; then sign(v) + max_speed * (v / time_to_max)^2, the
- * product rounded towards minus infinity, within +-127. |v| never exceeds time_to_max (the step
- * above), so p <= 256, its square >> 8 is at most 256 and times max_speed (a byte, config/load.c)
- * at most 65,280: 16-bit arithmetic throughout (no 32-bit multiply on the AVR). */
+/* The step of a frame: the first moves by move_delta towards the key, the next by the velocity's
+ * entry in the table the loader computed (core/cfg.h, section MOUSE: inertia mode's cursor
+ * block, QMK's sign(v) + max_speed * (v / time_to_max)^2): bits 0-6 towards plus, bit 7 one more
+ * towards minus. */
 __attribute__((noinline)) static int8_t inertia_unit(const engine_t *e, int8_t dir, int8_t v)
 {
-    uint8_t u;
-    bool minus;
+    uint8_t a = 0;
+    bool minus = dir < 0;
     if (e->mouse.frame < 2) {
-        uint16_t d = st(e, CFG_MOUSE_MOVE_DELTA);
         if (!dir) return 0;
-        u = (uint8_t)(d > MOVE_MAX ? MOVE_MAX : d);
-        minus = dir < 0;
     } else {
         if (!v) return 0;
-        uint16_t ttm = st(e, CFG_MOUSE_TIME_TO_MAX);
         minus = v < 0;
-        uint16_t p = (uint16_t)((minus ? -v : v) << 8) / (ttm ? ttm : 1u);
-        uint16_t sq = p > 255u ? 256u : (uint16_t)(p * p) >> 8;
-        uint16_t q = (uint16_t)((uint8_t)st(e, CFG_MOUSE_MAX_SPEED) * sq);
-        if (minus) q += 255u; /* rounded away from zero below zero */
-        q >>= 8;
-        u = (uint8_t)(q >= MOVE_MAX ? MOVE_MAX : q + 1u);
+        a = (uint8_t)(minus ? -v : v);
     }
+    uint8_t t = table(e, 0, a); /* (|v| <= time_to_max: within the block) */
+    uint8_t u = (uint8_t)((t & 0x7Fu) + (minus && (t & 0x80u)));
     return minus ? (int8_t)-u : (int8_t)u;
 }
 

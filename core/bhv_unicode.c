@@ -10,6 +10,7 @@
 
 #define KEY_U 0x18u /* KC_U */
 #define KEY_X 0x1Bu /* KC_X */
+#define KEY_8 0x25u /* KC_8 */
 #define LED_NUM_LOCK  0x01u
 #define LED_CAPS_LOCK 0x02u
 
@@ -55,6 +56,9 @@ enum {
     T_END
 };
 #define TAP3(kc) ENG_OP_TAP, (uint8_t)(kc), (uint8_t)((kc) >> 8)
+/* Alt held by the player: LALT(KC_NO) down and up (its own mods go out, the usage is none) */
+#define ALT_DOWN ENG_OP_DOWN, 0x00, (uint8_t)(KC_MODS(MOD_LALT, KC_NO) >> 8)
+#define ALT_UP   ENG_OP_UP, 0x00, (uint8_t)(KC_MODS(MOD_LALT, KC_NO) >> 8)
 
 /* QMK's sequences: macOS holds Alt (Unicode Hex Input); Linux taps Ctrl+Shift+U and ends with a
  * space, with Caps Lock off meanwhile (or Ctrl+Shift+U would come out shifted); Windows
@@ -62,21 +66,21 @@ enum {
  * WinCompose taps Right Alt, u; Emacs C-x 8 RET. */
 static const uint8_t templates[] ROM_DATA = {
     /* CFG_UC_MACOS */
-    ENG_OP_MASK, ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT,
+    ENG_OP_MASK, ALT_DOWN, T_DELAY, T_HEX, ALT_UP,
     ENG_OP_UNMASK, T_END,
     /* CFG_UC_LINUX */
     T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL | MOD_LSFT, KEY_U)), T_DELAY,
-    T_HEX, ' ', T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_UNMASK, T_END,
+    T_HEX, KC_SPACE, T_IF_CAPS, TAP3(KC_CAPS_LOCK), ENG_OP_UNMASK, T_END,
     /* CFG_UC_WINDOWS */
-    ENG_OP_MASK, T_IF_NO_NUM, TAP3(KC_NUM_LOCK), ENG_OP_MODS_DOWN, MOD_BIT_LALT, T_DELAY,
-    TAP3(KC_KP_PLUS), T_DELAY, T_HEX, ENG_OP_MODS_UP, MOD_BIT_LALT, T_IF_NO_NUM, TAP3(KC_NUM_LOCK),
+    ENG_OP_MASK, T_IF_NO_NUM, TAP3(KC_NUM_LOCK), ALT_DOWN, T_DELAY,
+    TAP3(KC_KP_PLUS), T_DELAY, T_HEX, ALT_UP, T_IF_NO_NUM, TAP3(KC_NUM_LOCK),
     ENG_OP_UNMASK, T_END,
     /* CFG_UC_BSD */
     ENG_OP_MASK, T_DELAY, T_HEX, ENG_OP_UNMASK, T_END,
     /* CFG_UC_WINCOMPOSE */
-    ENG_OP_MASK, TAP3(KC_RIGHT_ALT), 'u', T_DELAY, T_HEX, '\n', ENG_OP_UNMASK, T_END,
+    ENG_OP_MASK, TAP3(KC_RIGHT_ALT), KEY_U, T_DELAY, T_HEX, KC_ENTER, ENG_OP_UNMASK, T_END,
     /* CFG_UC_EMACS */
-    ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL, KEY_X)), '8', '\n', T_DELAY, T_HEX, '\n', ENG_OP_UNMASK, T_END,
+    ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL, KEY_X)), KEY_8, KC_ENTER, T_DELAY, T_HEX, KC_ENTER, ENG_OP_UNMASK, T_END,
 };
 
 typedef struct {
@@ -108,8 +112,9 @@ static void hex(ubuf_t *u, uint32_t v, bool numpad)
         uint8_t x = b[i >> 1], d = i & 1u ? x & 15u : x >> 4;
         if (i < 2 && !d && !started) continue;
         started = true;
+        /* (typed keys, core/cfg.h: 1-9 then 0, and a-f, are usages in a row) */
         if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
-        else put(u, (uint8_t)(d < 10 ? '0' + d : 'a' + d - 10));
+        else put(u, (uint8_t)(d >= 10 ? KC_A + d - 10 : d ? KC_1 + d - 1 : KC_0));
     }
 }
 

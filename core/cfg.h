@@ -50,14 +50,18 @@
  *            (accelerated, combined, inertia's wheel), 1 + 50 ms steps held (kinetic, 0 before a
  *            repeat) or the speed 0..3 (constant: unmod, ACL0-2; its ACL entries are 0). Values:
  *            the step in px/wheel clicks, 1..127 (constant 0..127); the kinetic wheel's are its
- *            speed per second (1..255), its interval 1000 / speed. Readers check a block has 4+
- *            bytes (else the step is 1).
- *   USB_STRINGS count = 2; the USB string descriptors of the manufacturer (string 1) and the
+ *            speed per second (1..255), its interval 1000 / speed. Inertia mode's cursor block
+ *            is the step per velocity instead (docs/keymap-format.md). Readers check a block has
+ *            4+ bytes (else the step is 1).
+ *   USB_STRINGS count = 4; the USB string descriptors of the manufacturer (string 1) and the
  *            keyboard name (string 2, the product), each whole as the device sends it: u8 bLength,
  *            u8 3, UTF-16LE (UTF-8 converted by the loader: malformed bytes and characters beyond
  *            U+FFFF as U+FFFD), so the chip serves them as they are; the loader writes the
  *            defaults "Kestrel" / "Kestrel keyboard" for names the keyboard has none of. Readers
- *            stop at a bLength below 2 or past the section's end.
+ *            stop at a bLength below 2 or past the section's end. Then the device descriptor (18
+ *            bytes) and the configuration descriptor with its HID interfaces (usb/usb_desc_tmpl.h,
+ *            USB_CONFIG_LEN bytes), with INFO's IDs, power and polling interval: the ATmega32U4
+ *            serves them as they are and takes no image without them (an older writer's).
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H
@@ -73,7 +77,7 @@
 #include "core/keycodes.h"
 
 #define CFG_MAGIC   0x4746434Bu /* "KCFG" */
-#define CFG_VERSION 1u
+#define CFG_VERSION 2u /* 2: MACROS holds typed keys as usages, not ASCII */
 #define CFG_HEADER_SIZE 16u
 #define CFG_SECTION_ENTRY_SIZE 8u
 
@@ -86,6 +90,12 @@
 #define CFG_MAX_ENCODERS   8u
 #define CFG_MAX_MACROS     128u
 #define CFG_MAX_MACRO_BYTES 2048u
+/* MACROS byte code (docs/keymap-format.md): a byte whose bit 6 is clear and whose low 6 bits are
+ * 4 or more taps that keyboard usage, with Left Shift when bit 7 is set (the loader turns macro
+ * text into these, so the chip needs no keyboard layout); the ops below take a u16 argument
+ * (those below 4) or none. */
+enum { CFG_MOP_DELAY = 0, CFG_MOP_TAP = 1, CFG_MOP_DOWN = 2, CFG_MOP_UP = 3, CFG_MOP_BEEP = 0x40 };
+#define CFG_MOP_SHIFTED 0x80u
 #define CFG_MAX_LEADER     64u     /* leader_sequences entries */
 #define CFG_MAX_UNICODE_MAP 1024u  /* unicode_map entries (UP() reaches the first 128) */
 #define CFG_MAX_KEY_OVERRIDES 32u

@@ -143,10 +143,11 @@ void eng_mouse_clear(engine_t *e);
  * a keycode to tap (leader results), a dynamic macro to play (arg = slot 1 or 2). */
 enum { ENG_JOB_MACRO = 1, ENG_JOB_UNICODE, ENG_JOB_KEY, ENG_JOB_DM };
 enum { ENG_SEQ_SRC_CFG = 1, ENG_SEQ_SRC_RAM, ENG_SEQ_SRC_DM };
-/* Byte code ops. 1-5 and ASCII are the MACROS section's (docs/keymap-format.md); the others are
- * generated in RAM only (unicode input). */
-enum { ENG_OP_TAP = 1, ENG_OP_DOWN = 2, ENG_OP_UP = 3, ENG_OP_DELAY = 4, ENG_OP_BEEP = 5,
-       ENG_OP_MODS_DOWN = 0x10, ENG_OP_MODS_UP = 0x11, ENG_OP_MASK = 0x12, ENG_OP_UNMASK = 0x13 };
+/* Byte code ops: the MACROS section's (core/cfg.h, CFG_MOP_*: typed usages, and these five), and
+ * the others generated in RAM only (unicode input), outside the typed usages' byte values. */
+enum { ENG_OP_DELAY = CFG_MOP_DELAY, ENG_OP_TAP = CFG_MOP_TAP, ENG_OP_DOWN = CFG_MOP_DOWN,
+       ENG_OP_UP = CFG_MOP_UP, ENG_OP_BEEP = CFG_MOP_BEEP,
+       ENG_OP_MASK = 0x41, ENG_OP_UNMASK = 0x42 };
 #if ENGINE_HAS_PLAYER
 /* Every report sent counts (the player paces on them); the player's mods join the keyboard's. */
 #ifdef __AVR__ /* one copy there (report.c) */

@@ -57,7 +57,7 @@ typedef struct engine_mouse_state {
 /* The sequence player (bhv_macro.c): macros, unicode input, leader results and dynamic macro
  * playback are jobs, played one after the other as timed steps (never blocking other keys).
  *   ENGINE_SEQ_JOBS  jobs waiting behind the one playing; one more is dropped (traced).
- *   ENGINE_SEQ_BUF   byte code generated for one job (a unicode input sequence needs <= 33). */
+ *   ENGINE_SEQ_BUF   byte code generated for one job (a unicode input sequence needs <= 35). */
 #define ENGINE_SEQ_JOBS 4u
 #define ENGINE_SEQ_BUF  36u
 

@@ -315,7 +315,9 @@ static void put_macro(out_t *o, const uint8_t *m, const uint8_t *end)
     bool first = true, in_text = false;
     while (m < end) {
         uint8_t b = *m;
-        if (b == 0x09 || b == 0x0A || (b >= 0x20 && b <= 0x7E)) {
+        int ch = cfg_macro_char(b); /* typed keys back to text (core/cfg.h, CFG_MOP_*) */
+        if (ch >= 0) {
+            b = (uint8_t)ch;
             if (!in_text) {
                 put(o, "%s\"", first ? "" : ", ");
                 in_text = true;
@@ -334,9 +336,9 @@ static void put_macro(out_t *o, const uint8_t *m, const uint8_t *end)
         }
         put(o, "%s", first ? "" : ", ");
         first = false;
-        if ((b >= 1 && b <= 4) && end - m >= 3) {
+        if (b <= CFG_MOP_UP && end - m >= 3) {
             uint16_t v = (uint16_t)(m[1] | m[2] << 8);
-            if (b == 4) {
+            if (b == CFG_MOP_DELAY) {
                 put(o, "{\"action\": \"delay\", \"duration\": %u}", v);
             } else {
                 put(o, "{\"action\": \"%s\", \"keycodes\": [", b == 1 ? "tap" : b == 2 ? "down" : "up");
@@ -344,7 +346,7 @@ static void put_macro(out_t *o, const uint8_t *m, const uint8_t *end)
                 put(o, "]}");
             }
             m += 3;
-        } else if (b == 5) {
+        } else if (b == CFG_MOP_BEEP) {
             put(o, "{\"action\": \"beep\"}");
             m++;
         } else {

@@ -175,6 +175,26 @@ static void keymap_text(void **state)
     assert_int_equal(m.nmacros, 1);
     assert_int_equal(m.macro_len, sizeof want);
     assert_memory_equal(m.macro_bytes, want, sizeof want);
+    /* in the image the text is typed keys (h, i, Enter) and the delay op 0 (core/cfg.h), at the
+     * same offsets; text round-trips through cfg_macro_char */
+    static const uint8_t image[] = {0x0B, 0x0C, 0x28, 2, 0xE0, 0x00, 1, 0x06, 0x00, 3, 0xE0, 0x00, 0, 0x2C, 0x01};
+    size_t n = cfg_image_write(&m, img, sizeof img);
+    assert_true(n > 0);
+    cfg_t c;
+    uint16_t cnt, len;
+    assert_int_equal(cfg_open(&c, img, n), CFG_OK);
+    const uint8_t *sec = cfg_section(&c, CFG_SEC_MACROS, &cnt, &len);
+    assert_int_equal(cnt, 1);
+    assert_int_equal(len, 4 + sizeof image); /* after the offset table: 0, then the end */
+    assert_int_equal(cfg_rd16(sec + 2), len);
+    assert_memory_equal(sec + 4, image, sizeof image);
+    for (int ch = 0; ch < 0x80; ch++)
+        if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch < 0x7F)) {
+            uint8_t b = cfg_macro_key((char)ch);
+            assert_true((b & 0x3Fu) >= 4u && !(b & 0x40u));
+            assert_int_equal(cfg_macro_char(b), ch);
+        }
+    assert_int_equal(cfg_macro_key('\x01'), CFG_MOP_BEEP);
 }
 
 /* A keymap with one broken thing; returns the first error. */

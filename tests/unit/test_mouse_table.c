@@ -111,6 +111,53 @@ static void missing_table_moves_by_one(void **state)
     h_expect("0 mouse b=0 x=1 y=0 v=0 h=0\n5 mouse b=0 x=0 y=0 v=0 h=0\n");
 }
 
+/* QMK's inertia step for a frame after the first (the firmware's arithmetic before the loader
+ * computed it): sign(v) + max_speed * (v / time_to_max)^2 in 8.8 fixed point, rounded towards
+ * minus infinity, within +-127. The reference the table must equal. */
+static int ref_inertia(unsigned ttm, unsigned max_speed, int v)
+{
+    int minus = v < 0;
+    unsigned p = (unsigned)((minus ? -v : v) << 8) / (ttm ? ttm : 1u);
+    unsigned sq = p > 255u ? 256u : (p * p & 0xFFFFu) >> 8, q = (max_speed & 0xFFu) * sq;
+    if (minus) q += 255u;
+    q >>= 8;
+    unsigned u = q >= 127u ? 127u : q + 1u;
+    return minus ? -(int)u : (int)u;
+}
+
+/* Inertia mode: the cursor's block is the step per velocity, entry 0 the first frame's move_delta;
+ * every velocity either way, over a sweep of time_to_max and max_speed, decoded as the firmware
+ * does (bits 0-6, bit 7 one more towards minus), equals QMK's arithmetic. */
+static void inertia_steps(void **state)
+{
+    (void)state;
+    static const unsigned ttms[] = {0, 1, 2, 3, 7, 32, 100, 127, 128, 255, 1000};
+    static const unsigned speeds[] = {0, 1, 2, 5, 13, 80, 127, 200, 255};
+    unsigned checked = 0;
+    for (unsigned a = 0; a < sizeof ttms / sizeof ttms[0]; a++)
+        for (unsigned b = 0; b < sizeof speeds / sizeof speeds[0]; b++) {
+            uint16_t count, len;
+            h_board(1);
+            h_map(0, 0, QK_MOUSE_CURSOR_RIGHT);
+            h_set(CFG_MOUSE_MODE, CFG_MOUSE_INERTIA);
+            h_set(CFG_MOUSE_TIME_TO_MAX, (uint16_t)ttms[a]);
+            h_set(CFG_MOUSE_MAX_SPEED, (uint16_t)speeds[b]);
+            h_set(CFG_MOUSE_MOVE_DELTA, (uint16_t)(a * 37u % 200u));
+            const uint8_t *p = section(&count, &len);
+            assert_non_null(p);
+            assert_true(count >= 4 && count <= 128);
+            assert_int_equal(p[0], a * 37u % 200u > 127u ? 127u : a * 37u % 200u);
+            unsigned top = ttms[a] > 127u ? 127u : ttms[a];
+            for (unsigned v = 1; v <= top; v++) {
+                uint8_t t = p[v < count ? v : count - 1u];
+                assert_int_equal(t & 0x7F, ref_inertia(ttms[a], speeds[b], (int)v));
+                assert_int_equal(-((t & 0x7F) + (t >> 7)), ref_inertia(ttms[a], speeds[b], -(int)v));
+                checked++;
+            }
+        }
+    assert_true(checked > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +166,7 @@ int main(void)
         cmocka_unit_test(kinetic_curve),
         cmocka_unit_test(constant_offsets),
         cmocka_unit_test(missing_table_moves_by_one),
+        cmocka_unit_test(inertia_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,7 @@ endef
 
 $(AVR_ORDER): scripts/avr-order.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(CSTD) $(WARN) -O2 $< -o $@
+	$(HOSTCC) $(CSTD) $(WARN) -O2 $< -o $@ -lm
 # The config region's size for the firmware info block (hal/atmega32u4/hal_avr.c).
 AVR_CFG_SYM := -Wl,--defsym=__kestrel_cfg_max=$(AVR_APP_END)-__data_load_end
 

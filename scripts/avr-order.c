@@ -8,8 +8,10 @@
  * script that link used) with the functions' .text.* sections listed in the chosen order ahead of
  * the script's own `*(.text)`. The order: a chain merge of the call graph by weight (the pairs that
  * call each other most end up next to each other), then a deterministic local search that moves
- * sections and runs of sections while the weight of calls out of reach goes down. */
+ * sections and runs of sections (simulated annealing: it may take a worse order early on, to leave a
+ * local minimum) and keeps the order with the fewest calls out of reach. */
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,8 @@
 /* RCALL/RJMP reach 2,047 words forward and 2,048 back; relaxation only shortens distances, so
  * a margin is all the estimate needs. */
 #define REACH 4000L
-#define SEARCH_STEPS 400000L
+#define SEARCH_STEPS 2000000L
+#define TEMP0 1.0 /* calls: a move one call worse is taken half the time at the start */
 
 typedef struct {
     char name[NAME_MAX_LEN];
@@ -242,28 +245,41 @@ static uint32_t next_rand(void)
     return rng;
 }
 
-/* Move one section or a short run elsewhere; keep the move when no more calls are out of reach. */
+/* Move one section or a short run elsewhere. Simulated annealing: a move that puts more calls out
+ * of reach is still taken now and then while the temperature is high, so the search can leave a
+ * local minimum; the best order seen is kept. Deterministic: a fixed xorshift seed. */
 static long local_search(int *order, long c)
 {
-    static int trial[MAX_SECS], run[8];
-    for (long step = 0; step < SEARCH_STEPS && c > 0; step++) {
+    static int trial[MAX_SECS], run[8], cur[MAX_SECS];
+    memcpy(cur, order, (size_t)nsecs * sizeof cur[0]);
+    long cc = c, best = c;
+    for (long step = 0; step < SEARCH_STEPS && best > 0; step++) {
         int from = (int)(next_rand() % (uint32_t)nsecs);
         int len = 1 + (int)(next_rand() % 6u);
         if (from + len > nsecs) len = nsecs - from;
-        memcpy(run, order + from, (size_t)len * sizeof run[0]);
+        memcpy(run, cur + from, (size_t)len * sizeof run[0]);
         int n = 0;
         for (int i = 0; i < nsecs; i++)
-            if (i < from || i >= from + len) trial[n++] = order[i];
+            if (i < from || i >= from + len) trial[n++] = cur[i];
         int to = (int)(next_rand() % (uint32_t)(n + 1));
         memmove(trial + to + len, trial + to, (size_t)(n - to) * sizeof trial[0]);
         memcpy(trial + to, run, (size_t)len * sizeof run[0]);
         long t = cost(trial);
-        if (t <= c) {
-            c = t;
-            memcpy(order, trial, (size_t)nsecs * sizeof order[0]);
+        double temp = TEMP0 * (double)(SEARCH_STEPS - step) / (double)SEARCH_STEPS;
+        int take = t <= cc;
+        /* a move worse by d calls: taken with probability 2^(-d / temp) */
+        if (!take && temp > 0.0)
+            take = (double)(next_rand() % 65536u) < 65536.0 * exp2(-(double)(t - cc) / temp);
+        if (take) {
+            cc = t;
+            memcpy(cur, trial, (size_t)nsecs * sizeof cur[0]);
+            if (cc < best) {
+                best = cc;
+                memcpy(order, cur, (size_t)nsecs * sizeof order[0]);
+            }
         }
     }
-    return c;
+    return best;
 }
 
 static void write_script(const char *base, const char *out, const int *order)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/keycodes.h"
+#include "usb/usb_desc_tmpl.h"
 
 void cfg_model_init(cfg_model_t *m)
 {
@@ -389,7 +390,22 @@ size_t cfg_image_write(const cfg_model_t *m, uint8_t *out, size_t cap)
     /* the names the firmware showed when a keyboard had none */
     put_usb_string(&w, m->manufacturer[0] ? m->manufacturer : "Kestrel", sizeof m->manufacturer);
     put_usb_string(&w, m->name[0] ? m->name : "Kestrel keyboard", sizeof m->name);
-    END(CFG_SEC_USB_STRINGS, 2);
+    /* The device and configuration descriptors with the keyboard's IDs, power and polling
+     * interval, which the ATmega32U4 serves as they are (usb/usb_desc_tmpl.h). */
+    static const uint8_t usb_tmpl[] = {USB_TMPL_BYTES};
+    for (unsigned i = 0; i < sizeof usb_tmpl; i++) {
+        uint8_t b = usb_tmpl[i];
+        unsigned k = i - USB_TMPL_IDS; /* idVendor, idProduct, bcdDevice: little-endian */
+        if (k < 6u) {
+            uint16_t v = k < 2u ? m->vid : k < 4u ? m->pid : m->bcd;
+            b = (uint8_t)(k & 1u ? v >> 8 : v);
+        }
+        if (i == USB_TMPL_MAX_POWER) b = m->max_power_half ? m->max_power_half : 250u;
+        if (i == USB_TMPL_POLL(USB_IF_KBD) || i == USB_TMPL_POLL(USB_IF_EXTRA))
+            b = m->poll_ms ? m->poll_ms : 1u;
+        put8(&w, b);
+    }
+    END(CFG_SEC_USB_STRINGS, 4);
 
     BEGIN();
     for (unsigned l = 0; l < m->layers; l++)

@@ -53,12 +53,15 @@
  *            speed per second (1..255), its interval 1000 / speed. Inertia mode's cursor block
  *            is the step per velocity instead (docs/keymap-format.md). Readers check a block has
  *            4+ bytes (else the step is 1).
- *   USB_STRINGS count = 2; the USB string descriptors of the manufacturer (string 1) and the
+ *   USB_STRINGS count = 4; the USB string descriptors of the manufacturer (string 1) and the
  *            keyboard name (string 2, the product), each whole as the device sends it: u8 bLength,
  *            u8 3, UTF-16LE (UTF-8 converted by the loader: malformed bytes and characters beyond
  *            U+FFFF as U+FFFD), so the chip serves them as they are; the loader writes the
  *            defaults "Kestrel" / "Kestrel keyboard" for names the keyboard has none of. Readers
- *            stop at a bLength below 2 or past the section's end.
+ *            stop at a bLength below 2 or past the section's end. Then the device descriptor (18
+ *            bytes) and the configuration descriptor with its HID interfaces (usb/usb_desc_tmpl.h,
+ *            USB_CONFIG_LEN bytes), with INFO's IDs, power and polling interval: the ATmega32U4
+ *            serves them as they are and takes no image without them (an older writer's).
  *
  * Bounds (a config that exceeds one is a config error, never a crash): CFG_MAX_* below. */
 #ifndef KESTREL_CORE_CFG_H

@@ -145,6 +145,25 @@ static const engine_sink_t sink = {
 static uint32_t region_crc; /* identifies the region's image for the drive's slots (0 = none) */
 #endif
 
+/* The built-in config; returns why (NULL where reasons are not shown: FW_FALLBACK_REASON). */
+static const char *load_fallback(const char *why)
+{
+    size_t n;
+    const uint8_t *fb = hal_cfg_fallback(&n);
+    if (!fb) {
+        static uint8_t fallback[FALLBACK_IMAGE_MAX];
+        n = fallback_image(fallback);
+        fb = fallback;
+    }
+    cfg_open(&cfg, fb, n); /* built here: cannot fail unless the format changed */
+#if FW_FALLBACK_REASON
+    return why;
+#else
+    (void)why;
+    return NULL;
+#endif
+}
+
 /* Uses the config region's image when it is valid and meant for this chip; else the built-in
  * fallback, and says why in the USB product string (what a user sees first). */
 static const char *load_config(void)
@@ -171,15 +190,7 @@ static const char *load_config(void)
 #else
     const char *why = NULL;
 #endif
-    size_t n;
-    const uint8_t *fb = hal_cfg_fallback(&n);
-    if (!fb) {
-        static uint8_t fallback[FALLBACK_IMAGE_MAX];
-        n = fallback_image(fallback);
-        fb = fallback;
-    }
-    cfg_open(&cfg, fb, n); /* built here: cannot fail unless the format changed */
-    return why;
+    return load_fallback(why);
 }
 
 #if FW_FALLBACK_REASON
@@ -246,8 +257,11 @@ void fw_run(void)
 {
     hal_init();
     const char *fallback_why = load_config();
+    /* An image without what this firmware's USB needs from it (an older writer's): the fallback
+     * (which has it: hal/atmega32u4/host/gen_fallback.c checks). */
+    while (!usb_identity_from_cfg(&ident, &cfg, hal_serial()))
+        fallback_why = load_fallback("config image is from another version of kestrel");
     matrix_init(&matrix, &cfg);
-    usb_identity_from_cfg(&ident, &cfg, hal_serial());
 #if FW_FALLBACK_REASON
     if (fallback_why) {
         ident.desc[1] = fallback_product(fallback_why);

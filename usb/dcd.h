@@ -47,6 +47,23 @@ bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len);
 #else
 #define DCD_XFER_COPIES_IN 0
 #endif
+/* Drivers that run EP0's control transfers themselves (DCD_CTRL_PIPE; the AVR's, where one state
+ * machine in the driver is less code than the stack's stages over the driver's transfers): the
+ * stack answers each SETUP with one dcd_ctrl() call instead of EP0 transfers and dcd_ep_stall(0),
+ * and hears of a completed OUT data stage by usbd_on_ctrl_out() instead of usbd_on_xfer_done().
+ * kind: DCD_CTRL_IN (send len bytes of buf, then a ZLP if `zlp` and the last packet was full;
+ * then take the host's status ZLP), DCD_CTRL_OUT (receive len bytes into buf: one packet, at most
+ * 64 bytes), DCD_CTRL_STATUS
+ * (send the status ZLP; apply a SET_ADDRESS once it is taken), DCD_CTRL_STALL. */
+#if defined(__AVR__)
+#define DCD_CTRL_PIPE 1
+#else
+#define DCD_CTRL_PIPE 0
+#endif
+enum { DCD_CTRL_STALL = 0, DCD_CTRL_IN, DCD_CTRL_OUT, DCD_CTRL_STATUS };
+void dcd_ctrl(uint8_t kind, uint8_t *buf, uint16_t len, bool zlp);
+/* The OUT data stage is in (len bytes in the buffer): true acknowledges it, false stalls. */
+bool usbd_on_ctrl_out(uint16_t len);
 bool dcd_ep_busy(uint8_t ep_addr);
 void dcd_ep_stall(uint8_t ep_addr);  /* EP0: stalls both directions until the next SETUP */
 void dcd_ep_clear_stall(uint8_t ep_addr); /* also resets the data toggle to DATA0 */

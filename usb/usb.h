@@ -30,24 +30,39 @@ enum usb_report_id { USB_RID_NKRO = 1, USB_RID_SYSTEM = 2, USB_RID_CONSUMER = 3,
 #define USB_NKRO_BITMAP_LEN 28u /* usages 0x00..0xDF; 0xE0..0xE7 are the modifier byte */
 #define USB_EXTRA_EP_SIZE 32u
 
+/* The ATmega32U4 serves its device and configuration descriptors as the loader wrote them into
+ * the config image (core/cfg.h USB_STRINGS): no template to copy and patch, in flash or in RAM.
+ * The other chips build them at start-up (they may add the drive's interface). */
+#if defined(__AVR__)
+#define USB_DESC_FROM_IMAGE 1
+#else
+#define USB_DESC_FROM_IMAGE 0
+#endif
+
 typedef struct usb_identity {
+#if !USB_DESC_FROM_IMAGE
     /* idVendor, idProduct, bcdDevice as the device descriptor has them (little-endian), which is
      * also how the config image's INFO holds them: copied as bytes, with no 16-bit work. */
     uint8_t ids[6];
     uint8_t poll_ms;          /* bInterval of the interrupt endpoints (1..255) */
     uint8_t max_power_2ma;    /* bMaxPower */
+#endif
     /* String descriptors 1 (manufacturer) and 2 (product), whole (bLength, 3, UTF-16LE), as the
      * loader made them (the config image's USB_STRINGS); NULL (an image without them): empty.
-     * On the ATmega32U4 they are in program memory; elsewhere they may also be in RAM (fw/). */
-    const uint8_t *desc[2];
+     * On the ATmega32U4 they are in program memory; elsewhere they may also be in RAM (fw/).
+     * USB_DESC_FROM_IMAGE: then the device descriptor, and the configuration descriptor (with
+     * its interfaces, USB_CONFIG_LEN bytes) after it, from the same section. */
+    const uint8_t *desc[USB_DESC_FROM_IMAGE ? 3 : 2];
     const char *serial;       /* string 3: ASCII, NUL-terminated, in RAM */
 #if USB_MSC
     bool msc;                 /* add the mass-storage interface (usb_msc_init() gave it storage) */
 #endif
 } usb_identity_t;
 
-/* Fills an identity from a config image (defaults where it has none). */
-void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial);
+/* Fills an identity from a config image (defaults where it has none). False: the image lacks
+ * descriptors this firmware serves from it (USB_DESC_FROM_IMAGE; an image from a writer of
+ * another version), and it must not be used. */
+bool usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial);
 
 void usb_init(const usb_identity_t *id);
 void usb_task(void);           /* handles controller events and feeds queued reports */

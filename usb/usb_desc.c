@@ -8,6 +8,7 @@
 #include "core/le.h"
 #include "usb/msc.h"
 #include "usb/dcd.h"
+#include "usb/usb_desc_tmpl.h"
 #include "usb/usb_internal.h"
 
 /* The HID report descriptors are constant: on the ATmega32U4, where constants are copied to RAM
@@ -66,7 +67,9 @@ static const uint8_t report_extra[] DESC_ROM = {
     0xC0, 0xC0,
 };
 
-#define CONFIG_LEN (9u + 2u * (9u + 9u + 7u))
+_Static_assert(sizeof report_kbd == USB_REPORT_KBD_LEN && sizeof report_extra == USB_REPORT_EXTRA_LEN,
+               "usb/usb_desc_tmpl.h report descriptor lengths");
+#define CONFIG_LEN USB_CONFIG_LEN
 #define MSC_IF_LEN (9u + 7u + 7u)
 
 #if USB_MSC
@@ -87,36 +90,28 @@ static uint8_t if_count;
 static uint8_t str_desc[2u + 2u * USB_STRING_MAX];
 static const usb_identity_t *ident;
 
-#define LO(v) (uint8_t)((v) & 0xFFu)
-#define HI(v) (uint8_t)((unsigned)(v) >> 8)
-/* An interface of the HID class with its HID descriptor and one interrupt IN endpoint; the
- * polling interval (the last byte) is the identity's, patched in at start-up. */
-#define HID_IFACE(num, subclass, protocol, report_len, ep, ep_size)                       \
-    9, USB_DESC_INTERFACE, num, 0, 1, 3, subclass, protocol, 0,                           \
-    9, USB_DESC_HID, 0x11, 0x01, 0, 1, USB_DESC_HID_REPORT, LO(report_len), HI(report_len), \
-    7, USB_DESC_ENDPOINT, ep, 0x03, LO(ep_size), HI(ep_size), 1
-#define HID_IF_LEN 25u
-#define POLL_OFFSET(iface) (9u + (iface) * HID_IF_LEN + HID_IF_LEN - 1u)
+#if USB_DESC_FROM_IMAGE
+/* As the loader wrote them (usb/usb.h): in program memory, tagged for the driver. */
+static const uint8_t *dev_desc;
+#define cfg_desc (dev_desc + USB_DESC_DEVICE_LEN)
 
-/* The descriptors as constant templates, copied and patched with the identity's few values at
- * start-up: far less code than writing them byte by byte (on the ATmega32U4 ~240 bytes). The
- * device descriptor and the configuration descriptor after it, as in their template: one copy
- * builds both. */
-static uint8_t descs[18u + CFG_DESC_LEN];
+void usb_desc_build(const usb_identity_t *id)
+{
+    ident = id;
+    dev_desc = DESC_PTR(id->desc[2]);
+}
+#else
+/* The descriptors as a constant template (usb/usb_desc_tmpl.h), copied and patched with the
+ * identity's few values at start-up: far less code than writing them byte by byte. The device
+ * descriptor and the configuration descriptor after it, as in their template: one copy builds
+ * both. */
+static uint8_t descs[USB_DESC_DEVICE_LEN + CFG_DESC_LEN];
 #define dev_desc descs
-#define cfg_desc (descs + 18)
+#define cfg_desc (descs + USB_DESC_DEVICE_LEN)
+#define LO USB_TMPL_LO
+#define HI USB_TMPL_HI
 static const uint8_t tmpl[sizeof descs] DESC_ROM = {
-    18, USB_DESC_DEVICE, 0x00, 0x02, 0, 0, 0, /* USB 2.0, class per interface */
-    64,                                       /* bMaxPacketSize0 */
-    0, 0, 0, 0, 0, 0,                         /* vid, pid, bcd: patched */
-    1, 2, 3,                                  /* manufacturer, product, serial strings */
-    1,                                        /* one configuration */
-    /* configuration */
-    9, USB_DESC_CONFIGURATION, LO(CONFIG_LEN), HI(CONFIG_LEN), USB_IF_COUNT, 1, 0,
-    0xA0, /* bus powered, remote wake-up */
-    0,    /* bMaxPower: patched */
-    HID_IFACE(USB_IF_KBD, 1, 1, sizeof report_kbd, USB_EP_KBD_IN, USB_BOOT_REPORT_LEN),
-    HID_IFACE(USB_IF_EXTRA, 0, 0, sizeof report_extra, USB_EP_EXTRA_IN, USB_EXTRA_EP_SIZE),
+    USB_TMPL_BYTES,
 #if USB_MSC
     /* mass storage, SCSI transparent command set, bulk-only transport */
     9, USB_DESC_INTERFACE, USB_IF_MSC, 0, 2, 0x08, 0x06, 0x50, 0,
@@ -124,7 +119,6 @@ static const uint8_t tmpl[sizeof descs] DESC_ROM = {
     7, USB_DESC_ENDPOINT, USB_EP_MSC_OUT, 0x02, LO(USB_MSC_EP_SIZE), HI(USB_MSC_EP_SIZE), 0,
 #endif
 };
-_Static_assert(CONFIG_LEN == 9u + 2u * HID_IF_LEN, "configuration descriptor length");
 
 #if defined(__AVR__)
 #define DESC_COPY memcpy_P
@@ -136,7 +130,7 @@ void usb_desc_build(const usb_identity_t *id)
 {
     ident = id;
     DESC_COPY(descs, tmpl, sizeof descs);
-    memcpy(dev_desc + 8, id->ids, sizeof id->ids);
+    memcpy(dev_desc + USB_TMPL_IDS, id->ids, sizeof id->ids);
 #if USB_MSC
     /* Without the drive the MSC interface at the end is simply left off. */
     bool msc = id->msc && usb_msc_enabled();
@@ -145,10 +139,11 @@ void usb_desc_build(const usb_identity_t *id)
     le_wr16(cfg_desc + 2, cfg_len);
     cfg_desc[4] = if_count;
 #endif
-    cfg_desc[8] = id->max_power_2ma;
-    cfg_desc[POLL_OFFSET(USB_IF_KBD)] = id->poll_ms;
-    cfg_desc[POLL_OFFSET(USB_IF_EXTRA)] = id->poll_ms;
+    descs[USB_TMPL_MAX_POWER] = id->max_power_2ma;
+    descs[USB_TMPL_POLL(USB_IF_KBD)] = id->poll_ms;
+    descs[USB_TMPL_POLL(USB_IF_EXTRA)] = id->poll_ms;
 }
+#endif
 
 #if USB_MSC
 uint8_t usb_if_count(void)
@@ -176,7 +171,7 @@ enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wInde
     switch (type) {
     case USB_DESC_DEVICE:
         if (index || wIndex) break;
-        return usb_ctrl_answer(dev_desc, 18);
+        return usb_ctrl_answer(dev_desc, USB_DESC_DEVICE_LEN);
     case USB_DESC_CONFIGURATION:
         if (index || wIndex) break;
         return usb_ctrl_answer(cfg_desc, cfg_len);
@@ -200,7 +195,7 @@ enum usb_ctrl_result usb_desc_answer(uint8_t type, uint8_t index, uint16_t wInde
 enum usb_ctrl_result usb_desc_hid_answer(uint8_t iface, uint8_t type)
 {
     if (iface >= USB_IF_COUNT) return USB_CTRL_STALL; /* HID interfaces only */
-    if (type == USB_DESC_HID) return usb_ctrl_answer(cfg_desc + 9u + iface * HID_IF_LEN + 9u, 9);
+    if (type == USB_DESC_HID) return usb_ctrl_answer(cfg_desc + 9u + iface * USB_HID_IF_LEN + 9u, 9);
     if (type != USB_DESC_HID_REPORT) return USB_CTRL_STALL;
     if (iface == USB_IF_KBD) return usb_ctrl_answer(DESC_PTR(report_kbd), sizeof report_kbd);
     return usb_ctrl_answer(DESC_PTR(report_extra), sizeof report_extra);

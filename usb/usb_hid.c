@@ -7,6 +7,7 @@
 
 #include "core/rom.h"
 #include "usb/dcd.h"
+#include "usb/usb_desc_tmpl.h"
 #include "usb/usb_internal.h"
 
 /* Reports queued per endpoint. A chip with little RAM (ATmega32U4: 2.5 KB) sets a smaller depth. */
@@ -49,14 +50,16 @@ static hid_state_t hid; /* zero until usb_init()'s bus reset sets it up (usb_hid
 bool usb_ep_halted(uint8_t ep);
 
 
-void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
+bool usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *serial)
 {
+#if !USB_DESC_FROM_IMAGE
     _Static_assert(CFG_INFO_PID == CFG_INFO_VID + 2 && CFG_INFO_BCD == CFG_INFO_VID + 4, "INFO ids");
     for (uint8_t i = 0; i < sizeof id->ids; i++) id->ids[i] = cfg_info8(cfg, CFG_INFO_VID + i);
     uint8_t poll = cfg_info8(cfg, CFG_INFO_POLL_MS);
     id->poll_ms = poll ? poll : 1;
     uint8_t power = cfg_info8(cfg, CFG_INFO_MAX_POWER);
     id->max_power_2ma = power ? power : 250;
+#endif
     id->desc[0] = id->desc[1] = NULL;
     id->serial = serial;
     /* The loader's descriptors (core/cfg.h USB_STRINGS; it wrote the defaults for names the
@@ -69,6 +72,14 @@ void usb_identity_from_cfg(usb_identity_t *id, const cfg_t *cfg, const char *ser
         id->desc[k] = s + at;
         at = (uint16_t)(at + l);
     }
+#if USB_DESC_FROM_IMAGE
+    /* After the strings: the device descriptor (type 1), then the configuration descriptor
+     * (type 2) with its interfaces. */
+    id->desc[2] = s + at;
+    return at + USB_DESC_DEVICE_LEN + USB_CONFIG_LEN <= len; /* an older writer's image: no */
+#else
+    return true;
+#endif
 }
 
 void usb_set_nkro(bool on)
@@ -135,11 +146,12 @@ static uint8_t enqueue(report_queue_t *rq, const uint8_t *data, uint8_t len)
 
 static void feed(report_queue_t *rq, uint8_t ep)
 {
-    if (!rq->count || dcd_ep_busy(ep) || usb_ep_halted(ep)) return;
+    if (!rq->count || usb_ep_halted(ep)) return;
     report_slot_t *s = &rq->slot[rq->head];
 #if DCD_XFER_COPIES_IN
-    uint8_t *b = s->data; /* the driver has copied it when the call returns */
+    uint8_t *b = s->data; /* the driver has copied it when the call returns (or refused: busy) */
 #else
+    if (dcd_ep_busy(ep)) return; /* in_flight is still being sent */
     uint8_t *b = rq->in_flight; /* the slot may be overwritten while the controller sends */
     memcpy(b, s->data, s->len);
 #endif
@@ -174,12 +186,6 @@ void usb_hid_feed(void)
 {
     feed(&queues[0], USB_EP_KBD_IN);
     feed(&queues[1], USB_EP_EXTRA_IN);
-}
-
-void usb_hid_xfer_done(uint8_t ep)
-{
-    (void)ep;
-    if (usb_configured() && !usb_suspended()) usb_hid_feed();
 }
 
 bool usb_reports_pending(void)

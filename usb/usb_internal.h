@@ -76,7 +76,6 @@ void usb_hid_configured(void);      /* SET_CONFIGURATION 1: endpoints open */
 extern const uint8_t usb_hid_rules[USB_RQ_COUNT]; /* the class requests' shapes */
 enum usb_ctrl_result usb_hid_request(const usb_setup_t *s); /* once its shape is checked */
 enum usb_ctrl_result usb_hid_out_done(const usb_setup_t *s, uint16_t len);
-void usb_hid_xfer_done(uint8_t ep);
 void usb_hid_feed(void);
 
 /* Endpoint halt state kept by the device core (usbd.c), set by classes that stall. */

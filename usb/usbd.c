@@ -13,18 +13,23 @@ uint8_t usb_ctrl_buf[64];
 const uint8_t *usb_ctrl_in_data;
 uint16_t usb_ctrl_in_len;
 
-enum ctrl_stage { STAGE_IDLE, STAGE_DATA_IN, STAGE_ZLP_IN, STAGE_DATA_OUT, STAGE_STATUS };
-
 static struct {
     usb_setup_t setup;
-    enum ctrl_stage stage;
-    bool zlp_after;        /* the IN data stage is a multiple of 64 and shorter than wLength */
     uint8_t address;
     uint8_t config;        /* 0 = not configured */
     bool remote_wakeup;    /* the host allowed it (SET_FEATURE DEVICE_REMOTE_WAKEUP) */
     bool suspended;
     bool halted[USB_MSC ? 4 : 2]; /* USB_EP_KBD_IN, USB_EP_EXTRA_IN, USB_EP_MSC_IN, USB_EP_MSC_OUT */
 } dev;
+
+#if !DCD_CTRL_PIPE
+/* For drivers that only move transfers: the control transfer's stages over EP0 transfers. */
+enum ctrl_stage { STAGE_IDLE, STAGE_DATA_IN, STAGE_DATA_OUT, STAGE_STATUS };
+static struct {
+    enum ctrl_stage stage;
+    bool zlp_after;        /* the IN data stage is a multiple of 64 and shorter than wLength */
+} ctrl;
+#endif
 
 #if USB_MSC
 static bool msc_on(void)
@@ -67,17 +72,15 @@ void usb_ep_set_halted(uint8_t ep, bool halted)
     if (i != EP_NONE) dev.halted[i] = halted;
 }
 
-/* After a halt is cleared (or the interface reselected): the class carries on. */
+/* After a halt is cleared (or the interface reselected): the class carries on. HID needs no
+ * word: usb_task() feeds its endpoints after every dcd_poll(), which is where the drivers call
+ * usbd_on_* (usb/dcd.h), so a report goes out as soon as an endpoint is free again. */
 static void halt_cleared(uint8_t ep)
 {
 #if USB_MSC
-    if (ep == USB_EP_MSC_IN || ep == USB_EP_MSC_OUT) {
-        usb_msc_halt_cleared(ep);
-        return;
-    }
+    if (ep == USB_EP_MSC_IN || ep == USB_EP_MSC_OUT) usb_msc_halt_cleared(ep);
 #endif
     (void)ep;
-    usb_hid_xfer_done(0); /* nothing in flight any more: feed again */
 }
 
 bool usb_wakeup(void)
@@ -108,7 +111,9 @@ static void set_configuration(uint8_t value)
 
 void usbd_on_bus_reset(void)
 {
-    dev.stage = STAGE_IDLE;
+#if !DCD_CTRL_PIPE
+    ctrl.stage = STAGE_IDLE;
+#endif
     dev.address = 0;
     dev.remote_wakeup = false;
     dev.suspended = false;
@@ -248,7 +253,6 @@ static enum usb_ctrl_result std_interface(const usb_setup_t *s)
             _Static_assert(USB_EP_EXTRA_IN == USB_EP_KBD_IN + USB_IF_EXTRA, "HID endpoints");
             dev.halted[iface] = false;
             dcd_ep_clear_stall((uint8_t)(USB_EP_KBD_IN + iface));
-            usb_hid_xfer_done(0);
         }
         return USB_CTRL_STATUS;
     }
@@ -297,54 +301,55 @@ static enum usb_ctrl_result dispatch(const usb_setup_t *s)
     return std_endpoint(s);
 }
 
-static void ctrl_stall(void)
-{
-    dev.stage = STAGE_IDLE;
-    dcd_ep_stall(0x00);
-}
+_Static_assert((int)DCD_CTRL_STALL == (int)USB_CTRL_STALL && (int)DCD_CTRL_IN == (int)USB_CTRL_IN &&
+               (int)DCD_CTRL_OUT == (int)USB_CTRL_OUT && (int)DCD_CTRL_STATUS == (int)USB_CTRL_STATUS,
+               "dcd_ctrl kinds");
 
-static void ctrl_status_in(void)
+#if DCD_CTRL_PIPE
+#define ctrl_start dcd_ctrl
+#else
+static void ctrl_start(uint8_t kind, uint8_t *buf, uint16_t len, bool zlp)
 {
-    dev.stage = STAGE_STATUS;
-    dcd_ep_xfer(0x80, NULL, 0);
+    switch (kind) {
+    case DCD_CTRL_IN:
+        ctrl.zlp_after = zlp && len % 64u == 0 && len != 0;
+        ctrl.stage = STAGE_DATA_IN;
+        dcd_ep_xfer(0x80, buf, len);
+        return;
+    case DCD_CTRL_OUT:
+        ctrl.stage = STAGE_DATA_OUT;
+        dcd_ep_xfer(0x00, buf, len);
+        return;
+    case DCD_CTRL_STATUS:
+        ctrl.stage = STAGE_STATUS;
+        dcd_ep_xfer(0x80, NULL, 0);
+        return;
+    default:
+        ctrl.stage = STAGE_IDLE;
+        dcd_ep_stall(0x00);
+        return;
+    }
 }
+#endif
 
+/* Checks a handler's answer against the request (a data stage in the request's direction, of at
+ * most wLength bytes) and starts the transfer's stages, or stalls. */
 static void ctrl_result(enum usb_ctrl_result r)
 {
     const usb_setup_t *s = &dev.setup;
     bool in = s->bmRequestType & USB_DIR_IN;
-    switch (r) {
-    case USB_CTRL_IN: {
-        if (!in) { /* a handler answered data to a host-to-device request */
-            ctrl_stall();
-            return;
-        }
-        uint16_t n = usb_ctrl_in_len < s->wLength ? usb_ctrl_in_len : s->wLength;
-        dev.zlp_after = n < s->wLength && n % 64u == 0 && n != 0;
-        dev.stage = STAGE_DATA_IN;
-        dcd_ep_xfer(0x80, (uint8_t *)(uintptr_t)usb_ctrl_in_data, n);
-        return;
+    uint8_t *buf = usb_ctrl_buf;
+    uint16_t n = s->wLength;
+    if (r == USB_CTRL_IN) {
+        if (n > usb_ctrl_in_len) n = usb_ctrl_in_len;
+        buf = (uint8_t *)(uintptr_t)usb_ctrl_in_data;
+        if (!in) r = USB_CTRL_STALL; /* a handler answered data to a host-to-device request */
+    } else if (r == USB_CTRL_OUT) {
+        if (in || n == 0 || n > sizeof usb_ctrl_buf) r = USB_CTRL_STALL;
+    } else if (in || n) { /* status only ends requests that carry no data */
+        r = USB_CTRL_STALL;
     }
-    case USB_CTRL_OUT:
-        if (in || s->wLength == 0 || s->wLength > sizeof usb_ctrl_buf) {
-            ctrl_stall();
-            return;
-        }
-        dev.stage = STAGE_DATA_OUT;
-        dcd_ep_xfer(0x00, usb_ctrl_buf, s->wLength);
-        return;
-    case USB_CTRL_STATUS:
-        if (in || s->wLength) { /* status only ends requests that carry no data */
-            ctrl_stall();
-            return;
-        }
-        ctrl_status_in();
-        return;
-    case USB_CTRL_STALL:
-    default:
-        ctrl_stall();
-        return;
-    }
+    ctrl_start(r, buf, n, n < s->wLength);
 }
 
 void usbd_on_setup(const uint8_t setup[8])
@@ -355,49 +360,45 @@ void usbd_on_setup(const uint8_t setup[8])
     s->wValue = (uint16_t)(setup[2] | setup[3] << 8);
     s->wIndex = (uint16_t)(setup[4] | setup[5] << 8);
     s->wLength = (uint16_t)(setup[6] | setup[7] << 8);
-    dev.stage = STAGE_IDLE;
     ctrl_result(dispatch(s));
+}
+
+bool usbd_on_ctrl_out(uint16_t len)
+{
+    return len == dev.setup.wLength && usb_hid_out_done(&dev.setup, len) == USB_CTRL_STATUS;
 }
 
 void usbd_on_xfer_done(uint8_t ep_addr, uint16_t len)
 {
+#if !DCD_CTRL_PIPE
     if (ep_addr == 0x80) {
-        if (dev.stage == STAGE_DATA_IN) {
-            if (dev.zlp_after) {
-                dev.zlp_after = false;
+        if (ctrl.stage == STAGE_DATA_IN) {
+            if (ctrl.zlp_after) {
+                ctrl.zlp_after = false;
                 dcd_ep_xfer(0x80, NULL, 0);
                 return;
             }
-            dev.stage = STAGE_STATUS;
+            ctrl.stage = STAGE_STATUS;
             dcd_ep_xfer(0x00, NULL, 0); /* the host's status-stage ZLP */
         } else {
-            dev.stage = STAGE_IDLE;
+            ctrl.stage = STAGE_IDLE;
         }
         return;
     }
     if (ep_addr == 0x00) {
-        if (dev.stage == STAGE_DATA_OUT) {
-            if (len != dev.setup.wLength) {
-                ctrl_stall();
-                return;
-            }
-            enum usb_ctrl_result r = usb_hid_out_done(&dev.setup, len);
-            if (r == USB_CTRL_STATUS)
-                ctrl_status_in();
-            else
-                ctrl_stall();
-        } else {
-            dev.stage = STAGE_IDLE;
-        }
-        return;
-    }
-#if USB_MSC
-    if (ep_addr == USB_EP_MSC_IN || ep_addr == USB_EP_MSC_OUT) {
-        usb_msc_xfer_done(ep_addr, len);
+        if (ctrl.stage == STAGE_DATA_OUT)
+            ctrl_start(usbd_on_ctrl_out(len) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
+        else
+            ctrl.stage = STAGE_IDLE;
         return;
     }
 #endif
-    usb_hid_xfer_done(ep_addr);
+    /* A HID endpoint is free again: usb_task() feeds it once dcd_poll() returns. */
+#if USB_MSC
+    if (ep_addr == USB_EP_MSC_IN || ep_addr == USB_EP_MSC_OUT) usb_msc_xfer_done(ep_addr, len);
+#endif
+    (void)ep_addr;
+    (void)len;
 }
 
 void usb_init(const usb_identity_t *id)

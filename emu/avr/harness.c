@@ -31,6 +31,7 @@
 #include "core/cfg.h"
 #include "core/fwinfo.h"
 #include "emu/avr/harness.h"
+#include "usb/usb_desc_tmpl.h"
 
 hx_t hx;
 
@@ -436,6 +437,32 @@ static const uint8_t *find_fwinfo(void)
     return NULL;
 }
 
+/* --old-usb-strings: the region's image as an older writer made it, with only the two names in
+ * USB_STRINGS (no device and configuration descriptors after them: usb/usb_desc_tmpl.h), its CRC
+ * made again. The firmware must not use it (it serves those descriptors from the image). */
+static bool old_usb_strings;
+
+static int make_usb_strings_old(uint8_t *img, uint32_t max)
+{
+    uint32_t size = cfg_rd32(img + 8);
+    uint16_t nsec = (uint16_t)(img[6] | img[7] << 8);
+    for (uint16_t i = 0; i < nsec && size <= max && size >= CFG_HEADER_SIZE; i++) {
+        uint8_t *e = img + CFG_HEADER_SIZE + i * CFG_SECTION_ENTRY_SIZE;
+        uint16_t len = (uint16_t)(e[4] | e[5] << 8), cut = USB_DESC_DEVICE_LEN + USB_CONFIG_LEN;
+        if (e[0] != CFG_SEC_USB_STRINGS || len < cut) continue;
+        len = (uint16_t)(len - cut);
+        e[4] = (uint8_t)len;
+        e[5] = (uint8_t)(len >> 8);
+        e[6] = 2; /* the count: the two names */
+        e[7] = 0;
+        uint32_t crc = cfg_crc32(0, img + 16, size - 16);
+        for (unsigned k = 0; k < 4; k++) img[12 + k] = (uint8_t)(crc >> (8 * k));
+        return 0;
+    }
+    fprintf(stderr, "avr-harness: --old-usb-strings: the config image has no USB descriptors to take out\n");
+    return -1;
+}
+
 static int load_config(const char *cfgfile)
 {
     const uint8_t *fi = find_fwinfo();
@@ -465,6 +492,7 @@ static int load_config(const char *cfgfile)
         }
         (void)n;
     }
+    if (old_usb_strings && make_usb_strings_old(hx.avr->flash + addr, max)) return -1;
     cfg_t c;
     enum cfg_open_result r = cfg_open(&c, hx.avr->flash + addr, max);
     if (r != CFG_OK) {
@@ -611,7 +639,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: avr-harness [--config CFG.bin] [--events FILE] [--tail MS] [--poll-ms MS]\n"
-            "                   [--malformed N] [--seed S] [--enum-only] [--probes] [-v] IMAGE.hex|.elf\n");
+            "                   [--malformed N] [--seed S] [--enum-only] [--probes] [--old-usb-strings]\n"
+            "                   [-v] IMAGE.hex|.elf\n");
 }
 
 int main(int argc, char **argv)
@@ -634,6 +663,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--enum-only")) enum_only = true;
         else if (!strcmp(a, "-v")) hx.verbose = true;
         else if (!strcmp(a, "--probes")) probes = true;
+        else if (!strcmp(a, "--old-usb-strings")) old_usb_strings = true;
         else if (!strcmp(a, "--sof-phase") && more) sof_offset = (long)(atof(argv[++i]) * HX_CYC_PER_MS);
         else if (a[0] == '-' || image) {
             usage();

@@ -3,13 +3,13 @@
  *
  * Assumptions about the dcd.h contract (written down so the usb/ stack and this driver agree):
  * - Polled, with no USB interrupt: callbacks (usbd_on_*) run only from dcd_poll(), in thread
- *   mode, as usb/ expects. The firmware's 250 us timer tick wakes the CPU anyway (hal_avr.c), so
+ *   mode, as usb/ expects. EP0 runs whole control transfers (DCD_CTRL_PIPE, dcd_ctrl). The firmware's 250 us timer tick wakes the CPU anyway (hal_avr.c), so
  *   an interrupt would only bring USB work forward by less than a tick: far inside what the host
  *   allows for control transfers, and reports are handed to the controller by the main loop as
  *   they are made. dcd_ep_xfer() never calls back itself, so the stack may arm a transfer and
  *   update its own state afterwards.
- * - The stack answers SET_ADDRESS by calling dcd_set_address() and then arming the status stage
- *   with dcd_ep_xfer(0x80, NULL, 0); the new address is enabled (ADDEN) once that ZLP is acked.
+ * - The stack answers SET_ADDRESS by calling dcd_set_address() and then dcd_ctrl(DCD_CTRL_STATUS);
+ *   the new address is enabled (ADDEN) once that status ZLP is acked.
  * - Each endpoint number is one direction on this chip: EP1 IN and EP1 OUT cannot both exist.
  *   Numbers above DCD_AVR_MAX_EP (2: the stack uses 1 and 2) are refused; the chip has 0..6.
  * - max_packet is at most 64 (one bank of DPRAM each: 64 for EP0 + 2 x 64 of the 832 bytes).
@@ -27,13 +27,23 @@
 #include "hal/atmega32u4/dcd_avr.h"
 #include "usb/dcd.h"
 
-/* EP0 has one transfer at a time, in either direction: the stack arms the status stage only once
- * the data stage is over (or abandoned), so one record serves both (IN: armed, packet in flight). */
-enum { E0_IDLE = 0, E0_IN, E0_IN_SENT, E0_OUT };
+/* EP0 runs a whole control transfer here (DCD_CTRL_PIPE): the stack hands over its answer to a
+ * SETUP once (dcd_ctrl), and the stages follow from this one record: IN data (with the ZLP a
+ * short answer of whole packets needs) then the host's status ZLP; OUT data, the stack's verdict
+ * (usbd_on_ctrl_out), then our status ZLP; or our status ZLP alone. */
+/* The first three are where dcd_ctrl() starts, by its kind (DCD_CTRL_*). */
+enum {
+    E0_IDLE = DCD_CTRL_STALL, E0_IN = DCD_CTRL_IN, E0_OUT = DCD_CTRL_OUT, E0_STATUS_IN = DCD_CTRL_STATUS,
+    E0_STATUS_OUT, E0_STATUS_SENT
+};
 static struct {
-    uint8_t *buf;
-    uint16_t len, done;
+    uint8_t *buf;   /* the next byte to send or receive */
+    /* What is left to send or receive. 8 bits: every answer of this device is shorter than 256
+     * bytes (descriptors have an 8-bit length, the configuration descriptor is 59 bytes) and OUT
+     * data stages are one packet (usbd.c takes at most 64 bytes). */
+    uint8_t len;
     uint8_t state;
+    bool zlp;       /* the answer is shorter than wLength: a last full packet is followed by a ZLP */
 } ep0;
 /* The data endpoints (IN, interrupt) carry one-packet transfers that are copied into the bank at
  * once (dcd_ep_xfer), so all a driver keeps of them is whether they are open and whether the
@@ -125,44 +135,21 @@ static void fifo_write(const uint8_t *p, uint8_t k)
     for (; k; k--, p++) UEDATX = pgm ? pgm_read_byte(p) : *p;
 }
 
-/* Writes the next packet of EP0's IN transfer (EP0 selected); only TXINI may be cleared there. */
-static void ep0_in_packet(void)
+void dcd_ctrl(uint8_t kind, uint8_t *buf, uint16_t len, bool zlp)
 {
-    uint16_t left = ep0.len - ep0.done;
-    uint8_t k = left > DCD_AVR_EP0_SIZE ? DCD_AVR_EP0_SIZE : (uint8_t)left;
-    fifo_write(ep0.buf + ep0.done, k);
-    ep0.done += k;
-    ep0.state = E0_IN_SENT;
-    UEINTX = (uint8_t)~(1 << TXINI);
-}
-
-/* The transfer on EP0 is over: idle again, and the stack hears of it. */
-static void ep0_done(uint8_t ep_addr)
-{
-    ep0.state = E0_IDLE;
-    usbd_on_xfer_done(ep_addr, ep0.done);
-}
-
-/* RXOUTI on EP0 with an OUT transfer armed: take the packet. */
-static void ep0_out_service(void)
-{
-    uint8_t k = UEBCLX;
-    /* The host sends its next SETUP as soon as the status ZLP is taken, and it may land between
-     * our reading the flags and here: it then fills the bank, and it is the next thing to handle
-     * (ep0_service), not data of this transfer. Draining it would lose the request. */
-    if (UEINTX & (1 << RXSTPI)) return;
-    for (uint8_t i = 0; i < k; i++) {
-        uint8_t b = UEDATX;
-        if (ep0.done < ep0.len) ep0.buf[ep0.done++] = b;
-    }
-    UEINTX = (uint8_t)~(1 << RXOUTI);
-    if (ep0.done >= ep0.len || k < DCD_AVR_EP0_SIZE) ep0_done(0);
+    ep0.buf = buf;
+    ep0.len = (uint8_t)len;
+    ep0.zlp = zlp;
+    ep0.state = kind;
+    if (kind == DCD_CTRL_STALL) dcd_ep_stall(0x00);
+    /* The packets go in from dcd_poll(), which looks at EP0 again right after the SETUP. */
 }
 
 /* EP0's pending work, one piece of it; false when there was none. */
 static bool ep0_service(void)
 {
     uint8_t f = UEINTX;
+    bool tx = f & (1 << TXINI), rx = f & (1 << RXOUTI);
     if (f & (1 << RXSTPI)) {
         uint8_t setup[8];
         for (uint8_t i = 0; i < 8; i++) setup[i] = UEDATX;
@@ -177,29 +164,64 @@ static bool ep0_service(void)
         usbd_on_setup(setup);
         return true;
     }
-    if ((f & (1 << TXINI)) && (ep0.state == E0_IN || ep0.state == E0_IN_SENT)) {
-        /* The bank is free: the first packet goes in, or the last one was taken. */
-        if (ep0.state == E0_IN_SENT && ep0.done >= ep0.len) {
-            if (ep0.len == 0 && pending_addr) {
+    /* The host's status ZLP (after IN data, or instead of the rest of it) is left in the bank,
+     * RXOUTI set: the next SETUP clears it (above). Clearing it here would race that SETUP,
+     * which the host sends as soon as its status stage is over: landing between a test for
+     * RXSTPI and the write that clears RXOUTI, its bytes would go with the bank. */
+    switch (ep0.state) {
+    case E0_IN:
+        if (rx) { /* the host moved to the status stage before taking all it asked for */
+            ep0.state = E0_IDLE;
+            return true;
+        }
+        if (tx) { /* the bank is free: the next packet */
+            uint8_t k = ep0.len > DCD_AVR_EP0_SIZE ? DCD_AVR_EP0_SIZE : ep0.len;
+            fifo_write(ep0.buf, k);
+            ep0.buf += k;
+            ep0.len -= k;
+            UEINTX = (uint8_t)~(1 << TXINI);
+            if (!ep0.len && (k < DCD_AVR_EP0_SIZE || !ep0.zlp)) ep0.state = E0_STATUS_OUT;
+            return true;
+        }
+        return false;
+    case E0_STATUS_OUT:
+        if (!rx) return false;
+        ep0.state = E0_IDLE;
+        return true;
+    case E0_OUT:
+        if (!rx) return false;
+        /* A SETUP that came since the flags were read (the host gave up on this request) is the
+         * next thing to handle, not data of this transfer: draining it would lose it. */
+        if (UEINTX & (1 << RXSTPI)) return true;
+        {
+            /* One packet ends the stage (OUT data of at most 64 bytes); bytes beyond what was
+             * asked for are dropped with the bank. The host sends nothing more before our status
+             * ZLP, so clearing RXOUTI here races no SETUP. */
+            uint8_t n = UEBCLX;
+            if (n > ep0.len) n = ep0.len;
+            for (uint8_t i = 0; i < n; i++) ep0.buf[i] = UEDATX;
+            UEINTX = (uint8_t)~(1 << RXOUTI);
+            ep0.state = E0_IDLE;
+            dcd_ctrl(usbd_on_ctrl_out(n) ? DCD_CTRL_STATUS : DCD_CTRL_STALL, NULL, 0, false);
+        }
+        return true;
+    case E0_STATUS_IN:
+    case E0_STATUS_SENT:
+        if (!tx) return false;
+        if (ep0.state == E0_STATUS_IN) {
+            UEINTX = (uint8_t)~(1 << TXINI); /* the ZLP */
+            ep0.state = E0_STATUS_SENT;
+        } else { /* the host took it */
+            if (pending_addr) {
                 UDADDR = pending_addr; /* bit 7 = ADDEN */
                 pending_addr = 0;
             }
-            ep0_done(0x80);
-        } else {
-            ep0_in_packet();
+            ep0.state = E0_IDLE;
         }
         return true;
+    default:
+        return false;
     }
-    if ((f & (1 << RXOUTI)) && ep0.state == E0_IN_SENT) {
-        /* The host moved to the status stage before taking all the data it asked for. */
-        ep0_done(0x80);
-        return true;
-    }
-    if ((f & (1 << RXOUTI)) && ep0.state == E0_OUT) {
-        ep0_out_service();
-        return true;
-    }
-    return false;
 }
 
 /* Does one piece of endpoint work; returns false when nothing was pending. */
@@ -231,37 +253,22 @@ static void ep_service_all(void)
  * an endpoint). */
 bool dcd_ep_xfer(uint8_t ep_addr, uint8_t *buf, uint16_t len)
 {
+    /* A data endpoint (EP0 goes through dcd_ctrl): IN, one packet, into the bank now (which an
+     * idle endpoint has free: its last packet was taken), so `buf` is free again on return. */
     uint8_t n = ep_addr & 0x7F;
+    if (n - 1u >= DCD_AVR_MAX_EP || !(ep_addr & 0x80) || ep_state[n] != EP_OPEN || len > ep_size[n])
+        return false;
     UENUM = n;
-    if (n) {
-        /* A data endpoint: IN, one packet, into the bank now (which an idle endpoint has free:
-         * its last packet was taken), so `buf` is free again on return. */
-        if (n > DCD_AVR_MAX_EP || !(ep_addr & 0x80) || ep_state[n] != EP_OPEN || len > ep_size[n])
-            return false;
-        fifo_write(buf, (uint8_t)len);
-        ep_state[n] = EP_BUSY;
-        UEINTX = (uint8_t)~((1 << TXINI) | (1 << FIFOCON)); /* FIFOCON hands the bank over */
-        return true;
-    }
-    if (ep0.state != E0_IDLE) return false;
-    ep0.buf = buf;
-    ep0.len = len;
-    ep0.done = 0;
-    if (!(ep_addr & 0x80)) {
-        ep0.state = E0_OUT; /* the data come in dcd_poll() */
-        return true;
-    }
-    ep0.state = E0_IN;
-    /* A free bank takes the first packet now; the rest go in dcd_poll(). */
-    if (UEINTX & (1 << TXINI)) ep0_in_packet();
+    fifo_write(buf, (uint8_t)len);
+    ep_state[n] = EP_BUSY;
+    UEINTX = (uint8_t)~((1 << TXINI) | (1 << FIFOCON)); /* FIFOCON hands the bank over */
     return true;
 }
 
 bool dcd_ep_busy(uint8_t ep_addr)
 {
     uint8_t n = ep_addr & 0x7F;
-    if (n > DCD_AVR_MAX_EP) return false;
-    return n ? ep_state[n] == EP_BUSY : ep0.state != E0_IDLE;
+    return n - 1u < DCD_AVR_MAX_EP && ep_state[n] == EP_BUSY;
 }
 
 void dcd_ep_stall(uint8_t ep_addr)
@@ -270,7 +277,6 @@ void dcd_ep_stall(uint8_t ep_addr)
     if (n > DCD_AVR_MAX_EP) return;
     UENUM = n;
     UECONX |= (1 << STALLRQ) | (1 << EPEN);
-    if (n == 0) ep0.state = E0_IDLE;
 }
 
 void dcd_ep_clear_stall(uint8_t ep_addr)

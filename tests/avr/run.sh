@@ -32,6 +32,25 @@ done
 if "$harness" --enum-only "$generic" >"$tmp/enum.out" 2>"$tmp/enum.err"; then ok "enumeration, generic image"
 else bad "enumeration, generic image" "$tmp/enum.err"; fi
 
+# 1b. A product name of 31 characters makes a 64-byte string descriptor: asked for with wLength
+#     255, the answer is one full packet and then the ZLP that ends a short answer (the harness
+#     waits for it; without it the read times out).
+sed 's/"keyboard_name": *"[^"]*"/"keyboard_name": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcde"/' \
+  "$root/keyboards/test4x10_avr/keyboard.json" >"$tmp/kb-name64.json"
+if "$kestrel" build --keyboard "$tmp/kb-name64.json" --keymap "$tmp/keymap.json" -o "$tmp/name64.hex" >"$tmp/name64.log" 2>&1 &&
+   "$harness" --enum-only "$tmp/name64.hex" >"$tmp/name64.out" 2>>"$tmp/name64.log"
+then ok "a 64-byte string descriptor ends with a ZLP"; else bad "64-byte string descriptor" "$tmp/name64.log"; fi
+
+# 1c. The device and configuration descriptors come from the config image (the loader writes them
+#     after the USB names, core/cfg.h USB_STRINGS): an image without them (an older writer's) is
+#     not used; the firmware runs its fallback keyboard (VID:PID FEED:0000, not the keyboard's).
+if "$harness" -v --enum-only "$tmp/caterina.hex" 2>"$tmp/usbnew.err" >/dev/null &&
+   grep -q '^# enumerated feed:4a10 ' "$tmp/usbnew.err" &&
+   "$harness" -v --enum-only --old-usb-strings "$tmp/caterina.hex" 2>"$tmp/usbold.err" >/dev/null &&
+   grep -q '^# enumerated feed:0000 ' "$tmp/usbold.err"
+then ok "an image without the USB descriptors is not used: the fallback enumerates"
+else cat "$tmp/usbnew.err" >>"$tmp/usbold.err"; bad "image without the USB descriptors" "$tmp/usbold.err"; fi
+
 # 2. A built image enumerates and types: A pressed and released.
 printf 'wait 5\npress 0 0\nwait 10\nrelease 0 0\nwait 10\n' >"$tmp/type.ev"
 if "$harness" --events "$tmp/type.ev" "$tmp/caterina.hex" >"$tmp/type.out" 2>"$tmp/type.err" &&

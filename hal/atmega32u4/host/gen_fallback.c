@@ -8,6 +8,7 @@
 
 #include "core/le.h"
 #include "config/model.h"
+#include "usb/usb_desc_tmpl.h"
 
 #define PIN(port, bit) (uint8_t)((port - 'A') << 3 | (bit))
 
@@ -114,6 +115,17 @@ int main(int argc, char **argv)
     size_t n = full_n && cfg_open(&full, img, full_n) == CFG_OK ? compact(&full, out) : 0;
     if (!n || cfg_open(&small, out, n) != CFG_OK || !same(&full, &small)) {
         fprintf(stderr, "gen_fallback: the cut-down fallback image does not read as the full one\n");
+        return 1;
+    }
+    /* The firmware takes the device and configuration descriptors from the image it uses, and
+     * falls back to this one when an image lacks them (fw/main.c): this one must have them. */
+    uint16_t un, ul;
+    const uint8_t *us = cfg_section(&small, CFG_SEC_USB_STRINGS, &un, &ul);
+    size_t at = us && ul >= 2u ? us[0] : 0u;
+    at = us && at + 2u <= ul ? at + us[at] : 0u;
+    if (!at || at + USB_DESC_DEVICE_LEN + USB_CONFIG_LEN > ul || us[at + 1] != 1u ||
+        us[at + USB_DESC_DEVICE_LEN + 1u] != 2u) {
+        fprintf(stderr, "gen_fallback: the fallback image has no USB device and configuration descriptors\n");
         return 1;
     }
     FILE *f = fopen(argv[1], "w");

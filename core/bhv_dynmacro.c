@@ -84,12 +84,12 @@ void eng_dm_play_end(engine_t *e)
     uint8_t slot = e->seq.dm_slot, n = d->len[slot - 1];
     if (e->seq.pc < n) n = (uint8_t)e->seq.pc;
     for (uint8_t p = 0; p < 255; p++) {
-        bool down = false;
+        uint8_t down = 0;
         for (uint8_t i = 0; i < n; i++) {
             uint8_t k = idx(slot, i);
-            if (d->ev[k].pos == p) down = (d->ev[k].flags & ENGINE_REC_PRESSED) != 0;
+            if (d->ev[k].pos == p) down = d->ev[k].flags;
         }
-        if (down) {
+        if (down & ENGINE_REC_PRESSED) {
             engine_rec_t r = {e->now, p, 0};
             eng_process_record(e, &r);
         }

@@ -80,10 +80,10 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
     for (uint8_t i = 0; i < n; i++) {
         ko_t o;
         entry(e, i, &o);
-        uint8_t trig_mods = o.trig, opt = o.opt;
+        uint8_t opt = o.opt;
         uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
         kc_t trigger = o.trigger;
-        if (!(opt & CFG_KO_ENABLED) || (!mods && trig_mods) || !(o.layers[layer >> 3] >> (layer & 7u) & 1u)) continue;
+        if (!(opt & CFG_KO_ENABLED) || !(o.layers[layer >> 3] >> (layer & 7u) & 1u)) continue;
         if (!(acts & act)) continue;
         if (m->ko_active == i + 1u || !mods_match(&o, mods)) continue;
         bool trigger_down = trigger == kc && down;

@@ -6,8 +6,11 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_LEADER
+#include <string.h>
 
 #define ENTRY_SIZE 12u /* 5 keycodes (0 = unused) + the result */
+_Static_assert(ENTRY_SIZE == 2u * (ENGINE_LEADER_KEYS + 1u) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "an entry is the sequence's keycodes and the result, as in RAM");
 
 static void leader_end(engine_t *e)
 {
@@ -16,11 +19,12 @@ static void leader_end(engine_t *e)
     const uint8_t *p = ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_LEADER];
     l->active = 0;
     for (uint8_t i = 0; i < n; i++, p += ENTRY_SIZE) { /* (no section: n = 0) */
-        uint8_t j = 0;
-        while (j < ENGINE_LEADER_KEYS && cfg_rd16(p + 2u * j) == (j < l->n ? l->seq[j] : KC_NO)) j++;
-        if (j == ENGINE_LEADER_KEYS) { /* the first entry that equals it */
+        /* the keys past the sequence's are 0 in both (leader_press), as in the image */
+        kc_t ent[ENTRY_SIZE / 2];
+        CFG_COPY(ent, p, ENTRY_SIZE);
+        if (!memcmp(ent, l->seq, sizeof l->seq)) { /* the first entry that equals it */
             eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, i, CFG_POS_NONE);
-            eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(p + 10u));
+            eng_seq_push(e, ENG_JOB_KEY, ent[ENGINE_LEADER_KEYS]);
             return;
         }
     }
@@ -63,6 +67,7 @@ static void leader_press(engine_t *e, engine_held_t *k)
     if (l->active) return;
     l->active = 1;
     l->n = 0;
+    memset(l->seq, 0, sizeof l->seq);
     l->time = e->now;
     eng_trace(e, ENGINE_TRACE_LEADER_START, k->pos, k->kc, 0, CFG_POS_NONE);
 }

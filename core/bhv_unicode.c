@@ -35,14 +35,13 @@ void eng_unicode_init(engine_t *e)
     uint16_t m = eng_cfg(e, CFG_UNICODE_INPUT_MODE);
     e->uc_mode = m < CFG_UC_MODE_COUNT ? (uint8_t)m : CFG_UC_MACOS;
     e->uc_index = 0;
-    uint8_t n = nselected(e);
-    if (!n) return;
-    for (uint8_t i = 0; i < n; i++)
-        if (selected(e, i) == e->uc_mode) {
+    uint8_t i = 0, s;
+    for (; (s = selected(e, i)) != 0xFFu; i++)
+        if (s == e->uc_mode) {
             e->uc_index = i;
             return;
         }
-    e->uc_mode = selected(e, 0);
+    if (i) e->uc_mode = selected(e, 0);
 }
 
 /* ---- the input sequence, as byte code for the player ------------------------------------------- */
@@ -156,10 +155,10 @@ static void unicode_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
-    uint16_t n;
-    const uint8_t *map = cfg_section(ENG_CFG(e), CFG_SEC_UNICODE_MAP, &n, NULL);
+    const cfg_t *c = ENG_CFG(e);
+    uint16_t n = c->count[CFG_SEC_UNICODE_MAP]; /* (no map: 0) */
     uint32_t cp = kc & 0x7FFFu;
-    if (n) { /* (no map: n = 0) */
+    if (n) {
         uint16_t i = kc & 0x3FFFu;
         if (kc >= QK_UNICODEMAP_PAIR) {
             /* UP(i, j): j when Shift (any kind, one-shot included) xor Caps Lock, as QMK */
@@ -168,7 +167,7 @@ static void unicode_press(engine_t *e, engine_held_t *k)
             i = shift != caps ? (kc >> 7) & 0x7Fu : kc & 0x7Fu;
         }
         if (i >= n) return; /* the loader does not let this happen */
-        const uint8_t *p = map + 3u * i;
+        const uint8_t *p = c->base + c->off[CFG_SEC_UNICODE_MAP] + 3u * i;
         cp = cfg_rd16(p) | (uint32_t)CFG_RD8(p + 2) << 16;
     }
     eng_seq_push(e, ENG_JOB_UNICODE, cp);

@@ -32,13 +32,18 @@
 /* Further ATmega32U4 images, for keymaps that use a behaviour the main image above leaves out:
  * `kestrel build` (config/avr_images.c) picks the first image that has every behaviour a keymap
  * uses, and mk/avr.mk builds each as kestrel-atmega32u4-<name> with exactly these ENGINE_HAS_*
- * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed, and
- * config/avr_images.c lists each by name for the tool: a new line goes there too). Together
- * with the main image they hold every behaviour; a keymap that uses behaviours no single image
- * holds together gets the image with the most of them and a warning naming the rest. */
-#define ENGINE_AVR_IMAGE_SEQ   "UNICODE LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
-#define ENGINE_AVR_IMAGE_MODS  "AUTO_SHIFT LEADER MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
-#define ENGINE_AVR_IMAGE_MOUSE "MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+ * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed and makes
+ * <name> lower case with '-' for '_', and config/avr_images.c lists each by name for the tool: a
+ * new line goes there too). Each holds the main image's behaviours and one or two of the three it
+ * leaves out; the images with one come first, as they leave the most config region. Only the
+ * three together are in no image: a keymap that uses them gets the image with the most of them
+ * and a warning naming the rest. */
+#define ENGINE_AVR_IMAGE_SEQ        "UNICODE LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_MODS       "AUTO_SHIFT LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_MOUSE      "MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_SEQ_MOUSE  "UNICODE MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_SEQ_MODS   "UNICODE AUTO_SHIFT LEADER MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_MODS_MOUSE "AUTO_SHIFT MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 
 #if defined(__AVR__)
 #define ENGINE_FEATURE(avr) (avr)

@@ -103,8 +103,8 @@ $(eval $(call avr_image,-8mhz,8000000UL,$(AVR_OBJDIR)-8mhz))
 # keymaps that use what the main image leaves out; `kestrel build` picks among them
 # (config/avr_images.c). kestrel-atmega32u4-<name>[-8mhz].{elf,hex,bin}.
 AVR_ALL_FEATURES := $(filter-out DRIVE_KEY,$(shell sed -n 's/^\#ifndef ENGINE_HAS_\([A-Z0-9_]*\).*/\1/p' core/features.h))
-AVR_VARIANTS := $(shell sed -n 's/^\#define ENGINE_AVR_IMAGE_\([A-Z0-9]*\) .*/\1/p' core/features.h)
-avr_lc = $(shell echo $(1) | tr A-Z a-z)
+AVR_VARIANTS := $(shell sed -n 's/^\#define ENGINE_AVR_IMAGE_\([A-Z0-9_]*\) .*/\1/p' core/features.h)
+avr_lc = $(shell echo $(1) | tr A-Z_ a-z-)
 avr_variant_has = $(shell sed -n 's/^\#define ENGINE_AVR_IMAGE_$(1) *"\(.*\)".*/\1/p' core/features.h)
 avr_variant_flags = $(foreach f,$(AVR_ALL_FEATURES),-DENGINE_HAS_$(f)=$(if $(filter $(f),$(call avr_variant_has,$(1))),1,0))
 $(foreach v,$(AVR_VARIANTS),\

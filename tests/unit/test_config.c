@@ -263,10 +263,19 @@ static void avr_images(void **state)
     assert_string_equal(avr_keymap("UC(0x00E9)", "KC_C", ""), "-seq");
     assert_string_equal(avr_keymap("UC(0x00E9)", "DM_PLY1", ""), "-seq");
     assert_string_equal(avr_keymap("AS_TOGG", "QK_LEAD", ""), "-mods");
-    /* the auto shift image has no dynamic macros: the image with the most of them is taken */
-    avr_keymap("AS_TOGG", "DM_PLY1", "");
-    assert_true(has_msg("no ATmega32U4 image holds everything"));
+    assert_string_equal(avr_keymap("AS_TOGG", "DM_PLY1", ""), "-mods");
     assert_string_equal(avr_keymap("AS_TOGG", "KC_C", ""), "-mods");
+    /* two of the three the main image leaves out: the image that holds that pair */
+    assert_string_equal(avr_keymap("UC(0x00E9)", "AS_TOGG", ""), "-seq-mods");
+    assert_string_equal(avr_keymap("UC(0x00E9)", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, "),
+                        "-seq-mouse");
+    assert_string_equal(avr_keymap("AS_TOGG", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"inertia\"}}, "),
+                        "-mods-mouse");
+    /* the unicode + auto shift image has no dynamic macros: the image with the most of them is
+     * taken, and the warning names what will do nothing */
+    avr_keymap("UC(0x00E9)", "DM_PLY1", "\"config\": {\"auto_shift\": {\"enabled\": true}}, ");
+    assert_true(has_msg("no ATmega32U4 image holds everything"));
+    assert_true(has_msg("dynamic macros") || has_msg("unicode input") || has_msg("auto shift"));
     assert_string_equal(avr_keymap("KC_B", "KC_C", "\"key_overrides\": [{\"trigger\": \"KC_BSPC\", "
                                    "\"replacement\": \"KC_DEL\", \"trigger_mods\": \"MOD_MASK_SHIFT\"}], "),
                         ENGINE_AVR_KEY_OVERRIDE ? "" : "-mods");
@@ -274,19 +283,24 @@ static void avr_images(void **state)
     assert_string_equal(avr_keymap("KC_B", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, "),
                         "-mouse");
     assert_int_equal(cfg_features_used(&m), 1u << CFG_F_MOUSE_MODES);
-    /* no image has both unicode and auto shift: the warning names what will do nothing */
-    avr_keymap("UC(0x00E9)", "AS_TOGG", "");
+    /* no image has all three of unicode, auto shift and the mouse modes */
+    avr_keymap("UC(0x00E9)", "AS_TOGG", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, ");
     assert_true(has_msg("no ATmega32U4 image holds everything"));
-    assert_true(has_msg("unicode input") || has_msg("auto shift"));
-    /* every behaviour alone has an image */
+    assert_true(has_msg("unicode input") || has_msg("auto shift") || has_msg("the mouse key modes"));
+    /* every behaviour alone, and every two of them, have an image */
     const cfg_avr_image_t *im;
     size_t n = cfg_avr_images(&im);
-    for (unsigned f = 0; f < CFG_F_COUNT; f++) {
-        uint32_t missing;
-        cfg_avr_image_for(1u << f, &missing);
-        assert_int_equal(missing, 0);
-    }
-    assert_true(n >= 2);
+    for (unsigned f = 0; f < CFG_F_COUNT; f++)
+        for (unsigned g = f; g < CFG_F_COUNT; g++) {
+            uint32_t missing;
+            cfg_avr_image_for(1u << f | 1u << g, &missing);
+            assert_int_equal(missing, 0);
+        }
+    /* the three the main image leaves out are not in one image together */
+    uint32_t missing;
+    cfg_avr_image_for(1u << CFG_F_UNICODE | 1u << CFG_F_AUTO_SHIFT | 1u << CFG_F_MOUSE_MODES, &missing);
+    assert_int_not_equal(missing, 0);
+    assert_int_equal(n, 7);
 }
 
 static void session_rules(void **state)

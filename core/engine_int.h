@@ -26,10 +26,10 @@
 #else
 #define ENG_BHV_ENTRY(e) ((void)(e))
 #endif
-/* The engine's config, sink and its context: e->cfg, e->sink, e->ctx, except on the ATmega32U4, where they are the
- * firmware's only ones (engine_avr_cfg, engine_avr_sink: core/engine.h), constants the compiler
- * then passes on: every config reader loses its config argument, every report goes to the
- * firmware's sink by a direct call. */
+/* The engine's config, sink and context: e->cfg, e->sink, e->ctx, except on the ATmega32U4, where
+ * they are the firmware's only ones (engine_avr_cfg, engine_avr_sink: core/engine.h), constants
+ * the compiler then passes on: every config reader loses its config argument, every report goes
+ * to the firmware's sink by a direct call. */
 #ifdef __AVR__
 #define ENG_CFG(e) ((void)(e), (const cfg_t *)&engine_avr_cfg)
 #define ENG_SINK(e) ((void)(e), &engine_avr_sink)

@@ -1,6 +1,7 @@
 /* Config image reader: validates an image completely before anything uses it, then answers the
  * engine's questions (keycodes, settings, hands, pins) straight from the image bytes. */
 #include "core/cfg.h"
+#include "core/regbase.h"
 #include "core/rom.h"
 
 #include <string.h>
@@ -249,6 +250,7 @@ static enum cfg_open_result open_image(cfg_t *c, const uint8_t *img, size_t avai
 
 enum cfg_open_result cfg_open(cfg_t *c, const uint8_t *img, size_t avail)
 {
+    c = REG_BASE(c); /* core/regbase.h: measured smaller on the ATmega32U4 */
     memset(c, 0, sizeof *c);
     enum cfg_open_result r = open_image(c, img, avail);
     if (r != CFG_OK) memset(c, 0, sizeof *c); /* nothing of a rejected image is used */

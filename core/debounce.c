@@ -2,6 +2,7 @@
  * each scan decreases by the time since the previous scan, as QMK's do. Positions, counters and
  * loops are 8-bit (npos <= 255): the ATmega32U4 runs this on every scan. */
 #include "core/debounce.h"
+#include "core/regbase.h"
 
 #include <string.h>
 
@@ -27,6 +28,7 @@ static void put(uint8_t *m, uint8_t p, bool v)
 
 void debounce_init(debounce_t *d, uint8_t type, uint8_t ms, uint8_t rows, uint8_t cols)
 {
+    d = REG_BASE(d); /* core/regbase.h: measured smaller on the ATmega32U4 */
     memset(d, 0, sizeof *d);
     d->type = type <= CFG_DEBOUNCE_SYM_EAGER_PK ? type : CFG_DEBOUNCE_ASYM_EAGER_DEFER_PK;
     /* No debounce is the eager machine with no lock over one unit, the whole matrix (below): each
@@ -139,6 +141,7 @@ static void per_unit(debounce_t *d, const uint8_t *raw, bool changed, uint8_t el
 
 unsigned debounce_scan(debounce_t *d, const uint8_t *raw_in, ktime_t now, debounce_emit_fn emit, void *ctx)
 {
+    d = REG_BASE(d); /* core/regbase.h: measured smaller on the ATmega32U4 */
     uint8_t raw[DEBOUNCE_BITMAP_BYTES];
     uint8_t nbytes = (uint8_t)((d->npos + 7u) / 8u);
     memset(raw, 0, sizeof raw);

@@ -24,6 +24,7 @@
 #include <avr/pgmspace.h>
 #include <stddef.h>
 
+#include "core/regbase.h"
 #include "hal/atmega32u4/dcd_avr.h"
 #include "usb/dcd.h"
 
@@ -44,7 +45,9 @@ static struct {
     uint8_t len;
     uint8_t state;
     bool zlp;       /* the answer is shorter than wLength: a last full packet is followed by a ZLP */
-} ep0;
+} ep0_;
+/* through a pointer register (core/regbase.h): 2 bytes less per field than lds/sts */
+#define ep0 (*REG_BASE(&ep0_))
 /* The data endpoints (IN, interrupt) carry one-packet transfers that are copied into the bank at
  * once (dcd_ep_xfer), so all a driver keeps of them is whether they are open and whether the
  * bank is still waiting for the host. */

@@ -13,16 +13,8 @@
 #define KC_IS_AS(kc) KC_IN(kc, 0x7C10u, 0x7C15u) /* AS_DOWN ... AS_TOGG */
 #define KC_IS_KO(kc) KC_IN(kc, 0x7C5Du, 0x7C5Fu) /* KO_TOGG KO_ON KO_OFF */
 #define KC_IS_SC(kc) KC_IN(kc, 0x7C18u, 0x7C1Eu) /* SC_LCPO ... SC_SENT */
-/* On the ATmega32U4 each feature is inlined into the hook, and returns at once (changing nothing)
- * when its gate below is false: the gates there only cost flash (~100 B). They stay where they
- * save calls. -DENG_MODS_GATES=0 builds the chip's form on the host (differential checks). */
-#ifndef ENG_MODS_GATES
-#ifdef __AVR__
-#define ENG_MODS_GATES 0
-#else
-#define ENG_MODS_GATES 1
-#endif
-#endif
+/* Each feature returns at once, changing nothing, when its gate below is false: on the ATmega32U4,
+ * where all of them are inlined into the hook, the gates are left out (ENG_MODS_GATES). */
 #define GATE(c) (!ENG_MODS_GATES || (c))
 
 static bool both_shifts_gate(const engine_t *e)
@@ -104,16 +96,9 @@ ktime_t eng_mods_deadline_slow(const engine_t *e)
     return d;
 }
 
-#ifdef __AVR__
-__attribute__((noinline)) bool eng_mods_timing(const engine_t *e)
-{
-    return eng_mods_timing_inline(e);
-}
-#endif
-
 void eng_mods_task(engine_t *e)
 {
-    if (!eng_mods_timing(e)) return;
+    if (!GATE(eng_mods_timing(e))) return;
     eng_cw_task(e);
     eng_as_task(e);
     eng_ll_task(e);
@@ -129,7 +114,8 @@ void eng_mods_init(engine_t *e)
 #if ENGINE_HAS_AUTO_SHIFT
     m->as_timeout = eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT);
 #endif
-    m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
+    if (ENG_MODS_GATES) /* (only caps word's gate reads it) */
+        m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 
 void eng_mods_reset(engine_t *e)

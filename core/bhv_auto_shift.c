@@ -61,7 +61,7 @@ static void clear(engine_mods_t *m)
 /* The waiting key is settled: by its release, another key's press, or the timer (by_timer). */
 static void settle(engine_t *e, bool by_timer)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     uint8_t code = m->as_code;
     ktime_t held = (ktime_t)(e->now - m->as_time);
     bool shifted = (m->as_state & ENG_AS_SHIFT) || held >= timeout(e);
@@ -101,7 +101,7 @@ static void type_timeout(engine_t *e)
 
 static void control(engine_t *e, kc_t kc)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     bool on = enabled(e);
     uint8_t op = (uint8_t)(kc - AS_DOWN); /* QMK's order: DOWN UP RPT ON OFF TOGG */
     if (op == 0) {
@@ -120,7 +120,7 @@ static void control(engine_t *e, kc_t kc)
 
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     kc_t kc = k->kc;
     if (KC_IN(kc, AS_DOWN, AS_TOGG)) {
         control(e, kc);
@@ -161,7 +161,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
  * would end on a held Ctrl mod-tap: QMK does not decide the hold before either happens. */
 bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (!eng_is_mt_or_lt(k->kc) || (k->count & ENGINE_REC_COUNT) || !enabled(e) ||
         !eng_cfg(e, CFG_AUTO_SHIFT_RETRO) || !eligible(e, (uint8_t)k->kc))
         return false;
@@ -173,7 +173,7 @@ bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 /* Another key is pressed: the waiting key is settled, a waiting retro-shift hold is applied. */
 void eng_as_interrupt(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (m->as_retro_pos) {
         engine_held_t *h = eng_held_find(e, (uint8_t)(m->as_retro_pos - 1u));
         m->as_retro_pos = 0;
@@ -204,7 +204,7 @@ void eng_as_interrupt(engine_t *e)
 
 bool eng_as_release(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     uint8_t pos1 = (uint8_t)(k->pos + 1u);
     if ((k->count & ENG_HELD_AS_DOWN) && (k->kc <= 0xFFu || eng_is_mt_or_lt(k->kc))) {
         eng_unregister_code(e, (uint8_t)k->kc);
@@ -241,7 +241,7 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
 
 ktime_t eng_as_deadline(const engine_t *e)
 {
-    const engine_mods_t *m = &e->mods;
+    const engine_mods_t *m = ENG_MODS(e);
     if (!waiting(m) || (m->as_state & ENG_AS_RETRO)) return ENGINE_NO_DEADLINE;
     return ktime_deadline((ktime_t)(m->as_time + timeout(e)));
 }

@@ -8,7 +8,7 @@
 #if ENGINE_HAS_CAPS_WORD
 static void eng_cw_on(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (m->cw & ENG_CW_ON) return;
     m->cw |= ENG_CW_ON;
     m->cw_time = e->now;
@@ -22,7 +22,7 @@ static void eng_cw_on(engine_t *e)
 
 static void eng_cw_off(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (!(m->cw & ENG_CW_ON)) return;
     m->cw &= (uint8_t)~ENG_CW_ON;
     /* shifts held under invert_on_shift were kept out of the report: they count again */
@@ -64,7 +64,7 @@ static bool ignored(kc_t kc)
 
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     kc_t kc = k->kc;
     uint8_t n = k->count & ENGINE_REC_COUNT;
     bool on = (m->cw & ENG_CW_ON) != 0;
@@ -124,7 +124,7 @@ off:
 
 bool eng_cw_release(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (m->cw & ENG_CW_ON) m->cw_time = e->now;
     uint8_t sh = shift_key(k->kc, k->count & ENGINE_REC_COUNT);
     if (!(k->count & ENG_HELD_HOOKED) || !sh || m->as_retro_pos == k->pos + 1u) return false;

@@ -43,7 +43,7 @@ static bool mods_match(const ko_t *o, uint8_t mods)
 
 __attribute__((noinline)) static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);
     /* like a key held and then a modifier pressed: the host would wait its repeat delay */
     if ((ktime_t)(e->now - m->ko_last_time) < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
@@ -53,7 +53,7 @@ __attribute__((noinline)) static void defer(engine_t *e, uint8_t code, uint8_t t
 
 static void deactivate(engine_t *e, bool reregister)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (!m->ko_active) return;
     ko_t o;
     entry(e, (uint8_t)(m->ko_active - 1u), &o);
@@ -72,7 +72,7 @@ static void deactivate(engine_t *e, bool reregister)
 
 static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool is_mod, uint8_t mods)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES], layer;
     eng_keymap_lookup_at(e, pos, &layer); /* QMK checks the override's layers against it */
     /* the activation this event is (the same for every override) */
@@ -112,7 +112,7 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
 
 bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     kc_t kc = k->kc;
     if (pressed && KC_IN(kc, KO_TOGG, KO_OFF)) {
         uint8_t op = (uint8_t)(kc - KO_TOGG); /* TOGG ON OFF */
@@ -155,7 +155,7 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 
 void eng_ko_task(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     if (m->ko_deferred && !ktime_before(e->now, m->ko_defer_at)) {
         uint8_t code = (uint8_t)m->ko_deferred;
         m->ko_deferred = 0;

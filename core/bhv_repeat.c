@@ -62,7 +62,7 @@ static kc_t rememberable(kc_t kc, uint8_t count)
 
 bool eng_rep_press(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
+    engine_mods_t *m = ENG_MODS(e);
     kc_t kc = k->kc;
     if (kc != QK_REPEAT_KEY && kc != QK_ALT_REPEAT_KEY) {
         kc_t last = rememberable(kc, k->count & ENGINE_REC_COUNT);

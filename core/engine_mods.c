@@ -19,14 +19,16 @@
 
 static bool both_shifts_gate(const engine_t *e)
 {
-    return !(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT;
+    const engine_t *E = ENG_SELF(e);
+    return !(E->mods.cw & ENG_CW_ON) && (E->real_mods | E->os_mods) == MOD_MASK_SHIFT;
 }
 
 /* Press and release in one body: the Shift gate, layer lock and key overrides are asked the same
  * way for both (one copy of each test). A press stops at the first feature that takes it. */
 static inline __attribute__((always_inline)) bool mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     bool taken = false;
     if (both_shifts_gate(e)) eng_cw_before(e);
     if (pressed) {
@@ -85,7 +87,8 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
 
 ktime_t eng_mods_deadline_slow(const engine_t *e)
 {
-    const engine_mods_t *m = &e->mods;
+    const engine_t *E = ENG_SELF(e);
+    const engine_mods_t *m = &E->mods;
     ktime_t d = eng_as_deadline(e);
     if (ENGINE_HAS_CAPS_WORD) d = eng_earliest(d, eng_cw_deadline(e));
     if (m->ll_layers) {
@@ -120,7 +123,8 @@ void eng_mods_init(engine_t *e)
 
 void eng_mods_reset(engine_t *e)
 {
-    memset(&e->mods, 0, sizeof e->mods);
+    engine_t *E = ENG_SELF(e);
+    memset(&E->mods, 0, sizeof E->mods);
     eng_mods_init(e);
 }
 #endif

@@ -94,13 +94,12 @@ static bool waiting(const engine_mods_t *m)
     return m->as_pos && !(m->as_state & ENG_AS_HELD);
 }
 
-static void type_timeout(engine_t *e)
+/* AS_RPT: t in decimal, most significant digit first (at most five levels deep). */
+static void type_number(engine_t *e, uint16_t t)
 {
-    char digits[6];
-    uint8_t n = 0;
-    uint16_t t = timeout(e);
-    do digits[n++] = (char)(t % 10u); while ((t /= 10u) && n < sizeof digits);
-    while (n--) tap(e, digits[n] ? (uint8_t)(KC_1 + digits[n] - 1) : KC_0, false);
+    if (t >= 10u) type_number(e, t / 10u);
+    uint8_t d = (uint8_t)(t % 10u);
+    tap(e, d ? (uint8_t)(KC_1 + d - 1u) : KC_0, false);
 }
 
 static void control(engine_t *e, kc_t kc)
@@ -114,7 +113,7 @@ static void control(engine_t *e, kc_t kc)
     } else if (op == 1) {
         if (m->as_timeout < 65530u) m->as_timeout += 5u;
     } else if (op == 2) {
-        type_timeout(e);
+        type_number(e, timeout(e));
         return;
     } else {
         on = op == 3 || (op == 5 && !on);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Flash and RAM use of the ATmega32U4 generic image(s), against what Caterina / Atmel DFU leave
 # (28,672 bytes of flash below 0x7000, shared by the code and the config region that follows it)
-# and the chip's 2,560 bytes of SRAM; with --all, the same for the firmware with every issue-9
-# behaviour built in (mk/avr.mk, AVR_ALL_ELF): how much room it would leave for the config, against
-# the AVR_CFG_MIN bytes the shipped image must keep (and the config images of the example keyboards).
+# and the chip's 2,560 bytes of SRAM; with --all, the line issue 9 asks for: the -all image, with
+# every issue-9 behaviour built in (mk/avr.mk, AVR_ALL_ELF), and the room it leaves for the config
+# against the AVR_CFG_MIN bytes every shipped image must keep (its link fails with less).
 #   usage: bench/avr-size.sh IMAGE.elf... [--all ALL.elf]
 set -euo pipefail
 app=$(( ${AVR_APP_END:-0x7000} ))

@@ -106,7 +106,7 @@ static uint32_t parse_list(const char *s)
     return f;
 }
 
-static cfg_avr_image_t images[7];
+static cfg_avr_image_t images[8];
 static size_t nimages;
 
 size_t cfg_avr_images(const cfg_avr_image_t **out)
@@ -132,6 +132,7 @@ size_t cfg_avr_images(const cfg_avr_image_t **out)
         images[4] = (cfg_avr_image_t){"-seq-mouse", parse_list(ENGINE_AVR_IMAGE_SEQ_MOUSE)};
         images[5] = (cfg_avr_image_t){"-seq-mods", parse_list(ENGINE_AVR_IMAGE_SEQ_MODS)};
         images[6] = (cfg_avr_image_t){"-mods-mouse", parse_list(ENGINE_AVR_IMAGE_MODS_MOUSE)};
+        images[7] = (cfg_avr_image_t){"-all", parse_list(ENGINE_AVR_IMAGE_ALL)};
         nimages = sizeof images / sizeof images[0];
     }
     *out = images;

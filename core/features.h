@@ -8,8 +8,8 @@
 #define KESTREL_CORE_FEATURES_H
 
 /* The main ATmega32U4 image: 1 = built in. Every behaviour but the three biggest (unicode input,
- * auto shift, the mouse key modes), which the further images below each add to the same set; all
- * four keep at least the 1,536 bytes of config region the link insists on (make avr-bench prints
+ * auto shift, the mouse key modes), which the further images below add to the same set; all
+ * of them keep at least the 1,536 bytes of config region the link insists on (make avr-bench prints
  * what is left; docs/boards/atmega32u4.md, "The images"). */
 #define ENGINE_AVR_MACRO        1
 #define ENGINE_AVR_UNICODE      0
@@ -34,16 +34,16 @@
  * uses, and mk/avr.mk builds each as kestrel-atmega32u4-<name> with exactly these ENGINE_HAS_*
  * switches on (names as in ENGINE_HAS_*; one line each, the build reads them with sed and makes
  * <name> lower case with '-' for '_', and config/avr_images.c lists each by name for the tool: a
- * new line goes there too). Each holds the main image's behaviours and one or two of the three it
- * leaves out; the images with one come first, as they leave the most config region. Only the
- * three together are in no image: a keymap that uses them gets the image with the most of them
- * and a warning naming the rest. */
+ * new line goes there too). Each holds the main image's behaviours and one, two or all three of
+ * the three it leaves out; the images with fewer come first, as they leave the most config region.
+ * The last, -all, has every behaviour (the `make avr-bench` line "with every issue-9 behaviour"). */
 #define ENGINE_AVR_IMAGE_SEQ        "UNICODE LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 #define ENGINE_AVR_IMAGE_MODS       "AUTO_SHIFT LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 #define ENGINE_AVR_IMAGE_MOUSE      "MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 #define ENGINE_AVR_IMAGE_SEQ_MOUSE  "UNICODE MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 #define ENGINE_AVR_IMAGE_SEQ_MODS   "UNICODE AUTO_SHIFT LEADER MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 #define ENGINE_AVR_IMAGE_MODS_MOUSE "AUTO_SHIFT MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
+#define ENGINE_AVR_IMAGE_ALL        "UNICODE AUTO_SHIFT MOUSE_MODES LEADER DYNMACRO MACRO COMBO TAP_DANCE CAPS_WORD KEY_OVERRIDE REPEAT_KEY LAYER_LOCK SPACE_CADET KEY_CANCEL GRAVE_ESC TRI_LAYER"
 
 #if defined(__AVR__)
 #define ENGINE_FEATURE(avr) (avr)

@@ -113,30 +113,14 @@ $(foreach v,$(AVR_VARIANTS),\
   $(eval $(AVR_OBJDIR)-$(call avr_lc,$(v))/hal/atmega32u4/fallback_avr.o $(AVR_OBJDIR)-$(call avr_lc,$(v))-8mhz/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc))
 AVR_VARIANT_NAMES := $(foreach v,$(AVR_VARIANTS),-$(call avr_lc,$(v)) -$(call avr_lc,$(v))-8mhz)
 
-# The same firmware with every issue-9 behaviour built in (each ENGINE_HAS_* of core/features.h
-# but the drive key switched on), for the size line of `make avr-bench`: issue 9 wants the
-# ATmega32U4 to "still fit with all of it". Linked with the text region widened to 64 KB so the
-# size is reported even while it is over the chip's budget; it is measured, never flashed.
-AVR_ALL_OBJDIR := $(BUILD)/avr-all
-AVR_ALL_ELF := $(AVR_OUT)-all/kestrel-atmega32u4-all.elf
-AVR_ALL_CFLAGS := $(AVR_CFLAGS_COMMON) -DF_CPU=16000000UL $(foreach f,$(AVR_ALL_FEATURES),-DENGINE_HAS_$(f)=1)
-
-$(AVR_ALL_OBJDIR)/.flags: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(AVR_ALL_CFLAGS)' | cmp -s - $@ || echo '$(AVR_ALL_CFLAGS)' > $@
-
-$(AVR_ALL_OBJDIR)/%.o: %.c $(AVR_ALL_OBJDIR)/.flags
-	@mkdir -p $(dir $@)
-	$(AVR_CC) $(AVR_ALL_CFLAGS) -MMD -MP -c $< -o $@
-$(AVR_ALL_OBJDIR)/hal/atmega32u4/fallback_avr.o: $(BUILD)/gen/avr_fallback.inc
+# The image with every issue-9 behaviour (ENGINE_AVR_IMAGE_ALL) is a shipped one like the others,
+# with the same link check; issue 9 wants the ATmega32U4 to "still fit with all of it", and its
+# size is the "with every issue-9 behaviour" line of `make avr-bench`.
+AVR_ALL_ELF := $(AVR_OUT)/kestrel-atmega32u4-all.elf
 
 $(AVR_CRT_OBJ): $(AVR_CRT_SRC)
 	@mkdir -p $(dir $@)
 	$(AVR_CC) -mmcu=$(AVR_MCU) -Os -std=c11 $(WARN) -c $< -o $@
-
-$(AVR_ALL_ELF): $(patsubst %.c,$(AVR_ALL_OBJDIR)/%.o,$(AVR_SRC)) $(AVR_CRT_OBJ) $(AVR_ORDER)
-	@mkdir -p $(dir $@)
-	$(call avr_link_ordered,$(filter %.o,$^),-Wl$(comma)--defsym=__TEXT_REGION_LENGTH__=64K -Wl$(comma)--defsym=__kestrel_cfg_max=0,$(AVR_ALL_OBJDIR)/link,$@)
 
 $(AVR_OUT)/%.hex: $(AVR_OUT)/%.elf
 	$(AVR_OBJCOPY) -O ihex -R .eeprom -R .fuse -R .lock -R .signature $< $@

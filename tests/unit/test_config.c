@@ -271,11 +271,11 @@ static void avr_images(void **state)
                         "-seq-mouse");
     assert_string_equal(avr_keymap("AS_TOGG", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"inertia\"}}, "),
                         "-mods-mouse");
-    /* the unicode + auto shift image has no dynamic macros: the image with the most of them is
-     * taken, and the warning names what will do nothing */
-    avr_keymap("UC(0x00E9)", "DM_PLY1", "\"config\": {\"auto_shift\": {\"enabled\": true}}, ");
-    assert_true(has_msg("no ATmega32U4 image holds everything"));
-    assert_true(has_msg("dynamic macros") || has_msg("unicode input") || has_msg("auto shift"));
+    /* unicode, auto shift and dynamic macros: the -seq-mods image has no dynamic macros, so the
+     * image with every behaviour is taken, with no warning */
+    assert_string_equal(avr_keymap("UC(0x00E9)", "DM_PLY1", "\"config\": {\"auto_shift\": {\"enabled\": true}}, "),
+                        "-all");
+    assert_false(has_msg("no ATmega32U4 image holds everything"));
     assert_string_equal(avr_keymap("KC_B", "KC_C", "\"key_overrides\": [{\"trigger\": \"KC_BSPC\", "
                                    "\"replacement\": \"KC_DEL\", \"trigger_mods\": \"MOD_MASK_SHIFT\"}], "),
                         ENGINE_AVR_KEY_OVERRIDE ? "" : "-mods");
@@ -283,24 +283,27 @@ static void avr_images(void **state)
     assert_string_equal(avr_keymap("KC_B", "KC_C", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, "),
                         "-mouse");
     assert_int_equal(cfg_features_used(&m), 1u << CFG_F_MOUSE_MODES);
-    /* no image has all three of unicode, auto shift and the mouse modes */
-    avr_keymap("UC(0x00E9)", "AS_TOGG", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, ");
-    assert_true(has_msg("no ATmega32U4 image holds everything"));
-    assert_true(has_msg("unicode input") || has_msg("auto shift") || has_msg("the mouse key modes"));
-    /* every behaviour alone, and every two of them, have an image */
+    /* all three of unicode, auto shift and the mouse modes: only the image with everything */
+    assert_string_equal(avr_keymap("UC(0x00E9)", "AS_TOGG", "\"config\": {\"mouse_key\": {\"mode\": \"kinetic\"}}, "),
+                        "-all");
+    assert_false(has_msg("no ATmega32U4 image holds everything"));
+    /* every behaviour alone, and every two of them, have an image before the last */
     const cfg_avr_image_t *im;
     size_t n = cfg_avr_images(&im);
+    assert_int_equal(n, 8);
     for (unsigned f = 0; f < CFG_F_COUNT; f++)
         for (unsigned g = f; g < CFG_F_COUNT; g++) {
             uint32_t missing;
-            cfg_avr_image_for(1u << f | 1u << g, &missing);
+            const cfg_avr_image_t *pick = cfg_avr_image_for(1u << f | 1u << g, &missing);
             assert_int_equal(missing, 0);
+            assert_true(pick < im + n - 1);
         }
-    /* the three the main image leaves out are not in one image together */
+    /* the last image holds every behaviour, so any keymap has one */
+    assert_string_equal(im[n - 1].suffix, "-all");
+    assert_int_equal(im[n - 1].features, (1u << CFG_F_COUNT) - 1u);
     uint32_t missing;
-    cfg_avr_image_for(1u << CFG_F_UNICODE | 1u << CFG_F_AUTO_SHIFT | 1u << CFG_F_MOUSE_MODES, &missing);
-    assert_int_not_equal(missing, 0);
-    assert_int_equal(n, 7);
+    cfg_avr_image_for((1u << CFG_F_COUNT) - 1u, &missing);
+    assert_int_equal(missing, 0);
 }
 
 static void session_rules(void **state)

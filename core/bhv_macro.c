@@ -18,7 +18,8 @@ _Static_assert(CFG_MOP_SHIFTED >> 6 == MOD_BIT_LSHIFT, "a typed key's Shift bit"
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
 #if ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER /* the only ones that play from RAM */
-    if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
+    /* (what plays from RAM is generated whole, each op with its argument: i < end <= the buffer) */
+    if (e->seq.src == ENG_SEQ_SRC_RAM) return e->seq.buf[i];
 #endif
     return CFG_RD8(ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_MACROS] + i);
 }
@@ -90,9 +91,6 @@ static void start(engine_t *e)
     engine_seq_job_t j = s->job[0];
     s->njobs--;
     memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
-#if ENGINE_HAS_UNICODE
-    uint32_t arg = (uint32_t)j.hi << 16 | j.arg;
-#endif
     s->pc = 0;
     s->end = 0;
     switch (j.kind) {
@@ -108,7 +106,7 @@ static void start(engine_t *e)
 #if ENGINE_HAS_UNICODE
     case ENG_JOB_UNICODE:
         s->src = ENG_SEQ_SRC_RAM;
-        s->end = eng_unicode_compile(e, arg);
+        s->end = eng_unicode_compile(e, j.hi, j.arg);
         break;
 #endif
 #if ENGINE_HAS_LEADER

@@ -176,8 +176,8 @@ static inline void eng_seq_task(engine_t *e) { (void)e; }
 static inline ktime_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_seq_reset(engine_t *e) { (void)e; }
 #endif
-/* unicode (bhv_unicode.c): writes the input sequence of code point cp into e->seq.buf */
-uint8_t eng_unicode_compile(engine_t *e, uint32_t cp);
+/* unicode (bhv_unicode.c): writes the input sequence of code point hi:lo into e->seq.buf */
+uint8_t eng_unicode_compile(engine_t *e, uint8_t hi, uint16_t lo);
 #if ENGINE_HAS_UNICODE
 void eng_unicode_init(engine_t *e);
 #else

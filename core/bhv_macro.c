@@ -53,10 +53,10 @@ static void key_up(engine_t *e, uint8_t code, uint8_t mods)
     }
 }
 
-/* Taps a key: released at once, or after QMK's tap delay (then *wait says how long). */
-static bool tap(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
+/* Ends the tap of a key just pressed: released at once, or after QMK's tap delay (then *wait says
+ * how long). */
+static bool tap_end(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
 {
-    key_down(e, code, mods);
     uint16_t d = eng_cfg(e, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
     if (d && code != KC_NO) {
         e->seq.rel = code;
@@ -174,11 +174,11 @@ static uint16_t step(engine_t *e, bool *half)
     }
     switch (op) {
     case ENG_OP_TAP:
-        *half = tap(e, code, mods, &wait);
-        return *half ? wait : interval;
     case ENG_OP_DOWN:
         key_down(e, code, mods);
-        break;
+        if (op == ENG_OP_DOWN) break;
+        *half = tap_end(e, code, mods, &wait);
+        return *half ? wait : interval;
     case ENG_OP_UP:
         key_up(e, code, mods);
         break;

@@ -66,11 +66,8 @@ static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
     }
     /* Still down: the key becomes the keycode, so its release releases exactly that. */
     eng_bhv_act(e, &k, true);
-    if (cur) {
-        *cur = k;
-    } else if ((h = eng_held_find(e, pos)) != NULL) {
-        *h = k;
-    }
+    if (!cur) cur = eng_held_find(e, pos);
+    if (cur) *cur = k;
 }
 
 static void td_press(engine_t *e, engine_held_t *k)

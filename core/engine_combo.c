@@ -135,14 +135,15 @@ static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
         uint8_t kb = (uint8_t)(1u << (k & 7u)); /* (k < CFG_COMBO_KEYS_MAX unless NONE) */
         if (k == NONE || !(e->cb_act[s].keys & kb)) continue;
         uint8_t keys = e->cb_act[s].keys &= (uint8_t)~kb;
-        bool slow = CFG_RD8(c + CFG_CB_FLAGS) & CFG_CB_SLOW_RELEASE;
-        bool release = !(idx & ENG_COMBO_RELEASED) && (!keys || !slow);
-        e->cb_act[s].idx = keys ? (uint8_t)(idx | (release ? ENG_COMBO_RELEASED : 0)) : NONE;
-        if (release) {
-            uint8_t v = (uint8_t)(ENG_CFG(e)->npos + i);
-            eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
-            eng_exec(e, v, false, t);
+        if (!keys) e->cb_act[s].idx = NONE; /* the last key up: the slot is free */
+        if (idx & ENG_COMBO_RELEASED) return true;
+        if (keys) { /* not the last key up: the result is released now unless slow */
+            if (CFG_RD8(c + CFG_CB_FLAGS) & CFG_CB_SLOW_RELEASE) return true;
+            e->cb_act[s].idx = (uint8_t)(idx | ENG_COMBO_RELEASED);
         }
+        uint8_t v = (uint8_t)(ENG_CFG(e)->npos + i);
+        eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
+        eng_exec(e, v, false, t);
         return true;
     }
     return false;

@@ -247,7 +247,7 @@ void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, ktime_t t);
 /* A matrix key event; without combos it goes straight on (no call into the stage). */
 static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
-    if (e->cfg->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
+    if (ENG_CFG(e)->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
     else eng_exec(e, pos, pressed, t);
 }
 void eng_combo_tick(engine_t *e, ktime_t t);

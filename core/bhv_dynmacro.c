@@ -124,6 +124,6 @@ static void dm_release(engine_t *e, engine_held_t *k)
     }
 }
 
-const engine_bhv_t eng_bhv_dynmacro = {dm_press, dm_release, 0};
+ENG_BHV_DEFINE(dynmacro, dm_press, dm_release)
 
 #endif /* ENGINE_HAS_DYNMACRO */

@@ -23,5 +23,5 @@ static void gesc_release(engine_t *e, engine_held_t *k)
     eng_unregister_code(e, k->aux);
 }
 
-const engine_bhv_t eng_bhv_grave_esc = {gesc_press, gesc_release, 0};
+ENG_BHV_DEFINE(grave_esc, gesc_press, gesc_release)
 #endif

@@ -14,24 +14,11 @@ static bool mods_are_real(uint8_t code)
 }
 
 /* Press and release in one body: the mods go before the key and after it. */
-ENG_SHARED void key(engine_t *e, engine_held_t *k, bool down)
+void eng_bhv_key(engine_t *e, engine_held_t *k, bool down)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t code = (uint8_t)k->kc, mods = own_mods(k->kc);
     if (!down) eng_unregister_code(e, code);
     eng_mods_set(e, mods_are_real(code) ? &e->real_mods : &e->weak_mods, mods, down);
     if (down) eng_register_code(e, code);
 }
-
-static void key_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    key(e, k, true);
-}
-
-static void key_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    key(e, k, false);
-}
-
-const engine_bhv_t eng_bhv_key = {key_press, key_release, 0};

@@ -3,8 +3,9 @@
 #include "core/engine_int.h"
 
 /* Press and release in one body: they test the same keycode ranges. */
-ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
+void eng_bhv_layer(engine_t *e, engine_held_t *k, bool down)
 {
+    ENG_BHV_ENTRY(e);
     kc_t kc = k->kc;
     uint8_t l = QK_LAYER_GET(kc);
     /* Past LM, the kind is bits 5-7 (keycodes.h): 0 TO, 1 MO, 2 DF, 3 TG, 7 PDF; this behaviour
@@ -34,39 +35,13 @@ ENG_SHARED void layer_key(engine_t *e, engine_held_t *k, bool down)
     }
 }
 
-static void layer_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    layer_key(e, k, true);
-}
-
-static void layer_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    layer_key(e, k, false);
-}
-
-const engine_bhv_t eng_bhv_layer = {layer_press, layer_release, ENG_BHV_LAYER};
 
 /* TT: each tap below the toggle count flips the layer on press and back on release; the tap that
  * reaches tapping.toggle flips it on release only, so the layer stays. Held = momentary. */
-ENG_SHARED void tt(engine_t *e, engine_held_t *k, bool down)
+void eng_bhv_tap_toggle(engine_t *e, engine_held_t *k, bool down)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t n = k->count & ENGINE_REC_COUNT;
     /* a press flips below the toggle count, a release up to it */
     if ((uint16_t)(n + !down) <= eng_setting(e, CFG_TAPPING_TOGGLE, k->kc)) eng_layer_invert(e, QK_LAYER_GET(k->kc));
 }
-
-static void tt_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    tt(e, k, true);
-}
-
-static void tt_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    tt(e, k, false);
-}
-
-const engine_bhv_t eng_bhv_tap_toggle = {tt_press, tt_release, ENG_BHV_TAP_HOLD | ENG_BHV_LAYER};

@@ -81,6 +81,6 @@ static void leader_release(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_leader = {leader_press, leader_release, 0};
+ENG_BHV_DEFINE(leader, leader_press, leader_release)
 
 #endif /* ENGINE_HAS_LEADER */

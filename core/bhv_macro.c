@@ -276,6 +276,6 @@ static void macro_release(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_macro = {macro_press, macro_release, 0};
+ENG_BHV_DEFINE(macro, macro_press, macro_release)
 
 #endif /* ENGINE_HAS_PLAYER */

@@ -441,4 +441,4 @@ static void mouse_release(engine_t *e, engine_held_t *k)
     eng_unregister_code(e, (uint8_t)k->kc);
 }
 
-const engine_bhv_t eng_bhv_mouse = {mouse_press, mouse_release, 0};
+ENG_BHV_DEFINE(mouse, mouse_press, mouse_release)

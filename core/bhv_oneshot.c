@@ -6,8 +6,9 @@
 
 /* ---- OSM --------------------------------------------------------------------------------- */
 /* Press and release in one body: they read the same mods, tap count and setting. */
-ENG_SHARED void osm(engine_t *e, engine_held_t *k, bool down)
+void eng_bhv_osm(engine_t *e, engine_held_t *k, bool down)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t mods = kc_mods5_to_bits(QK_ONE_SHOT_MOD_GET_MODS(k->kc));
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
@@ -45,19 +46,6 @@ ENG_SHARED void osm(engine_t *e, engine_held_t *k, bool down)
     eng_unregister_mods(e, mods);
 }
 
-static void osm_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    osm(e, k, true);
-}
-
-static void osm_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    osm(e, k, false);
-}
-
-const engine_bhv_t eng_bhv_osm = {osm_press, osm_release, ENG_BHV_TAP_HOLD};
 
 /* ---- OSL --------------------------------------------------------------------------------- */
 static void osl_set(engine_t *e, uint8_t layer, uint8_t state)
@@ -88,8 +76,9 @@ bool eng_osl_expired(const engine_t *e, ktime_t now)
 }
 
 /* Press and release in one body, as for OSM. */
-ENG_SHARED void osl(engine_t *e, engine_held_t *k, bool down)
+void eng_bhv_osl(engine_t *e, engine_held_t *k, bool down)
 {
+    ENG_BHV_ENTRY(e);
     uint8_t layer = QK_LAYER_GET(k->kc);
     uint8_t n = k->count & ENGINE_REC_COUNT;
     uint16_t toggle = eng_setting(e, CFG_ONESHOT_TAP_TOGGLE, k->kc);
@@ -123,19 +112,6 @@ ENG_SHARED void osl(engine_t *e, engine_held_t *k, bool down)
     }
 }
 
-static void osl_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    osl(e, k, true);
-}
-
-static void osl_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    osl(e, k, false);
-}
-
-const engine_bhv_t eng_bhv_osl = {osl_press, osl_release, ENG_BHV_TAP_HOLD | ENG_BHV_LAYER};
 
 /* ---- OS_ON / OS_OFF / OS_TOGG ---------------------------------------------------------------- */
 static void os_ctl_press(engine_t *e, engine_held_t *k)
@@ -159,4 +135,4 @@ static void os_ctl_release(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_os_ctl = {os_ctl_press, os_ctl_release, 0};
+ENG_BHV_DEFINE(os_ctl, os_ctl_press, os_ctl_release)

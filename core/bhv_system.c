@@ -25,4 +25,4 @@ static void system_release(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_system = {system_press, system_release, 0};
+ENG_BHV_DEFINE(system, system_press, system_release)

@@ -115,7 +115,7 @@ void eng_td_tick(engine_t *e, ktime_t t)
         finish(e, e->td_down ? ENGINE_TD_HOLD : ENGINE_TD_TAP, NULL);
 }
 
-const engine_bhv_t eng_bhv_tap_dance = {td_press, td_release, 0};
+ENG_BHV_DEFINE(tap_dance, td_press, td_release)
 
 #else
 typedef int eng_no_combos_t; /* left out of this firmware (core/features.h) */

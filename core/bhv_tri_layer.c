@@ -33,5 +33,5 @@ static void tl_release(engine_t *e, engine_held_t *k)
     update(e);
 }
 
-const engine_bhv_t eng_bhv_tri_layer = {tl_press, tl_release, ENG_BHV_LAYER};
+ENG_BHV_DEFINE(tri_layer, tl_press, tl_release)
 #endif

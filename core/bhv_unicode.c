@@ -178,7 +178,7 @@ static void nothing(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_unicode = {unicode_press, nothing, 0};
+ENG_BHV_DEFINE(unicode, unicode_press, nothing)
 
 /* ---- UC_NEXT UC_PREV (cycle through unicode.selected_modes; Shift reverses), UC_MAC .. UC_EMAC ---- */
 static void uc_mode_press(engine_t *e, engine_held_t *k)
@@ -198,6 +198,6 @@ static void uc_mode_press(engine_t *e, engine_held_t *k)
     eng_trace(e, ENGINE_TRACE_UNICODE_MODE, k->pos, kc, e->uc_mode, CFG_POS_NONE);
 }
 
-const engine_bhv_t eng_bhv_uc_mode = {uc_mode_press, nothing, 0};
+ENG_BHV_DEFINE(uc_mode, uc_mode_press, nothing)
 
 #endif /* ENGINE_HAS_UNICODE */

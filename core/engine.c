@@ -109,7 +109,7 @@ static bool uses_oneshot_layer(kc_t kc, uint8_t count)
 static bool is_layer_action(kc_t kc, uint8_t count)
 {
     if (KC_IN(kc, QK_LAYER_TAP, QK_LAYER_TAP_MAX)) return count == 0;
-    return (eng_bhv_flags(kc) & ENG_BHV_LAYER) != 0;
+    return eng_is_layer_kc(kc);
 }
 
 /* entry: the key's place in held[] (a copy is worked on: the behaviours may move the entries). */

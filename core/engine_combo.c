@@ -204,7 +204,7 @@ static void combo_ctl_release(engine_t *e, engine_held_t *k)
     (void)k;
 }
 
-const engine_bhv_t eng_bhv_combo_ctl = {combo_ctl_press, combo_ctl_release, 0};
+ENG_BHV_DEFINE(combo_ctl, combo_ctl_press, combo_ctl_release)
 
 #else
 typedef int eng_no_combos_t; /* left out of this firmware (core/features.h) */

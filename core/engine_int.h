@@ -16,11 +16,11 @@
 #define ENG_SHARED static inline __attribute__((always_inline))
 #endif
 
-/* Every behaviour's press and release starts with ENG_BHV_ENTRY(e). They are called through
- * pointers, so nothing tells the compiler which engine they get; on the ATmega32U4, where there is
- * one (engine_avr, core/engine.h), this says it, and the engine's functions then lose their engine
- * argument (it is a constant everywhere): each call and each field access costs less. A behaviour
- * without it still works, but every engine function it calls keeps the argument. */
+/* Every behaviour's press and release starts with ENG_BHV_ENTRY(e). Nothing else tells the
+ * compiler which engine they get when one is not inlined into its caller; on the ATmega32U4, where
+ * there is one (engine_avr, core/engine.h), this says it, and the engine's functions then lose
+ * their engine argument (it is a constant everywhere): each call and each field access costs less.
+ * A behaviour without it still works, but every engine function it calls may keep the argument. */
 #ifdef __AVR__
 #define ENG_BHV_ENTRY(e) ((e) = &engine_avr)
 #else
@@ -44,50 +44,82 @@
 /* One behaviour per file (core/bhv_*.c), found by keycode range (core/bhv.c). A behaviour gets the
  * held-key entry: kc is the resolved keycode, count the tap count the tap-hold stage decided
  * (0 = held / not a dual-role key). press() may rewrite count (e.g. an interrupted tap that
- * becomes a hold) so that release() undoes what press() did. */
-typedef struct engine_bhv {
-    void (*press)(engine_t *e, engine_held_t *k);
-    void (*release)(engine_t *e, engine_held_t *k);
-    uint8_t flags; /* ENG_BHV_* */
-} engine_bhv_t;
+ * becomes a hold) so that release() undoes what press() did.
+ * Each behaviour is one function, eng_bhv_<name>(e, k, down): press (down) and release in one body,
+ * or a file's separate press and release joined by ENG_BHV_DEFINE(name, press, release). bhv.c
+ * calls them directly from one switch (no pointers, no objects in flash), so that the compiler
+ * inlines each into its one caller (on the ATmega32U4: -326 B against a table of press/release
+ * pointers). A new behaviour: an ENG_BHV_* id below, its declaration, its file, a row in bhv.c's
+ * table and a case in its switch. */
+#define ENG_BHV_DEFINE(name, press, release) \
+    void eng_bhv_##name(engine_t *e, engine_held_t *k, bool down) \
+    { \
+        if (down) press(e, k); \
+        else release(e, k); \
+    }
+#define ENG_BHV_DECLARE(name) void eng_bhv_##name(engine_t *e, engine_held_t *k, bool down)
 
-#define ENG_BHV_TAP_HOLD 0x01u /* goes through the tap-hold stage (MT LT TT OSM OSL) */
-#define ENG_BHV_LAYER    0x02u /* a layer key (does not consume a one-shot layer by itself) */
+/* The behaviours' ids (what bhv.c's table gives per keycode range). Their order carries the flags:
+ * the dual-role ones (through the tap-hold stage: MT LT OSM TT OSL) are ENG_BHV_MOD_TAP ..
+ * ENG_BHV_OSL, the layer keys (which do not consume a one-shot layer by themselves: TT OSL MO..
+ * TL_*) ENG_BHV_TAP_TOGGLE .. ENG_BHV_TRI_LAYER. */
+enum {
+    ENG_BHV_NONE,        /* keycodes the engine does not implement: held and ignored */
+    ENG_BHV_KEY,         /* bhv_key.c: basic keys, modifiers, modded keycodes */
+    ENG_BHV_MOUSE,       /* bhv_mouse.c */
+    ENG_BHV_MOD_TAP,     /* bhv_mod_tap.c */
+    ENG_BHV_LAYER_TAP,   /* bhv_layer_tap.c */
+    ENG_BHV_OSM,         /* bhv_oneshot.c */
+    ENG_BHV_TAP_TOGGLE,  /* bhv_layer.c: TT */
+    ENG_BHV_OSL,         /* bhv_oneshot.c */
+    ENG_BHV_LAYER,       /* bhv_layer.c: MO TG TO DF PDF LM */
+    ENG_BHV_TRI_LAYER,   /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
+    ENG_BHV_OS_CTL,      /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
+    ENG_BHV_SYSTEM,      /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
+    ENG_BHV_MACRO,       /* bhv_macro.c: MC_n */
+    ENG_BHV_UNICODE,     /* bhv_unicode.c: UC() UM() UP() */
+    ENG_BHV_UC_MODE,     /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
+    ENG_BHV_LEADER,      /* bhv_leader.c: QK_LEAD */
+    ENG_BHV_DYNMACRO,    /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
+    ENG_BHV_TAP_DANCE,   /* bhv_tap_dance.c: TD(i) */
+    ENG_BHV_COMBO_CTL,   /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
+    ENG_BHV_GRAVE_ESC,   /* bhv_grave_esc.c: QK_GESC */
+};
+ENG_BHV_DECLARE(key);
+ENG_BHV_DECLARE(mouse);
+ENG_BHV_DECLARE(mod_tap);
+ENG_BHV_DECLARE(layer_tap);
+ENG_BHV_DECLARE(osm);
+ENG_BHV_DECLARE(tap_toggle);
+ENG_BHV_DECLARE(osl);
+ENG_BHV_DECLARE(layer);
+ENG_BHV_DECLARE(tri_layer);
+ENG_BHV_DECLARE(os_ctl);
+ENG_BHV_DECLARE(system);
+ENG_BHV_DECLARE(macro);
+ENG_BHV_DECLARE(unicode);
+ENG_BHV_DECLARE(uc_mode);
+ENG_BHV_DECLARE(leader);
+ENG_BHV_DECLARE(dynmacro);
+ENG_BHV_DECLARE(tap_dance);
+ENG_BHV_DECLARE(combo_ctl);
+ENG_BHV_DECLARE(grave_esc);
 
 /* engine_held_t.count flag: pressed while one-shot keys were off (OS_OFF), so released as plain */
 #define ENG_HELD_PLAIN 0x40u
 
-/* The behaviour objects live in flash on the ATmega32U4 (100 B of RAM less): the ROM_DATA of the
- * declarations below applies to their definitions, so a new behaviour must be declared here the
- * same way before bhv.c names it. They are reached only through these: run the press (down) or
- * release of k->kc's behaviour on k; the ENG_BHV_* flags of kc's behaviour. */
+/* Run the press (down) or release of k->kc's behaviour on k. */
 void eng_bhv_act(engine_t *e, engine_held_t *k, bool down);
-uint8_t eng_bhv_flags(kc_t kc);
-/* kc's behaviour object: a flash address on the ATmega32U4, to compare (the unit tests), never to
- * read through there. */
-const engine_bhv_t *eng_bhv_for(kc_t kc);
-
-extern const engine_bhv_t eng_bhv_key ROM_DATA;       /* bhv_key.c: basic keys, modifiers, modded keycodes */
-extern const engine_bhv_t eng_bhv_mod_tap ROM_DATA;   /* bhv_mod_tap.c */
-extern const engine_bhv_t eng_bhv_layer_tap ROM_DATA; /* bhv_layer_tap.c */
-extern const engine_bhv_t eng_bhv_layer ROM_DATA;     /* bhv_layer.c: MO TG TO DF PDF LM */
-extern const engine_bhv_t eng_bhv_tap_toggle ROM_DATA;/* bhv_layer.c: TT */
-extern const engine_bhv_t eng_bhv_osm ROM_DATA;       /* bhv_oneshot.c */
-extern const engine_bhv_t eng_bhv_osl ROM_DATA;       /* bhv_oneshot.c */
-extern const engine_bhv_t eng_bhv_os_ctl ROM_DATA;    /* bhv_oneshot.c: OS_ON OS_OFF OS_TOGG */
-extern const engine_bhv_t eng_bhv_mouse ROM_DATA;     /* bhv_mouse.c */
-extern const engine_bhv_t eng_bhv_system ROM_DATA;    /* bhv_system.c: QK_BOOT QK_RBT EE_CLR, NK_* */
-extern const engine_bhv_t eng_bhv_macro ROM_DATA;     /* bhv_macro.c: MC_n */
-extern const engine_bhv_t eng_bhv_unicode ROM_DATA;   /* bhv_unicode.c: UC() UM() UP() */
-extern const engine_bhv_t eng_bhv_uc_mode ROM_DATA;   /* bhv_unicode.c: UC_NEXT .. UC_EMAC */
-extern const engine_bhv_t eng_bhv_leader ROM_DATA;    /* bhv_leader.c: QK_LEAD */
-extern const engine_bhv_t eng_bhv_dynmacro ROM_DATA;  /* bhv_dynmacro.c: DM_REC1 .. DM_PLY2 */
-extern const engine_bhv_t eng_bhv_tap_dance ROM_DATA; /* bhv_tap_dance.c: TD(i) */
-extern const engine_bhv_t eng_bhv_combo_ctl ROM_DATA; /* engine_combo.c: CM_ON CM_OFF CM_TOGG */
+/* kc's behaviour: an ENG_BHV_* id. */
+uint8_t eng_bhv_for(kc_t kc);
 
 static inline bool eng_is_tap_hold_kc(kc_t kc)
 {
-    return (eng_bhv_flags(kc) & ENG_BHV_TAP_HOLD) != 0;
+    return (uint8_t)(eng_bhv_for(kc) - ENG_BHV_MOD_TAP) <= ENG_BHV_OSL - ENG_BHV_MOD_TAP;
+}
+static inline bool eng_is_layer_kc(kc_t kc)
+{
+    return (uint8_t)(eng_bhv_for(kc) - ENG_BHV_TAP_TOGGLE) <= ENG_BHV_TRI_LAYER - ENG_BHV_TAP_TOGGLE;
 }
 static inline bool eng_is_mt_or_lt(kc_t kc)
 {
@@ -435,9 +467,6 @@ bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed);
 #else
 static inline bool eng_sc_event(engine_t *e, engine_held_t *k, bool p) { (void)e; (void)k; (void)p; return false; }
 #endif
-
-extern const engine_bhv_t eng_bhv_tri_layer ROM_DATA;  /* bhv_tri_layer.c: TL_LOWR TL_UPPR */
-extern const engine_bhv_t eng_bhv_grave_esc ROM_DATA;  /* bhv_grave_esc.c: QK_GESC */
 
 static inline uint8_t eng_rec_count(const engine_rec_t *r) { return r->flags & ENGINE_REC_COUNT; }
 static inline bool eng_rec_pressed(const engine_rec_t *r) { return (r->flags & ENGINE_REC_PRESSED) != 0; }

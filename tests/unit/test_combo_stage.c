@@ -22,16 +22,16 @@ static void dispatch(void **state)
 {
     (void)state;
     /* CM_* and TD() sit between ranges of the other behaviours: each must reach its own */
-    assert_ptr_equal(eng_bhv_for(QK_COMBO_ON), &eng_bhv_combo_ctl);
-    assert_ptr_equal(eng_bhv_for(QK_COMBO_OFF), &eng_bhv_combo_ctl);
-    assert_ptr_equal(eng_bhv_for(QK_COMBO_TOGGLE), &eng_bhv_combo_ctl);
-    assert_ptr_equal(eng_bhv_for(KC_TD(0)), &eng_bhv_tap_dance);
-    assert_ptr_equal(eng_bhv_for(KC_TD(255)), &eng_bhv_tap_dance);
+    assert_int_equal(eng_bhv_for(QK_COMBO_ON), ENG_BHV_COMBO_CTL);
+    assert_int_equal(eng_bhv_for(QK_COMBO_OFF), ENG_BHV_COMBO_CTL);
+    assert_int_equal(eng_bhv_for(QK_COMBO_TOGGLE), ENG_BHV_COMBO_CTL);
+    assert_int_equal(eng_bhv_for(KC_TD(0)), ENG_BHV_TAP_DANCE);
+    assert_int_equal(eng_bhv_for(KC_TD(255)), ENG_BHV_TAP_DANCE);
     /* and their neighbours still reach theirs */
-    assert_ptr_equal(eng_bhv_for(QK_ONE_SHOT_TOGGLE), &eng_bhv_os_ctl);
-    assert_ptr_equal(eng_bhv_for(QK_BOOT), &eng_bhv_system);
-    assert_ptr_equal(eng_bhv_for(KC_TT(1)), &eng_bhv_tap_toggle);
-    assert_ptr_equal(eng_bhv_for(NK_ON), &eng_bhv_system);
+    assert_int_equal(eng_bhv_for(QK_ONE_SHOT_TOGGLE), ENG_BHV_OS_CTL);
+    assert_int_equal(eng_bhv_for(QK_BOOT), ENG_BHV_SYSTEM);
+    assert_int_equal(eng_bhv_for(KC_TT(1)), ENG_BHV_TAP_TOGGLE);
+    assert_int_equal(eng_bhv_for(NK_ON), ENG_BHV_SYSTEM);
 }
 
 static void held_back_press_has_a_deadline(void **state)

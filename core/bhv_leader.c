@@ -51,7 +51,7 @@ bool eng_leader_take(engine_t *e, kc_t kc)
 /* QMK ends the sequence once strictly more than the timeout has passed. */
 ktime_t eng_leader_deadline(const engine_t *e)
 {
-    const engine_leader_t *l = &e->leader;
+    const engine_leader_t *l = ENG_NEAR(&e->leader);
     if (!l->active || (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
     return ktime_deadline((ktime_t)(l->time + eng_cfg(e, CFG_LEADER_TIMEOUT) + 1u));
 }
@@ -65,7 +65,7 @@ void eng_leader_task(engine_t *e)
 static void leader_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
-    engine_leader_t *l = &e->leader;
+    engine_leader_t *l = ENG_NEAR(&e->leader);
     if (l->active) return;
     l->active = 1;
     l->n = 0;

@@ -70,7 +70,7 @@ static bool tap_end(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
 
 static void finish(engine_t *e)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
 #if ENGINE_HAS_DYNMACRO
     if (s->src == ENG_SEQ_SRC_DM) eng_dm_play_end(e);
 #endif
@@ -87,7 +87,7 @@ static void finish(engine_t *e)
 /* Takes the next job; sets what plays (nothing when the job had nothing to play). */
 static void start(engine_t *e)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     engine_seq_job_t j = s->job[0];
     s->njobs--;
     memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
@@ -142,7 +142,7 @@ static void start(engine_t *e)
  * a tap's press went out and its release is the next step. */
 static uint16_t step(engine_t *e, bool *half)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     uint16_t interval = eng_cfg(e, CFG_MACRO_TAP_DELAY), wait = 0;
     if (s->rel) {
         uint8_t code = s->rel;
@@ -227,7 +227,7 @@ void eng_seq_task(engine_t *e)
 
 void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     if (s->njobs >= ENGINE_SEQ_JOBS) {
         eng_trace(e, ENGINE_TRACE_SEQ_DROPPED, CFG_POS_NONE, KC_NO, kind, CFG_POS_NONE);
         return;

@@ -170,6 +170,15 @@ void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
 
+/* A pointer to a part of the engine, as the compiler must take it: on the ATmega32U4 the engine is
+ * a constant address, so each field access is a 4-byte lds/sts; through a pointer register it is
+ * a 2-byte ldd/std (fields within 64 bytes of p). Used where measured to pay. */
+#ifdef __AVR__
+#define ENG_NEAR(p) ({ __typeof__(p) q_ = (p); __asm__("" : "+b"(q_)); q_; })
+#else
+#define ENG_NEAR(p) (p)
+#endif
+
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
 /* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),
  * a keycode to tap (leader results), a dynamic macro to play (arg = slot 1 or 2). */

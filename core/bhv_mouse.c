@@ -354,7 +354,7 @@ static bool active(const engine_t *e, uint8_t w)
  * this answers without reading a setting. */
 static bool still(const engine_t *e)
 {
-    const mouse_report_t *d = &e->mouse.dir;
+    const mouse_report_t *d = ENG_NEAR(&e->mouse.dir);
 #if ENGINE_HAS_MOUSE_MODES
     if (e->mouse.frame) return false;
 #endif

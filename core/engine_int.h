@@ -178,6 +178,9 @@ void eng_mouse_clear(engine_t *e);
 #else
 #define ENG_NEAR(p) (p)
 #endif
+/* The engine itself through such a pointer, placed at its field f: for fields near f */
+#define ENG_NEAR_AT(e, f) \
+    ((__typeof__(e))(void *)(ENG_NEAR((char *)(e) + offsetof(engine_t, f)) - offsetof(engine_t, f)))
 
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
 /* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),

@@ -120,7 +120,7 @@ static void dm_release(engine_t *e, engine_held_t *k)
     } else if (rec) {
         record_start(e, (uint8_t)(kc - QK_DYNAMIC_MACRO_RECORD_START_1 + 1u));
     } else if (kc != QK_DYNAMIC_MACRO_RECORD_STOP) {
-        eng_seq_push(e, ENG_JOB_DM, (uint16_t)(kc - QK_DYNAMIC_MACRO_PLAY_1 + 1u));
+        eng_seq_push(e, ENG_JOB_DM, (uint16_t)(kc - QK_DYNAMIC_MACRO_PLAY_1 + 1u), 0);
     }
 }
 

@@ -25,7 +25,7 @@ static void leader_end(engine_t *e)
         while (j < sizeof l->seq && CFG_RD8(p + j) == seq[j]) j++;
         if (j == sizeof l->seq) { /* the first entry that equals it */
             eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, i, CFG_POS_NONE);
-            eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(p + sizeof l->seq));
+            eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(p + sizeof l->seq), 0);
             return;
         }
     }

@@ -225,7 +225,7 @@ void eng_seq_task(engine_t *e)
     s->running = 0;
 }
 
-void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg)
+void eng_seq_push(engine_t *e, uint8_t kind, uint16_t arg, uint8_t hi)
 {
     engine_seq_t *s = ENG_NEAR(&e->seq);
     if (s->njobs >= ENGINE_SEQ_JOBS) {
@@ -233,7 +233,7 @@ void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg)
         return;
     }
     if (!s->src && !s->njobs && before(s->due, e->now)) s->due = e->now;
-    s->job[s->njobs++] = (engine_seq_job_t){kind, (uint8_t)(arg >> 16), (uint16_t)arg};
+    s->job[s->njobs++] = (engine_seq_job_t){kind, hi, arg};
     eng_seq_task(e);
 }
 
@@ -266,7 +266,7 @@ void eng_seq_reset(engine_t *e)
 static void macro_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
-    eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO));
+    eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO), 0);
 }
 
 static void macro_release(engine_t *e, engine_held_t *k)

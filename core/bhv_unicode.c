@@ -155,7 +155,8 @@ static void unicode_press(engine_t *e, engine_held_t *k)
     kc_t kc = k->kc;
     const cfg_t *c = ENG_CFG(e);
     uint16_t n = c->count[CFG_SEC_UNICODE_MAP]; /* (no map: 0) */
-    uint32_t cp = kc & 0x7FFFu;
+    uint16_t lo = kc & 0x7FFFu;
+    uint8_t hi = 0;
     if (n) {
         uint16_t i = kc & 0x3FFFu;
         if (kc >= QK_UNICODEMAP_PAIR) {
@@ -166,9 +167,10 @@ static void unicode_press(engine_t *e, engine_held_t *k)
         }
         if (i >= n) return; /* the loader does not let this happen */
         const uint8_t *p = c->base + c->off[CFG_SEC_UNICODE_MAP] + 3u * i;
-        cp = cfg_rd16(p) | (uint32_t)CFG_RD8(p + 2) << 16;
+        lo = cfg_rd16(p);
+        hi = CFG_RD8(p + 2);
     }
-    eng_seq_push(e, ENG_JOB_UNICODE, cp);
+    eng_seq_push(e, ENG_JOB_UNICODE, lo, hi);
 }
 
 static void nothing(engine_t *e, engine_held_t *k)

@@ -207,7 +207,7 @@ static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
     return (uint8_t)(mods | e->seq.mods);
 }
 static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
-void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);
+void eng_seq_push(engine_t *e, uint8_t kind, uint16_t arg, uint8_t hi); /* hi: a code point's bits 16-23 */
 void eng_seq_task(engine_t *e);                 /* runs every step due by e->now */
 ktime_t eng_seq_deadline(const engine_t *e);
 bool eng_seq_busy(const engine_t *e);

@@ -33,7 +33,7 @@ void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc)
     d->ev[i].flags = r->flags;
 }
 
-__attribute__((noinline)) static void record_start(engine_t *e, uint8_t slot)
+static void record_start(engine_t *e, uint8_t slot)
 {
     engine_dynmacro_t *d = &e->dm;
     eng_trace(e, ENGINE_TRACE_DM_RECORD_START, CFG_POS_NONE, KC_NO, slot, CFG_POS_NONE);

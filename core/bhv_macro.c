@@ -90,7 +90,7 @@ static void start(engine_t *e)
     engine_seq_t *s = ENG_NEAR(&e->seq);
     engine_seq_job_t j = s->job[0];
     s->njobs--;
-    memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
+    memmove(&s->job[0], &s->job[1], sizeof s->job - sizeof s->job[0]); /* (the slots past njobs: unused) */
     s->pc = 0;
     s->end = 0;
     switch (j.kind) {

@@ -21,7 +21,7 @@ static uint8_t selected(const engine_t *e, uint8_t i)
     return i < 5 && m && m <= CFG_UC_MODE_COUNT ? (uint8_t)(m - 1u) : 0xFFu;
 }
 
-__attribute__((noinline)) static uint8_t nselected(const engine_t *e)
+static uint8_t nselected(const engine_t *e)
 {
     uint8_t n = 0;
     while (selected(e, n) != 0xFFu) n++;

@@ -17,7 +17,8 @@
 /* auto_shift.enabled at start (eng_mods_init), then as AS_ON / AS_OFF / AS_TOGG left it */
 static bool enabled(const engine_t *e)
 {
-    return (e->mods.as_state & ENG_AS_ON) != 0;
+    const engine_t *E = ENG_SELF(e);
+    return (E->mods.as_state & ENG_AS_ON) != 0;
 }
 
 /* auto_shift.timeout as AS_UP/AS_DOWN left it (eng_mods_init starts it from the setting) */
@@ -39,13 +40,15 @@ static bool eligible(const engine_t *e, uint8_t code)
 /* The weak Shift auto shift added goes, in a report of its own. */
 static void shift_off(engine_t *e)
 {
-    e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+    engine_t *E = ENG_SELF(e);
+    E->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
     eng_send_kbd(e);
 }
 
 static void tap(engine_t *e, uint8_t code, bool shifted)
 {
-    if (shifted) e->weak_mods |= MOD_BIT_LSHIFT;
+    engine_t *E = ENG_SELF(e);
+    if (shifted) E->weak_mods |= MOD_BIT_LSHIFT;
     eng_register_code(e, code);
     eng_unregister_code(e, code);
     if (shifted) shift_off(e);
@@ -61,9 +64,10 @@ static void clear(engine_mods_t *m)
 /* The waiting key is settled: by its release, another key's press, or the timer (by_timer). */
 static void settle(engine_t *e, bool by_timer)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     uint8_t code = m->as_code;
-    ktime_t held = (ktime_t)(e->now - m->as_time);
+    ktime_t held = (ktime_t)(E->now - m->as_time);
     bool shifted = (m->as_state & ENG_AS_SHIFT) || held >= timeout(e);
     if (m->as_state & ENG_AS_RETRO) {
         uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
@@ -71,11 +75,11 @@ static void settle(engine_t *e, bool by_timer)
     }
     eng_trace(e, ENGINE_TRACE_AUTO_SHIFT, (uint8_t)(m->as_pos - 1u), code, shifted, CFG_POS_NONE);
     m->as_last = code;
-    m->as_last_time = e->now;
+    m->as_last_time = E->now;
     m->as_state = (uint8_t)((m->as_state & ~ENG_AS_LAST_SHIFTED) | (shifted ? ENG_AS_LAST_SHIFTED : 0));
     if (by_timer && shifted && eng_cfg(e, CFG_AUTO_SHIFT_REPEAT)) {
         /* stays down (and shifted) until the key is released, so the host repeats it */
-        e->weak_mods |= MOD_BIT_LSHIFT;
+        E->weak_mods |= MOD_BIT_LSHIFT;
         eng_register_code(e, code);
         m->as_state |= ENG_AS_HELD | ENG_AS_SHIFT;
         return;
@@ -90,18 +94,18 @@ static bool waiting(const engine_mods_t *m)
     return m->as_pos && !(m->as_state & ENG_AS_HELD);
 }
 
-static void type_timeout(engine_t *e)
+/* AS_RPT: t in decimal, most significant digit first (at most five levels deep). */
+static void type_number(engine_t *e, uint16_t t)
 {
-    char digits[6];
-    uint8_t n = 0;
-    uint16_t t = timeout(e);
-    do digits[n++] = (char)(t % 10u); while ((t /= 10u) && n < sizeof digits);
-    while (n--) tap(e, digits[n] ? (uint8_t)(KC_1 + digits[n] - 1) : KC_0, false);
+    if (t >= 10u) type_number(e, t / 10u);
+    uint8_t d = (uint8_t)(t % 10u);
+    tap(e, d ? (uint8_t)(KC_1 + d - 1u) : KC_0, false);
 }
 
 static void control(engine_t *e, kc_t kc)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     bool on = enabled(e);
     uint8_t op = (uint8_t)(kc - AS_DOWN); /* QMK's order: DOWN UP RPT ON OFF TOGG */
     if (op == 0) {
@@ -109,7 +113,7 @@ static void control(engine_t *e, kc_t kc)
     } else if (op == 1) {
         if (m->as_timeout < 65530u) m->as_timeout += 5u;
     } else if (op == 2) {
-        type_timeout(e);
+        type_number(e, timeout(e));
         return;
     } else {
         on = op == 3 || (op == 5 && !on);
@@ -120,7 +124,8 @@ static void control(engine_t *e, kc_t kc)
 
 bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
     if (KC_IN(kc, AS_DOWN, AS_TOGG)) {
         control(e, kc);
@@ -133,14 +138,14 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         if (!eng_cfg(e, CFG_AUTO_SHIFT_RETRO) || (k->count & ENGINE_REC_COUNT) == 0) return false;
         flags = ENG_AS_RETRO;
     }
-    uint8_t mods = e->real_mods | e->os_mods;
+    uint8_t mods = E->real_mods | E->os_mods;
     if (mods & ~MOD_MASK_SHIFT) return false; /* a shortcut: sent as it is */
     if (mods || (k->count & ENG_HELD_SHIFTED)) flags |= ENG_AS_SHIFT;
     if (k->count & ENG_HELD_SHIFTED) { /* caps word's Shift goes out with the key, when settled */
-        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        E->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         k->count &= (uint8_t)~ENG_HELD_SHIFTED;
     }
-    e->os_mods = 0; /* a one-shot Shift is used by this key */
+    E->os_mods = 0; /* a one-shot Shift is used by this key */
     m->as_pos = (uint8_t)(k->pos + 1u);
     m->as_code = code;
     m->as_time = r->time;
@@ -149,7 +154,7 @@ bool eng_as_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         eng_cfg(e, CFG_AUTO_SHIFT_REPEAT) &&
         (ktime_t)(r->time - m->as_last_time) < eng_setting(e, CFG_TAPPING_TERM, kc)) {
         /* tap then hold: the plain key goes down at once and stays, for the host to repeat */
-        if (flags & ENG_AS_SHIFT) e->weak_mods |= MOD_BIT_LSHIFT;
+        if (flags & ENG_AS_SHIFT) E->weak_mods |= MOD_BIT_LSHIFT;
         eng_register_code(e, code);
         m->as_state |= ENG_AS_HELD;
     }
@@ -173,18 +178,19 @@ bool eng_as_retro_hold(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 /* Another key is pressed: the waiting key is settled, a waiting retro-shift hold is applied. */
 void eng_as_interrupt(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     if (m->as_retro_pos) {
         engine_held_t *h = eng_held_find(e, (uint8_t)(m->as_retro_pos - 1u));
         m->as_retro_pos = 0;
         if (h) {
             engine_held_t c = *h;
-            engine_rec_t r = {e->now, c.pos, ENGINE_REC_PRESSED};
+            engine_rec_t r = {E->now, c.pos, ENGINE_REC_PRESSED};
             c.count &= (uint8_t)~ENG_HELD_HOOKED;
             if (eng_cw_press(e, &c, &r)) {
                 c.count |= ENG_HELD_HOOKED; /* a Shift taken by caps word's invert_on_shift */
             } else {
-                c.aux = e->real_mods;
+                c.aux = E->real_mods;
                 eng_bhv_act(e, &c, true);
             }
             *h = c;
@@ -197,14 +203,15 @@ void eng_as_interrupt(engine_t *e)
         engine_held_t *h = eng_held_find(e, (uint8_t)(m->as_pos - 1u));
         if (h) h->count |= ENG_HELD_AS_DOWN;
         /* QMK: pressing another key while a shifted key repeats drops the Shift */
-        if (m->as_state & ENG_AS_SHIFT) e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        if (m->as_state & ENG_AS_SHIFT) E->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         clear(m);
     }
 }
 
 bool eng_as_release(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     uint8_t pos1 = (uint8_t)(k->pos + 1u);
     if ((k->count & ENG_HELD_AS_DOWN) && (k->kc <= 0xFFu || eng_is_mt_or_lt(k->kc))) {
         eng_unregister_code(e, (uint8_t)k->kc);
@@ -213,16 +220,16 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
     if (m->as_retro_pos == pos1) {
         m->as_retro_pos = 0;
         uint16_t limit = eng_cfg(e, CFG_AUTO_SHIFT_RETRO);
-        if (limit != CFG_RETRO_SHIFT_ANY && (ktime_t)(e->now - m->as_retro_time) > limit) {
+        if (limit != CFG_RETRO_SHIFT_ANY && (ktime_t)(E->now - m->as_retro_time) > limit) {
             /* held past retro_shift's limit: it was a hold after all (press, then the release) */
             k->count &= (uint8_t)~ENG_HELD_HOOKED;
             eng_bhv_act(e, k, true);
             return false;
         }
         engine_held_t t = {(uint8_t)k->kc, k->pos, 1, 0};
-        engine_rec_t r = {e->now, k->pos, ENGINE_REC_PRESSED};
+        engine_rec_t r = {E->now, k->pos, ENGINE_REC_PRESSED};
         eng_cw_press(e, &t, &r); /* caps word sees the tap keycode */
-        e->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
+        E->weak_mods &= (uint8_t)~MOD_BIT_LSHIFT;
         eng_trace(e, ENGINE_TRACE_AUTO_SHIFT, k->pos, (uint8_t)k->kc, 1, CFG_POS_NONE);
         tap(e, (uint8_t)k->kc, true);
         return true;
@@ -232,7 +239,7 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
         eng_unregister_code(e, m->as_code);
         if (m->as_state & ENG_AS_SHIFT) shift_off(e);
         clear(m);
-        m->as_last_time = e->now;
+        m->as_last_time = E->now;
         return true;
     }
     settle(e, false);
@@ -241,7 +248,8 @@ bool eng_as_release(engine_t *e, engine_held_t *k)
 
 ktime_t eng_as_deadline(const engine_t *e)
 {
-    const engine_mods_t *m = &e->mods;
+    const engine_t *E = ENG_SELF(e);
+    const engine_mods_t *m = &E->mods;
     if (!waiting(m) || (m->as_state & ENG_AS_RETRO)) return ENGINE_NO_DEADLINE;
     return ktime_deadline((ktime_t)(m->as_time + timeout(e)));
 }

@@ -8,27 +8,29 @@
 #if ENGINE_HAS_CAPS_WORD
 static void eng_cw_on(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     if (m->cw & ENG_CW_ON) return;
     m->cw |= ENG_CW_ON;
-    m->cw_time = e->now;
+    m->cw_time = E->now;
     /* QMK clears every modifier, held and one-shot, as caps word starts; the next report shows it
      * (no report of its own) */
-    e->real_mods = 0;
-    e->os_mods = 0;
+    E->real_mods = 0;
+    E->os_mods = 0;
     m->sc_kc = 0; /* a space cadet shift that turned it on must not type its parenthesis */
     eng_trace(e, ENGINE_TRACE_CAPS_WORD, CFG_POS_NONE, KC_NO, 1, CFG_POS_NONE);
 }
 
 static void eng_cw_off(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     if (!(m->cw & ENG_CW_ON)) return;
     m->cw &= (uint8_t)~ENG_CW_ON;
     /* shifts held under invert_on_shift were kept out of the report: they count again */
-    e->real_mods |= m->cw_held;
+    E->real_mods |= m->cw_held;
     m->cw_held = 0;
-    e->weak_mods &= (uint8_t)~MOD_MASK_SHIFT;
+    E->weak_mods &= (uint8_t)~MOD_MASK_SHIFT;
     eng_trace(e, ENGINE_TRACE_CAPS_WORD, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
     eng_send_kbd(e);
 }
@@ -64,7 +66,8 @@ static bool ignored(kc_t kc)
 
 bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
     uint8_t n = k->count & ENGINE_REC_COUNT;
     bool on = (m->cw & ENG_CW_ON) != 0;
@@ -78,7 +81,7 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
     if (on && sh && eng_cfg(e, CFG_CAPS_WORD_INVERT_ON_SHIFT)) {
         /* the Shift is not sent: it inverts the shift of the keys typed while it is held */
         m->cw_held |= sh;
-        m->cw_time = e->now;
+        m->cw_time = E->now;
         return true;
     }
     if (!on) {
@@ -95,8 +98,8 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         return false;
     }
 
-    m->cw_time = e->now;
-    if (!((e->real_mods | e->os_mods) & ~(MOD_MASK_SHIFT | MOD_BIT_RALT))) {
+    m->cw_time = E->now;
+    if (!((E->real_mods | E->os_mods) & ~(MOD_MASK_SHIFT | MOD_BIT_RALT))) {
         if (ignored(kc)) return false;
         if (eng_is_mt_or_lt(kc)) {
             if (n == 0) {
@@ -113,7 +116,7 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
                    kc == KC_MODS(MOD_LSFT, KC_MINUS)))
             goto off;
         if (m->cw_held) shift ^= MOD_BIT_LSHIFT;
-        e->weak_mods = (uint8_t)((e->weak_mods & ~MOD_BIT_LSHIFT) | shift);
+        E->weak_mods = (uint8_t)((E->weak_mods & ~MOD_BIT_LSHIFT) | shift);
         if (shift) k->count |= ENG_HELD_SHIFTED;
         return false;
     }
@@ -124,15 +127,16 @@ off:
 
 bool eng_cw_release(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
-    if (m->cw & ENG_CW_ON) m->cw_time = e->now;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
+    if (m->cw & ENG_CW_ON) m->cw_time = E->now;
     uint8_t sh = shift_key(k->kc, k->count & ENGINE_REC_COUNT);
     if (!(k->count & ENG_HELD_HOOKED) || !sh || m->as_retro_pos == k->pos + 1u) return false;
     /* a Shift taken by invert_on_shift: still kept out, or made real when caps word ended */
     if (m->cw_held & sh) {
         m->cw_held &= (uint8_t)~sh;
     } else {
-        e->real_mods &= (uint8_t)~sh;
+        E->real_mods &= (uint8_t)~sh;
         eng_send_kbd(e);
     }
     return true;

@@ -43,17 +43,19 @@ static bool mods_match(const ko_t *o, uint8_t mods)
 
 __attribute__((noinline)) static void defer(engine_t *e, uint8_t code, uint8_t trigger_flag)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     m->ko_flags = (uint8_t)((m->ko_flags & ~ENG_KO_DEFER_TRIGGER) | trigger_flag);
     /* like a key held and then a modifier pressed: the host would wait its repeat delay */
-    if ((ktime_t)(e->now - m->ko_last_time) < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
-    else m->ko_defer_at = e->now + MOD_DELAY;
+    if ((ktime_t)(E->now - m->ko_last_time) < REPEAT_DELAY) m->ko_defer_at = m->ko_last_time + REPEAT_DELAY;
+    else m->ko_defer_at = E->now + MOD_DELAY;
     m->ko_deferred = code;
 }
 
 static void deactivate(engine_t *e, bool reregister)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     if (!m->ko_active) return;
     ko_t o;
     entry(e, (uint8_t)(m->ko_active - 1u), &o);
@@ -112,7 +114,8 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
 
 bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
     if (pressed && KC_IN(kc, KO_TOGG, KO_OFF)) {
         uint8_t op = (uint8_t)(kc - KO_TOGG); /* TOGG ON OFF */
@@ -124,13 +127,13 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
     if (!ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES] || (m->ko_flags & ENG_KO_OFF)) return false;
 
     bool is_mod = kc <= 0xFFu && IS_MODIFIER_KC(kc);
-    uint8_t mods = e->real_mods | e->os_mods;
+    uint8_t mods = E->real_mods | E->os_mods;
     if (is_mod) {
         uint8_t bit = (uint8_t)(1u << (kc & 7u));
         mods = pressed ? (uint8_t)(mods | bit) : (uint8_t)(mods & ~bit);
     } else if (pressed) {
         m->ko_last_kc = kc;
-        m->ko_last_time = e->now;
+        m->ko_last_time = E->now;
         m->ko_deferred = 0;
     } else if (kc == m->ko_last_kc || kc == m->ko_deferred) {
         /* the key that was sending input is up, or the trigger waiting to be sent again: nothing
@@ -155,8 +158,9 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
 
 void eng_ko_task(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
-    if (m->ko_deferred && !ktime_before(e->now, m->ko_defer_at)) {
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
+    if (m->ko_deferred && !ktime_before(E->now, m->ko_defer_at)) {
         uint8_t code = (uint8_t)m->ko_deferred;
         m->ko_deferred = 0;
         eng_register_code(e, code);
@@ -164,8 +168,8 @@ void eng_ko_task(engine_t *e)
         /* The trigger is down again, so its release must take it out: also when its press went
          * to the override (replaced) or to auto shift (tapped at once), which would otherwise
          * keep that release from the key's behaviour and leave the trigger in the report. */
-        for (uint8_t i = 0; i < e->nheld; i++)
-            if (e->held[i].kc == code) e->held[i].count &= (uint8_t)~ENG_HELD_HOOKED;
+        for (uint8_t i = 0; i < E->nheld; i++)
+            if (E->held[i].kc == code) E->held[i].count &= (uint8_t)~ENG_HELD_HOOKED;
     }
 }
 #endif

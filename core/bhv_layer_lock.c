@@ -8,11 +8,12 @@
 #if ENGINE_HAS_LAYER_LOCK
 static void invert(engine_t *e, uint8_t layer)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     layer_state_t bit = (layer_state_t)((layer_state_t)1 << layer);
     if (!(m->ll_layers & bit)) {
         /* a one-shot layer being locked stays on as a plain layer */
-        if (eng_osl_state(e) && eng_osl_layer(e) == layer) e->os_layer = 0;
+        if (eng_osl_state(e) && eng_osl_layer(e) == layer) E->os_layer = 0;
         eng_layer_on(e, layer);
     } else {
         eng_layer_off(e, layer);
@@ -24,14 +25,15 @@ static void invert(engine_t *e, uint8_t layer)
 
 bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
-    m->ll_time = e->now;
-    m->ll_layers &= e->layer_state; /* turned off by something else: no longer locked */
+    m->ll_time = E->now;
+    m->ll_layers &= E->layer_state; /* turned off by something else: no longer locked */
     if (kc == QK_LAYER_LOCK) {
         if (pressed) {
             uint8_t top = 0, l = 0; /* the highest layer on (0 when none is) */
-            for (layer_state_t st = e->layer_state; st; st >>= 1, l++)
+            for (layer_state_t st = E->layer_state; st; st >>= 1, l++)
                 if (st & 1u) top = l;
             invert(e, top);
         }
@@ -55,11 +57,12 @@ bool eng_ll_event(engine_t *e, engine_held_t *k, bool pressed)
 
 void eng_ll_task(engine_t *e)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
-    if (!m->ll_layers || !t || (ktime_t)(e->now - m->ll_time) <= t) return;
+    if (!m->ll_layers || !t || (ktime_t)(E->now - m->ll_time) <= t) return;
     eng_trace(e, ENGINE_TRACE_LAYER_LOCK, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
-    eng_layer_state_set(e, e->layer_state & ~m->ll_layers);
+    eng_layer_state_set(e, E->layer_state & ~m->ll_layers);
     m->ll_layers = 0;
 }
 #endif

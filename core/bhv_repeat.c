@@ -62,13 +62,14 @@ static kc_t rememberable(kc_t kc, uint8_t count)
 
 bool eng_rep_press(engine_t *e, engine_held_t *k)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
     if (kc != QK_REPEAT_KEY && kc != QK_ALT_REPEAT_KEY) {
         kc_t last = rememberable(kc, k->count & ENGINE_REC_COUNT);
         if (last) {
             m->rep_kc = last;
-            m->rep_mods = (uint8_t)(e->real_mods | e->weak_mods | e->os_mods);
+            m->rep_mods = (uint8_t)(E->real_mods | E->weak_mods | E->os_mods);
         }
         return false;
     }
@@ -76,8 +77,8 @@ bool eng_rep_press(engine_t *e, engine_held_t *k)
     if (kc == QK_REPEAT_KEY) {
         k->kc = m->rep_kc;
         /* the remembered mods, on top of the current ones, go with the key and after it */
-        k->aux = (uint8_t)(m->rep_mods & ~e->real_mods);
-        e->weak_mods |= k->aux;
+        k->aux = (uint8_t)(m->rep_mods & ~E->real_mods);
+        E->weak_mods |= k->aux;
     } else {
         k->kc = alt_keycode(m->rep_kc, m->rep_mods);
         k->aux = 0;

@@ -11,9 +11,27 @@ static const uint8_t *pairs(const engine_t *e)
     return ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_KEY_CANCEL];
 }
 
+/* 1 << (code & 7): one copy on the ATmega32U4, where a shift by a variable is a loop at each use
+ * (an 8-bit one here). */
+ENG_SHARED uint8_t key_mask(uint8_t code)
+{
+#ifdef __AVR__
+    uint8_t m = 1;
+    for (code &= 7u; code; code--) m = (uint8_t)(m << 1);
+    return m;
+#else
+    return (uint8_t)(1u << (code & 7u));
+#endif
+}
+
 static bool has(const kbd_report_t *r, uint8_t code)
 {
-    return (r->keys[code >> 3] >> (code & 7u)) & 1u;
+    return (r->keys[code >> 3] & key_mask(code)) != 0;
+}
+
+static void drop(kbd_report_t *r, uint8_t code)
+{
+    r->keys[code >> 3] &= (uint8_t)~key_mask(code);
 }
 
 void eng_socd_note_press(engine_t *e, uint8_t code)
@@ -30,14 +48,14 @@ void eng_socd_note_press(engine_t *e, uint8_t code)
 void eng_socd_filter(const engine_t *e, kbd_report_t *r)
 {
     uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL];
-    uint16_t bit = 1;
+    uint16_t last = e->mods.socd_last; /* pair i's bit at bit 0 as the loop reaches it */
     const uint8_t *p = pairs(e);
-    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
+    for (; n; n--, last >>= 1, p += CFG_KEY_CANCEL_SIZE) {
         uint8_t a = CFG_RD8(p), b = CFG_RD8(p + 2);
         if (!has(&e->kbd, a) || !has(&e->kbd, b)) continue;
-        bool b_last = (e->mods.socd_last & bit) != 0, neutral = CFG_RD8(p + 4) == CFG_KEY_CANCEL_NEUTRAL;
-        if (neutral || b_last) r->keys[a >> 3] &= (uint8_t)~(1u << (a & 7u));
-        if (neutral || !b_last) r->keys[b >> 3] &= (uint8_t)~(1u << (b & 7u));
+        bool neutral = CFG_RD8(p + 4) == CFG_KEY_CANCEL_NEUTRAL;
+        if (neutral || (last & 1u)) drop(r, a);
+        if (neutral || !(last & 1u)) drop(r, b);
     }
 }
 #endif

@@ -21,7 +21,8 @@ static const uint8_t sc_keys[7][3] ROM_DATA = {
 
 bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     kc_t kc = k->kc;
     if (!KC_IN(kc, SC_FIRST, SC_LAST)) {
         if (pressed) m->sc_kc = 0; /* any other key makes the next release a hold */
@@ -31,11 +32,11 @@ bool eng_sc_event(engine_t *e, engine_held_t *k, bool pressed)
     uint8_t hold = ROM_RD8(&t[0]), tapm = ROM_RD8(&t[1]), code = ROM_RD8(&t[2]);
     if (pressed) {
         m->sc_kc = kc;
-        m->sc_time = e->now;
+        m->sc_time = E->now;
         eng_register_mods(e, hold);
         return true;
     }
-    if (m->sc_kc == kc && (ktime_t)(e->now - m->sc_time) < eng_setting(e, CFG_TAPPING_TERM, kc)) {
+    if (m->sc_kc == kc && (ktime_t)(E->now - m->sc_time) < eng_setting(e, CFG_TAPPING_TERM, kc)) {
         if (hold != tapm) {
             eng_unregister_mods(e, hold);
             eng_register_mods(e, tapm);

@@ -365,21 +365,25 @@ bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool p
 void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed);
 ktime_t eng_mods_deadline_slow(const engine_t *e);
 /* Whether any feature's timer can be running (caps word, a key waiting for auto shift, a deferred
- * key override, a layer lock). engine_next_deadline() and the task ask this very often: inline
- * except on the ATmega32U4, where one copy (engine_mods.c) is smaller. */
-static inline bool eng_mods_timing_inline(const engine_t *e)
+ * key override, a layer lock). engine_next_deadline() and the task ask this very often. */
+static inline bool eng_mods_timing(const engine_t *e)
 {
     const engine_mods_t *m = &e->mods;
     return (m->cw | m->as_pos | m->ko_deferred) || m->ll_layers;
 }
+/* The features' tests of whether they can matter (eng_mods_timing, the hook's gates) save calls;
+ * on the ATmega32U4 they only cost flash (~300 B), as each feature is then inlined and its own
+ * first test says the same. -DENG_MODS_GATES=0 builds the chip's form on the host (to compare). */
+#ifndef ENG_MODS_GATES
 #ifdef __AVR__
-bool eng_mods_timing(const engine_t *e);
+#define ENG_MODS_GATES 0
 #else
-static inline bool eng_mods_timing(const engine_t *e) { return eng_mods_timing_inline(e); }
+#define ENG_MODS_GATES 1
+#endif
 #endif
 static inline ktime_t eng_mods_deadline(const engine_t *e)
 {
-    return eng_mods_timing(e) ? eng_mods_deadline_slow(e) : ENGINE_NO_DEADLINE;
+    return !ENG_MODS_GATES || eng_mods_timing(e) ? eng_mods_deadline_slow(e) : ENGINE_NO_DEADLINE;
 }
 void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
@@ -411,6 +415,17 @@ static inline void eng_socd_filter(const engine_t *e, kbd_report_t *r) { (void)e
 static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (void)code; }
 #endif
 
+/* The engine, for reading and writing its fields in a function that uses many of them (by
+ * convention `E`, next to `e` for the calls). On the ATmega32U4 the engine is at a constant
+ * address, so each field access is a 4-byte lds/sts; through a pointer the compiler cannot see
+ * through (the empty asm), each is a 2-byte ldd/std off Y or Z (the fields used most are within
+ * 64 bytes of its start: engine_state.h). Calls keep `e`, which the compiler knows, so they still
+ * go to the copies specialised for it. Used where measured to pay: 250 B in the modifier features. */
+#ifdef __AVR__
+#define ENG_SELF(e) ({ engine_t *p_ = &engine_avr; __asm__("" : "+b"(p_)); (void)(e); p_; })
+#else
+#define ENG_SELF(e) (e)
+#endif
 #define ENG_CW_ON   0x01u
 #define ENG_CW_DTAP 0x02u /* double-tap shift: left shift pressed once */
 

@@ -13,44 +13,49 @@
 #define KC_IS_AS(kc) KC_IN(kc, 0x7C10u, 0x7C15u) /* AS_DOWN ... AS_TOGG */
 #define KC_IS_KO(kc) KC_IN(kc, 0x7C5Du, 0x7C5Fu) /* KO_TOGG KO_ON KO_OFF */
 #define KC_IS_SC(kc) KC_IN(kc, 0x7C18u, 0x7C1Eu) /* SC_LCPO ... SC_SENT */
+/* Each feature returns at once, changing nothing, when its gate below is false: on the ATmega32U4,
+ * where all of them are inlined into the hook, the gates are left out (ENG_MODS_GATES). */
+#define GATE(c) (!ENG_MODS_GATES || (c))
 
 static bool both_shifts_gate(const engine_t *e)
 {
-    return !(e->mods.cw & ENG_CW_ON) && (e->real_mods | e->os_mods) == MOD_MASK_SHIFT;
+    const engine_t *E = ENG_SELF(e);
+    return !(E->mods.cw & ENG_CW_ON) && (E->real_mods | E->os_mods) == MOD_MASK_SHIFT;
 }
 
 /* Press and release in one body: the Shift gate, layer lock and key overrides are asked the same
  * way for both (one copy of each test). A press stops at the first feature that takes it. */
 static inline __attribute__((always_inline)) bool mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed)
 {
-    engine_mods_t *m = &e->mods;
+    engine_t *E = ENG_SELF(e);
+    engine_mods_t *m = &E->mods;
     bool taken = false;
     if (both_shifts_gate(e)) eng_cw_before(e);
     if (pressed) {
         /* A key waiting for auto shift, or a retro-shift hold, is settled before any other press. */
-        if (m->as_pos | m->as_retro_pos) eng_as_interrupt(e);
+        if (GATE(m->as_pos | m->as_retro_pos)) eng_as_interrupt(e);
         /* Repeat key turns into the key it repeats: every later feature sees that key. */
         if (eng_rep_press(e, k)) return true;
     } else {
-        taken = ((m->cw & ENG_CW_ON) || (k->count & ENG_HELD_HOOKED)) && eng_cw_release(e, k);
+        taken = GATE((m->cw & ENG_CW_ON) || (k->count & ENG_HELD_HOOKED)) && eng_cw_release(e, k);
     }
     kc_t kc = k->kc;
-    if (m->ll_layers || kc == QK_LAYER_LOCK) taken |= eng_ll_event(e, k, pressed);
+    if (GATE(m->ll_layers || kc == QK_LAYER_LOCK)) taken |= eng_ll_event(e, k, pressed);
     if (pressed && taken) return true;
-    if (ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc)) taken |= eng_ko_event(e, k, pressed);
+    if (GATE(ENG_CFG(e)->count[CFG_SEC_KEY_OVERRIDES] || KC_IS_KO(kc))) taken |= eng_ko_event(e, k, pressed);
     if (pressed) {
         if (taken) return true;
-        bool as = (m->as_state & ENG_AS_ON) || KC_IS_AS(kc);
+        bool as = GATE((m->as_state & ENG_AS_ON) || KC_IS_AS(kc));
         if (as && eng_as_retro_hold(e, k, r)) return true;
-        if (((m->cw & ENG_CW_ON) || kc == QK_CAPS_WORD_TOGGLE || (m->cfg_bits & ENG_MC_CW_DTAP)) &&
+        if (GATE((m->cw & ENG_CW_ON) || kc == QK_CAPS_WORD_TOGGLE || (m->cfg_bits & ENG_MC_CW_DTAP)) &&
             eng_cw_press(e, k, r))
             return true;
         if (as && eng_as_press(e, k, r)) return true;
-        return (m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
+        return GATE(m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
     }
     /* auto shift may also give the key back to its behaviour */
-    if ((m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) return true;
-    if (KC_IS_SC(kc)) taken |= eng_sc_event(e, k, false);
+    if (GATE(m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) return true;
+    if (GATE(KC_IS_SC(kc))) taken |= eng_sc_event(e, k, false);
     /* a key whose press was taken never reaches its behaviour */
     return taken || (k->count & ENG_HELD_HOOKED);
 }
@@ -82,7 +87,8 @@ void eng_mods_after(engine_t *e, const engine_held_t *k, bool pressed)
 
 ktime_t eng_mods_deadline_slow(const engine_t *e)
 {
-    const engine_mods_t *m = &e->mods;
+    const engine_t *E = ENG_SELF(e);
+    const engine_mods_t *m = &E->mods;
     ktime_t d = eng_as_deadline(e);
     if (ENGINE_HAS_CAPS_WORD) d = eng_earliest(d, eng_cw_deadline(e));
     if (m->ll_layers) {
@@ -93,16 +99,9 @@ ktime_t eng_mods_deadline_slow(const engine_t *e)
     return d;
 }
 
-#ifdef __AVR__
-__attribute__((noinline)) bool eng_mods_timing(const engine_t *e)
-{
-    return eng_mods_timing_inline(e);
-}
-#endif
-
 void eng_mods_task(engine_t *e)
 {
-    if (!eng_mods_timing(e)) return;
+    if (!GATE(eng_mods_timing(e))) return;
     eng_cw_task(e);
     eng_as_task(e);
     eng_ll_task(e);
@@ -118,12 +117,14 @@ void eng_mods_init(engine_t *e)
 #if ENGINE_HAS_AUTO_SHIFT
     m->as_timeout = eng_cfg(e, CFG_AUTO_SHIFT_TIMEOUT);
 #endif
-    m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
+    if (ENG_MODS_GATES) /* (only caps word's gate reads it) */
+        m->cfg_bits = eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT) ? ENG_MC_CW_DTAP : 0;
 }
 
 void eng_mods_reset(engine_t *e)
 {
-    memset(&e->mods, 0, sizeof e->mods);
+    engine_t *E = ENG_SELF(e);
+    memset(&E->mods, 0, sizeof E->mods);
     eng_mods_init(e);
 }
 #endif

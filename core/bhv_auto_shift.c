@@ -17,8 +17,7 @@
 /* auto_shift.enabled at start (eng_mods_init), then as AS_ON / AS_OFF / AS_TOGG left it */
 static bool enabled(const engine_t *e)
 {
-    const engine_t *E = ENG_SELF(e);
-    return (E->mods.as_state & ENG_AS_ON) != 0;
+    return (e->mods.as_state & ENG_AS_ON) != 0;
 }
 
 /* auto_shift.timeout as AS_UP/AS_DOWN left it (eng_mods_init starts it from the setting) */

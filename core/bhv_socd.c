@@ -11,38 +11,27 @@ static const uint8_t *pairs(const engine_t *e)
     return ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_KEY_CANCEL];
 }
 
-/* 1 << (code & 7): one copy on the ATmega32U4, where a shift by a variable is a loop at each use
- * (an 8-bit one here). */
-ENG_SHARED uint8_t key_mask(uint8_t code)
-{
-#ifdef __AVR__
-    uint8_t m = 1;
-    for (code &= 7u; code; code--) m = (uint8_t)(m << 1);
-    return m;
-#else
-    return (uint8_t)(1u << (code & 7u));
-#endif
-}
-
 static bool has(const kbd_report_t *r, uint8_t code)
 {
-    return (r->keys[code >> 3] & key_mask(code)) != 0;
+    return (r->keys[code >> 3] & eng_mods_bit(code)) != 0;
 }
 
 static void drop(kbd_report_t *r, uint8_t code)
 {
-    r->keys[code >> 3] &= (uint8_t)~key_mask(code);
+    r->keys[code >> 3] &= (uint8_t)~eng_mods_bit(code);
 }
 
 void eng_socd_note_press(engine_t *e, uint8_t code)
 {
     uint8_t n = (uint8_t)ENG_CFG(e)->count[CFG_SEC_KEY_CANCEL];
-    uint16_t bit = 1; /* pair i's bit, shifted along (no variable shift on the AVR) */
+    /* pair i's bit, shifted along (no variable shift on the AVR) */
+    uint16_t last = e->mods.socd_last, bit = 1;
     const uint8_t *p = pairs(e);
-    for (uint8_t i = 0; i < n; i++, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
-        if (code == CFG_RD8(p + 2)) e->mods.socd_last |= bit;
-        else if (code == CFG_RD8(p)) e->mods.socd_last &= (uint16_t)~bit;
+    for (; n; n--, bit = (uint16_t)(bit << 1), p += CFG_KEY_CANCEL_SIZE) {
+        if (code == CFG_RD8(p + 2)) last |= bit;
+        else if (code == CFG_RD8(p)) last &= (uint16_t)~bit;
     }
+    e->mods.socd_last = last;
 }
 
 void eng_socd_filter(const engine_t *e, kbd_report_t *r)

@@ -3,35 +3,17 @@
 #include "core/engine_int.h"
 
 #if ENGINE_HAS_TRI_LAYER
-__attribute__((noinline)) static uint8_t own_layer(const engine_t *e, kc_t kc)
+/* Press and release in one body: the key's own layer goes on (off), then adjust follows the two. */
+void eng_bhv_tri_layer(engine_t *e, engine_held_t *k, bool down)
 {
-    return (uint8_t)(eng_cfg(e, kc == QK_TRI_LAYER_LOWER ? CFG_TRI_LAYER_LOWER : CFG_TRI_LAYER_UPPER) & 31u);
-}
-
-static void update(engine_t *e)
-{
-    layer_state_t s = e->layer_state;
-    uint8_t lo = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_LOWER) & 31u);
-    uint8_t up = (uint8_t)(eng_cfg(e, CFG_TRI_LAYER_UPPER) & 31u);
+    ENG_BHV_ENTRY(e);
+    layer_state_t lo = eng_layer_bit((uint8_t)eng_cfg(e, CFG_TRI_LAYER_LOWER));
+    layer_state_t up = eng_layer_bit((uint8_t)eng_cfg(e, CFG_TRI_LAYER_UPPER));
+    layer_state_t own = k->kc == QK_TRI_LAYER_LOWER ? lo : up;
+    layer_state_t s = e->layer_state | own;
+    if (!down) s ^= own;
+    eng_layer_state_set(e, s); /* (its trace first, as for any layer key) */
     layer_state_t adj = eng_layer_bit((uint8_t)eng_cfg(e, CFG_TRI_LAYER_ADJUST));
-    if ((s >> lo & 1u) && (s >> up & 1u)) s |= adj;
-    else s &= (layer_state_t)~adj;
-    eng_layer_state_set(e, s);
+    eng_layer_state_set(e, (s & lo) && (s & up) ? s | adj : s & (layer_state_t)~adj);
 }
-
-static void tl_press(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    eng_layer_on(e, own_layer(e, k->kc));
-    update(e);
-}
-
-static void tl_release(engine_t *e, engine_held_t *k)
-{
-    ENG_BHV_ENTRY(e);
-    eng_layer_off(e, own_layer(e, k->kc));
-    update(e);
-}
-
-ENG_BHV_DEFINE(tri_layer, tl_press, tl_release)
 #endif

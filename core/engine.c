@@ -76,8 +76,9 @@ static void held_remove(engine_t *e, uint8_t pos)
  * mod-only keycodes or held dual-role keys, nor while a tap-hold decision is pending. */
 static void flow_update(engine_t *e, const engine_rec_t *r, kc_t kc, uint8_t count)
 {
-    if (count == 0 && (e->nwait || (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) &&
-                                    eng_rec_count(&e->tk) == 0)))
+    engine_t *E = ENG_SELF_AT(e, tk);
+    if (count == 0 && (E->nwait || (E->tk.pos != CFG_POS_NONE && eng_rec_pressed(&E->tk) &&
+                                    eng_rec_count(&E->tk) == 0)))
         return;
     if (!eng_rec_pressed(r)) {
         if (IS_MODIFIER_KC(kc) || KC_IN(kc, QK_MOMENTARY, QK_MOMENTARY_MAX) ||
@@ -88,9 +89,9 @@ static void flow_update(engine_t *e, const engine_rec_t *r, kc_t kc, uint8_t cou
         if (KC_IN(kc, QK_MODS, QK_MODS_MAX) && QK_MODS_GET_BASIC(kc) == KC_NO) return;
         if (eng_is_mt_or_lt(kc) && count == 0) return;
     }
-    e->flow_prev_kc = kc;
-    e->flow_prev_time = r->time;
-    e->flow_valid = 1;
+    E->flow_prev_kc = kc;
+    E->flow_prev_time = r->time;
+    E->flow_valid = 1;
 }
 
 /* Does pressing this key use up an active one-shot layer? Modifiers, one-shot mods and held
@@ -242,20 +243,21 @@ static void overflow(engine_t *e)
 /* Replay what waited, in order, while the tap-hold stage accepts it. */
 static void drain(engine_t *e)
 {
-    e->drain_pending = 0;
-    while (e->nwait) {
-        engine_rec_t front = e->wait[0];
-        uint8_t n = e->nwait;
+    engine_t *E = ENG_SELF_AT(e, tk);
+    E->drain_pending = 0;
+    while (E->nwait) {
+        engine_rec_t front = E->wait[0];
+        uint8_t n = E->nwait;
         if (!eng_tap_process(e, &front)) {
             /* The front event was not taken; if the stage is now free, QMK takes it on its next
              * 1 ms tick. Keep the record updates the stage made (tap counts) when it is the same. */
-            if (e->nwait == n) e->wait[0].flags = front.flags;
-            if (e->tk.pos == CFG_POS_NONE || !eng_rec_pressed(&e->tk) || eng_rec_count(&e->tk))
-                e->drain_pending = e->nwait != 0;
+            if (E->nwait == n) E->wait[0].flags = front.flags;
+            if (E->tk.pos == CFG_POS_NONE || !eng_rec_pressed(&E->tk) || eng_rec_count(&E->tk))
+                E->drain_pending = E->nwait != 0;
             return;
         }
         /* Consumed: it is the front unless the stage already took it out itself. */
-        if (e->nwait == n) eng_wait_pop(e);
+        if (E->nwait == n) eng_wait_pop(e);
     }
 }
 
@@ -302,12 +304,13 @@ void eng_exec(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 
 void engine_init(engine_t *e, const cfg_t *cfg, const engine_sink_t *sink, void *ctx)
 {
+    engine_t *E = ENG_SELF_AT(e, now);
     static const engine_sink_t no_sink = {NULL, NULL, NULL, NULL, NULL, NULL};
     memset(e, 0, sizeof *e);
     e->cfg = cfg;
     e->sink = sink ? sink : &no_sink;
     e->ctx = ctx;
-    e->default_layer_state = 1;
+    E->default_layer_state = 1;
     e->tk.pos = CFG_POS_NONE;
     e->nkro = cfg_setting(cfg, CFG_NKRO) != 0;
     eng_mods_init(e);
@@ -424,33 +427,49 @@ void engine_key_event(engine_t *e, uint8_t pos, bool pressed, ktime_t now_ms)
     eng_combo_event(e, pos, pressed, e->now);
 }
 
+/* engine_next_deadline's running minimum: on the ATmega32U4 one static and two small helpers, so
+ * that each of the dozen sources costs a load and a call (-60 B); a local elsewhere. */
+#ifdef __AVR__
+static ktime_t nd_d;
+__attribute__((noinline)) static void nd_min(ktime_t d) { nd_d = eng_earliest(nd_d, d); }
+__attribute__((noinline)) static void nd_at(ktime_t t) { nd_min(ktime_deadline(t)); }
+#define ND_DECL nd_d = ENGINE_NO_DEADLINE
+#define ND_RESULT nd_d
+#else
+#define ND_DECL ktime_t nd_d = ENGINE_NO_DEADLINE
+#define nd_min(x) (nd_d = eng_earliest(nd_d, (x)))
+#define nd_at(t) (nd_d = eng_due_at(nd_d, (t)))
+#define ND_RESULT nd_d
+#endif
+
 ktime_t engine_next_deadline(const engine_t *e)
 {
-    ktime_t d = ENGINE_NO_DEADLINE;
-    if (e->tk.pos != CFG_POS_NONE && eng_rec_pressed(&e->tk) && eng_rec_count(&e->tk) == 0)
-        d = eng_due_at(d, (ktime_t)(e->tk.time + e->tk_term));
-    if (e->drain_pending) d = eng_due_at(d, (ktime_t)(e->now + 1u));
+    const engine_t *E = ENG_SELF_AT(e, tk);
+    ND_DECL;
+    if (E->tk.pos != CFG_POS_NONE && eng_rec_pressed(&E->tk) && eng_rec_count(&E->tk) == 0)
+        nd_at((ktime_t)(E->tk.time + E->tk_term));
+    if (E->drain_pending) nd_at((ktime_t)(e->now + 1u));
     uint8_t st = eng_osl_state(e);
     bool osl_waits = (st & ENG_OSL_OTHER_PRESSED) && !(st & ENG_OSL_TOGGLED);
     if (e->os_mods || osl_waits) {
         uint16_t timeout = eng_cfg(e, CFG_ONESHOT_TIMEOUT);
         if (timeout) {
-            if (e->os_mods) d = eng_due_at(d, (ktime_t)(e->os_mods_time + timeout));
-            if (osl_waits) d = eng_due_at(d, (ktime_t)(e->os_layer_time + timeout));
+            if (e->os_mods) nd_at((ktime_t)(e->os_mods_time + timeout));
+            if (osl_waits) nd_at((ktime_t)(e->os_layer_time + timeout));
         }
     }
-    if (e->tap_release) d = eng_due_at(d, e->tap_release_at);
-    d = eng_earliest(d, eng_mods_deadline(e));
+    if (e->tap_release) nd_at(e->tap_release_at);
+    nd_min(eng_mods_deadline(e));
 #if ENGINE_HAS_COMBO
-    if (e->cb_n) d = eng_due_at(d, e->cb_deadline);
+    if (e->cb_n) nd_at(e->cb_deadline);
 #endif
 #if ENGINE_HAS_TAP_DANCE
-    if (e->td_idx != 0xFFu) d = eng_due_at(d, e->td_deadline);
+    if (e->td_idx != 0xFFu) nd_at(e->td_deadline);
 #endif
-    d = eng_earliest(d, eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
-    d = eng_earliest(d, eng_seq_deadline(e));
-    if (eng_leader_active(e)) d = eng_earliest(d, eng_leader_deadline(e));
-    return d;
+    nd_min(eng_mouse_deadline(e)); /* none unless moving (or coasting, in inertia mode) */
+    nd_min(eng_seq_deadline(e));
+    if (eng_leader_active(e)) nd_min(eng_leader_deadline(e));
+    return ND_RESULT;
 }
 
 static bool all_zero(const void *p, uint8_t n)

@@ -3,6 +3,8 @@
 #ifndef KESTREL_CORE_ENGINE_INT_H
 #define KESTREL_CORE_ENGINE_INT_H
 
+#include <stddef.h>
+
 #include "core/engine.h"
 #include "core/features.h"
 #include "core/rom.h"
@@ -25,6 +27,22 @@
 #define ENG_BHV_ENTRY(e) ((e) = &engine_avr)
 #else
 #define ENG_BHV_ENTRY(e) ((void)(e))
+#endif
+/* The engine seen from one of its fields, for a function that uses many fields near it (by
+ * convention `E`, next to `e` for the calls): on the ATmega32U4, where the engine is at a constant
+ * address and each e->f is a 4-byte lds/sts, E->f is a 2-byte ldd/std off a pointer register for
+ * the fields within 64 bytes after `field` (engine_state.h's order), through a pointer the
+ * compiler cannot see through (the empty asm). Used where measured to pay. */
+#ifdef __AVR__
+#define ENG_SELF_AT(e, field) \
+    ({ \
+        uint8_t *p_ = (uint8_t *)&engine_avr + offsetof(engine_t, field); \
+        __asm__("" : "+b"(p_)); \
+        (void)(e); \
+        (engine_t *)(void *)(p_ - offsetof(engine_t, field)); \
+    })
+#else
+#define ENG_SELF_AT(e, field) (e)
 #endif
 /* The engine's config, sink and context: e->cfg, e->sink, e->ctx, except on the ATmega32U4, where
  * they are the firmware's only ones (engine_avr_cfg, engine_avr_sink: core/engine.h), constants
@@ -388,6 +406,13 @@ static inline ktime_t eng_mods_deadline(const engine_t *e)
 void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
 void eng_mods_init(engine_t *e);
+/* 1 << (code & 7): a modifier key's report bit, a usage's bit in its report byte. One copy on the
+ * ATmega32U4 (engine_mods.c), where a shift by a variable is a 16-bit loop at every use. */
+#ifdef __AVR__
+uint8_t eng_mods_bit(uint8_t code);
+#else
+static inline uint8_t eng_mods_bit(uint8_t code) { return (uint8_t)(1u << (code & 7u)); }
+#endif
 /* The report's modifier byte as the features shape it (key overrides' suppressed mods). */
 static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods)
 {

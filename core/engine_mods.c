@@ -51,13 +51,13 @@ static inline __attribute__((always_inline)) bool mods_event(engine_t *e, engine
             eng_cw_press(e, k, r))
             return true;
         if (as && eng_as_press(e, k, r)) return true;
-        return GATE(m->sc_kc || KC_IS_SC(kc)) && eng_sc_event(e, k, true);
+    } else if (GATE(m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) {
+        return true; /* auto shift may also give the key back to its behaviour */
     }
-    /* auto shift may also give the key back to its behaviour */
-    if (GATE(m->as_pos | m->as_retro_pos || (k->count & ENG_HELD_AS_DOWN)) && eng_as_release(e, k)) return true;
-    if (GATE(KC_IS_SC(kc))) taken |= eng_sc_event(e, k, false);
+    /* space cadet last, for both edges (one copy of it) */
+    if (GATE(KC_IS_SC(kc) || (pressed && m->sc_kc))) taken |= eng_sc_event(e, k, pressed);
     /* a key whose press was taken never reaches its behaviour */
-    return taken || (k->count & ENG_HELD_HOOKED);
+    return taken || (!pressed && (k->count & ENG_HELD_HOOKED));
 }
 
 bool eng_mods_event(engine_t *e, engine_held_t *k, const engine_rec_t *r, bool pressed)
@@ -107,6 +107,15 @@ void eng_mods_task(engine_t *e)
     eng_ll_task(e);
     eng_ko_task(e);
 }
+
+#ifdef __AVR__
+__attribute__((noinline)) uint8_t eng_mods_bit(uint8_t code)
+{
+    uint8_t m = 1; /* an 8-bit loop */
+    for (code &= 7u; code; code--) m = (uint8_t)(m << 1);
+    return m;
+}
+#endif
 
 /* What the features keep from the config (set again whenever the state is cleared). */
 void eng_mods_init(engine_t *e)

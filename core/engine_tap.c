@@ -47,9 +47,10 @@ static bool is_tap_rec(const engine_t *e, const engine_rec_t *r)
 /* Is there, in the buffer, the opposite edge of this event's key (its press, for a release)? */
 static bool typed(const engine_t *e, const engine_rec_t *r)
 {
-    for (uint8_t i = 0; i < e->nwait; i++)
-        if (e->wait[i].pos == r->pos &&
-            ((e->wait[i].flags ^ r->flags) & ENGINE_REC_PRESSED))
+    const engine_t *E = ENG_SELF_AT(e, tk);
+    for (uint8_t i = 0; i < E->nwait; i++)
+        if (E->wait[i].pos == r->pos &&
+            ((E->wait[i].flags ^ r->flags) & ENGINE_REC_PRESSED))
             return true;
     return false;
 }
@@ -57,9 +58,10 @@ static bool typed(const engine_t *e, const engine_rec_t *r)
 /* The buffer's front event, taken out of it (the waiting buffer's one way out). */
 engine_rec_t eng_wait_pop(engine_t *e)
 {
-    engine_rec_t r = e->wait[0];
-    e->nwait--;
-    memmove(&e->wait[0], &e->wait[1], e->nwait * sizeof e->wait[0]);
+    engine_t *E = ENG_SELF_AT(e, tk);
+    engine_rec_t r = E->wait[0];
+    E->nwait--;
+    memmove(&E->wait[0], &E->wait[1], E->nwait * sizeof E->wait[0]);
     return r;
 }
 
@@ -107,9 +109,10 @@ static void decide(engine_t *e, const engine_rec_t *r, kc_t kc, bool tap, uint16
 /* The tapping key is settled: process its press (as hold when count is 0). */
 static void settle_tk(engine_t *e, bool tap, uint16_t reason, uint8_t other)
 {
-    if (tap) eng_rec_set_count(&e->tk, 1);
-    decide(e, &e->tk, e->tk_kc, tap, reason, other);
-    engine_rec_t k = e->tk;
+    engine_t *E = ENG_SELF_AT(e, tk);
+    if (tap) eng_rec_set_count(&E->tk, 1);
+    decide(e, &E->tk, E->tk_kc, tap, reason, other);
+    engine_rec_t k = E->tk;
     eng_process_record(e, &k);
 }
 
@@ -252,13 +255,14 @@ bool eng_release_must_wait(engine_t *e, const engine_rec_t *r)
  * case; else it becomes the key being decided. */
 static void new_tap_key(engine_t *e, engine_rec_t *r, bool held)
 {
+    engine_t *E = ENG_SELF_AT(e, tk);
     if (held) {
-        if (eng_rec_count(&e->tk) > 1) {
+        if (eng_rec_count(&E->tk) > 1) {
             /* a repeating quick-tap key lets go of its tap keycode when the next dual-role key starts */
-            engine_rec_t rel = {r->time, e->tk.pos, (uint8_t)(e->tk.flags & ~ENGINE_REC_PRESSED)};
+            engine_rec_t rel = {r->time, E->tk.pos, (uint8_t)(E->tk.flags & ~ENGINE_REC_PRESSED)};
             eng_process_record(e, &rel);
         }
-    } else if (settle_on_press(e, r, e->flow_prev_time)) {
+    } else if (settle_on_press(e, r, E->flow_prev_time)) {
         clear_tk(e); /* (nothing to clear when no key was being decided) */
         return;
     }

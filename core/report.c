@@ -33,15 +33,16 @@ static inline bool key_bit(const engine_t *e, uint8_t code)
 
 static void add_key(engine_t *e, uint8_t code)
 {
+    engine_t *E = ENG_SELF_AT(e, nkro);
     if (key_bit(e, code)) return;
     /* 6KRO as QMK builds it: a new key takes a free slot; with six taken it is dropped, not queued,
      * and it stays dropped even when a slot frees up (its release then does nothing). */
-    if (!e->nkro && e->nkeys >= KRO6_LIMIT) {
+    if (!E->nkro && E->nkeys >= KRO6_LIMIT) {
         eng_trace(e, ENGINE_TRACE_KEY_DROPPED_6KRO, CFG_POS_NONE, code, 0, CFG_POS_NONE);
         return;
     }
-    e->kbd.keys[code >> 3] |= code_bit(code);
-    e->nkeys++;
+    E->kbd.keys[code >> 3] |= code_bit(code);
+    E->nkeys++;
 }
 
 static void del_key(engine_t *e, uint8_t code)
@@ -69,18 +70,20 @@ void eng_clear_oneshot_mods(engine_t *e)
 
 void eng_add_oneshot_mods(engine_t *e, uint8_t mods)
 {
-    if ((e->os_mods & mods) != mods) {
-        e->os_mods_time = e->now;
-        e->os_mods |= mods;
-        eng_trace(e, ENGINE_TRACE_ONESHOT_MODS, CFG_POS_NONE, KC_NO, e->os_mods, CFG_POS_NONE);
+    engine_t *E = ENG_SELF_AT(e, now);
+    if ((E->os_mods & mods) != mods) {
+        e->os_mods_time = E->now;
+        E->os_mods |= mods;
+        eng_trace(e, ENGINE_TRACE_ONESHOT_MODS, CFG_POS_NONE, KC_NO, E->os_mods, CFG_POS_NONE);
     }
 }
 
 ENG_NOINLINE_AVR void eng_del_oneshot_mods(engine_t *e, uint8_t mods)
 {
-    if (e->os_mods & mods) {
-        e->os_mods &= (uint8_t)~mods;
-        e->os_mods_time = e->now;
+    engine_t *E = ENG_SELF_AT(e, now);
+    if (E->os_mods & mods) {
+        E->os_mods &= (uint8_t)~mods;
+        e->os_mods_time = E->now;
     }
 }
 

@@ -33,7 +33,7 @@ void eng_dm_record(engine_t *e, const engine_rec_t *r, kc_t kc)
     d->ev[i].flags = r->flags;
 }
 
-__attribute__((noinline)) static void record_start(engine_t *e, uint8_t slot)
+static void record_start(engine_t *e, uint8_t slot)
 {
     engine_dynmacro_t *d = &e->dm;
     eng_trace(e, ENGINE_TRACE_DM_RECORD_START, CFG_POS_NONE, KC_NO, slot, CFG_POS_NONE);
@@ -46,7 +46,7 @@ __attribute__((noinline)) static void record_start(engine_t *e, uint8_t slot)
 
 static void record_stop(engine_t *e)
 {
-    engine_dynmacro_t *d = &e->dm;
+    engine_dynmacro_t *d = ENG_NEAR(&e->dm);
     uint8_t slot = d->recording;
     while (d->n && (d->ev[idx(slot, (uint8_t)(d->n - 1))].flags & ENGINE_REC_PRESSED)) d->n--;
     d->len[slot - 1] = d->n;
@@ -80,7 +80,7 @@ void eng_dm_play_event(engine_t *e, uint16_t i)
  * per playback). */
 void eng_dm_play_end(engine_t *e)
 {
-    engine_dynmacro_t *d = &e->dm;
+    engine_dynmacro_t *d = ENG_NEAR(&e->dm);
     uint8_t slot = e->seq.dm_slot, n = d->len[slot - 1];
     if (e->seq.pc < n) n = (uint8_t)e->seq.pc;
     for (uint8_t p = 0; p < 255; p++) {
@@ -120,7 +120,7 @@ static void dm_release(engine_t *e, engine_held_t *k)
     } else if (rec) {
         record_start(e, (uint8_t)(kc - QK_DYNAMIC_MACRO_RECORD_START_1 + 1u));
     } else if (kc != QK_DYNAMIC_MACRO_RECORD_STOP) {
-        eng_seq_push(e, ENG_JOB_DM, (uint16_t)(kc - QK_DYNAMIC_MACRO_PLAY_1 + 1u));
+        eng_seq_push(e, ENG_JOB_DM, (uint16_t)(kc - QK_DYNAMIC_MACRO_PLAY_1 + 1u), 0);
     }
 }
 

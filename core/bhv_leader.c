@@ -20,11 +20,12 @@ static void leader_end(engine_t *e)
     l->active = 0;
     for (uint8_t i = 0; i < n; i++, p += ENTRY_SIZE) { /* (no section: n = 0) */
         /* the keys past the sequence's are 0 in both (leader_press), as in the image */
-        kc_t ent[ENTRY_SIZE / 2];
-        CFG_COPY(ent, p, ENTRY_SIZE);
-        if (!memcmp(ent, l->seq, sizeof l->seq)) { /* the first entry that equals it */
+        const uint8_t *seq = (const uint8_t *)l->seq;
+        uint8_t j = 0;
+        while (j < sizeof l->seq && CFG_RD8(p + j) == seq[j]) j++;
+        if (j == sizeof l->seq) { /* the first entry that equals it */
             eng_trace(e, ENGINE_TRACE_LEADER_END, CFG_POS_NONE, KC_NO, i, CFG_POS_NONE);
-            eng_seq_push(e, ENG_JOB_KEY, ent[ENGINE_LEADER_KEYS]);
+            eng_seq_push(e, ENG_JOB_KEY, cfg_rd16(p + sizeof l->seq), 0);
             return;
         }
     }
@@ -39,9 +40,10 @@ bool eng_leader_take(engine_t *e, kc_t kc)
         return false;
     }
     if (eng_is_mt_or_lt(kc) && !eng_cfg(e, CFG_LEADER_STRICT_PROCESSING)) kc &= 0xFFu;
-    if (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT)) l->time = e->now;
+    /* the timer restarts at every key with per-key timing, at the first without a timeout before it */
+    if (eng_cfg(e, CFG_LEADER_PER_KEY_TIMING) || (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT)))
+        l->time = e->now;
     l->seq[l->n++] = kc;
-    if (eng_cfg(e, CFG_LEADER_PER_KEY_TIMING)) l->time = e->now;
     eng_trace(e, ENGINE_TRACE_LEADER_KEY, CFG_POS_NONE, kc, l->n, CFG_POS_NONE);
     return true;
 }
@@ -49,7 +51,7 @@ bool eng_leader_take(engine_t *e, kc_t kc)
 /* QMK ends the sequence once strictly more than the timeout has passed. */
 ktime_t eng_leader_deadline(const engine_t *e)
 {
-    const engine_leader_t *l = &e->leader;
+    const engine_leader_t *l = ENG_NEAR(&e->leader);
     if (!l->active || (l->n == 0 && eng_cfg(e, CFG_LEADER_NO_TIMEOUT))) return ENGINE_NO_DEADLINE;
     return ktime_deadline((ktime_t)(l->time + eng_cfg(e, CFG_LEADER_TIMEOUT) + 1u));
 }
@@ -63,7 +65,7 @@ void eng_leader_task(engine_t *e)
 static void leader_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
-    engine_leader_t *l = &e->leader;
+    engine_leader_t *l = ENG_NEAR(&e->leader);
     if (l->active) return;
     l->active = 1;
     l->n = 0;

@@ -18,7 +18,8 @@ _Static_assert(CFG_MOP_SHIFTED >> 6 == MOD_BIT_LSHIFT, "a typed key's Shift bit"
 static uint8_t rd(const engine_t *e, uint16_t i)
 {
 #if ENGINE_HAS_UNICODE || ENGINE_HAS_LEADER /* the only ones that play from RAM */
-    if (e->seq.src == ENG_SEQ_SRC_RAM) return i < ENGINE_SEQ_BUF ? e->seq.buf[i] : 0;
+    /* (what plays from RAM is generated whole, each op with its argument: i < end <= the buffer) */
+    if (e->seq.src == ENG_SEQ_SRC_RAM) return e->seq.buf[i];
 #endif
     return CFG_RD8(ENG_CFG(e)->base + ENG_CFG(e)->off[CFG_SEC_MACROS] + i);
 }
@@ -52,10 +53,10 @@ static void key_up(engine_t *e, uint8_t code, uint8_t mods)
     }
 }
 
-/* Taps a key: released at once, or after QMK's tap delay (then *wait says how long). */
-static bool tap(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
+/* Ends the tap of a key just pressed: released at once, or after QMK's tap delay (then *wait says
+ * how long). */
+static bool tap_end(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
 {
-    key_down(e, code, mods);
     uint16_t d = eng_cfg(e, code == KC_CAPS_LOCK ? CFG_TAP_HOLD_CAPS_DELAY : CFG_TAP_CODE_DELAY);
     if (d && code != KC_NO) {
         e->seq.rel = code;
@@ -69,7 +70,7 @@ static bool tap(engine_t *e, uint8_t code, uint8_t mods, uint16_t *wait)
 
 static void finish(engine_t *e)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
 #if ENGINE_HAS_DYNMACRO
     if (s->src == ENG_SEQ_SRC_DM) eng_dm_play_end(e);
 #endif
@@ -86,13 +87,10 @@ static void finish(engine_t *e)
 /* Takes the next job; sets what plays (nothing when the job had nothing to play). */
 static void start(engine_t *e)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     engine_seq_job_t j = s->job[0];
     s->njobs--;
-    memmove(&s->job[0], &s->job[1], s->njobs * sizeof s->job[0]);
-#if ENGINE_HAS_UNICODE
-    uint32_t arg = (uint32_t)j.hi << 16 | j.arg;
-#endif
+    memmove(&s->job[0], &s->job[1], sizeof s->job - sizeof s->job[0]); /* (the slots past njobs: unused) */
     s->pc = 0;
     s->end = 0;
     switch (j.kind) {
@@ -108,7 +106,7 @@ static void start(engine_t *e)
 #if ENGINE_HAS_UNICODE
     case ENG_JOB_UNICODE:
         s->src = ENG_SEQ_SRC_RAM;
-        s->end = eng_unicode_compile(e, arg);
+        s->end = eng_unicode_compile(e, j.hi, j.arg);
         break;
 #endif
 #if ENGINE_HAS_LEADER
@@ -144,7 +142,7 @@ static void start(engine_t *e)
  * a tap's press went out and its release is the next step. */
 static uint16_t step(engine_t *e, bool *half)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     uint16_t interval = eng_cfg(e, CFG_MACRO_TAP_DELAY), wait = 0;
     if (s->rel) {
         uint8_t code = s->rel;
@@ -176,11 +174,11 @@ static uint16_t step(engine_t *e, bool *half)
     }
     switch (op) {
     case ENG_OP_TAP:
-        *half = tap(e, code, mods, &wait);
-        return *half ? wait : interval;
     case ENG_OP_DOWN:
         key_down(e, code, mods);
-        break;
+        if (op == ENG_OP_DOWN) break;
+        *half = tap_end(e, code, mods, &wait);
+        return *half ? wait : interval;
     case ENG_OP_UP:
         key_up(e, code, mods);
         break;
@@ -227,15 +225,15 @@ void eng_seq_task(engine_t *e)
     s->running = 0;
 }
 
-void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg)
+void eng_seq_push(engine_t *e, uint8_t kind, uint16_t arg, uint8_t hi)
 {
-    engine_seq_t *s = &e->seq;
+    engine_seq_t *s = ENG_NEAR(&e->seq);
     if (s->njobs >= ENGINE_SEQ_JOBS) {
         eng_trace(e, ENGINE_TRACE_SEQ_DROPPED, CFG_POS_NONE, KC_NO, kind, CFG_POS_NONE);
         return;
     }
     if (!s->src && !s->njobs && before(s->due, e->now)) s->due = e->now;
-    s->job[s->njobs++] = (engine_seq_job_t){kind, (uint8_t)(arg >> 16), (uint16_t)arg};
+    s->job[s->njobs++] = (engine_seq_job_t){kind, hi, arg};
     eng_seq_task(e);
 }
 
@@ -268,7 +266,7 @@ void eng_seq_reset(engine_t *e)
 static void macro_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
-    eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO));
+    eng_seq_push(e, ENG_JOB_MACRO, (uint16_t)(k->kc - QK_MACRO), 0);
 }
 
 static void macro_release(engine_t *e, engine_held_t *k)

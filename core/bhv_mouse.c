@@ -235,7 +235,7 @@ static bool moving(const mouse_report_t *r, uint8_t w)
  * bit set (on) or cleared. True for an MS_ACLn key. */
 static bool flag_key(engine_t *e, uint8_t code, bool on)
 {
-    engine_mouse_state_t *m = &e->mouse;
+    engine_mouse_state_t *m = ENG_NEAR(&e->mouse);
     bool acl = code >= QK_MOUSE_ACCELERATION_0;
     uint8_t *f = acl ? &m->accel : &m->dir.buttons;
     uint8_t bit = (uint8_t)(1u << ((code - (acl ? QK_MOUSE_ACCELERATION_0 : QK_MOUSE_BUTTON_1)) & 7u));
@@ -354,7 +354,7 @@ static bool active(const engine_t *e, uint8_t w)
  * this answers without reading a setting. */
 static bool still(const engine_t *e)
 {
-    const mouse_report_t *d = &e->mouse.dir;
+    const mouse_report_t *d = ENG_NEAR(&e->mouse.dir);
 #if ENGINE_HAS_MOUSE_MODES
     if (e->mouse.frame) return false;
 #endif
@@ -419,7 +419,7 @@ void eng_mouse_task(engine_t *e)
 
 void eng_mouse_clear(engine_t *e)
 {
-    engine_mouse_state_t *m = &e->mouse;
+    engine_mouse_state_t *m = ENG_NEAR(&e->mouse);
     memset(&m->dir, 0, sizeof m->dir);
     m->repeat[0] = m->repeat[1] = m->accel = 0;
 #if ENGINE_HAS_MOUSE_MODES

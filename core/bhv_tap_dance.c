@@ -20,7 +20,8 @@ void eng_tap_kc(engine_t *e, kc_t kc, uint8_t pos)
 
 static kc_t field(const engine_t *e, uint8_t off)
 {
-    return cfg_rd16(cfg_tap_dance(ENG_CFG(e), e->td_idx) + off);
+    const engine_t *E = ENG_NEAR_AT(e, td_idx);
+    return cfg_rd16(cfg_tap_dance(ENG_CFG(e), E->td_idx) + off);
 }
 
 /* The most taps the dance can count: 2 when it has a double-tap or tap-hold entry. */
@@ -66,31 +67,29 @@ static void finish(engine_t *e, uint8_t how, engine_held_t *cur)
     }
     /* Still down: the key becomes the keycode, so its release releases exactly that. */
     eng_bhv_act(e, &k, true);
-    if (cur) {
-        *cur = k;
-    } else if ((h = eng_held_find(e, pos)) != NULL) {
-        *h = k;
-    }
+    if (!cur) cur = eng_held_find(e, pos);
+    if (cur) *cur = k;
 }
 
 static void td_press(engine_t *e, engine_held_t *k)
 {
     ENG_BHV_ENTRY(e);
+    engine_t *E = ENG_NEAR_AT(e, td_idx);
     uint8_t i = (uint8_t)k->kc;
     if (i >= ENG_CFG(e)->count[CFG_SEC_TAP_DANCES]) return; /* undefined: does nothing (a warning) */
-    if (e->td_idx != i) {
-        if (e->td_idx != NONE) finish(e, ENGINE_TD_INTERRUPTED, NULL);
-        e->td_idx = i;
-        e->td_count = 0;
+    if (E->td_idx != i) {
+        if (E->td_idx != NONE) finish(e, ENGINE_TD_INTERRUPTED, NULL);
+        E->td_idx = i;
+        E->td_count = 0;
         uint16_t term = field(e, CFG_TD_TERM);
-        e->td_term = term ? term : eng_setting(e, CFG_TAPPING_TERM, k->kc);
+        E->td_term = term ? term : eng_setting(e, CFG_TAPPING_TERM, k->kc);
     }
-    e->td_count++;
-    e->td_pos = k->pos;
-    e->td_down = 1;
-    e->td_deadline = e->rec_time + e->td_term;
+    E->td_count++;
+    E->td_pos = k->pos;
+    E->td_down = 1;
+    E->td_deadline = e->rec_time + E->td_term;
     uint8_t max = max_taps(e);
-    if (e->td_count >= max && !field(e, max == 1 ? CFG_TD_ON_HOLD : CFG_TD_ON_TAP_HOLD))
+    if (E->td_count >= max && !field(e, max == 1 ? CFG_TD_ON_HOLD : CFG_TD_ON_TAP_HOLD))
         finish(e, ENGINE_TD_TAP, k); /* nothing more to wait for */
 }
 

@@ -21,7 +21,7 @@ static uint8_t selected(const engine_t *e, uint8_t i)
     return i < 5 && m && m <= CFG_UC_MODE_COUNT ? (uint8_t)(m - 1u) : 0xFFu;
 }
 
-__attribute__((noinline)) static uint8_t nselected(const engine_t *e)
+static uint8_t nselected(const engine_t *e)
 {
     uint8_t n = 0;
     while (selected(e, n) != 0xFFu) n++;
@@ -82,72 +82,70 @@ static const uint8_t templates[] ROM_DATA = {
     ENG_OP_MASK, TAP3(KC_MODS(MOD_LCTL, KEY_X)), KEY_8, KC_ENTER, T_DELAY, T_HEX, KC_ENTER, ENG_OP_UNMASK, T_END,
 };
 
-typedef struct {
-    uint8_t *b;
-    uint8_t n;
-} ubuf_t;
+/* The longest sequence (Windows: Num Lock on and off around Alt, KP+ and four keypad digits, two
+ * delays) is 35 bytes: the buffer holds every one, so the writes below need no bound. */
+_Static_assert(ENGINE_SEQ_BUF >= 35, "a unicode input sequence fits the player's buffer");
 
-static void put(ubuf_t *u, uint8_t v)
+static uint8_t *put3(uint8_t *p, uint8_t op, uint16_t v)
 {
-    if (u->n < ENGINE_SEQ_BUF) u->b[u->n++] = v;
-}
-
-static void put3(ubuf_t *u, uint8_t op, uint16_t v)
-{
-    put(u, op);
-    put(u, (uint8_t)v);
-    put(u, (uint8_t)(v >> 8));
+    p[0] = op;
+    p[1] = (uint8_t)v;
+    p[2] = (uint8_t)(v >> 8);
+    return p + 3;
 }
 
 /* Hex digits as QMK's register_hex32 sends them: leading zeros dropped, but never fewer than four
  * digits; HexNumpad types 0-9 on the keypad. */
-static void hex(ubuf_t *u, uint32_t v, bool numpad)
+_Static_assert(KC_0 == KC_1 + 9u && KC_KP_0 == KC_KP_1 + 9u && KC_0 < 0x40u && KC_A + 5u < 0x40u &&
+               (KC_KP_1 & 0x40u) && (KC_KP_0 & 0x40u), "digit usages in a row; the keypad's beyond 6 bits");
+static uint8_t *hex(uint8_t *p, uint8_t hi, uint16_t lo, bool numpad)
 {
-    /* v <= 0x10FFFF (the caller checks): six digits, three bytes, the top two digits dropped
+    /* hi:lo <= 0x10FFFF (the caller checks): six digits, three bytes, the top two digits dropped
      * when 0; byte by byte, as 32-bit shifts are dear on AVR */
-    uint8_t b[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-    bool started = false;
-    for (uint8_t i = 0; i < 6; i++) {
+    uint8_t b[3] = {hi, (uint8_t)(lo >> 8), (uint8_t)lo};
+    for (uint8_t i = hi ? hi >> 4 ? 0 : 1 : 2; i < 6; i++) {
         uint8_t x = b[i >> 1], d = i & 1u ? x & 15u : x >> 4;
-        if (i < 2 && !d && !started) continue;
-        started = true;
-        /* (typed keys, core/cfg.h: 1-9 then 0, and a-f, are usages in a row) */
-        if (numpad && d < 10) put3(u, ENG_OP_TAP, d ? (uint16_t)(KC_KP_1 + d - 1) : KC_KP_0);
-        else put(u, (uint8_t)(d >= 10 ? KC_A + d - 10 : d ? KC_1 + d - 1 : KC_0));
+        /* (typed keys, core/cfg.h: 1-9 then 0, and a-f, are usages in a row; so are the keypad's
+         * 1-9 then 0, but beyond a typed key's 6 bits: tapped) */
+        uint8_t u = (uint8_t)(d >= 10 ? KC_A - 10u + d : (numpad ? KC_KP_1 : KC_1) + (d ? d - 1u : 9u));
+        if (u & 0x40u) p = put3(p, ENG_OP_TAP, u);
+        else *p++ = u;
     }
+    return p;
 }
 
 /* Out of line: inlined into the player's loop it costs the ATmega32U4 image 24 bytes more. */
-__attribute__((noinline)) uint8_t eng_unicode_compile(engine_t *e, uint32_t cp)
+__attribute__((noinline)) uint8_t eng_unicode_compile(engine_t *e, uint8_t hi, uint16_t lo)
 {
-    ubuf_t u = {e->seq.buf, 0};
+    uint8_t *p = e->seq.buf;
     uint8_t mode = e->uc_mode;
     bool caps = (e->host_leds & LED_CAPS_LOCK) != 0, num = (e->host_leds & LED_NUM_LOCK) != 0;
     uint16_t delay = eng_cfg(e, CFG_UNICODE_TYPE_DELAY);
     /* QMK types nothing for these */
-    if (cp > 0x10FFFFu || (cp > 0xFFFFu && mode == CFG_UC_WINDOWS)) return 0;
+    if (hi > 0x10u || (hi && mode == CFG_UC_WINDOWS)) return 0;
 
     const uint8_t *t = templates;
-    for (uint8_t m = mode < CFG_UC_MODE_COUNT ? mode : CFG_UC_BSD; m; t++)
+    /* (uc_mode is always a mode: eng_unicode_init, uc_mode_press) */
+    for (uint8_t m = mode; m; t++)
         if (ROM_RD8(t) == T_END) m--;
     for (uint8_t c; (c = ROM_RD8(t)) != T_END; t++) {
         if (c == T_IF_CAPS || c == T_IF_NO_NUM) {
             if (c == T_IF_CAPS ? !caps : num) t += 3;
         } else if (c == T_DELAY) {
-            if (delay) put3(&u, ENG_OP_DELAY, delay);
+            if (delay) p = put3(p, ENG_OP_DELAY, delay);
         } else if (c == T_HEX) {
-            if (cp > 0xFFFFu && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
+            if (hi && mode == CFG_UC_MACOS) { /* UTF-16 surrogate pair */
                 /* (cp - 0x10000) >> 10 and & 0x3FF, in 16 bits: cp >> 8 fits them */
-                hex(&u, (uint16_t)(0xD800u - 0x40u + ((uint16_t)(cp >> 8) >> 2)), false);
-                hex(&u, (uint16_t)(0xDC00u + ((uint16_t)cp & 0x3FFu)), false);
+                p = hex(p, 0, (uint16_t)(0xD800u - 0x40u + ((uint16_t)(hi << 8 | lo >> 8) >> 2)), false);
+                p = hex(p, 0, (uint16_t)(0xDC00u + (lo & 0x3FFu)), false);
             } else {
-                hex(&u, cp, mode == CFG_UC_WINDOWS);
+                p = hex(p, hi, lo, mode == CFG_UC_WINDOWS);
             }
         } else {
-            put(&u, c);
+            *p++ = c;
         }
     }
-    return u.n;
+    return (uint8_t)(p - e->seq.buf);
 }
 
 /* ---- UC() UM() UP(): type on press ----------------------------------------------------------------- */
@@ -157,7 +155,8 @@ static void unicode_press(engine_t *e, engine_held_t *k)
     kc_t kc = k->kc;
     const cfg_t *c = ENG_CFG(e);
     uint16_t n = c->count[CFG_SEC_UNICODE_MAP]; /* (no map: 0) */
-    uint32_t cp = kc & 0x7FFFu;
+    uint16_t lo = kc & 0x7FFFu;
+    uint8_t hi = 0;
     if (n) {
         uint16_t i = kc & 0x3FFFu;
         if (kc >= QK_UNICODEMAP_PAIR) {
@@ -168,9 +167,10 @@ static void unicode_press(engine_t *e, engine_held_t *k)
         }
         if (i >= n) return; /* the loader does not let this happen */
         const uint8_t *p = c->base + c->off[CFG_SEC_UNICODE_MAP] + 3u * i;
-        cp = cfg_rd16(p) | (uint32_t)CFG_RD8(p + 2) << 16;
+        lo = cfg_rd16(p);
+        hi = CFG_RD8(p + 2);
     }
-    eng_seq_push(e, ENG_JOB_UNICODE, cp);
+    eng_seq_push(e, ENG_JOB_UNICODE, lo, hi);
 }
 
 static void nothing(engine_t *e, engine_held_t *k)

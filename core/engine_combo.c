@@ -10,6 +10,8 @@
 
 #define NONE 0xFFu
 
+typedef __typeof__(((engine_t *)0)->cb_act[0]) combo_act_t; /* an active combo's slot */
+
 /* The keycode a trace line names; not looked up where traces are compiled out (AVR). */
 #ifdef ENGINE_NO_TRACE
 #define TRACE_KC(e, pos) KC_NO
@@ -67,12 +69,12 @@ static void resolve(engine_t *e)
     e->cb_n = 0;
     e->cb_done = NONE;
     if (done != NONE) {
-        for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++) {
-            if (e->cb_act[s].idx != NONE) continue;
+        for (combo_act_t *a = e->cb_act; a < e->cb_act + ENGINE_COMBO_ACTIVE_MAX; a++) {
+            if (a->idx != NONE) continue;
             /* A complete combo's keys are the first nkeys presses held back. */
             skip = CFG_RD8(cfg_combo(ENG_CFG(e), done) + CFG_CB_NKEYS);
-            e->cb_act[s].idx = done;
-            e->cb_act[s].keys = (uint8_t)((1u << skip) - 1u);
+            a->idx = done;
+            a->keys = (uint8_t)((1u << skip) - 1u);
             uint8_t v = (uint8_t)(ENG_CFG(e)->npos + done);
             eng_trace(e, ENGINE_TRACE_COMBO_PRESS, pos[0], TRACE_KC(e, v), done, CFG_POS_NONE);
             eng_exec(e, v, true, e->cb_first);
@@ -126,23 +128,24 @@ static bool hold_back(engine_t *e, uint8_t pos, ktime_t t)
  * key up (or the last, with slow release), and goes no further. */
 static bool release_consumed(engine_t *e, uint8_t pos, ktime_t t)
 {
-    for (uint8_t s = 0; s < ENGINE_COMBO_ACTIVE_MAX; s++) {
-        uint8_t idx = e->cb_act[s].idx;
+    for (combo_act_t *a = e->cb_act; a < e->cb_act + ENGINE_COMBO_ACTIVE_MAX; a++) {
+        uint8_t idx = a->idx;
         if (idx == NONE) continue;
         uint8_t i = idx & (uint8_t)~ENG_COMBO_RELEASED;
         const uint8_t *c = cfg_combo(ENG_CFG(e), i);
         uint8_t k = key_slot(c, pos);
         uint8_t kb = (uint8_t)(1u << (k & 7u)); /* (k < CFG_COMBO_KEYS_MAX unless NONE) */
-        if (k == NONE || !(e->cb_act[s].keys & kb)) continue;
-        uint8_t keys = e->cb_act[s].keys &= (uint8_t)~kb;
-        bool slow = CFG_RD8(c + CFG_CB_FLAGS) & CFG_CB_SLOW_RELEASE;
-        bool release = !(idx & ENG_COMBO_RELEASED) && (!keys || !slow);
-        e->cb_act[s].idx = keys ? (uint8_t)(idx | (release ? ENG_COMBO_RELEASED : 0)) : NONE;
-        if (release) {
-            uint8_t v = (uint8_t)(ENG_CFG(e)->npos + i);
-            eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
-            eng_exec(e, v, false, t);
+        if (k == NONE || !(a->keys & kb)) continue;
+        uint8_t keys = a->keys &= (uint8_t)~kb;
+        if (!keys) a->idx = NONE; /* the last key up: the slot is free */
+        if (idx & ENG_COMBO_RELEASED) return true;
+        if (keys) { /* not the last key up: the result is released now unless slow */
+            if (CFG_RD8(c + CFG_CB_FLAGS) & CFG_CB_SLOW_RELEASE) return true;
+            a->idx = (uint8_t)(idx | ENG_COMBO_RELEASED);
         }
+        uint8_t v = (uint8_t)(ENG_CFG(e)->npos + i);
+        eng_trace(e, ENGINE_TRACE_COMBO_RELEASE, pos, TRACE_KC(e, v), i, CFG_POS_NONE);
+        eng_exec(e, v, false, t);
         return true;
     }
     return false;

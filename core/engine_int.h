@@ -188,6 +188,18 @@ void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
 
+/* A pointer to a part of the engine, as the compiler must take it: on the ATmega32U4 the engine is
+ * a constant address, so each field access is a 4-byte lds/sts; through a pointer register it is
+ * a 2-byte ldd/std (fields within 64 bytes of p). Used where measured to pay. */
+#ifdef __AVR__
+#define ENG_NEAR(p) ({ __typeof__(p) q_ = (p); __asm__("" : "+b"(q_)); q_; })
+#else
+#define ENG_NEAR(p) (p)
+#endif
+/* The engine itself through such a pointer, placed at its field f: for fields near f */
+#define ENG_NEAR_AT(e, f) \
+    ((__typeof__(e))(void *)(ENG_NEAR((char *)(e) + offsetof(engine_t, f)) - offsetof(engine_t, f)))
+
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
 /* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),
  * a keycode to tap (leader results), a dynamic macro to play (arg = slot 1 or 2). */
@@ -213,7 +225,7 @@ static inline uint8_t eng_seq_mods(const engine_t *e, uint8_t mods)
     return (uint8_t)(mods | e->seq.mods);
 }
 static inline void eng_seq_clear_mods(engine_t *e) { e->seq.mods = e->seq.mask = 0; }
-void eng_seq_push(engine_t *e, uint8_t kind, uint32_t arg);
+void eng_seq_push(engine_t *e, uint8_t kind, uint16_t arg, uint8_t hi); /* hi: a code point's bits 16-23 */
 void eng_seq_task(engine_t *e);                 /* runs every step due by e->now */
 ktime_t eng_seq_deadline(const engine_t *e);
 bool eng_seq_busy(const engine_t *e);
@@ -226,8 +238,8 @@ static inline void eng_seq_task(engine_t *e) { (void)e; }
 static inline ktime_t eng_seq_deadline(const engine_t *e) { (void)e; return ENGINE_NO_DEADLINE; }
 static inline void eng_seq_reset(engine_t *e) { (void)e; }
 #endif
-/* unicode (bhv_unicode.c): writes the input sequence of code point cp into e->seq.buf */
-uint8_t eng_unicode_compile(engine_t *e, uint32_t cp);
+/* unicode (bhv_unicode.c): writes the input sequence of code point hi:lo into e->seq.buf */
+uint8_t eng_unicode_compile(engine_t *e, uint8_t hi, uint16_t lo);
 #if ENGINE_HAS_UNICODE
 void eng_unicode_init(engine_t *e);
 #else
@@ -297,7 +309,7 @@ void eng_combo_stage(engine_t *e, uint8_t pos, bool pressed, ktime_t t);
 /* A matrix key event; without combos it goes straight on (no call into the stage). */
 static inline void eng_combo_event(engine_t *e, uint8_t pos, bool pressed, ktime_t t)
 {
-    if (e->cfg->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
+    if (ENG_CFG(e)->count[CFG_SEC_COMBOS]) eng_combo_stage(e, pos, pressed, t);
     else eng_exec(e, pos, pressed, t);
 }
 void eng_combo_tick(engine_t *e, ktime_t t);

@@ -8,7 +8,7 @@
 #define CONSUMER_FIRST 0xA8u
 #define CONSUMER_LAST  0xC2u
 
-static const uint16_t system_usage[3] ROM_DATA = {0x81, 0x82, 0x83}; /* power, sleep, wake */
+#define SYSTEM_USAGE_FIRST 0x81u /* power, then sleep and wake: usages in keycode order, so no table */
 
 /* 0xA8 .. 0xC2 in keycode order */
 static const uint16_t consumer_usage[CONSUMER_LAST - CONSUMER_FIRST + 1] ROM_DATA = {
@@ -43,7 +43,7 @@ static const uint16_t consumer_usage[CONSUMER_LAST - CONSUMER_FIRST + 1] ROM_DAT
 
 uint16_t hid_usage_system(uint8_t kc)
 {
-    return (kc >= SYSTEM_FIRST && kc < CONSUMER_FIRST) ? ROM_RD16(&system_usage[kc - SYSTEM_FIRST]) : 0;
+    return (kc >= SYSTEM_FIRST && kc < CONSUMER_FIRST) ? (uint16_t)(SYSTEM_USAGE_FIRST + kc - SYSTEM_FIRST) : 0;
 }
 
 uint16_t hid_usage_consumer(uint8_t kc)
@@ -53,9 +53,8 @@ uint16_t hid_usage_consumer(uint8_t kc)
 
 uint8_t hid_usage_system_kc(uint16_t usage)
 {
-    for (uint8_t i = 0; i < 3; i++)
-        if (usage && ROM_RD16(&system_usage[i]) == usage) return (uint8_t)(SYSTEM_FIRST + i);
-    return 0;
+    uint16_t i = (uint16_t)(usage - SYSTEM_USAGE_FIRST);
+    return i < CONSUMER_FIRST - SYSTEM_FIRST ? (uint8_t)(SYSTEM_FIRST + i) : 0;
 }
 
 uint8_t hid_usage_consumer_kc(uint16_t usage)

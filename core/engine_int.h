@@ -7,6 +7,7 @@
 
 #include "core/engine.h"
 #include "core/features.h"
+#include "core/regbase.h"
 #include "core/rom.h"
 #include "core/trace.h"
 
@@ -28,22 +29,28 @@
 #else
 #define ENG_BHV_ENTRY(e) ((void)(e))
 #endif
-/* The engine seen from one of its fields, for a function that uses many fields near it (by
- * convention `E`, next to `e` for the calls): on the ATmega32U4, where the engine is at a constant
- * address and each e->f is a 4-byte lds/sts, E->f is a 2-byte ldd/std off a pointer register for
- * the fields within 64 bytes after `field` (engine_state.h's order), through a pointer the
- * compiler cannot see through (the empty asm). Used where measured to pay. */
+/* The engine's fields through a pointer register (core/regbase.h, REG_BASE): on the ATmega32U4 the
+ * engine is at a constant address, so each e->f is a 4-byte lds/sts; through a pointer the
+ * compiler cannot see through (the empty asm) it is a 2-byte ldd/std off Y or Z, for the fields
+ * within 64 bytes after where the pointer points (engine_state.h's order). Used in each function
+ * where it measured smaller. By convention the result is `E`, next to `e` for the calls, which
+ * keep going to the copies specialised for the one engine.
+ *   ENG_SELF(e)            the engine, pointing at its start;
+ *   ENG_SELF_AT(e, field)  the engine, with the pointer register at `field`;
+ *   ENG_NEAR(p)            p (a part of the engine) itself;
+ *   ENG_NEAR_AT(e, field)  like ENG_SELF_AT, from e rather than the firmware's engine. */
 #ifdef __AVR__
 #define ENG_SELF_AT(e, field) \
-    ({ \
-        uint8_t *p_ = (uint8_t *)&engine_avr + offsetof(engine_t, field); \
-        __asm__("" : "+b"(p_)); \
-        (void)(e); \
-        (engine_t *)(void *)(p_ - offsetof(engine_t, field)); \
-    })
+    ((void)(e), (engine_t *)(void *)((uint8_t *)REG_BASE((uint8_t *)&engine_avr + offsetof(engine_t, field)) - \
+                                     offsetof(engine_t, field)))
+#define ENG_SELF(e) ((void)(e), REG_BASE(&engine_avr))
 #else
 #define ENG_SELF_AT(e, field) (e)
+#define ENG_SELF(e) (e)
 #endif
+#define ENG_NEAR(p) REG_BASE(p)
+#define ENG_NEAR_AT(e, f) \
+    ((__typeof__(e))(void *)(ENG_NEAR((char *)(e) + offsetof(engine_t, f)) - offsetof(engine_t, f)))
 /* The engine's config, sink and context: e->cfg, e->sink, e->ctx, except on the ATmega32U4, where
  * they are the firmware's only ones (engine_avr_cfg, engine_avr_sink: core/engine.h), constants
  * the compiler then passes on: every config reader loses its config argument, every report goes
@@ -188,17 +195,6 @@ void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
 
-/* A pointer to a part of the engine, as the compiler must take it: on the ATmega32U4 the engine is
- * a constant address, so each field access is a 4-byte lds/sts; through a pointer register it is
- * a 2-byte ldd/std (fields within 64 bytes of p). Used where measured to pay. */
-#ifdef __AVR__
-#define ENG_NEAR(p) ({ __typeof__(p) q_ = (p); __asm__("" : "+b"(q_)); q_; })
-#else
-#define ENG_NEAR(p) (p)
-#endif
-/* The engine itself through such a pointer, placed at its field f: for fields near f */
-#define ENG_NEAR_AT(e, f) \
-    ((__typeof__(e))(void *)(ENG_NEAR((char *)(e) + offsetof(engine_t, f)) - offsetof(engine_t, f)))
 
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
 /* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),
@@ -440,17 +436,6 @@ static inline void eng_socd_filter(const engine_t *e, kbd_report_t *r) { (void)e
 static inline void eng_socd_note_press(engine_t *e, uint8_t code) { (void)e; (void)code; }
 #endif
 
-/* The engine, for reading and writing its fields in a function that uses many of them (by
- * convention `E`, next to `e` for the calls). On the ATmega32U4 the engine is at a constant
- * address, so each field access is a 4-byte lds/sts; through a pointer the compiler cannot see
- * through (the empty asm), each is a 2-byte ldd/std off Y or Z (the fields used most are within
- * 64 bytes of its start: engine_state.h). Calls keep `e`, which the compiler knows, so they still
- * go to the copies specialised for it. Used where measured to pay: 250 B in the modifier features. */
-#ifdef __AVR__
-#define ENG_SELF(e) ({ engine_t *p_ = &engine_avr; __asm__("" : "+b"(p_)); (void)(e); p_; })
-#else
-#define ENG_SELF(e) (e)
-#endif
 #define ENG_CW_ON   0x01u
 #define ENG_CW_DTAP 0x02u /* double-tap shift: left shift pressed once */
 

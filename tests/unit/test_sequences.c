@@ -1,6 +1,7 @@
 /* The sequence behaviours where a scenario cannot reach: unicode input with the host's Caps Lock and
  * Num Lock LEDs, the player's job queue bound, engine_release_all() in the middle of a macro, and
  * the dynamic macro buffer shared by the two slots. */
+#include "core/engine_int.h"
 #include "tests/unit/engine_harness.h"
 
 #define LED_NUM_LOCK  0x01u
@@ -188,12 +189,37 @@ static void dynamic_macro_buffer_shared(void **state)
     assert_true(engine_idle(&h_eng));
 }
 
+/* eng_unicode_compile writes into the player's buffer without a bound (bhv_unicode.c): the longest
+ * sequence any mode, LED state, delay and code point gives must be the 35 bytes it is sized for. */
+static void unicode_sequence_fits_buffer(void **state)
+{
+    (void)state;
+    static const uint32_t cps[] = {0x41u, 0xE9u, 0xFFFFu, 0x10000u, 0x1F600u, 0x10FFFFu};
+    unsigned longest = 0;
+    for (unsigned delay = 0; delay < 2; delay++) {
+        h_board(1);
+        h_set(CFG_UNICODE_TYPE_DELAY, (uint16_t)(delay * 300u));
+        h_start();
+        for (uint8_t mode = 0; mode < CFG_UC_MODE_COUNT; mode++)
+            for (uint8_t leds = 0; leds < 4; leds++)
+                for (unsigned i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+                    h_eng.uc_mode = mode;
+                    h_eng.host_leds = leds;
+                    unsigned n = eng_unicode_compile(&h_eng, (uint8_t)(cps[i] >> 16), (uint16_t)cps[i]);
+                    assert_true(n <= ENGINE_SEQ_BUF);
+                    if (n > longest) longest = n;
+                }
+    }
+    assert_int_equal(longest, 35);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(linux_mode_caps_lock),    cmocka_unit_test(windows_mode_num_lock_on),
         cmocka_unit_test(pair_caps_lock),          cmocka_unit_test(job_queue_bound),
         cmocka_unit_test(release_all_stops_macro), cmocka_unit_test(dynamic_macro_buffer_shared),
+        cmocka_unit_test(unicode_sequence_fits_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,6 @@ void eng_bhv_layer(engine_t *e, engine_held_t *k, bool down)
     }
 }
 
-
 /* TT: each tap below the toggle count flips the layer on press and back on release; the tap that
  * reaches tapping.toggle flips it on release only, so the layer stays. Held = momentary. */
 void eng_bhv_tap_toggle(engine_t *e, engine_held_t *k, bool down)

@@ -38,7 +38,8 @@
  *   ENG_SELF(e)            the engine, pointing at its start;
  *   ENG_SELF_AT(e, field)  the engine, with the pointer register at `field`;
  *   ENG_NEAR(p)            p (a part of the engine) itself;
- *   ENG_NEAR_AT(e, field)  like ENG_SELF_AT, from e rather than the firmware's engine. */
+ *   ENG_NEAR_AT(e, field)  like ENG_SELF_AT, from e rather than the firmware's engine (not the
+ *                          same code: in bhv_tap_dance.c it is 36 B smaller than ENG_SELF_AT). */
 #ifdef __AVR__
 #define ENG_SELF_AT(e, field) \
     ((void)(e), (engine_t *)(void *)((uint8_t *)REG_BASE((uint8_t *)&engine_avr + offsetof(engine_t, field)) - \
@@ -194,7 +195,6 @@ void eng_mouse_send(engine_t *e);
 void eng_mouse_task(engine_t *e);
 ktime_t eng_mouse_deadline(const engine_t *e);
 void eng_mouse_clear(engine_t *e);
-
 
 /* ---- the sequence player (bhv_macro.c) ------------------------------------------------------ */
 /* Jobs: a keymap macro (arg = index), a code point to type with the unicode input mode (arg|hi<<16),

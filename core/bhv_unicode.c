@@ -97,7 +97,7 @@ static uint8_t *put3(uint8_t *p, uint8_t op, uint16_t v)
 /* Hex digits as QMK's register_hex32 sends them: leading zeros dropped, but never fewer than four
  * digits; HexNumpad types 0-9 on the keypad. */
 _Static_assert(KC_0 == KC_1 + 9u && KC_KP_0 == KC_KP_1 + 9u && KC_0 < 0x40u && KC_A + 5u < 0x40u &&
-               (KC_KP_1 & 0x40u) && (KC_KP_0 & 0x40u), "digit usages in a row; the keypad's beyond 6 bits");
+               (KC_KP_1 & 0x40u) != 0u && (KC_KP_0 & 0x40u) != 0u, "digit usages in a row; the keypad's beyond 6 bits");
 static uint8_t *hex(uint8_t *p, uint8_t hi, uint16_t lo, bool numpad)
 {
     /* hi:lo <= 0x10FFFF (the caller checks): six digits, three bytes, the top two digits dropped

@@ -153,9 +153,12 @@ avr-test: $(BUILD)/kestrel $(BUILD)/emu/avr-harness $(AVR_IMAGES)
 FORCE:
 avr: $(AVR_IMAGES) $(BUILD)/emu/avr-harness
 
-avr-bench: $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf \
-           $(foreach v,$(AVR_VARIANTS),$(AVR_OUT)/kestrel-atmega32u4-$(call avr_lc,$(v)).elf) $(AVR_ALL_ELF) $(BUILD)/kestrel $(BUILD)/emu/avr-harness
-	@AVR_APP_END=$(AVR_APP_END) AVR_CFG_MIN=$(AVR_CFG_MIN) bench/avr-size.sh $(filter-out $(AVR_ALL_ELF),$(filter %.elf,$^)) --all $(AVR_ALL_ELF)
+# The size lines read the ELFs; the latency line builds a keymap with kestrel, which takes the
+# images' .bin files, so those are prerequisites too (else a stale .bin is what gets measured).
+AVR_BENCH_ELFS := $(AVR_OUT)/kestrel-atmega32u4.elf $(AVR_OUT)/kestrel-atmega32u4-8mhz.elf \
+                  $(filter-out $(AVR_ALL_ELF),$(foreach v,$(AVR_VARIANTS),$(AVR_OUT)/kestrel-atmega32u4-$(call avr_lc,$(v)).elf))
+avr-bench: $(AVR_BENCH_ELFS) $(AVR_ALL_ELF) $(AVR_IMAGES) $(BUILD)/kestrel $(BUILD)/emu/avr-harness
+	@AVR_APP_END=$(AVR_APP_END) AVR_CFG_MIN=$(AVR_CFG_MIN) bench/avr-size.sh $(AVR_BENCH_ELFS) --all $(AVR_ALL_ELF)
 	@bench/avr-latency.sh $(BUILD)/kestrel $(BUILD)/emu/avr-harness
 
 ALL_TARGETS   += $(AVR_IMAGES) $(BUILD)/emu/avr-harness

@@ -150,11 +150,15 @@ static void c_adjust(engine_t *e)
 }
 
 /* Inertia: the velocity (at most time_to_max) slows by friction/256 per frame when its key is not
- * held, and grows by one per frame towards the key held (QMK's calc_inertia). */
+ * held, and grows by one per frame towards the key held (QMK's calc_inertia). The loader refuses
+ * time_to_max 0 and friction 0 here; an image crafted with them gets 1 for each, so the velocity
+ * still grows (with 0 the frame timer would fall due at every tick, nothing ever sent) and a
+ * released pointer stops. */
 static int8_t inertia_step(const engine_t *e, int8_t dir, int8_t v)
 {
-    uint16_t keep = (uint16_t)(256u - (st(e, CFG_MOUSE_FRICTION) & 0xFFu)), t = st(e, CFG_MOUSE_TIME_TO_MAX);
-    int8_t ttm = t > 127u ? 127 : (int8_t)t;
+    uint8_t f = (uint8_t)st(e, CFG_MOUSE_FRICTION);
+    uint16_t keep = (uint16_t)(256u - (f ? f : 1u)), t = st(e, CFG_MOUSE_TIME_TO_MAX);
+    int8_t ttm = t > 127u ? 127 : t ? (int8_t)t : 1;
     /* (v + 1) * keep / 256 below zero and v * keep / 256 above, truncated towards zero, on the
      * magnitudes (16-bit unsigned: cheap on AVR) */
     if (dir > -1 && v < 0) v = (int8_t)-(int8_t)((uint16_t)(uint8_t)(-1 - v) * keep >> 8);

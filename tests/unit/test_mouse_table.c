@@ -158,6 +158,43 @@ static void inertia_steps(void **state)
     assert_true(checked > 1000);
 }
 
+/* A crafted image (the loader refuses both, load.c's check_inertia) with inertia's time_to_max 0
+ * and friction 0: the firmware treats them as 1. Held, the pointer still moves (velocity 1) and
+ * every deadline lies ahead of the tick that asked, so the engine cannot spin on one instant;
+ * released, the pointer stops (velocity 1 * 255 / 256 = 0) and the gesture ends. */
+static void inertia_zero_settings_clamped(void **state)
+{
+    (void)state;
+    h_board(1);
+    h_map(0, 0, QK_MOUSE_CURSOR_RIGHT);
+    h_set(CFG_MOUSE_MODE, CFG_MOUSE_INERTIA);
+    h_set(CFG_MOUSE_TIME_TO_MAX, 0);
+    h_set(CFG_MOUSE_FRICTION, 0);
+    h_set(CFG_MOUSE_MAX_SPEED, 0);
+    h_set(CFG_MOUSE_MOVE_DELTA, 3);
+    h_start();
+    h_press(0, 0);
+    unsigned ticks = 0, moves = 0;
+    for (;;) {
+        ktime_t d = engine_next_deadline(&h_eng);
+        if (d == ENGINE_NO_DEADLINE || ktime_diff(d, 200) > 0) break;
+        assert_true(ktime_diff(d, h_now) > 0);
+        h_at(d);
+        assert_true(++ticks < 100);
+    }
+    for (const char *l = h_log; (l = strstr(l, " x=1 ")) != NULL; l++) moves++;
+    assert_true(moves >= 5);
+    h_len = 0;
+    h_log[0] = 0;
+    h_release(200, 0);
+    h_settle(1000);
+    assert_int_equal(engine_next_deadline(&h_eng), ENGINE_NO_DEADLINE);
+    const char *last = strrchr(h_log, '\n');
+    assert_non_null(last);
+    while (last > h_log && last[-1] != '\n') last--;
+    assert_non_null(strstr(last, "x=0 y=0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +204,7 @@ int main(void)
         cmocka_unit_test(constant_offsets),
         cmocka_unit_test(missing_table_moves_by_one),
         cmocka_unit_test(inertia_steps),
+        cmocka_unit_test(inertia_zero_settings_clamped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,13 +77,6 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         else eng_cw_on(e);
         return true;
     }
-    uint8_t sh = shift_key(kc, n);
-    if (on && sh && eng_cfg(e, CFG_CAPS_WORD_INVERT_ON_SHIFT)) {
-        /* the Shift is not sent: it inverts the shift of the keys typed while it is held */
-        m->cw_held |= sh;
-        m->cw_time = E->now;
-        return true;
-    }
     if (!on) {
         if (eng_cfg(e, CFG_CAPS_WORD_DOUBLE_TAP_SHIFT)) {
             if (kc == KC_LEFT_SHIFT || kc == KC_OSM(MOD_LSFT)) {
@@ -97,7 +90,13 @@ bool eng_cw_press(engine_t *e, engine_held_t *k, const engine_rec_t *r)
         }
         return false;
     }
-
+    uint8_t sh = shift_key(kc, n);
+    if (sh && eng_cfg(e, CFG_CAPS_WORD_INVERT_ON_SHIFT)) {
+        /* the Shift is not sent: it inverts the shift of the keys typed while it is held */
+        m->cw_held |= sh;
+        m->cw_time = E->now;
+        return true;
+    }
     m->cw_time = E->now;
     if (!((E->real_mods | E->os_mods) & ~(MOD_MASK_SHIFT | MOD_BIT_RALT))) {
         if (ignored(kc)) return false;
@@ -130,8 +129,9 @@ bool eng_cw_release(engine_t *e, engine_held_t *k)
     engine_t *E = ENG_SELF(e);
     engine_mods_t *m = &E->mods;
     if (m->cw & ENG_CW_ON) m->cw_time = E->now;
+    if (!(k->count & ENG_HELD_HOOKED)) return false; /* (every release: before the Shift test) */
     uint8_t sh = shift_key(k->kc, k->count & ENGINE_REC_COUNT);
-    if (!(k->count & ENG_HELD_HOOKED) || !sh || m->as_retro_pos == k->pos + 1u) return false;
+    if (!sh || m->as_retro_pos == k->pos + 1u) return false;
     /* a Shift taken by invert_on_shift: still kept out, or made real when caps word ended */
     if (m->cw_held & sh) {
         m->cw_held &= (uint8_t)~sh;
@@ -153,8 +153,9 @@ void eng_cw_before(engine_t *e)
 
 ktime_t eng_cw_deadline(const engine_t *e)
 {
+    if (!(e->mods.cw & ENG_CW_ON)) return ENGINE_NO_DEADLINE; /* (asked often: the setting after) */
     uint16_t t = eng_cfg(e, CFG_CAPS_WORD_IDLE_TIMEOUT);
-    return (e->mods.cw & ENG_CW_ON) && t ? ktime_deadline((ktime_t)(e->mods.cw_time + t)) : ENGINE_NO_DEADLINE;
+    return t ? ktime_deadline((ktime_t)(e->mods.cw_time + t)) : ENGINE_NO_DEADLINE;
 }
 
 void eng_cw_task(engine_t *e)

@@ -59,8 +59,9 @@ void eng_ll_task(engine_t *e)
 {
     engine_t *E = ENG_SELF(e);
     engine_mods_t *m = &E->mods;
+    if (!m->ll_layers) return; /* (every tick: before the setting) */
     uint16_t t = eng_cfg(e, CFG_LAYER_LOCK_TIMEOUT);
-    if (!m->ll_layers || !t || (ktime_t)(E->now - m->ll_time) <= t) return;
+    if (!t || (ktime_t)(E->now - m->ll_time) <= t) return;
     eng_trace(e, ENGINE_TRACE_LAYER_LOCK, CFG_POS_NONE, KC_NO, 0, CFG_POS_NONE);
     eng_layer_state_set(e, E->layer_state & ~m->ll_layers);
     m->ll_layers = 0;

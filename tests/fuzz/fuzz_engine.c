@@ -1,7 +1,9 @@
 /* libFuzzer target for the engine: the input bytes are a settings choice and a sequence of key
  * events with time gaps on the every-behaviour keymap; after the sequence every key is released and
- * the timers run out, and then every report must be empty and the engine idle (SPEC §9). Any
- * violation aborts, so libFuzzer reports it with the input that caused it. */
+ * the timers run out, and then every report must be empty and the engine idle (SPEC §9); a tick
+ * byte runs the timers up to its time, and no deadline may fall at or before the tick that ran it
+ * (tests/unit/property_keymap.h, PK_SPIN). Any violation aborts, so libFuzzer reports it with the
+ * input that caused it. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -49,8 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* two bytes per event: key, then the gap before it (high bit: long gap in 8 ms steps) */
     for (size_t i = 1; i + 1 < size; i += 2) {
         uint8_t k = data[i], g = data[i + 1];
+        uint32_t was = now;
         now += (g & 0x80u) ? (uint32_t)(g & 0x7Fu) * 8u : g & 0x7Fu;
-        if (k >= 0xF0u) { /* a tick instead of a key */
+        if (k >= 0xF0u) { /* the timers run as the firmware's loop runs them, up to now */
+            const char *spin = pk_run_until(&e, was, now, NULL);
+            if (spin) {
+                fprintf(stderr, "fuzz_engine: %s\n", spin);
+                abort();
+            }
             engine_tick(&e, now);
             continue;
         }

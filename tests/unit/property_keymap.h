@@ -281,6 +281,27 @@ static void pk_trace(void *ctx, const engine_trace_t *t)
 
 static const engine_sink_t pk_sink = {pk_kbd, pk_consumer, pk_system, pk_mouse, pk_action, pk_trace};
 
+/* A tick runs everything due by its time, so the engine's next deadline must lie after it: one that
+ * does not would have the firmware's loop call the engine again at once, for ever. */
+#define PK_SPIN "a deadline not after the tick that ran it"
+
+/* Runs the timers as the firmware's loop does, from `from` (the engine's latest time) up to `to`:
+ * a tick at each deadline on the way (an overdue one at `from`), each reported to `ticked` when
+ * given, and checked as PK_SPIN says. Returns NULL, or what is wrong. */
+static const char *pk_run_until(engine_t *e, uint32_t from, uint32_t to, void (*ticked)(uint32_t))
+{
+    uint32_t last = from;
+    for (bool first = true;; first = false) {
+        uint32_t d = engine_next_deadline(e);
+        if (d == ENGINE_NO_DEADLINE || (int32_t)(d - to) > 0) return NULL;
+        if ((int32_t)(d - last) < 0) d = last;
+        if (!first && d == last) return PK_SPIN;
+        engine_tick(e, d);
+        if (ticked) ticked(d);
+        last = d;
+    }
+}
+
 /* Releases every key still down, then runs the timers out (at most 60 s of simulated time).
  * Returns NULL when every report is empty and the engine is idle, else what is wrong. */
 static const char *pk_finish(engine_t *e, pk_state_t *s, const bool *down, uint32_t *now)
@@ -288,10 +309,13 @@ static const char *pk_finish(engine_t *e, pk_state_t *s, const bool *down, uint3
     for (unsigned p = 0; p < PK_NPOS; p++)
         if (down[p]) engine_key_event(e, (uint8_t)p, false, *now);
     uint32_t end = *now + 60000u;
+    bool ticked = false;
     for (;;) {
         uint32_t d = engine_next_deadline(e);
         if (d == ENGINE_NO_DEADLINE) break;
         if ((int32_t)(d - end) > 0) return "timers never run out";
+        if (ticked && (int32_t)(d - *now) <= 0) return PK_SPIN;
+        ticked = true;
         *now = d;
         engine_tick(e, d);
     }

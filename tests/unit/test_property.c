@@ -44,6 +44,8 @@ static void log_ev(uint32_t t, int pos, bool down)
     if (nev < sizeof evlog / sizeof evlog[0]) evlog[nev++] = (struct ev){t, (int16_t)pos, down};
 }
 
+static void log_tick(uint32_t t) { log_ev(t, -1, false); }
+
 static void pr_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
 {
     (void)ctx;
@@ -157,9 +159,17 @@ static void run_variant(unsigned v)
             engine_key_event(&e, p, down[p], now);
             log_ev(now, p, down[p]);
             if (rng() % 16 == 0) {
+                /* the timers run as the firmware's loop runs them, up to a while later */
                 uint32_t t = now + rng() % 300;
+                const char *spin = pk_run_until(&e, now, t, log_tick);
+                if (spin) {
+                    print_message("variant %u sequence %u: %s\n", v, s, spin);
+                    if (getenv("PROPERTY_VERBOSE")) replay(&cfg);
+                    fail();
+                }
                 engine_tick(&e, t);
                 log_ev(t, -1, false);
+                now = t;
             }
         }
         now += gap();

@@ -126,7 +126,10 @@ static int8_t unit(engine_t *e, uint8_t w)
         return 1;
     }
 #endif
-    return (int8_t)v;
+    /* The loader's entries are 1..127; one above (a crafted image) would turn negative, and a
+     * direction key's release, which stops its axis only if it still moves its way, would then
+     * leave the pointer moving for ever. */
+    return (int8_t)(v > 127u ? 127u : v);
 }
 
 /* A pair of axes (x y, or v h) moving by u (0..127: every step is) in the directions of a and b
@@ -374,6 +377,11 @@ ktime_t eng_mouse_deadline(const engine_t *e)
         ktime_t t = due(e, w);
         if (best == ENGINE_NO_DEADLINE || ktime_before(t, best)) best = t;
     }
+    /* A frame that moved nothing leaves its timer (QMK's too: only a report that moves sets it),
+     * so it is due again at once, and QMK runs it again at its next scan: an inertia reversal's
+     * frame at velocity 0. Here the next millisecond. A crafted table whose steps are 0 would
+     * otherwise keep it due at every tick, for ever. */
+    if (best != ENGINE_NO_DEADLINE && !ktime_before(e->now, best)) best = ktime_deadline((ktime_t)(e->now + 1u));
     return best;
 }
 

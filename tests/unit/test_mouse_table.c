@@ -195,6 +195,66 @@ static void inertia_zero_settings_clamped(void **state)
     assert_non_null(strstr(last, "x=0 y=0"));
 }
 
+/* The MOUSE section's bytes as a crafted image may have them (cfg_open checks its shape, not its
+ * values): the table as the harness wrote it, writable. */
+static uint8_t *crafted_table(uint16_t *count, uint16_t *len)
+{
+    return (uint8_t *)(uintptr_t)cfg_section(&h_cfg, CFG_SEC_MOUSE, count, len);
+}
+
+/* A step above 127 (the loader's are 1..127) is taken as 127: it used to turn negative, and the
+ * direction key's release, which stops its axis only if it still moves its way, left the pointer
+ * moving for ever. */
+static void crafted_step_above_127(void **state)
+{
+    (void)state;
+    uint16_t count, len;
+    h_board(1);
+    h_map(0, 0, QK_MOUSE_CURSOR_LEFT);
+    h_start();
+    uint8_t *p = crafted_table(&count, &len);
+    assert_non_null(p);
+    memset(p + 3, 200, count - 3u);
+    h_press(0, 0);
+    h_settle(100);
+    h_release(100, 0);
+    h_settle(1000);
+    assert_int_equal(engine_next_deadline(&h_eng), ENGINE_NO_DEADLINE);
+    assert_non_null(strstr(h_log, "0 mouse b=0 x=-127 y=0"));
+    assert_null(strstr(h_log, "x=127"));
+    const char *last = strrchr(h_log, '\n');
+    while (last > h_log && last[-1] != '\n') last--;
+    assert_string_equal(last, "100 mouse b=0 x=0 y=0 v=0 h=0\n");
+}
+
+/* Inertia steps of 0 for a velocity (the loader's are at least 1): a frame that moves nothing is
+ * due again the next millisecond, not at the same tick for ever. */
+static void crafted_inertia_steps_zero(void **state)
+{
+    (void)state;
+    uint16_t count, len;
+    h_board(1);
+    h_map(0, 0, QK_MOUSE_CURSOR_RIGHT);
+    h_set(CFG_MOUSE_MODE, CFG_MOUSE_INERTIA);
+    h_start();
+    uint8_t *p = crafted_table(&count, &len);
+    assert_non_null(p);
+    memset(p + 1, 0, count - 1u);
+    h_press(0, 0);
+    unsigned ticks = 0;
+    for (;;) {
+        ktime_t d = engine_next_deadline(&h_eng);
+        if (d == ENGINE_NO_DEADLINE || ktime_diff(d, 300) > 0) break;
+        assert_true(ktime_diff(d, h_now) > 0);
+        h_at(d);
+        assert_true(++ticks <= 300);
+    }
+    assert_true(ticks >= 10);
+    h_release(300, 0);
+    h_settle(5000);
+    assert_int_equal(engine_next_deadline(&h_eng), ENGINE_NO_DEADLINE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +265,8 @@ int main(void)
         cmocka_unit_test(missing_table_moves_by_one),
         cmocka_unit_test(inertia_steps),
         cmocka_unit_test(inertia_zero_settings_clamped),
+        cmocka_unit_test(crafted_step_above_127),
+        cmocka_unit_test(crafted_inertia_steps_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

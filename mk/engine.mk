@@ -2,6 +2,8 @@
 #
 #   make fuzz-engine          fuzz for FUZZ_ENGINE_TIME seconds (default 180), corpus in build/
 #   make fuzz-engine-smoke    10,000 deterministic runs; part of `make test`
+#   make fuzz-image-engine    the engine on edited config images that pass cfg_open, for
+#                             FUZZ_ENGINE_TIME seconds; fuzz-image-engine-smoke: part of `make test`
 #   make bench-engine         instructions per key event under callgrind (first `make bench` line)
 
 FUZZ_ENGINE_BIN    := $(BUILD)/fuzz/fuzz_engine
@@ -32,6 +34,30 @@ fuzz-engine-smoke: $(FUZZ_ENGINE_BIN)
 	@echo "fuzz-engine-smoke: 10000 runs, no failure"
 
 TEST_TARGETS += fuzz-engine-smoke
+
+# The engine on config images the loader never wrote (tests/fuzz/fuzz_image_engine.c).
+FUZZ_IMGENG_BIN    := $(BUILD)/fuzz/fuzz_image_engine
+FUZZ_IMGENG_CORPUS := $(BUILD)/fuzz/corpus-image-engine
+FUZZ_IMGENG_SEEDS  := tests/fuzz/corpus/image-engine
+FUZZ_IMGENG_SRC    := tests/fuzz/fuzz_image_engine.c $(ENGINE_CORE_SRC) config/image_write.c
+
+$(FUZZ_IMGENG_BIN): $(FUZZ_IMGENG_SRC) $(wildcard core/*.h) tests/unit/property_keymap.h config/model.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_ENGINE_CFLAGS) $(FUZZ_IMGENG_SRC) -o $@
+
+.PHONY: fuzz-image-engine fuzz-image-engine-smoke
+fuzz-image-engine: $(FUZZ_IMGENG_BIN)
+	@mkdir -p $(FUZZ_IMGENG_CORPUS)
+	$(FUZZ_IMGENG_BIN) -max_total_time=$(FUZZ_ENGINE_TIME) -max_len=512 -print_final_stats=1 \
+	    $(FUZZ_IMGENG_CORPUS) $(FUZZ_IMGENG_SEEDS)
+
+fuzz-image-engine-smoke: $(FUZZ_IMGENG_BIN)
+	@rm -rf $(BUILD)/fuzz/smoke-image-engine && mkdir -p $(BUILD)/fuzz/smoke-image-engine
+	@$(FUZZ_IMGENG_BIN) -runs=10000 -seed=1 -max_len=512 $(BUILD)/fuzz/smoke-image-engine $(FUZZ_IMGENG_SEEDS) \
+	    2>$(BUILD)/fuzz/smoke-image-engine.log || { tail -40 $(BUILD)/fuzz/smoke-image-engine.log; exit 1; }
+	@echo "fuzz-image-engine-smoke: 10000 runs, no failure"
+
+TEST_TARGETS += fuzz-image-engine-smoke
 
 # The benchmark links the optimised host objects of core/ (no sanitizers). It is the first line of
 # `make bench`, hence prepended.

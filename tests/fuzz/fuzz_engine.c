@@ -31,14 +31,18 @@ static void build_images(void)
     }
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    build_images();
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool ready;
-    if (!ready) {
-        build_images();
-        ready = true;
-    }
     if (size < 1) return 0;
     const cfg_t *cfg = &cfgs[data[0] % (VARIANTS * TERMS)];
     static engine_t e;
@@ -48,23 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     bool down[PK_NPOS] = {false};
     uint32_t now = 0;
-    /* two bytes per event: key, then the gap before it (high bit: long gap in 8 ms steps) */
-    for (size_t i = 1; i + 1 < size; i += 2) {
-        uint8_t k = data[i], g = data[i + 1];
-        uint32_t was = now;
-        now += (g & 0x80u) ? (uint32_t)(g & 0x7Fu) * 8u : g & 0x7Fu;
-        if (k >= 0xF0u) { /* the timers run as the firmware's loop runs them, up to now */
-            const char *spin = pk_run_until(&e, was, now, NULL);
-            if (spin) {
-                fprintf(stderr, "fuzz_engine: %s\n", spin);
-                abort();
-            }
-            engine_tick(&e, now);
-            continue;
-        }
-        uint8_t p = (uint8_t)(k % PK_NPOS);
-        down[p] = !down[p];
-        engine_key_event(&e, p, down[p], now);
+    const char *spin = pk_play(&e, data + 1, size - 1, down, &now);
+    if (spin) {
+        fprintf(stderr, "fuzz_engine: %s\n", spin);
+        abort();
     }
     const char *why = pk_finish(&e, &st, down, &now);
     if (why) {

@@ -42,14 +42,18 @@ static void fail(const char *why)
     abort();
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    build_images();
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool ready;
-    if (!ready) {
-        build_images();
-        ready = true;
-    }
     if (size < 2) return 0;
     unsigned v = data[0] % VARIANTS, edits = data[1] & 63u;
     size_t n = sizes[v], i = 2;
@@ -74,27 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     engine_init(&e, &cfg, &pk_sink, &st);
     bool down[PK_NPOS] = {false};
     uint32_t now = 0;
-    for (; i + 1 < size; i += 2) {
-        uint8_t key = data[i], g = data[i + 1];
-        uint32_t was = now;
-        now += (g & 0x80u) ? (uint32_t)(g & 0x7Fu) * 8u : g & 0x7Fu;
-        if (key >= 0xF0u) {
-            const char *spin = pk_run_until(&e, was, now, NULL);
-            if (spin) fail(spin);
-            engine_tick(&e, now);
-            continue;
-        }
-        uint8_t p = (uint8_t)(key % PK_NPOS);
-        down[p] = !down[p];
-        engine_key_event(&e, p, down[p], now);
-    }
+    const char *spin = pk_play(&e, data + i, size - i, down, &now);
+    if (spin) fail(spin);
     for (unsigned p = 0; p < PK_NPOS; p++)
         if (down[p]) engine_key_event(&e, (uint8_t)p, false, now);
     /* Every time setting is at most 65,535 ms, so the timers run out within a few of those; but
      * a macro may wait that long at each of its delays, and the image's macros are not the
      * loader's: the player may still be going. Nothing else may (a pointer still moving, say). */
     uint32_t end = now + 4u * 65536u;
-    const char *spin = pk_run_until(&e, now, end, NULL);
+    spin = pk_run_until(&e, now, end, NULL);
     if (spin) fail(spin);
     if (engine_next_deadline(&e) != ENGINE_NO_DEADLINE && eng_seq_deadline(&e) == ENGINE_NO_DEADLINE)
         fail("timers never run out");

@@ -302,6 +302,28 @@ static const char *pk_run_until(engine_t *e, uint32_t from, uint32_t to, void (*
     }
 }
 
+/* Plays a fuzzer's bytes on the engine: two per event, a key byte (its position modulo PK_NPOS
+ * toggles; 0xF0 and above runs the timers instead, as pk_run_until) and the gap before it (high
+ * bit: in 8 ms steps). `down` tracks which keys are held. Returns NULL, or what is wrong. */
+static inline const char *pk_play(engine_t *e, const uint8_t *data, size_t size, bool *down, uint32_t *now)
+{
+    for (size_t i = 0; i + 1 < size; i += 2) {
+        uint8_t k = data[i], g = data[i + 1];
+        uint32_t was = *now;
+        *now += (g & 0x80u) ? (uint32_t)(g & 0x7Fu) * 8u : g & 0x7Fu;
+        if (k >= 0xF0u) {
+            const char *why = pk_run_until(e, was, *now, NULL);
+            if (why) return why;
+            engine_tick(e, *now);
+            continue;
+        }
+        uint8_t p = (uint8_t)(k % PK_NPOS);
+        down[p] = !down[p];
+        engine_key_event(e, p, down[p], *now);
+    }
+    return NULL;
+}
+
 /* Releases every key still down, then runs the timers out (at most 60 s of simulated time).
  * Returns NULL when every report is empty and the engine is idle, else what is wrong. */
 static const char *pk_finish(engine_t *e, pk_state_t *s, const bool *down, uint32_t *now)

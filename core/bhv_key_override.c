@@ -85,7 +85,7 @@ static uint8_t try_activate(engine_t *e, kc_t kc, uint8_t pos, bool down, bool i
         uint8_t opt = o.opt;
         uint8_t acts = (opt & CFG_KO_DEFAULT) ? (opt & CFG_KO_DEFAULT) : CFG_KO_DEFAULT;
         kc_t trigger = o.trigger;
-        if (!(opt & CFG_KO_ENABLED) || !(o.layers[layer >> 3] & eng_mods_bit(layer))) continue;
+        if (!(opt & CFG_KO_ENABLED) || !(o.layers[layer >> 3] & eng_code_bit(layer))) continue;
         if (!(acts & act)) continue;
         if (m->ko_active == i + 1u || !mods_match(&o, mods)) continue;
         bool trigger_down = trigger == kc && down;
@@ -129,7 +129,7 @@ bool eng_ko_event(engine_t *e, engine_held_t *k, bool pressed)
     bool is_mod = kc <= 0xFFu && IS_MODIFIER_KC(kc);
     uint8_t mods = E->real_mods | E->os_mods;
     if (is_mod) {
-        uint8_t bit = eng_mods_bit((uint8_t)kc);
+        uint8_t bit = eng_code_bit((uint8_t)kc);
         mods = pressed ? (uint8_t)(mods | bit) : (uint8_t)(mods & ~bit);
     } else if (pressed) {
         m->ko_last_kc = kc;

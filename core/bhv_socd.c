@@ -13,12 +13,12 @@ static const uint8_t *pairs(const engine_t *e)
 
 static bool has(const kbd_report_t *r, uint8_t code)
 {
-    return (r->keys[code >> 3] & eng_mods_bit(code)) != 0;
+    return (r->keys[code >> 3] & eng_code_bit(code)) != 0;
 }
 
 static void drop(kbd_report_t *r, uint8_t code)
 {
-    r->keys[code >> 3] &= (uint8_t)~eng_mods_bit(code);
+    r->keys[code >> 3] &= (uint8_t)~eng_code_bit(code);
 }
 
 void eng_socd_note_press(engine_t *e, uint8_t code)

@@ -403,11 +403,11 @@ void eng_mods_task(engine_t *e);
 void eng_mods_reset(engine_t *e);
 void eng_mods_init(engine_t *e);
 /* 1 << (code & 7): a modifier key's report bit, a usage's bit in its report byte. One copy on the
- * ATmega32U4 (engine_mods.c), where a shift by a variable is a 16-bit loop at every use. */
+ * ATmega32U4 (report.c), where a shift by a variable is a 16-bit loop at every use. */
 #ifdef __AVR__
-uint8_t eng_mods_bit(uint8_t code);
+uint8_t eng_code_bit(uint8_t code);
 #else
-static inline uint8_t eng_mods_bit(uint8_t code) { return (uint8_t)(1u << (code & 7u)); }
+static inline uint8_t eng_code_bit(uint8_t code) { return (uint8_t)(1u << (code & 7u)); }
 #endif
 /* The report's modifier byte as the features shape it (key overrides' suppressed mods). */
 static inline uint8_t eng_mods_report(const engine_t *e, uint8_t mods)

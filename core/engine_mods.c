@@ -108,15 +108,6 @@ void eng_mods_task(engine_t *e)
     eng_ko_task(e);
 }
 
-#ifdef __AVR__
-__attribute__((noinline)) uint8_t eng_mods_bit(uint8_t code)
-{
-    uint8_t m = 1; /* an 8-bit loop */
-    for (code &= 7u; code; code--) m = (uint8_t)(m << 1);
-    return m;
-}
-#endif
-
 /* What the features keep from the config (set again whenever the state is cleared). */
 void eng_mods_init(engine_t *e)
 {

@@ -13,22 +13,18 @@
 #define ENG_NOINLINE_AVR
 #endif
 
-/* 1 << (code & 7), the usage's bit in its byte: one copy on the ATmega32U4, where a shift by a
- * variable is a 16-bit loop at every use (an 8-bit loop here). */
-ENG_SHARED uint8_t code_bit(uint8_t code)
-{
 #ifdef __AVR__
-    uint8_t m = 1;
+__attribute__((noinline)) uint8_t eng_code_bit(uint8_t code)
+{
+    uint8_t m = 1; /* an 8-bit loop */
     for (code &= 7u; code; code--) m = (uint8_t)(m << 1);
     return m;
-#else
-    return (uint8_t)(1u << (code & 7u));
-#endif
 }
+#endif
 
 static inline bool key_bit(const engine_t *e, uint8_t code)
 {
-    return (e->kbd.keys[code >> 3] & code_bit(code)) != 0;
+    return (e->kbd.keys[code >> 3] & eng_code_bit(code)) != 0;
 }
 
 static void add_key(engine_t *e, uint8_t code)
@@ -41,14 +37,14 @@ static void add_key(engine_t *e, uint8_t code)
         eng_trace(e, ENGINE_TRACE_KEY_DROPPED_6KRO, CFG_POS_NONE, code, 0, CFG_POS_NONE);
         return;
     }
-    E->kbd.keys[code >> 3] |= code_bit(code);
+    E->kbd.keys[code >> 3] |= eng_code_bit(code);
     E->nkeys++;
 }
 
 static void del_key(engine_t *e, uint8_t code)
 {
     if (!key_bit(e, code)) return;
-    e->kbd.keys[code >> 3] &= (uint8_t)~code_bit(code);
+    e->kbd.keys[code >> 3] &= (uint8_t)~eng_code_bit(code);
     e->nkeys--;
 }
 
@@ -183,7 +179,7 @@ ENG_SHARED void set_code(engine_t *e, uint8_t code, bool down)
         return;
     }
     if (IS_MODIFIER_KC(code)) {
-        eng_mods_set(e, &e->real_mods, code_bit(code), down);
+        eng_mods_set(e, &e->real_mods, eng_code_bit(code), down);
         return;
     }
     bool sys = IS_SYSTEM_KC(code), cons = IS_CONSUMER_KC(code), mouse = IS_MOUSE_KC(code);

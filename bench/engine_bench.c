@@ -14,20 +14,12 @@
 
 #include "config/model.h"
 #include "core/engine.h"
+#include "tests/unit/random_events.h"
 
 #define WORDS 3000u
 #define ROWS 4
 #define COLS 10
 
-static uint32_t rng_state = 0x5EED1234u;
-static uint32_t rng(void)
-{
-    uint32_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return rng_state = x;
-}
 
 /* ---- the keymap: QWERTY with home-row mods, thumbs LT(1,SPC) LT(2,BSPC) MO(3) ENT ---------- */
 #define K(c) ((kc_t)(KC_A + ((c) - 'a')))
@@ -261,6 +253,7 @@ static engine_t eng;
 
 int main(void)
 {
+    rng_state = 0x5EED1234u;
     build_keymap(&model);
     if (getenv("BENCH_COMBOS")) add_combos(&model);
     size_t n = cfg_image_write(&model, img, sizeof img);

@@ -5,17 +5,8 @@
 #include <stdlib.h>
 
 #include "tests/unit/property_keymap.h"
+#include "../unit/random_events.h" /* (by its path from here: see run.sh) */
 
-
-static uint32_t rng_state;
-static uint32_t rng(void)
-{
-    uint32_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return rng_state = x;
-}
 static FILE *out;
 static void p_kbd(void *ctx, const kbd_report_t *r, uint32_t now)
 {
@@ -43,18 +34,6 @@ static const engine_sink_t sink = {p_kbd, p_cons, p_sys, p_mouse, p_action, p_tr
 
 static cfg_model_t model;
 static uint8_t img[CFG_MAX_IMAGE];
-
-static uint32_t gap(void)
-{
-    switch (rng() % 8) {
-    case 0: return 0;
-    case 1: case 2: return rng() % 40;
-    case 3: case 4: return 40 + rng() % 160;
-    case 5: return 145 + rng() % 110;
-    case 6: return 250 + rng() % 600;
-    default: return 1 + rng() % 8;
-    }
-}
 
 /* extras: more unicode keys, a unicode map (variant bit 8), more leader sequences, more combos */
 static void extras(cfg_model_t *m, unsigned v)

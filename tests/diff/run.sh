@@ -13,11 +13,15 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir "$T/base"
 git -C "$TOP" archive "$REV" | tar -x -C "$T/base"
-cp "$TOP/tests/diff/engine_diff.c" "$T/engine_diff.c"
+# the driver and its random sequences from the working tree, laid out as in it (it includes
+# ../unit/random_events.h by its path from itself), whichever tree's engine it is built with
+mkdir "$T/diff" "$T/unit"
+cp "$TOP/tests/diff/engine_diff.c" "$T/diff/engine_diff.c"
+cp "$TOP/tests/unit/random_events.h" "$T/unit/random_events.h"
 # build TREE OUT [CFLAGS]: the driver with TREE's engine and config writer (its headers first)
 build() {
     src=$(ls "$1"/core/*.c "$1"/config/*.c | grep -v '/load_fs\.c$')
-    ${HOSTCC:-cc} -std=c11 -O1 -w -I"$1" $3 "$T/engine_diff.c" $src -o "$2"
+    ${HOSTCC:-cc} -std=c11 -O1 -w -I"$1" $3 "$T/diff/engine_diff.c" $src -o "$2"
 }
 for bits in 32 16; do
     f=""

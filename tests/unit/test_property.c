@@ -11,6 +11,7 @@
 
 #include "core/trace.h"
 #include "tests/unit/property_keymap.h"
+#include "tests/unit/random_events.h"
 
 #ifndef SEQUENCES_PER_VARIANT
 #define SEQUENCES_PER_VARIANT 2000u
@@ -20,15 +21,6 @@
 #ifndef SEED_XOR
 #define SEED_XOR 0u
 #endif
-static uint32_t rng_state;
-static uint32_t rng(void)
-{
-    uint32_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return rng_state = x;
-}
 
 /* Everything since the last engine_init, to replay a failure with a printing sink. */
 struct ev {
@@ -85,19 +77,6 @@ static void replay(const cfg_t *cfg)
 
 static cfg_model_t model;
 static uint8_t img[CFG_MAX_IMAGE];
-
-/* Gaps that hit every interesting window: same instant, rolls, around the terms, long holds. */
-static uint32_t gap(void)
-{
-    switch (rng() % 8) {
-    case 0: return 0;
-    case 1: case 2: return rng() % 40;
-    case 3: case 4: return 40 + rng() % 160;
-    case 5: return 145 + rng() % 110; /* around 150/200/250 ms terms */
-    case 6: return 250 + rng() % 600;
-    default: return 1 + rng() % 8;
-    }
-}
 
 static void run_variant(unsigned v)
 {
